@@ -1,0 +1,56 @@
+import type { Arch, ClusterDistro, ContainerRuntime, Feature, PlatformId, PullMode } from './vocabulary.ts';
+
+/** A runner matrix as loaded from matrix/*.yaml: who runs what. */
+export interface RunnerMatrix {
+  schemaVersion: 1;
+  name: string;
+  /** Path of the file it came from, for messages. */
+  file: string;
+  runners: RunnerSpec[];
+}
+
+export interface RunnerSpec {
+  name: string; // "tdx-kubeadm-01"
+  platform: PlatformId;
+  arch: Arch;
+  /** Free text for humans: where this runner lives, who looks after it. */
+  description?: string;
+  runs: RunSpec[];
+}
+
+export interface RunSpec {
+  releases: string[]; // ["v0.9.0"]
+  cluster: ClusterSpec;
+  containerRuntime: ContainerRuntime;
+  pullModes: PullMode[];
+  /** Feature suites to run; all features when absent. */
+  suites?: Feature[];
+  /** Whether this cell counts for sign-off (a required cell that is NOT-RUN makes the verdict INCONCLUSIVE). */
+  required?: boolean;
+}
+
+export interface ClusterSpec {
+  distro: ClusterDistro;
+  /** Kubernetes version, e.g. "1.30"; absent for `existing`. */
+  kubernetes?: string;
+  /** kubeadm only: where binaries come from — apt packages on a real runner, or the offline bundle built here. */
+  source?: 'packages' | 'bundle';
+  kubeconfig?: string;
+  context?: string;
+  os?: string;
+}
+
+/** One fully specified combination. */
+export interface Cell {
+  /** Stable, readable id: v0.9.0/snp/kubeadm-1.30/containerd/nydus */
+  id: string;
+  runner: string;
+  release: string;
+  platform: PlatformId;
+  arch: Arch;
+  cluster: ClusterSpec;
+  containerRuntime: ContainerRuntime;
+  pullMode: PullMode;
+  suites: Feature[];
+  required: boolean;
+}

@@ -1,0 +1,12 @@
+import type { ClaimStatus } from './vocabulary.ts';
+
+/** What a test is expected to do in a cell, derived from the release claim × test variant — never written per test.
+ *  - pass: the test must pass.
+ *  - fail: a known limitation; Playwright `test.fail`, so a limitation that starts passing is flagged.
+ *  - skip: not applicable here; `reason` says why.
+ *  `nonDiscriminating` marks a pass expected even where the release claims nothing (it cannot tell a confidential
+ *  runtime from runc); reports list such tests instead of hiding them. */
+export type ExpectedOutcome =
+  | { expect: 'pass'; claim: ClaimStatus; reason?: string; nonDiscriminating?: string }
+  | { expect: 'fail'; claim: ClaimStatus; reason: string; issue?: string }
+  | { expect: 'skip'; claim: ClaimStatus; reason: string };

@@ -1,0 +1,70 @@
+import type { ExpectedOutcome } from '../matrix/expected-outcome.ts';
+import type { Cell } from '../matrix/cell.ts';
+import type { Feature, Variant } from '../matrix/vocabulary.ts';
+
+export const RESULT_RECORD_SCHEMA_VERSION = 1;
+
+export const OUTCOMES = [
+  'passed',
+  'failed',
+  'expected-failure',
+  'unexpected-pass',
+  'flaky',
+  'skipped',
+  'infra-error',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** One JSON file per cell run (schema: reporters/result-record.schema.json). Written incrementally: the file on disk
+ *  is valid after every finished test, so a crash loses nothing already run. */
+export interface ResultRecord {
+  schemaVersion: typeof RESULT_RECORD_SCHEMA_VERSION;
+  runId: string;
+  runner: string;
+  cell: Cell;
+  release: string;
+  environment: EnvironmentFacts;
+  /** Parts of the run that are test doubles rather than the real thing (e.g. "kbs: trustee admin API double"). */
+  doubles: string[];
+  startedAt: string;
+  endedAt?: string;
+  /** running while tests are still being written; complete at the end; interrupted when a signal stopped the run. */
+  status: 'running' | 'complete' | 'interrupted' | 'infra-error';
+  /** When status is infra-error: the step that failed (provision, install, kbs…) and why. */
+  infraError?: { step: string; message: string };
+  tests: TestRecord[];
+}
+
+export interface TestRecord {
+  id: string; // encrypted-image/wrong-key-fails
+  feature: Feature;
+  variant: Variant;
+  title: string;
+  project: string; // Playwright project (platform/runtime class)
+  expected: ExpectedOutcome;
+  outcome: Outcome;
+  durationMs: number;
+  retries: number;
+  error?: string;
+  skipReason?: string;
+  nonDiscriminating?: string;
+  artifacts: string[];
+  startedAt: string;
+}
+
+export interface EnvironmentFacts {
+  hostname?: string;
+  kernel?: string;
+  os?: string;
+  cpuModel?: string;
+  arch?: string;
+  teeHostSupport?: Record<string, string>; // tdx: "Y", sev_snp: "N", prot_virt_host: "0"
+  teeFirmware?: Record<string, string>;
+  kubernetesServer?: string;
+  kubernetesDistro?: string;
+  containerd?: string;
+  kustomize?: string;
+  helm?: string;
+  componentImages?: Record<string, string>;
+  [key: string]: unknown;
+}

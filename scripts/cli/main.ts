@@ -1,0 +1,53 @@
+import { InputError, EXIT_BAD_INPUT } from '../../matrix/input-error.ts';
+import { CommandError } from '../exec/command-error.ts';
+
+type Command = (argv: string[]) => Promise<number>;
+
+/** Each command lives in its own module and is loaded only when asked for, so `plan` never pays for Playwright. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  plan: { summary: 'expand a matrix and print its cells', load: async () => (await import('./commands/plan.ts')).planCommand },
+  run: { summary: 'provision, install, run the suites, write result records', load: async () => (await import('./commands/run.ts')).runCommand },
+  report: { summary: 'merge result records into the compatibility report', load: async () => (await import('./commands/report.ts')).reportCommand },
+  signoff: { summary: 'release sign-off verdict: exit 0 PASS, 1 FAIL, 3 INCONCLUSIVE', load: async () => (await import('./commands/signoff.ts')).signoffCommand },
+  doctor: { summary: 'what this runner has and lacks', load: async () => (await import('./commands/doctor.ts')).doctorCommand },
+};
+
+export function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  return ['usage: coco-conformance <command> [options]', '', 'commands:', ...lines, '', 'See README.md for every option.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : EXIT_BAD_INPUT;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`coco-conformance: unknown command "${name}"\n${usage()}`);
+    return EXIT_BAD_INPUT;
+  }
+  try {
+    return await (await command.load())(rest);
+  } catch (error) {
+    if (error instanceof InputError) {
+      console.error(`error: ${error.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof UsageError) {
+      console.error(`coco-conformance ${name}: ${error.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof CommandError) {
+      console.error(`ERROR: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** A wrong flag or missing argument: one line, exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
