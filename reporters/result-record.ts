@@ -32,6 +32,10 @@ export interface ResultRecord {
   status: 'running' | 'complete' | 'interrupted' | 'infra-error';
   /** When status is infra-error: the step that failed (provision, install, kbs…) and why. */
   infraError?: { step: string; message: string };
+  /** Errors raised outside any test (global setup, a worker crash), redacted. */
+  runErrors?: string[];
+  /** Tests that carry no feature (no `feature` annotation, tag or catalog entry): kept visible, never merged. */
+  unclassifiedTests?: { title: string; outcome: Outcome }[];
   tests: TestRecord[];
 }
 

@@ -28,6 +28,8 @@ export interface ProviderContext {
   record: (step: string, argvOrManifest: readonly string[] | string) => void;
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** Name for a cluster the provider creates (kind cluster name, log folder names); providers default it. */
+  clusterName?: string;
 }
 
 /** A small interface, one contract sentence per member (kind's provider is the model). Every external command goes

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import type { ReleaseProfile } from './release-profile.ts';
+import { TEST_CATALOG } from './test-catalog.ts';
+import { FEATURES, type PlatformId } from './vocabulary.ts';
+import type { YamlSource } from './yaml-source.ts';
+
+/** Rules that span fields of a schema-valid release profile. Throws the first InputError found. */
+export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource, file: string): void {
+  const fileRelease = path.basename(file).replace(/\.ya?ml$/, '');
+  if (/^v\d/.test(fileRelease) && fileRelease !== profile.release) {
+    throw source.error(['release'], `release ${JSON.stringify(profile.release)} does not match the file name ${path.basename(file)}`);
+  }
+  const defined = new Set(Object.keys(profile.platforms));
+  const mustBeDefined = (platform: string, at: (string | number)[], where: 'key' | 'value' = 'value') => {
+    if (!defined.has(platform)) throw source.error(at, `platform ${JSON.stringify(platform)} is not defined under platforms`, where);
+  };
+  checkOverlays(profile, source);
+  for (const feature of FEATURES) {
+    const claims = profile.claims[feature];
+    for (const [platform, claim] of Object.entries(claims)) {
+      mustBeDefined(platform, ['claims', feature, platform], 'key');
+      if (claim && claim.status !== 'supported' && !claim.note) {
+        throw source.error(['claims', feature, platform], `a ${claim.status} claim needs a "note" quoting the release notes`);
+      }
+    }
+    for (const platform of defined) {
+      if (!(platform in claims)) throw source.error(['claims', feature], `missing claim for platform ${JSON.stringify(platform)}`);
+    }
+  }
+  checkLimitations(profile, source, mustBeDefined);
+  profile.testedStacks.forEach((stack, index) => mustBeDefined(stack.platform, ['testedStacks', index, 'platform']));
+}
+
+/** Every platform names an overlay the install recipe has, and a shipped platform's runtime class is one that
+ *  overlay creates — otherwise the installer would wait for a runtime class that never comes. */
+function checkOverlays(profile: ReleaseProfile, source: YamlSource): void {
+  const install = profile.install;
+  const overlayClasses: Record<string, string[]> =
+    install.method === 'operator'
+      ? Object.fromEntries(Object.entries(install.overlays).map(([name, overlay]) => [name, overlay.runtimeClasses]))
+      : install.runtimeClasses;
+  const overlaysKey = install.method === 'operator' ? 'install.overlays' : 'install.runtimeClasses';
+  for (const [platform, spec] of Object.entries(profile.platforms)) {
+    if (!spec?.overlay) continue;
+    const classes = overlayClasses[spec.overlay];
+    if (!classes) {
+      throw source.error(['platforms', platform, 'overlay'],
+        `unknown overlay ${JSON.stringify(spec.overlay)} (${overlaysKey} has: ${Object.keys(overlayClasses).join(', ')})`);
+    }
+    if (spec.shipped && !classes.includes(spec.runtimeClass)) {
+      throw source.error(['platforms', platform, 'runtimeClass'],
+        `overlay ${JSON.stringify(spec.overlay)} does not create runtime class ${JSON.stringify(spec.runtimeClass)} (it creates: ${classes.join(', ')})`);
+    }
+  }
+}
+
+function checkLimitations(
+  profile: ReleaseProfile,
+  source: YamlSource,
+  mustBeDefined: (platform: PlatformId, at: (string | number)[]) => void,
+): void {
+  const knownTests = new Set(TEST_CATALOG.map((test) => test.id));
+  const firstIndex = new Map<string, number>();
+  profile.limitations.forEach((limitation, index) => {
+    const first = firstIndex.get(limitation.id);
+    if (first !== undefined) {
+      throw source.error(['limitations', index, 'id'], `duplicate limitation id ${JSON.stringify(limitation.id)} (also limitations[${first}])`);
+    }
+    firstIndex.set(limitation.id, index);
+    limitation.platforms?.forEach((platform, p) => mustBeDefined(platform, ['limitations', index, 'platforms', p]));
+    limitation.nonDiscriminating?.forEach((testId, t) => {
+      if (!knownTests.has(testId)) {
+        throw source.error(['limitations', index, 'nonDiscriminating', t], `unknown test id ${JSON.stringify(testId)} (not in matrix/test-catalog.ts)`);
+      }
+    });
+  });
+}

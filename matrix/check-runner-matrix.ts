@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import type { RunnerMatrix } from './cell.ts';
+import { cellsOfRun } from './cell-id.ts';
+import { loadReleaseProfile, releaseProfileFile } from './load-release-profile.ts';
+import type { ReleaseProfile } from './release-profile.ts';
+import { displayPath, type YamlSource } from './yaml-source.ts';
+
+/** Rules that span fields of a schema-valid runner matrix, including the release profiles it names.
+ *  Throws the first InputError found; returns the profiles it loaded, by release. */
+export function checkRunnerMatrix(matrix: RunnerMatrix, source: YamlSource, releasesDir: string): Map<string, ReleaseProfile> {
+  const profiles = new Map<string, ReleaseProfile>();
+  const runnerIndex = new Map<string, number>();
+  const cellOrigin = new Map<string, string>();
+  matrix.runners.forEach((runner, r) => {
+    const first = runnerIndex.get(runner.name);
+    if (first !== undefined) {
+      throw source.error(['runners', r, 'name'], `duplicate runner name ${JSON.stringify(runner.name)} (also runners[${first}])`);
+    }
+    runnerIndex.set(runner.name, r);
+    runner.runs.forEach((run, s) => {
+      const at = ['runners', r, 'runs', s];
+      checkCluster(run.cluster, source, [...at, 'cluster']);
+      run.releases.forEach((release, k) => {
+        const profile = profiles.get(release) ?? loadProfile(release, releasesDir, source, [...at, 'releases', k]);
+        profiles.set(release, profile);
+        const platform = profile.platforms[runner.platform];
+        if (!platform) {
+          throw source.error([...at, 'releases', k], `release ${release} does not define platform ${JSON.stringify(runner.platform)}`);
+        }
+        if (!platform.arches.includes(runner.arch)) {
+          throw source.error(['runners', r, 'arch'],
+            `platform ${JSON.stringify(runner.platform)} runs on ${platform.arches.join(', ')} in release ${release}, not ${runner.arch}`);
+        }
+      });
+      for (const cell of cellsOfRun(runner, run)) {
+        const origin = cellOrigin.get(cell.id);
+        if (origin) throw source.error(at, `duplicate cell id ${JSON.stringify(cell.id)} (also produced by ${origin})`);
+        cellOrigin.set(cell.id, `runners[${r}].runs[${s}]`);
+      }
+    });
+  });
+  return profiles;
+}
+
+function loadProfile(release: string, releasesDir: string, source: YamlSource, at: (string | number)[]): ReleaseProfile {
+  const file = releaseProfileFile(release, releasesDir);
+  if (!existsSync(file)) {
+    throw source.error(at, `no release profile for ${JSON.stringify(release)} (looked for ${displayPath(file)})`);
+  }
+  return loadReleaseProfile(file);
+}
+
+/** A cluster's keys must fit its distro: what the harness creates needs a version; only kubeadm has a binary
+ *  source; only a cluster the harness did not create comes with its own kubeconfig. */
+function checkCluster(cluster: RunnerMatrix['runners'][number]['runs'][number]['cluster'], source: YamlSource, at: (string | number)[]): void {
+  if (cluster.distro !== 'existing' && !cluster.kubernetes) {
+    throw source.error(at, `missing required key "kubernetes" (a ${cluster.distro} cluster needs a Kubernetes version)`);
+  }
+  if (cluster.distro === 'existing' && cluster.kubernetes) {
+    throw source.error([...at, 'kubernetes'], 'an existing cluster runs the version it has; remove "kubernetes"', 'key');
+  }
+  if (cluster.source && cluster.distro !== 'kubeadm') {
+    throw source.error([...at, 'source'], `only a kubeadm cluster has a binary source, not ${cluster.distro}`, 'key');
+  }
+  for (const key of ['kubeconfig', 'context'] as const) {
+    if (cluster[key] && cluster.distro !== 'existing') {
+      throw source.error([...at, key], `only an existing cluster takes a ${key} (the harness writes its own for ${cluster.distro})`, 'key');
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { RunnerMatrix } from './cell.ts';
+import { checkRunnerMatrix } from './check-runner-matrix.ts';
+import { DEFAULT_RELEASES_DIR } from './load-release-profile.ts';
+import type { ReleaseProfile } from './release-profile.ts';
+import { RUNNER_MATRIX_SCHEMA } from './schema/runner-matrix-schema.ts';
+import { findViolation } from './schema/validate.ts';
+import { YamlSource } from './yaml-source.ts';
+
+/** A runner matrix together with the release profiles its runs name. */
+export interface LoadedRunnerMatrix {
+  matrix: RunnerMatrix;
+  profiles: Map<string, ReleaseProfile>;
+}
+
+/** Reads, validates and cross-checks a runner matrix, loading every release profile it names (so a matrix that
+ *  names a release without a profile is rejected here, with its position). */
+export function loadRunnerMatrixWithProfiles(file: string, releasesDir = DEFAULT_RELEASES_DIR): LoadedRunnerMatrix {
+  const source = YamlSource.read(file);
+  const violation = findViolation(source.value, RUNNER_MATRIX_SCHEMA);
+  if (violation) throw source.error(violation.path, violation.problem, violation.at);
+  const matrix: RunnerMatrix = { ...(source.value as Omit<RunnerMatrix, 'file'>), file: source.displayFile };
+  const profiles = checkRunnerMatrix(matrix, source, releasesDir);
+  return { matrix, profiles };
+}
+
+export function loadRunnerMatrix(file: string, releasesDir = DEFAULT_RELEASES_DIR): RunnerMatrix {
+  return loadRunnerMatrixWithProfiles(file, releasesDir).matrix;
+}

@@ -1,0 +1,203 @@
+import { ARCHES, CLAIM_STATUSES, FEATURES, PLATFORMS } from '../vocabulary.ts';
+import { anything, bool, int, list, literal, obj, oneOf, opt, record, req, str, union } from './schema-node.ts';
+
+/** The shape of matrix/releases/vX.Y.Z.yaml — exactly matrix/release-profile.ts's ReleaseProfile. Cross-field rules
+ *  (every platform has a claim, overlays exist, …) live in check-release-profile.ts. */
+
+const text = () => str();
+const platform = () => oneOf(PLATFORMS, 'platform');
+const feature = () => oneOf(FEATURES, 'feature');
+const version = () => obj({ version: req(text()) });
+export const RELEASE_TAG = { pattern: /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, patternHint: 'a release tag like "v0.9.0"' };
+
+const components = obj({
+  kata: req(version()),
+  operator: opt(version()),
+  trustee: req(obj({ ref: req(text()), image: req(text()) })),
+  guestComponents: req(version()),
+  enclaveCc: opt(version()),
+  nydusSnapshotter: opt(version()),
+});
+
+const seconds = () => int(1);
+
+const uninstallStep = union('action', {
+  'delete-ccruntime': obj({ action: req(literal('delete-ccruntime')) }),
+  'wait-pods-gone': obj({ action: req(literal('wait-pods-gone')), pods: req(list(text(), { minItems: 1 })), timeoutSeconds: req(seconds()) }),
+  'wait-runtime-classes-gone': obj({ action: req(literal('wait-runtime-classes-gone')), timeoutSeconds: req(seconds()) }),
+  'wait-node-labels-gone': obj({
+    action: req(literal('wait-node-labels-gone')),
+    labels: req(list(text(), { minItems: 1 })),
+    timeoutSeconds: req(seconds()),
+  }),
+  'delete-operator': obj({ action: req(literal('delete-operator')) }),
+  'wait-controller-gone': obj({ action: req(literal('wait-controller-gone')), timeoutSeconds: req(seconds()) }),
+});
+
+const operatorInstall = obj({
+  method: req(literal('operator')),
+  namespace: req(text()),
+  namePrefix: req(text()),
+  operatorKustomization: req(text()),
+  workerLabel: req(obj({ key: req(text()), value: req(text()) })),
+  overlays: req(
+    record(
+      obj({
+        kustomization: req(text()),
+        ccRuntime: req(text()),
+        runtimeClasses: req(list(text(), { minItems: 1, unique: true })),
+        defaultRuntimeClassHandler: opt(text()),
+        snapshotter: opt(text()),
+      }),
+    ),
+  ),
+  readiness: req(
+    obj({
+      controllerPodPrefix: req(text()),
+      controllerTimeoutSeconds: req(seconds()),
+      daemonPods: req(list(text(), { minItems: 1 })),
+      daemonTimeoutSeconds: req(seconds()),
+      runtimeClassTimeoutSeconds: req(seconds()),
+      stabilisationSeconds: req(int(0)),
+      nodeLabels: req(record(text())),
+    }),
+  ),
+  uninstall: req(list(uninstallStep, { minItems: 1 })),
+});
+
+const helmInstall = obj({
+  method: req(literal('helm')),
+  chart: req(text()),
+  version: req(text()),
+  releaseName: req(text()),
+  namespace: req(text()),
+  // Helm values are free-form; only their being a map is checked.
+  values: opt(record(anything())),
+  runtimeClasses: req(record(list(text(), { minItems: 1 }))),
+  readinessTimeoutSeconds: req(seconds()),
+});
+
+const kbs = obj({
+  ref: req(text()),
+  image: req(text()),
+  kustomizeDir: req(text()),
+  overlays: req(record(text(), { enum: ARCHES, noun: 'architecture' })),
+  namespace: req(text()),
+  deployment: req(text()),
+  service: req(text()),
+  port: req(int(1)),
+  apiPrefix: req(text()),
+  adminAuth: req(
+    obj({
+      style: req(oneOf(['ed25519-jwt', 'ed25519-jwt-role'], 'admin auth style')),
+      claims: req(list(text(), { minItems: 1, unique: true })),
+      validitySeconds: req(seconds()),
+      clockSkewSeconds: req(int(0)),
+    }),
+  ),
+  resourceDelete: req(bool()),
+  policies: req(obj({ defaultResourcePolicy: req(text()), allowAll: req(text()), denyAll: req(text()) })),
+  healthCheckExpects: req(text()),
+});
+
+const guestComponents = obj({
+  kbsConfig: req(oneOf(['kernel-params', 'init-data'], 'KBS configuration style')),
+  annotations: req(
+    obj({ runtimeHandler: req(text()), kernelParams: req(text()), agentPolicy: req(text()), initData: opt(text()) }),
+  ),
+  kernelParams: req(
+    obj({ kbc: req(text()), restApiResource: req(text()), procsCdh: req(text()), registryAuth: req(text()) }),
+  ),
+  paramsBakedIntoImage: req(list(platform(), { unique: true })),
+  allowAllAgentPolicyOn: req(list(platform(), { unique: true })),
+  sealedSecret: req(
+    obj({
+      encoding: req(oneOf(['base64-standard', 'base64url-nopad', 'es256-jws'], 'sealed secret encoding')),
+      header: req(text()),
+      signature: req(text()),
+      payloadVersion: req(text()),
+    }),
+  ),
+  cdhResourceEndpoint: req(text()),
+  resourcePaths: req(
+    obj({ attestationKey: req(text()), encryptionKey: req(text()), credentials: req(text()), sealedSecret: req(text()) }),
+  ),
+  failureTexts: req(
+    obj({
+      encryptedImageNoKey: req(text()),
+      encryptedImageWrongKey: req(text()),
+      authenticatedRegistryWrongCredentials: req(text()),
+      authenticatedRegistryNoCredentials: req(text()),
+      sealedSecretUnsealFailed: req(text()),
+      teeNotEnabled: req(text()),
+    }),
+  ),
+});
+
+const platformSpec = obj({
+  runtimeClass: req(text()),
+  handler: req(text()),
+  arches: req(list(oneOf(ARCHES, 'architecture'), { minItems: 1, unique: true })),
+  tee: req(bool()),
+  overlay: opt(text()),
+  shipped: req(bool()),
+  note: opt(text()),
+  teeEvidence: opt(obj({ command: req(list(text(), { minItems: 1 })), expect: req(text()) })),
+});
+
+const claim = obj({ status: req(oneOf(CLAIM_STATUSES, 'claim status')), note: opt(text()), issue: opt(text()) });
+
+const limitation = obj({
+  id: req(str({ pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/, patternHint: 'a kebab-case id like "signed-images-not-supported"' })),
+  text: req(text()),
+  features: req(list(feature(), { unique: true })),
+  platforms: opt(list(platform(), { minItems: 1, unique: true })),
+  nonDiscriminating: opt(list(text(), { minItems: 1, unique: true })),
+  issue: opt(text()),
+});
+
+const testedStack = obj({
+  platform: req(platform()),
+  hardware: opt(text()),
+  processor: opt(text()),
+  kernel: req(text()),
+  kernelUrl: opt(text()),
+  os: req(text()),
+  kubernetes: req(text()),
+  distro: req(text()),
+  kustomize: opt(text()),
+});
+
+export const RELEASE_PROFILE_SCHEMA = obj({
+  schemaVersion: req(literal(1)),
+  release: req(str(RELEASE_TAG)),
+  releaseDate: req(str({ pattern: /^\d{4}-\d{2}-\d{2}$/, patternHint: 'a date like "2024-07-26"' })),
+  notesUrl: req(text()),
+  components: req(components),
+  install: req(union('method', { operator: operatorInstall, helm: helmInstall })),
+  kbs: req(kbs),
+  guestComponents: req(guestComponents),
+  platforms: req(record(platformSpec, { enum: PLATFORMS, noun: 'platform' })),
+  claims: req(record(record(claim, { enum: PLATFORMS, noun: 'platform' }), { enum: FEATURES, noun: 'feature', requireAll: true })),
+  limitations: req(list(limitation)),
+  testedStacks: req(list(testedStack)),
+  timeouts: req(
+    obj({
+      podReadySeconds: req(seconds()),
+      podFailedSeconds: req(seconds()),
+      runtimeClassSeconds: req(seconds()),
+      kbsReadySeconds: req(seconds()),
+      testSeconds: req(seconds()),
+    }),
+  ),
+  testImages: req(
+    obj({
+      attestation: req(text()),
+      encrypted: req(text()),
+      encryptionKeyBase64: req(text()),
+      wrongKeyBase64: req(text()),
+      busybox: req(text()),
+      authenticated: req(text()),
+    }),
+  ),
+});

@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import type { Cell } from '../matrix/cell.ts';
+import type { EnvironmentFacts } from './result-record.ts';
+import { recordFileName } from './record-file.ts';
+
+/** Options of reporters/result-record-reporter.ts, as written in a Playwright config. Each falls back to an env var
+ *  (so `coco-conformance run` can hand a cell to a plain `npx playwright test`), then to a default. */
+export interface ResultRecordReporterOptions {
+  /** The record file; wins over outDir. Env: COCO_RESULT_FILE. */
+  outputFile?: string;
+  /** Folder for `<cell>--<runner>--<runId>.json`. Env: COCO_RESULTS_DIR. Default: ./results. */
+  outDir?: string;
+  /** Env: COCO_RUN_ID. Default: the start time and process id. */
+  runId?: string;
+  /** Env: COCO_RUNNER. Default: the host name. */
+  runner?: string;
+  /** The Cell object or its JSON. Env: COCO_CELL. Default: an ad-hoc, not required cell on `control`. */
+  cell?: Cell | string;
+  /** Env: COCO_RELEASE. Default: the cell's release. */
+  release?: string;
+  /** Facts, or a path to a JSON file of them. Env: COCO_ENVIRONMENT_FILE. */
+  environment?: EnvironmentFacts | string;
+  /** Test doubles this run used. Env: COCO_DOUBLES (JSON array or comma-separated). */
+  doubles?: string[];
+}
+
+export interface ResolvedReporterOptions {
+  outputFile: string;
+  runId: string;
+  runner: string;
+  cell: Cell;
+  release: string;
+  environment: EnvironmentFacts;
+  doubles: string[];
+}
+
+export function resolveReporterOptions(
+  options: ResultRecordReporterOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  now: Date = new Date(),
+): ResolvedReporterOptions {
+  const runId = options.runId ?? env.COCO_RUN_ID ?? `${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+  const runner = options.runner ?? env.COCO_RUNNER ?? env.HOSTNAME ?? 'local';
+  const release = options.release ?? env.COCO_RELEASE;
+  const cell = parseCell(options.cell ?? env.COCO_CELL, runner, release ?? 'unknown');
+  const outputFile = options.outputFile ?? env.COCO_RESULT_FILE;
+  const outDir = options.outDir ?? env.COCO_RESULTS_DIR ?? 'results';
+  return {
+    outputFile: resolve(outputFile ?? join(outDir, recordFileName(cell.id, runner, runId))),
+    runId,
+    runner,
+    cell,
+    release: release ?? cell.release,
+    environment: loadEnvironment(options.environment ?? env.COCO_ENVIRONMENT_FILE),
+    doubles: options.doubles ?? parseList(env.COCO_DOUBLES),
+  };
+}
+
+function parseCell(value: Cell | string | undefined, runner: string, release: string): Cell {
+  if (typeof value === 'object') return value;
+  if (value) {
+    try {
+      return JSON.parse(value) as Cell;
+    } catch (error) {
+      throw new Error(`result-record reporter: cell (COCO_CELL) is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  // A developer's local run with no cell: recorded honestly as ad hoc and not required, never mistaken for a TEE.
+  return {
+    id: `${release}/adhoc`, runner, release, platform: 'control', arch: 'x86_64', cluster: { distro: 'existing' },
+    containerRuntime: 'containerd', pullMode: 'host', suites: [], required: false,
+  };
+}
+
+function loadEnvironment(value: EnvironmentFacts | string | undefined): EnvironmentFacts {
+  if (typeof value === 'object') return value;
+  if (!value) return {};
+  if (!existsSync(value)) throw new Error(`result-record reporter: environment file ${value} does not exist`);
+  try {
+    return JSON.parse(readFileSync(value, 'utf8')) as EnvironmentFacts;
+  } catch (error) {
+    throw new Error(`result-record reporter: environment file ${value} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parseList(value: string | undefined): string[] {
+  if (!value) return [];
+  if (value.trim().startsWith('[')) return JSON.parse(value) as string[];
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}

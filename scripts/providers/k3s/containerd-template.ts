@@ -1,0 +1,42 @@
+/** Where k3s reads a containerd config template from; when present it replaces the config k3s generates. */
+export const K3S_CONTAINERD_DIR = '/var/lib/rancher/k3s/agent/etc/containerd';
+export const K3S_GENERATED_CONFIG = `${K3S_CONTAINERD_DIR}/config.toml`;
+export const K3S_CONFIG_TEMPLATE = `${K3S_CONTAINERD_DIR}/config.toml.tmpl`;
+
+const CRI_CONTAINERD_TABLE = '[plugins."io.containerd.grpc.v1.cri".containerd]';
+const NYDUS_PROXY = `
+[proxy_plugins.nydus]
+  type = "snapshot"
+  address = "/run/containerd-nydus/containerd-nydus-grpc.sock"
+`;
+
+/** The template is k3s's own generated config with the settings guest pull needs edited in (as kata-deploy does on
+ *  k3s), not a hand-written full config: a full config would drift from what the pinned k3s version expects, and
+ *  appending to `{{ template "base" . }}` cannot change keys the base already sets (TOML forbids a table twice). */
+export function k3sContainerdTemplate(generated: string): string {
+  let out = generated.replace(/disable_snapshot_annotations\s*=\s*true/, 'disable_snapshot_annotations = false');
+  if (!out.includes(CRI_CONTAINERD_TABLE)) out += `\n${CRI_CONTAINERD_TABLE}\n`;
+  if (!/discard_unpacked_layers\s*=/.test(out)) {
+    out = out.replace(CRI_CONTAINERD_TABLE, `${CRI_CONTAINERD_TABLE}\n  discard_unpacked_layers = false`);
+  } else {
+    out = out.replace(/discard_unpacked_layers\s*=\s*true/, 'discard_unpacked_layers = false');
+  }
+  if (!out.includes('[proxy_plugins.nydus]')) out += NYDUS_PROXY;
+  return out;
+}
+
+/** k3s release per Kubernetes minor version; a full k3s version (v1.30.4+k3s1) is used as is. */
+const K3S_VERSIONS: Record<string, string> = {
+  '1.31': 'v1.31.1+k3s1',
+  '1.30': 'v1.30.5+k3s1',
+  '1.29': 'v1.29.9+k3s1',
+  '1.28': 'v1.28.14+k3s1',
+};
+
+export function k3sVersion(kubernetes: string | undefined): string {
+  const bare = (kubernetes ?? '1.30').replace(/^v/, '');
+  if (bare.includes('+k3s')) return `v${bare}`;
+  const version = K3S_VERSIONS[bare];
+  if (!version) throw new Error(`failed to pick a k3s version: Kubernetes ${kubernetes} is not one of ${Object.keys(K3S_VERSIONS).join(', ')} (give a full k3s version like 1.30.5+k3s1)`);
+  return version;
+}

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { ClusterSpec } from '../../../matrix/cell.ts';
+import type { ProvisionedCluster, ProviderContext } from '../cluster-provider.ts';
+import { labelWorker, waitNodesReady } from '../shared/node-list.ts';
+import { stepCommand, stepFile } from '../shared/step-command.ts';
+import { DEFAULT_CLUSTER_NAME, PROVISION_TIMEOUTS } from '../shared/timeouts.ts';
+import { K3S_CONFIG_TEMPLATE, K3S_GENERATED_CONFIG, k3sContainerdTemplate, k3sVersion } from './containerd-template.ts';
+
+export interface K3sOptions {
+  /** A local copy of https://get.k3s.io; downloaded into the work folder when absent. */
+  installScript?: string;
+  /** Folder holding a k3s binary of the pinned version (air-gapped runners): the script then downloads nothing. */
+  binaryDir?: string;
+}
+
+export const K3S_KUBECONFIG = '/etc/rancher/k3s/k3s.yaml';
+export const K3S_UNINSTALL = '/usr/local/bin/k3s-uninstall.sh';
+
+/** k3s names its single node after the host. */
+export function k3sNodeName(): string {
+  return hostname();
+}
+
+export async function installK3s(spec: ClusterSpec, options: K3sOptions, ctx: ProviderContext): Promise<ProvisionedCluster> {
+  const version = k3sVersion(spec.kubernetes);
+  const script = options.installScript ?? join(ctx.workDir, 'k3s-install.sh');
+  if (!options.installScript) await stepCommand(ctx, 'provision', ['curl', '-sfL', '-o', script, 'https://get.k3s.io']);
+  if (options.binaryDir) {
+    await stepCommand(ctx, 'provision', ['install', '-m', '0755', join(options.binaryDir, 'k3s'), '/usr/local/bin/k3s']);
+  }
+  await stepCommand(ctx, 'provision', ['sh', script], {
+    env: {
+      INSTALL_K3S_VERSION: version,
+      ...(options.binaryDir ? { INSTALL_K3S_SKIP_DOWNLOAD: 'true' } : {}),
+    },
+  });
+  const kubeconfigPath = join(ctx.workDir, 'kubeconfig');
+  // A copy owned by the harness: the original is root-only and k3s rewrites it on restart.
+  await stepCommand(ctx, 'provision', ['install', '-m', '0600', K3S_KUBECONFIG, kubeconfigPath]);
+  const cluster: ProvisionedCluster = {
+    name: ctx.clusterName ?? DEFAULT_CLUSTER_NAME,
+    kubeconfigPath,
+    nodes: [],
+    createdByHarness: true,
+  };
+  await waitNodesReady(cluster, ctx, PROVISION_TIMEOUTS.nodesReadySeconds);
+  await configureContainerd(ctx);
+  await waitNodesReady(cluster, ctx, PROVISION_TIMEOUTS.nodesReadySeconds);
+  await labelWorker(cluster, ctx, k3sNodeName());
+  return cluster;
+}
+
+/** k3s generates its containerd config on first start; the template built from it takes effect on restart. */
+async function configureContainerd(ctx: ProviderContext): Promise<void> {
+  const template = ctx.dryRun ? '' : k3sContainerdTemplate(await readFile(K3S_GENERATED_CONFIG, 'utf8'));
+  await stepFile(ctx, 'provision', K3S_CONFIG_TEMPLATE, template, {
+    shown: ctx.dryRun
+      ? `# ${K3S_GENERATED_CONFIG} with discard_unpacked_layers = false, disable_snapshot_annotations = false and [proxy_plugins.nydus]`
+      : undefined,
+  });
+  await stepCommand(ctx, 'provision', ['systemctl', 'restart', 'k3s']);
+}
+
+export async function uninstallK3s(cluster: ProvisionedCluster, ctx: ProviderContext): Promise<void> {
+  if (!cluster.createdByHarness) return;
+  // The uninstall script removes itself, so a second destroy finds nothing to do: safe to call twice.
+  await stepCommand(ctx, 'destroy', ['sh', '-c', `[ ! -x "$1" ] || "$1"`, 'sh', K3S_UNINSTALL]);
+}

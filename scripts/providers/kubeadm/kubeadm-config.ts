@@ -1,0 +1,54 @@
+import { dump } from 'js-yaml';
+import { NODE_LAYOUT, CRI_ENDPOINT } from './node-layout.ts';
+
+export interface KubeadmConfigInput {
+  kubernetesVersion: string; // v1.30.14
+  nodeName: string;
+  advertiseAddress: string;
+  criSocket: string;
+  /** Bundle source: the local image repository and etcd tag; packages source: upstream defaults. */
+  imageRepository?: string;
+  etcdImageTag?: string;
+  cgroupDriver: 'cgroupfs' | 'systemd';
+  /** Addons kubeadm should not install (the bundle has no CoreDNS; kube-proxy can run without being an addon). */
+  skipPhases: string[];
+}
+
+/** kubeadm's own config file (v1beta3, the API of kubeadm v1.30): InitConfiguration, ClusterConfiguration and the
+ *  KubeletConfiguration kubeadm hands to the kubelet. The control-plane node is also the worker, so it carries no
+ *  taint. */
+export function renderKubeadmConfig(input: KubeadmConfigInput): string {
+  const init = {
+    apiVersion: 'kubeadm.k8s.io/v1beta3',
+    kind: 'InitConfiguration',
+    localAPIEndpoint: { advertiseAddress: input.advertiseAddress, bindPort: 6443 },
+    nodeRegistration: {
+      name: input.nodeName,
+      criSocket: input.criSocket,
+      taints: [],
+      imagePullPolicy: input.imageRepository ? 'Never' : 'IfNotPresent',
+    },
+    skipPhases: input.skipPhases,
+  };
+  const cluster: Record<string, unknown> = {
+    apiVersion: 'kubeadm.k8s.io/v1beta3',
+    kind: 'ClusterConfiguration',
+    kubernetesVersion: input.kubernetesVersion,
+    clusterName: 'coco-conformance',
+    networking: { podSubnet: NODE_LAYOUT.podSubnet, serviceSubnet: NODE_LAYOUT.serviceSubnet },
+  };
+  if (input.imageRepository) {
+    cluster.imageRepository = input.imageRepository;
+    cluster.etcd = { local: { imageRepository: input.imageRepository, imageTag: input.etcdImageTag } };
+  }
+  const kubelet = {
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    cgroupDriver: input.cgroupDriver,
+    failSwapOn: false,
+    containerRuntimeEndpoint: input.criSocket,
+  };
+  return [init, cluster, kubelet].map((doc) => dump(doc, { lineWidth: 120 })).join('---\n');
+}
+
+export const BUNDLE_CRI_SOCKET = CRI_ENDPOINT;

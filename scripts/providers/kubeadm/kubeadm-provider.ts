@@ -1,0 +1,160 @@
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { ClusterSpec } from '../../../matrix/cell.ts';
+import { runCommand } from '../../exec/run-command.ts';
+import type { ClusterInfo, ClusterProvider, ProviderContext, ProvisionedCluster } from '../cluster-provider.ts';
+import { cleanBundleNode, prepareBundleNode } from './bundle-node.ts';
+import { BUNDLE_CRI_SOCKET, renderKubeadmConfig } from './kubeadm-config.ts';
+import { startKubeletWhenConfigured, stopKubelet } from './kubelet-process.ts';
+import { NODE_LAYOUT } from './node-layout.ts';
+import { ensureOfflineBundle, readBundle, type OfflineBundle } from './offline-bundle.ts';
+import { stepRunner, type StepRunner } from './step-runner.ts';
+
+const PACKAGES_CRI_SOCKET = 'unix:///run/containerd/containerd.sock';
+const ADMIN_CONF = '/etc/kubernetes/admin.conf';
+/** Flannel is what upstream's kubeadm runners apply as the pod network on a real runner. */
+const FLANNEL_MANIFEST = 'https://github.com/flannel-io/flannel/releases/latest/download/kube-flannel.yml';
+/** Checks that cannot pass in a VM without kernel config, or that the bundle answers differently (no systemd). */
+const IGNORED_PREFLIGHT = ['SystemVerification', 'Swap', 'Service-Kubelet', 'FileExisting-crictl'];
+
+/** kubeadm on this machine. `source: packages` (a hardware runner with kubeadm, kubelet and containerd installed
+ *  as upstream's CI has them) or `source: bundle` (the offline bundle built from the Go module proxy, with a
+ *  containerd and a kubelet the harness starts itself because there is no systemd). */
+export class KubeadmProvider implements ClusterProvider {
+  readonly distro = 'kubeadm' as const;
+  private bundle?: OfflineBundle;
+
+  async create(spec: ClusterSpec, ctx: ProviderContext): Promise<ProvisionedCluster> {
+    const steps = stepRunner(ctx);
+    const fromBundle = spec.source === 'bundle';
+    const nodeName = hostname().toLowerCase();
+    const advertiseAddress = await this.nodeAddress(ctx);
+    let kubernetesVersion = `v${spec.kubernetes ?? '1.30'}.0`;
+    if (fromBundle) {
+      this.bundle = ctx.dryRun ? dryRunBundle(spec) : await ensureOfflineBundle(ctx.log);
+      kubernetesVersion = this.bundle.kubernetes;
+      ctx.log(`kubeadm: preparing the node from the offline bundle ${this.bundle.dir}`);
+      await prepareBundleNode(this.bundle, steps, ctx.dryRun);
+    }
+    const configPath = join(ctx.workDir, 'kubeadm-config.yaml');
+    steps.writeFile('kubeadm config', configPath, renderKubeadmConfig({
+      kubernetesVersion,
+      nodeName,
+      advertiseAddress,
+      criSocket: fromBundle ? BUNDLE_CRI_SOCKET : PACKAGES_CRI_SOCKET,
+      imageRepository: this.bundle?.imageRepository,
+      etcdImageTag: this.bundle?.etcdImageTag,
+      cgroupDriver: fromBundle ? 'cgroupfs' : 'systemd',
+      // The bundle has no CoreDNS image and the suites address the node by IP, so neither addon is needed.
+      skipPhases: fromBundle ? ['addon/coredns', 'addon/kube-proxy'] : [],
+    }));
+    await this.kubeadmInit(steps, configPath, fromBundle, ctx);
+    const kubeconfigPath = join(ctx.workDir, 'kubeconfig');
+    if (ctx.dryRun) ctx.record('kubeconfig', ['cp', ADMIN_CONF, kubeconfigPath]);
+    else {
+      mkdirSync(ctx.workDir, { recursive: true });
+      copyFileSync(ADMIN_CONF, kubeconfigPath);
+    }
+    const kubectl = (...args: string[]) => ['kubectl', '--kubeconfig', kubeconfigPath, ...args];
+    if (!fromBundle) await steps.run('pod network', kubectl('apply', '-f', FLANNEL_MANIFEST));
+    // kubeadm v1.30 already leaves no taint (taints: [] above); removing it again is harmless on older configs.
+    await steps.run('untaint', kubectl('taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-'), { nothrow: true });
+    await steps.run('label worker', kubectl('label', 'node', nodeName, 'node.kubernetes.io/worker=', '--overwrite'));
+    await steps.run('wait node ready', kubectl('wait', '--for=condition=Ready', `node/${nodeName}`, '--timeout=300s'));
+    const cluster: ProvisionedCluster = { name: 'coco-conformance', kubeconfigPath, nodes: [], createdByHarness: true };
+    cluster.nodes = ctx.dryRun ? [{ name: nodeName, internalIp: advertiseAddress, labels: {} }] : await this.nodes(cluster, ctx);
+    return cluster;
+  }
+
+  private async kubeadmInit(steps: StepRunner, configPath: string, fromBundle: boolean, ctx: ProviderContext): Promise<void> {
+    const argv = ['kubeadm', 'init', '--config', configPath, `--ignore-preflight-errors=${IGNORED_PREFLIGHT.join(',')}`];
+    if (ctx.dryRun || !fromBundle || !this.bundle) {
+      if (fromBundle) ctx.record('start kubelet', ['kubelet', '--config=/var/lib/kubelet/config.yaml', '…flags from /var/lib/kubelet/kubeadm-flags.env']);
+      await steps.run('kubeadm init', argv);
+      return;
+    }
+    let initDone = false;
+    const init = steps.run('kubeadm init', argv).finally(() => { initDone = true; });
+    const kubelet = startKubeletWhenConfigured(this.bundle.binDir, 300_000, () => initDone);
+    // Surface whichever fails first; kubeadm's own error carries the more useful text.
+    const [initResult] = await Promise.allSettled([init, kubelet]);
+    if (initResult.status === 'rejected') throw initResult.reason;
+    await kubelet;
+  }
+
+  async destroy(cluster: ProvisionedCluster, ctx: ProviderContext): Promise<void> {
+    if (!cluster.createdByHarness) return;
+    const steps = stepRunner(ctx);
+    const fromBundle = this.bundle !== undefined || (await isBundleNode());
+    await steps.run('kubeadm reset', ['kubeadm', 'reset', '--force', '--cri-socket', fromBundle ? BUNDLE_CRI_SOCKET : PACKAGES_CRI_SOCKET], { nothrow: true });
+    if (fromBundle) {
+      if (ctx.dryRun) ctx.record('stop kubelet', ['kill', '-TERM', `$(cat ${NODE_LAYOUT.kubeletPidFile})`]);
+      else await stopKubelet();
+      await cleanBundleNode(steps, ctx.dryRun);
+    }
+  }
+
+  kubeconfig(cluster: ProvisionedCluster): string {
+    return cluster.kubeconfigPath;
+  }
+
+  async nodes(cluster: ProvisionedCluster, _ctx: ProviderContext): Promise<ProvisionedCluster['nodes']> {
+    const out = await runCommand(['kubectl', '--kubeconfig', cluster.kubeconfigPath, 'get', 'nodes', '-o', 'json']);
+    const list = JSON.parse(out.stdout) as { items: Array<{ metadata: { name: string; labels?: Record<string, string> }; status: { addresses?: Array<{ type: string; address: string }> } }> };
+    return list.items.map((n) => ({
+      name: n.metadata.name,
+      internalIp: n.status.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '',
+      labels: n.metadata.labels ?? {},
+    }));
+  }
+
+  async loadImage(_cluster: ProvisionedCluster, archivePath: string, ctx: ProviderContext): Promise<void> {
+    const address = this.bundle ? NODE_LAYOUT.containerdSocket : '/run/containerd/containerd.sock';
+    await stepRunner(ctx).run('load image', ['ctr', '--address', address, '-n', 'k8s.io', 'images', 'import', '--all-platforms', archivePath]);
+  }
+
+  async collectLogs(cluster: ProvisionedCluster, dir: string, ctx: ProviderContext): Promise<void> {
+    if (ctx.dryRun) return ctx.record('collect logs', ['cp', `${NODE_LAYOUT.logDir}/*.log`, dir]);
+    mkdirSync(dir, { recursive: true });
+    for (const name of ['kubelet', 'containerd']) {
+      const tail = await runCommand(['tail', '-n', '2000', `${NODE_LAYOUT.logDir}/${name}.log`], { nothrow: true });
+      writeFileSync(join(dir, `${name}.log`), tail.stdout);
+    }
+    const pods = await runCommand(['kubectl', '--kubeconfig', cluster.kubeconfigPath, 'get', 'pods', '-A', '-o', 'wide'], { nothrow: true });
+    writeFileSync(join(dir, 'pods.txt'), pods.stdout + pods.stderr);
+  }
+
+  async info(cluster: ProvisionedCluster, ctx: ProviderContext): Promise<ClusterInfo> {
+    if (ctx.dryRun) return { distro: 'kubeadm' };
+    const version = await runCommand(['kubectl', '--kubeconfig', cluster.kubeconfigPath, 'version', '-o', 'json'], { nothrow: true });
+    const node = await runCommand(['kubectl', '--kubeconfig', cluster.kubeconfigPath, 'get', 'nodes', '-o', 'jsonpath={.items[0].status.nodeInfo.containerRuntimeVersion}'], { nothrow: true });
+    const server = (JSON.parse(version.stdout || '{}') as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion;
+    return { distro: this.bundle ? 'kubeadm (offline bundle)' : 'kubeadm', kubernetesVersion: server, containerRuntimeVersion: node.stdout };
+  }
+
+  private async nodeAddress(ctx: ProviderContext): Promise<string> {
+    // The address of the default route's interface: this machine's own address (a table lookup, nothing is sent).
+    const route = await runCommand(['ip', '-4', 'route', 'show', 'default'], { nothrow: true });
+    const device = route.stdout.match(/\bdev\s+(\S+)/)?.[1];
+    const addr = device ? await runCommand(['ip', '-4', '-o', 'addr', 'show', 'dev', device], { nothrow: true }) : undefined;
+    const address = addr?.stdout.match(/\binet\s+([0-9.]+)/)?.[1];
+    if (!address && !ctx.dryRun) throw new Error('failed to find the node address: no IPv4 default route (ip route get)');
+    return address ?? '192.0.2.2';
+  }
+}
+
+async function isBundleNode(): Promise<boolean> {
+  const { existsSync } = await import('node:fs');
+  return existsSync(NODE_LAYOUT.containerdConfig);
+}
+
+function dryRunBundle(spec: ClusterSpec): OfflineBundle {
+  const dir = `~/.cache/coco-conformance/bundle/k8s-v${spec.kubernetes ?? '1.30'}.x`;
+  try {
+    return readBundle(dir);
+  } catch {
+    return { dir, binDir: `${dir}/bin`, imagesDir: `${dir}/images`, kubernetes: `v${spec.kubernetes ?? '1.30'}.14`,
+      etcdImageTag: '3.5.15-0', pauseTag: '3.9', imageRepository: 'coco-bundle.local' };
+  }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs everything this harness needs on a fresh Debian 12 runner, idempotently:
+# Debian packages, npm packages, a current skopeo and the offline Kubernetes bundle (both built from the
+# Go module proxy and cached under ~/.cache/coco-conformance). Pass --no-bundle to skip the Kubernetes build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+started=$(date +%s)
+say() { printf '[setup +%ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
+
+with_bundle=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-bundle) with_bundle=0 ;;
+    *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+packages=$(grep -v '^\s*#' scripts/setup/apt-packages.txt | grep -v '^\s*$' | tr '\n' ' ')
+missing=$(for p in $packages; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"; done)
+if [ -n "$missing" ]; then
+  say "installing Debian packages: $(echo $missing)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+  say "Debian packages present"
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+say "skopeo with key-provider support"
+bash scripts/setup/build-skopeo.sh >/dev/null
+
+if [ "$with_bundle" = 1 ]; then
+  say "offline Kubernetes bundle"
+  bash scripts/bundle/build.sh >/dev/null
+fi
+say "machine ready"
