@@ -167,7 +167,7 @@ export interface PlatformSpec {
   shipped: boolean;
   note?: string;
   /** How a test inside the guest proves it is this TEE (absent for non-TEE platforms). */
-  teeEvidence?: { command: string[]; expect: string };
+  teeEvidence?: { command: string[]; /** A regular expression the command's output must match. */ expect: string };
 }
 
 export interface Claim {
@@ -181,6 +181,8 @@ export interface ReleaseLimitation {
   id: string; // registry-credentials-exposed-to-host
   text: string; // the release-notes sentence
   features: Feature[];
+  /** The platforms it holds on; all platforms when absent (e.g. SEV's missing attestation holds on sev only). */
+  platforms?: PlatformId[];
   /** Test ids that cannot tell a confidential runtime from runc while this limitation holds. */
   nonDiscriminating?: string[];
   issue?: string;

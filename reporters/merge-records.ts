@@ -1,5 +1,5 @@
 import type { ResultRecord, TestRecord } from './result-record.ts';
-import type { MergedResults, MergedRun, MergedTest } from './merged-results.ts';
+import type { MergedResults, MergedRun, MergedTest, UnfinishedTest } from './merged-results.ts';
 import { decidingAttempt, mergeOutcomes } from './merge-outcomes.ts';
 
 /** Folds any number of records into runs (runner + cell id) and tests (run + project + test id). Records are taken
@@ -8,9 +8,13 @@ export function mergeRecords(records: readonly ResultRecord[]): MergedResults {
   const ordered = [...records].sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId));
   const runs = new Map<string, MergedRun>();
   const attempts = new Map<string, { runKey: string; record: ResultRecord; test: TestRecord }[]>();
+  const planned = new Map<string, UnfinishedTest>();
   for (const record of ordered) {
     const runKey = `${record.runner}|${record.cell.id}`;
     runs.set(runKey, foldRun(runs.get(runKey), record, runKey));
+    for (const p of record.planned ?? []) {
+      planned.set(`${runKey}|${p.project}|${p.id}`, { runKey, runner: record.runner, platform: record.cell.platform, ...p });
+    }
     for (const test of record.tests) {
       const key = `${runKey}|${test.project}|${test.id}`;
       const list = attempts.get(key) ?? [];
@@ -21,7 +25,9 @@ export function mergeRecords(records: readonly ResultRecord[]): MergedResults {
   const tests = [...attempts.values()].map(mergeTest);
   tests.sort((a, b) => a.platform.localeCompare(b.platform) || a.feature.localeCompare(b.feature) ||
     a.id.localeCompare(b.id) || a.runKey.localeCompare(b.runKey) || a.project.localeCompare(b.project));
-  return { runs: [...runs.values()].sort((a, b) => a.key.localeCompare(b.key)), tests };
+  const unfinished = [...planned.entries()].filter(([key]) => !attempts.has(key)).map(([, u]) => u)
+    .sort((a, b) => `${a.runKey}|${a.id}`.localeCompare(`${b.runKey}|${b.id}`));
+  return { runs: [...runs.values()].sort((a, b) => a.key.localeCompare(b.key)), tests, unfinished };
 }
 
 function foldRun(previous: MergedRun | undefined, record: ResultRecord, key: string): MergedRun {

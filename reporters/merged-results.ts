@@ -50,7 +50,18 @@ export interface MergedTest {
   runIds: string[];
 }
 
+/** A test a record planned that no record of its run ever finished (the run was interrupted or crashed). */
+export interface UnfinishedTest {
+  runKey: string;
+  runner: string;
+  platform: PlatformId;
+  feature: Feature;
+  id: string;
+  project: string;
+}
+
 export interface MergedResults {
   runs: MergedRun[];
   tests: MergedTest[];
+  unfinished: UnfinishedTest[];
 }

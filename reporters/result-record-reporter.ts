@@ -4,6 +4,8 @@ import { resolveReporterOptions, type ResultRecordReporterOptions } from './repo
 import { writeRecordAtomically } from './record-file.ts';
 import { isFinalAttempt, testRecordOf } from './test-outcome.ts';
 import { cleanErrorText } from './error-text.ts';
+import { readTestMetadata } from './test-metadata.ts';
+import { registerSecret } from '../scripts/exec/redact.ts';
 
 /** Playwright reporter that writes ONE result record per cell run (reporters/result-record.schema.json).
  *  The record is rewritten atomically after every finished test, so the file on disk is always valid and a crash
@@ -23,9 +25,10 @@ export default class ResultRecordReporter implements Reporter {
     return false;
   }
 
-  onBegin(_config: FullConfig, _suite: Suite): void {
+  onBegin(_config: FullConfig, suite: Suite): void {
     const resolved = resolveReporterOptions(this.options);
     this.file = resolved.outputFile;
+    for (const secret of resolved.secrets) registerSecret(secret);
     this.record = {
       schemaVersion: RESULT_RECORD_SCHEMA_VERSION,
       runId: resolved.runId,
@@ -36,6 +39,7 @@ export default class ResultRecordReporter implements Reporter {
       doubles: resolved.doubles,
       startedAt: new Date().toISOString(),
       status: 'running',
+      planned: plannedTests(suite),
       tests: [],
     };
     this.flush();
@@ -79,6 +83,14 @@ export default class ResultRecordReporter implements Reporter {
   private flush(): void {
     if (this.record) writeRecordAtomically(this.file, this.record);
   }
+}
+
+/** The conformance tests of the run, from their static annotations (runtime ones are not known yet). */
+function plannedTests(suite: Suite): NonNullable<ResultRecord['planned']> {
+  return suite.allTests().flatMap((test) => {
+    const meta = readTestMetadata(test.title, test.tags, test.annotations);
+    return meta.feature ? [{ id: meta.id, feature: meta.feature, project: test.parent.project()?.name ?? '' }] : [];
+  });
 }
 
 export type { ResultRecordReporterOptions } from './reporter-options.ts';

@@ -32,6 +32,9 @@ export interface ResultRecord {
   status: 'running' | 'complete' | 'interrupted' | 'infra-error';
   /** When status is infra-error: the step that failed (provision, install, kbs…) and why. */
   infraError?: { step: string; message: string };
+  /** Every conformance test the run meant to run, known at its start: a test planned but absent from `tests` never
+   *  finished (interrupted, crashed), which the report shows as not run instead of not knowing it existed. */
+  planned?: { id: string; feature: Feature; project: string }[];
   /** Errors raised outside any test (global setup, a worker crash), redacted. */
   runErrors?: string[];
   /** Tests that carry no feature (no `feature` annotation, tag or catalog entry): kept visible, never merged. */

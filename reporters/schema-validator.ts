@@ -33,7 +33,7 @@ export function validateAgainstSchema(value: unknown, root: JsonSchema): SchemaV
 function check(value: unknown, schema: JsonSchema, root: JsonSchema, path: string, out: SchemaViolation[]): void {
   if (out.length >= MAX_VIOLATIONS) return;
   if (schema.$ref) return check(value, resolveRef(schema.$ref, root), root, path, out);
-  const fail = (problem: string) => out.push({ path: path || '(document)', problem });
+  const fail = (problem: string): void => void out.push({ path: path || '(document)', problem });
   if ('const' in schema && value !== schema.const) return fail(`must be ${JSON.stringify(schema.const)}, got ${brief(value)}`);
   if (schema.enum && !schema.enum.includes(value)) {
     return fail(`must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}; got ${brief(value)}`);

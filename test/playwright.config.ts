@@ -5,6 +5,8 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  // The end-to-end control run has its own config (test/e2e/playwright.config.ts): it takes a real cluster.
+  testIgnore: 'e2e/**',
   timeout: 120_000,
   retries: 0,
   workers: process.env.CI ? 1 : 2,

@@ -6,28 +6,29 @@ import { renderBridgeConflist } from './cni-config.ts';
 import { renderContainerdConfig } from './containerd-config.ts';
 import { NODE_LAYOUT } from './node-layout.ts';
 import { BUNDLE_IMAGES, BUNDLE_NODE_BINARIES, type OfflineBundle } from './offline-bundle.ts';
-import type { StepRunner } from './step-runner.ts';
+import type { ProviderContext } from '../cluster-provider.ts';
+import { stepCommand, stepFile } from '../shared/step-command.ts';
 
 const CTR = (...args: string[]) => ['ctr', '--address', NODE_LAYOUT.containerdSocket, ...args];
 
 /** Prepares this machine as a kubeadm node from the offline bundle: binaries, sysctls, a containerd of our own,
  *  the pod network config and the control-plane images. Everything it creates is undone by cleanBundleNode. */
-export async function prepareBundleNode(bundle: OfflineBundle, steps: StepRunner, dryRun: boolean): Promise<void> {
+export async function prepareBundleNode(bundle: OfflineBundle, ctx: ProviderContext): Promise<void> {
   for (const binary of BUNDLE_NODE_BINARIES) {
-    await steps.run('install binaries', ['install', '-m', '0755', join(bundle.binDir, binary), join(NODE_LAYOUT.binDir, binary)]);
+    await stepCommand(ctx, 'install binaries', ['install', '-m', '0755', join(bundle.binDir, binary), join(NODE_LAYOUT.binDir, binary)]);
   }
   // kubeadm preflight requires forwarding and bridged traffic to pass iptables.
-  steps.writeFile('sysctl', '/proc/sys/net/ipv4/ip_forward', '1\n');
-  steps.writeFile('sysctl', '/proc/sys/net/bridge/bridge-nf-call-iptables', '1\n');
+  await stepFile(ctx, 'sysctl', '/proc/sys/net/ipv4/ip_forward', '1\n');
+  await stepFile(ctx, 'sysctl', '/proc/sys/net/bridge/bridge-nf-call-iptables', '1\n');
   if (!existsSync(NODE_LAYOUT.iptablesSnapshot)) {
-    const saved = await steps.run('snapshot iptables', ['iptables-save']);
-    steps.writeFile('snapshot iptables', NODE_LAYOUT.iptablesSnapshot, saved.stdout, 0o600);
+    const saved = await stepCommand(ctx, 'snapshot iptables', ['iptables-save']);
+    await stepFile(ctx, 'snapshot iptables', NODE_LAYOUT.iptablesSnapshot, saved.stdout, { mode: 0o600, shown: '<iptables-save output>' });
   }
-  steps.writeFile('containerd config', NODE_LAYOUT.containerdConfig,
+  await stepFile(ctx, 'containerd config', NODE_LAYOUT.containerdConfig,
     renderContainerdConfig(`${bundle.imageRepository}/pause:${bundle.pauseTag}`));
-  steps.writeFile('pod network', NODE_LAYOUT.cniConfFile, renderBridgeConflist());
-  if (dryRun) {
-    await steps.run('start containerd', ['containerd', '--config', NODE_LAYOUT.containerdConfig]);
+  await stepFile(ctx, 'pod network', NODE_LAYOUT.cniConfFile, renderBridgeConflist());
+  if (ctx.dryRun) {
+    await stepCommand(ctx, 'start containerd', ['containerd', '--config', NODE_LAYOUT.containerdConfig]);
   } else {
     startDaemon({
       name: 'containerd',
@@ -38,7 +39,7 @@ export async function prepareBundleNode(bundle: OfflineBundle, steps: StepRunner
     await waitForContainerd(30_000);
   }
   for (const image of BUNDLE_IMAGES) {
-    await steps.run('import images', [...CTR('-n', 'k8s.io', 'images', 'import', '--all-platforms'), join(bundle.imagesDir, `${image}.tar`)]);
+    await stepCommand(ctx, 'import images', [...CTR('-n', 'k8s.io', 'images', 'import', '--all-platforms'), join(bundle.imagesDir, `${image}.tar`)]);
   }
 }
 
@@ -56,20 +57,20 @@ async function waitForContainerd(timeoutMs: number): Promise<void> {
 
 /** Undoes prepareBundleNode after `kubeadm reset`: stops our containerd, unmounts what pods left, removes our state,
  *  the bridge and the CNI state, and restores the iptables rules saved before the cluster existed. */
-export async function cleanBundleNode(steps: StepRunner, dryRun: boolean): Promise<void> {
-  await steps.run('remove pods', ['crictl', '--runtime-endpoint', `unix://${NODE_LAYOUT.containerdSocket}`, 'rmp', '--all', '--force'], { nothrow: true });
-  if (dryRun) await steps.run('stop containerd', ['kill', '-TERM', `$(cat ${NODE_LAYOUT.containerdPidFile})`]);
+export async function cleanBundleNode(ctx: ProviderContext): Promise<void> {
+  await stepCommand(ctx, 'remove pods', ['crictl', '--runtime-endpoint', `unix://${NODE_LAYOUT.containerdSocket}`, 'rmp', '--all', '--force'], { nothrow: true });
+  if (ctx.dryRun) await stepCommand(ctx, 'stop containerd', ['kill', '-TERM', `$(cat ${NODE_LAYOUT.containerdPidFile})`]);
   else await stopDaemon(NODE_LAYOUT.containerdPidFile);
   for (const mount of mountsUnder(['/var/lib/kubelet', NODE_LAYOUT.containerdRoot, NODE_LAYOUT.containerdState, '/run/netns'])) {
-    await steps.run('unmount', ['umount', '-l', mount], { nothrow: true });
+    await stepCommand(ctx, 'unmount', ['umount', '-l', mount], { nothrow: true });
   }
-  await steps.run('remove state', ['rm', '-rf', NODE_LAYOUT.containerdRoot, NODE_LAYOUT.containerdState, NODE_LAYOUT.cniConfFile,
+  await stepCommand(ctx, 'remove state', ['rm', '-rf', NODE_LAYOUT.containerdRoot, NODE_LAYOUT.containerdState, NODE_LAYOUT.cniConfFile,
     '/var/lib/cni/networks/coco-conformance', '/var/lib/kubelet', '/etc/kubernetes']);
-  await steps.run('remove bridge', ['ip', 'link', 'delete', NODE_LAYOUT.bridge], { nothrow: true });
-  if (existsSync(NODE_LAYOUT.iptablesSnapshot) || dryRun) {
-    const rules = dryRun ? '' : readFileSync(NODE_LAYOUT.iptablesSnapshot, 'utf8');
-    await steps.run('restore iptables', ['iptables-restore'], { input: rules });
-    await steps.run('restore iptables', ['rm', '-f', NODE_LAYOUT.iptablesSnapshot]);
+  await stepCommand(ctx, 'remove bridge', ['ip', 'link', 'delete', NODE_LAYOUT.bridge], { nothrow: true });
+  if (existsSync(NODE_LAYOUT.iptablesSnapshot) || ctx.dryRun) {
+    const rules = ctx.dryRun ? '' : readFileSync(NODE_LAYOUT.iptablesSnapshot, 'utf8');
+    await stepCommand(ctx, 'restore iptables', ['iptables-restore'], { input: rules });
+    await stepCommand(ctx, 'restore iptables', ['rm', '-f', NODE_LAYOUT.iptablesSnapshot]);
   }
 }
 

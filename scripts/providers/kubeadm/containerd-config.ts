@@ -16,6 +16,10 @@ state = "${NODE_LAYOUT.containerdState}"
 
 [${cri}]
   sandbox_image = "${sandboxImage}"
+  # The harness may run without CAP_SYS_RESOURCE (this sandbox drops it): runc then cannot lower a container's
+  # oom_score_adj below its own, and every sandbox fails with "can't get final child's PID from pipe". Clamping
+  # to containerd's own value is what rootless setups do; it changes eviction order only.
+  restrict_oom_score_adj = true
   [${cri}.containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"

@@ -8,15 +8,17 @@ import { cleanBundleNode, prepareBundleNode } from './bundle-node.ts';
 import { BUNDLE_CRI_SOCKET, renderKubeadmConfig } from './kubeadm-config.ts';
 import { startKubeletWhenConfigured, stopKubelet } from './kubelet-process.ts';
 import { NODE_LAYOUT } from './node-layout.ts';
-import { ensureOfflineBundle, readBundle, type OfflineBundle } from './offline-bundle.ts';
-import { stepRunner, type StepRunner } from './step-runner.ts';
+import { ensureOfflineBundle, OFFLINE_BUNDLE_BUILD_SCRIPT, readBundle, type OfflineBundle } from './offline-bundle.ts';
+import { stepCommand, stepFile } from '../shared/step-command.ts';
 
 const PACKAGES_CRI_SOCKET = 'unix:///run/containerd/containerd.sock';
 const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 /** Flannel is what upstream's kubeadm runners apply as the pod network on a real runner. */
 const FLANNEL_MANIFEST = 'https://github.com/flannel-io/flannel/releases/latest/download/kube-flannel.yml';
 /** Checks that cannot pass in a VM without kernel config, or that the bundle answers differently (no systemd). */
-const IGNORED_PREFLIGHT = ['SystemVerification', 'Swap', 'Service-Kubelet', 'FileExisting-crictl'];
+// HTTPProxyCIDR: kubeadm v1.30 formats "https://[<IPv4>]:1234", which Go ≥ 1.26's stricter net/url rejects; the check
+// only matters behind an HTTP proxy, which this machine has none of.
+const IGNORED_PREFLIGHT = ['SystemVerification', 'Swap', 'Service-Kubelet', 'FileExisting-crictl', 'HTTPProxyCIDR'];
 
 /** kubeadm on this machine. `source: packages` (a hardware runner with kubeadm, kubelet and containerd installed
  *  as upstream's CI has them) or `source: bundle` (the offline bundle built from the Go module proxy, with a
@@ -26,19 +28,19 @@ export class KubeadmProvider implements ClusterProvider {
   private bundle?: OfflineBundle;
 
   async create(spec: ClusterSpec, ctx: ProviderContext): Promise<ProvisionedCluster> {
-    const steps = stepRunner(ctx);
     const fromBundle = spec.source === 'bundle';
     const nodeName = hostname().toLowerCase();
     const advertiseAddress = await this.nodeAddress(ctx);
     let kubernetesVersion = `v${spec.kubernetes ?? '1.30'}.0`;
     if (fromBundle) {
+      if (ctx.dryRun) ctx.record('offline bundle', ['bash', OFFLINE_BUNDLE_BUILD_SCRIPT]);
       this.bundle = ctx.dryRun ? dryRunBundle(spec) : await ensureOfflineBundle(ctx.log);
       kubernetesVersion = this.bundle.kubernetes;
       ctx.log(`kubeadm: preparing the node from the offline bundle ${this.bundle.dir}`);
-      await prepareBundleNode(this.bundle, steps, ctx.dryRun);
+      await prepareBundleNode(this.bundle, ctx);
     }
     const configPath = join(ctx.workDir, 'kubeadm-config.yaml');
-    steps.writeFile('kubeadm config', configPath, renderKubeadmConfig({
+    await stepFile(ctx, 'kubeadm config', configPath, renderKubeadmConfig({
       kubernetesVersion,
       nodeName,
       advertiseAddress,
@@ -49,7 +51,7 @@ export class KubeadmProvider implements ClusterProvider {
       // The bundle has no CoreDNS image and the suites address the node by IP, so neither addon is needed.
       skipPhases: fromBundle ? ['addon/coredns', 'addon/kube-proxy'] : [],
     }));
-    await this.kubeadmInit(steps, configPath, fromBundle, ctx);
+    await this.kubeadmInit(configPath, fromBundle, ctx);
     const kubeconfigPath = join(ctx.workDir, 'kubeconfig');
     if (ctx.dryRun) ctx.record('kubeconfig', ['cp', ADMIN_CONF, kubeconfigPath]);
     else {
@@ -57,25 +59,25 @@ export class KubeadmProvider implements ClusterProvider {
       copyFileSync(ADMIN_CONF, kubeconfigPath);
     }
     const kubectl = (...args: string[]) => ['kubectl', '--kubeconfig', kubeconfigPath, ...args];
-    if (!fromBundle) await steps.run('pod network', kubectl('apply', '-f', FLANNEL_MANIFEST));
+    if (!fromBundle) await stepCommand(ctx, 'pod network', kubectl('apply', '-f', FLANNEL_MANIFEST));
     // kubeadm v1.30 already leaves no taint (taints: [] above); removing it again is harmless on older configs.
-    await steps.run('untaint', kubectl('taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-'), { nothrow: true });
-    await steps.run('label worker', kubectl('label', 'node', nodeName, 'node.kubernetes.io/worker=', '--overwrite'));
-    await steps.run('wait node ready', kubectl('wait', '--for=condition=Ready', `node/${nodeName}`, '--timeout=300s'));
+    await stepCommand(ctx, 'untaint', kubectl('taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-'), { nothrow: true });
+    await stepCommand(ctx, 'label worker', kubectl('label', 'node', nodeName, 'node.kubernetes.io/worker=', '--overwrite'));
+    await stepCommand(ctx, 'wait node ready', kubectl('wait', '--for=condition=Ready', `node/${nodeName}`, '--timeout=300s'));
     const cluster: ProvisionedCluster = { name: 'coco-conformance', kubeconfigPath, nodes: [], createdByHarness: true };
     cluster.nodes = ctx.dryRun ? [{ name: nodeName, internalIp: advertiseAddress, labels: {} }] : await this.nodes(cluster, ctx);
     return cluster;
   }
 
-  private async kubeadmInit(steps: StepRunner, configPath: string, fromBundle: boolean, ctx: ProviderContext): Promise<void> {
+  private async kubeadmInit(configPath: string, fromBundle: boolean, ctx: ProviderContext): Promise<void> {
     const argv = ['kubeadm', 'init', '--config', configPath, `--ignore-preflight-errors=${IGNORED_PREFLIGHT.join(',')}`];
     if (ctx.dryRun || !fromBundle || !this.bundle) {
       if (fromBundle) ctx.record('start kubelet', ['kubelet', '--config=/var/lib/kubelet/config.yaml', '…flags from /var/lib/kubelet/kubeadm-flags.env']);
-      await steps.run('kubeadm init', argv);
+      await stepCommand(ctx, 'kubeadm init', argv);
       return;
     }
     let initDone = false;
-    const init = steps.run('kubeadm init', argv).finally(() => { initDone = true; });
+    const init = stepCommand(ctx, 'kubeadm init', argv).finally(() => { initDone = true; });
     const kubelet = startKubeletWhenConfigured(this.bundle.binDir, 300_000, () => initDone);
     // Surface whichever fails first; kubeadm's own error carries the more useful text.
     const [initResult] = await Promise.allSettled([init, kubelet]);
@@ -85,13 +87,12 @@ export class KubeadmProvider implements ClusterProvider {
 
   async destroy(cluster: ProvisionedCluster, ctx: ProviderContext): Promise<void> {
     if (!cluster.createdByHarness) return;
-    const steps = stepRunner(ctx);
     const fromBundle = this.bundle !== undefined || (await isBundleNode());
-    await steps.run('kubeadm reset', ['kubeadm', 'reset', '--force', '--cri-socket', fromBundle ? BUNDLE_CRI_SOCKET : PACKAGES_CRI_SOCKET], { nothrow: true });
+    await stepCommand(ctx, 'kubeadm reset', ['kubeadm', 'reset', '--force', '--cri-socket', fromBundle ? BUNDLE_CRI_SOCKET : PACKAGES_CRI_SOCKET], { nothrow: true });
     if (fromBundle) {
       if (ctx.dryRun) ctx.record('stop kubelet', ['kill', '-TERM', `$(cat ${NODE_LAYOUT.kubeletPidFile})`]);
       else await stopKubelet();
-      await cleanBundleNode(steps, ctx.dryRun);
+      await cleanBundleNode(ctx);
     }
   }
 
@@ -111,7 +112,7 @@ export class KubeadmProvider implements ClusterProvider {
 
   async loadImage(_cluster: ProvisionedCluster, archivePath: string, ctx: ProviderContext): Promise<void> {
     const address = this.bundle ? NODE_LAYOUT.containerdSocket : '/run/containerd/containerd.sock';
-    await stepRunner(ctx).run('load image', ['ctr', '--address', address, '-n', 'k8s.io', 'images', 'import', '--all-platforms', archivePath]);
+    await stepCommand(ctx, 'load image', ['ctr', '--address', address, '-n', 'k8s.io', 'images', 'import', '--all-platforms', archivePath]);
   }
 
   async collectLogs(cluster: ProvisionedCluster, dir: string, ctx: ProviderContext): Promise<void> {

@@ -1,0 +1,61 @@
+import type { ExpectedOutcome } from './expected-outcome.ts';
+import type { Claim, ReleaseLimitation, ReleaseProfile } from './release-profile.ts';
+import type { CatalogTest } from './test-catalog.ts';
+import type { PlatformId } from './vocabulary.ts';
+
+/** What `test` is expected to do on `platform` under `profile`, derived from the release's claim and the test's
+ *  variant — never written per test. In order:
+ *  1. a platform the release does not define or ship → skip, with the profile's note;
+ *  2. a not-applicable claim → skip, with the claim's reason;
+ *  3. a limitation-check test → pass when the release lists its limitation (on this platform), skip otherwise;
+ *  4. a supported claim → pass;
+ *  5. limitation / unsupported: a non-discriminating test (catalog, or a limitation naming it) → pass, marked;
+ *     a negative test → pass (a misuse must still be refused); a positive test → fail, with the release-notes
+ *     sentence and issue, so a limitation that starts passing is flagged. */
+export function expectedOutcome(profile: ReleaseProfile, platform: PlatformId, test: CatalogTest): ExpectedOutcome {
+  const spec = profile.platforms[platform];
+  const claim = claimFor(profile, platform, test);
+  if (!spec) {
+    return { expect: 'skip', claim: claim.status, reason: `release ${profile.release} does not define platform ${platform}` };
+  }
+  if (!spec.shipped) {
+    return { expect: 'skip', claim: claim.status, reason: spec.note ?? `release ${profile.release} does not ship ${spec.runtimeClass}` };
+  }
+  if (claim.status === 'not-applicable') {
+    return { expect: 'skip', claim: claim.status, reason: claim.note ?? `${test.feature} does not apply to ${platform}` };
+  }
+  if (test.variant === 'limitation-check') {
+    const limitation = profile.limitations.find((l) => l.id === test.limitation && appliesOn(l, platform));
+    return limitation
+      ? { expect: 'pass', claim: claim.status, reason: limitation.text }
+      : { expect: 'skip', claim: claim.status, reason: `release ${profile.release} does not list the limitation "${test.limitation}" on ${platform}` };
+  }
+  if (claim.status === 'supported') return { expect: 'pass', claim: claim.status };
+
+  const nonDiscriminating = test.nonDiscriminating ?? nonDiscriminatingLimitation(profile, platform, test)?.text;
+  if (nonDiscriminating) return { expect: 'pass', claim: claim.status, nonDiscriminating };
+  if (test.variant === 'negative') {
+    return { expect: 'pass', claim: claim.status, reason: 'a negative test must pass even where the feature is not supported' };
+  }
+  const reason = claim.note ?? `release ${profile.release} claims ${test.feature} is ${claim.status} on ${platform}`;
+  return claim.issue ? { expect: 'fail', claim: claim.status, reason, issue: claim.issue } : { expect: 'fail', claim: claim.status, reason };
+}
+
+/** A missing claim reads as "the release claims nothing" — the loader rejects profiles with gaps, so this only
+ *  matters for profiles built in code. */
+function claimFor(profile: ReleaseProfile, platform: PlatformId, test: CatalogTest): Claim {
+  return (
+    profile.claims[test.feature]?.[platform] ?? {
+      status: 'unsupported',
+      note: `release ${profile.release} makes no claim for ${test.feature} on ${platform}`,
+    }
+  );
+}
+
+function appliesOn(limitation: ReleaseLimitation, platform: PlatformId): boolean {
+  return !limitation.platforms || limitation.platforms.includes(platform);
+}
+
+function nonDiscriminatingLimitation(profile: ReleaseProfile, platform: PlatformId, test: CatalogTest): ReleaseLimitation | undefined {
+  return profile.limitations.find((l) => appliesOn(l, platform) && l.nonDiscriminating?.includes(test.id));
+}

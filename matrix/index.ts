@@ -1,0 +1,14 @@
+/** The public API of matrix/: what to test. Other folders import from here, never from the files behind it. */
+export * from './vocabulary.ts';
+export type * from './release-profile.ts';
+export type * from './cell.ts';
+export type * from './expected-outcome.ts';
+export { TEST_CATALOG, catalogTest, type CatalogTest } from './test-catalog.ts';
+export { InputError, EXIT_BAD_INPUT } from './input-error.ts';
+
+export { loadReleaseProfile, loadRelease, releaseProfileFile, DEFAULT_RELEASES_DIR } from './load-release-profile.ts';
+export { loadRunnerMatrix, loadRunnerMatrixWithProfiles, type LoadedRunnerMatrix } from './load-runner-matrix.ts';
+export { expandCells, type CellFilter } from './expand-cells.ts';
+export { cellId, clusterLabel } from './cell-id.ts';
+export { expectedOutcome } from './derive-expected-outcome.ts';
+export { planCells, DEFAULT_MATRIX_FILE, type PlannedCell, type PlannedTest } from './plan-cells.ts';

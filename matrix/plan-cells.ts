@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Cell, RunnerMatrix } from './cell.ts';
+import { expectedOutcome } from './derive-expected-outcome.ts';
+import { expandCells, type CellFilter } from './expand-cells.ts';
+import type { ExpectedOutcome } from './expected-outcome.ts';
+import { DEFAULT_RELEASES_DIR } from './load-release-profile.ts';
+import { loadRunnerMatrixWithProfiles } from './load-runner-matrix.ts';
+import { TEST_CATALOG } from './test-catalog.ts';
+import type { Feature, Variant } from './vocabulary.ts';
+
+/** The embedded default matrix: one local runner on the control platform. */
+export const DEFAULT_MATRIX_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'local.yaml');
+
+export interface PlannedTest {
+  id: string;
+  feature: Feature;
+  variant: Variant;
+  outcome: ExpectedOutcome;
+}
+
+/** A cell with the tests its suites hold and what each is expected to do there. */
+export interface PlannedCell {
+  cell: Cell;
+  tests: PlannedTest[];
+  counts: Record<ExpectedOutcome['expect'], number>;
+}
+
+/** Loads a matrix (and the release profiles it names), expands and filters its cells, and derives every test's
+ *  expected outcome: what `plan` prints and what `run` executes. */
+export function planCells(
+  matrixFile: string = DEFAULT_MATRIX_FILE,
+  filter: CellFilter = {},
+  releasesDir: string = DEFAULT_RELEASES_DIR,
+): { matrix: RunnerMatrix; cells: PlannedCell[] } {
+  const { matrix, profiles } = loadRunnerMatrixWithProfiles(matrixFile, releasesDir);
+  const cells = expandCells(matrix, filter).map((cell) => {
+    const profile = profiles.get(cell.release);
+    if (!profile) throw new Error(`failed to plan cell ${cell.id}: release ${cell.release} was not loaded`);
+    const tests = TEST_CATALOG.filter((test) => cell.suites.includes(test.feature)).map((test) => ({
+      id: test.id,
+      feature: test.feature,
+      variant: test.variant,
+      outcome: expectedOutcome(profile, cell.platform, test),
+    }));
+    const counts = { pass: 0, fail: 0, skip: 0 };
+    for (const test of tests) counts[test.outcome.expect] += 1;
+    return { cell, tests, counts };
+  });
+  return { matrix, cells };
+}

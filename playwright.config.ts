@@ -1,0 +1,70 @@
+import { defineConfig, type PlaywrightTestConfig, type Project } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadSuiteEnvironment } from './fixtures/cluster/load-suite-environment.ts';
+import { loadRelease, type PlatformId } from './matrix/index.ts';
+
+/** The conformance suites (the harness's own tests use test/playwright.config.ts). Everything comes from the suite
+ *  environment (COCO_SUITE_ENV, or a developer's defaults) and the release profile: one project per platform of the
+ *  cell (or of COCO_PLATFORM, or every platform of the release), timeouts from the profile. */
+const env = loadSuiteEnvironment();
+// Workers re-read this file; they inherit the environment, so all of them share the run id chosen here.
+process.env.COCO_RUN_ID ??= env.runId;
+const profile = loadRelease(env.release);
+const platforms: PlatformId[] = env.cell
+  ? [env.cell.platform]
+  : env.platforms.length ? (env.platforms as PlatformId[]) : (Object.keys(profile.platforms) as PlatformId[]);
+const outDir = resolve(env.outDir);
+
+const projects: Project[] = platforms.map((platform) => ({
+  name: platform,
+  use: { platform },
+  metadata: { platform, runtimeClass: profile.platforms[platform]?.runtimeClass ?? null, release: profile.release, cell: env.cell?.id ?? null },
+}));
+
+function environmentInfo(): Record<string, string> {
+  const info: Record<string, string> = { release: profile.release, runner: env.runner, runId: env.runId };
+  if (env.cell) info.cell = env.cell.id;
+  if (env.doubles.length) info.doubles = env.doubles.join(', ');
+  if (!env.environmentFile) return info;
+  try {
+    const facts = JSON.parse(readFileSync(env.environmentFile, 'utf8')) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(facts)) {
+      if (value !== undefined && value !== null) info[key] = typeof value === 'string' ? value : JSON.stringify(value);
+    }
+  } catch (error) {
+    info.environmentFileError = `failed to read ${env.environmentFile}: ${(error as Error).message}`;
+  }
+  return info;
+}
+
+// Each runner and cell writes its own allure folder, so merged folders keep their environment files apart.
+const allureDir = join(outDir, 'allure-results', `${env.runner}--${(env.cell?.id ?? `${profile.release}-developer`).replace(/[^A-Za-z0-9.-]+/g, '_')}`);
+
+const reporter: PlaywrightTestConfig['reporter'] = [
+  [process.env.CI ? 'line' : 'list'],
+  ['./reporters/result-record-reporter.ts', {
+    outDir: join(outDir, 'records'), runId: env.runId, runner: env.runner, release: profile.release,
+    ...(env.cell ? { cell: env.cell } : {}), ...(env.environmentFile ? { environment: env.environmentFile } : {}),
+    doubles: env.doubles,
+  }],
+  ['allure-playwright', {
+    resultsDir: allureDir,
+    environmentInfo: environmentInfo(),
+    globalLabels: [{ name: 'release', value: profile.release }],
+  }],
+];
+
+export default defineConfig({
+  testDir: './suites',
+  testMatch: '**/*.spec.ts',
+  timeout: profile.timeouts.testSeconds * 1000,
+  // No retries by default: a retry would hide a failure. COCO_RETRIES lets a nightly label flakiness instead.
+  retries: Number(process.env.COCO_RETRIES ?? 0),
+  // One file runs in order in one worker (upstream images share key paths); files run in parallel.
+  fullyParallel: false,
+  workers: Number(process.env.COCO_WORKERS ?? 2),
+  outputDir: join(outDir, 'test-results'),
+  reporter,
+  projects,
+});

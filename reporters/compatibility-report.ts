@@ -1,0 +1,129 @@
+import type { Claim, ReleaseProfile } from '../matrix/release-profile.ts';
+import type { Feature, PlatformId } from '../matrix/vocabulary.ts';
+import type { Cell } from '../matrix/cell.ts';
+import type { EnvironmentFacts, Outcome, ResultRecord } from './result-record.ts';
+import type { MergedTest } from './merged-results.ts';
+
+/** The typed model every renderer (HTML, Markdown, JSON, JUnit) and the sign-off read. Built by a pure function
+ *  (build-compatibility-report.ts); renderers never look at records themselves. */
+export interface CompatibilityReport {
+  schemaVersion: 1;
+  release: string;
+  generatedAt: string;
+  features: Feature[];
+  platforms: PlatformColumn[];
+  /** One row per feature, one cell per platform column, in the same order. */
+  grid: GridCell[][];
+  runs: RunSummary[];
+  totals: Record<Outcome, number>;
+  nonDiscriminating: NonDiscriminatingTest[];
+  doubles: DoublesUsed[];
+  testedStacks: TestedStackGroup[];
+  diff?: BaselineDiff;
+  signoff: SignoffVerdict;
+  warnings: string[];
+}
+
+/** The part of a release profile the report reads, so tests and tools can build one from a small object. */
+export type ReportProfile = Pick<ReleaseProfile, 'release' | 'claims' | 'platforms'>;
+
+export const GRID_STATES = ['PASS', 'FAIL', 'FLAKY', 'KNOWN-LIMITATION', 'LIMITATION-PASSED', 'NOT-RUN', 'INFRA-FAIL', 'N/A'] as const;
+export type GridState = (typeof GRID_STATES)[number];
+
+export interface PlatformColumn {
+  id: PlatformId;
+  name: string;
+  shipped: boolean;
+  runtimeClass?: string;
+  /** False for a column shown only because records exist (e.g. the control platform). */
+  claimed: boolean;
+}
+
+export interface GridCell {
+  feature: Feature;
+  platform: PlatformId;
+  state: GridState;
+  /** One sentence: why this state. */
+  summary: string;
+  claim?: Claim;
+  tests: MergedTest[];
+  runners: string[];
+}
+
+export interface RunSummary {
+  runner: string;
+  cellId: string;
+  cell: Cell;
+  platform: PlatformId;
+  status: ResultRecord['status'];
+  runIds: string[];
+  startedAt: string;
+  endedAt?: string;
+  environment: EnvironmentFacts;
+  doubles: string[];
+  infraError?: { step: string; message: string };
+  counts: Partial<Record<Outcome, number>>;
+  /** Tests the run planned but never finished (interrupted or crashed). */
+  unfinished?: string[];
+}
+
+export interface NonDiscriminatingTest {
+  testId: string;
+  feature: Feature;
+  platforms: PlatformId[];
+  reason: string;
+}
+
+export interface DoublesUsed {
+  runner: string;
+  cellId: string;
+  doubles: string[];
+}
+
+export interface TestedStack {
+  processor?: string;
+  hardware?: string;
+  kernel?: string;
+  os?: string;
+  kubernetes?: string;
+  kustomize?: string;
+  helm?: string;
+  containerd?: string;
+  runners: string[];
+}
+
+export interface TestedStackGroup {
+  platform: PlatformId;
+  name: string;
+  stacks: TestedStack[];
+}
+
+export type TestClass = 'good' | 'bad' | 'none';
+
+export interface DiffEntry {
+  platform: PlatformId;
+  feature: Feature;
+  testId: string;
+  before: Outcome | 'absent';
+  after: Outcome | 'absent';
+}
+
+export interface BaselineDiff {
+  newlyBroken: DiffEntry[];
+  newlyPassing: DiffEntry[];
+  newlyCovered: DiffEntry[];
+  noLongerCovered: DiffEntry[];
+}
+
+export type Verdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
+
+export interface SignoffVerdict {
+  verdict: Verdict;
+  exitCode: 0 | 1 | 3;
+  /** Why the verdict is not PASS: one line each. Empty for PASS. */
+  reasons: string[];
+  /** Worth reading but not blocking (flaky cells, platforms out of scope). */
+  notes: string[];
+  /** Platforms whose supported claims had to be shown passing. */
+  scope: PlatformId[];
+}

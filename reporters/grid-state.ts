@@ -1,0 +1,106 @@
+import type { Claim } from '../matrix/release-profile.ts';
+import type { ClaimStatus } from '../matrix/vocabulary.ts';
+import type { Outcome } from './result-record.ts';
+import type { MergedTest } from './merged-results.ts';
+import type { GridState } from './compatibility-report.ts';
+
+const RAN: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'expected-failure', 'unexpected-pass', 'flaky']);
+
+/** The state of one feature × platform cell of the grid, from the release claim and every merged test of that
+ *  feature on that platform (all runners). Rules, first match wins:
+ *  - no test at all: NOT-RUN when the release claims `supported` or `limitation`, else N/A;
+ *  - any `failed` test, or an `unexpected-pass` where the claim is not `limitation`: FAIL (a positive test passing
+ *    where the release claims nothing means the test cannot tell a confidential runtime from runc);
+ *  - an `unexpected-pass` under a `limitation` claim: LIMITATION-PASSED (the release notes may be out of date);
+ *  - nothing ran (only skips / infra errors): N/A when not applicable / not shipped, else INFRA-FAIL if any infra
+ *    error, else NOT-RUN or N/A as for no test;
+ *  - claim `not-applicable` or platform not shipped: N/A;
+ *  - claim `supported`: PASS when at least one run (runner + cell) ran every test seen (or planned, in a run that
+ *    stopped before finishing it) for this feature here and
+ *    all passed; FLAKY instead when any of the tests was flaky; otherwise INFRA-FAIL / NOT-RUN for the gap;
+ *  - claim `limitation` or `unsupported` (or no claim): FLAKY if any flaky test, else KNOWN-LIMITATION. */
+export function gridStateOf(
+  claim: Claim | undefined,
+  shipped: boolean,
+  tests: readonly MergedTest[],
+  unfinished: readonly string[] = [],
+): { state: GridState; summary: string } {
+  const effective: ClaimStatus = !shipped ? 'not-applicable' : claim?.status ?? 'unsupported';
+  const expectsResults = effective === 'supported' || effective === 'limitation';
+  const ids = (list: readonly MergedTest[]) => [...new Set(list.map((t) => t.id))].join(', ');
+  const withOutcome = (o: Outcome) => tests.filter((t) => t.outcome === o);
+
+  if (tests.length === 0) {
+    const never = unfinished.length ? `; planned but never finished: ${[...new Set(unfinished)].join(', ')}` : '';
+    return expectsResults
+      ? { state: 'NOT-RUN', summary: `the release claims ${effective}, but no runner reported a result${never}` }
+      : { state: 'N/A', summary: naSummary(effective, shipped, claim) };
+  }
+  const failed = withOutcome('failed');
+  const unexpectedPass = withOutcome('unexpected-pass');
+  if (failed.length > 0 || (unexpectedPass.length > 0 && effective !== 'limitation')) {
+    const parts = [];
+    if (failed.length) parts.push(`failed unexpectedly: ${ids(failed)}`);
+    if (unexpectedPass.length) parts.push(`passed where the release claims ${effective} (cannot tell a confidential runtime from runc): ${ids(unexpectedPass)}`);
+    return { state: 'FAIL', summary: parts.join('; ') };
+  }
+  if (unexpectedPass.length > 0) {
+    return { state: 'LIMITATION-PASSED', summary: `limitation test passed: ${ids(unexpectedPass)}; the release notes may be out of date` };
+  }
+  const ran = tests.filter((t) => RAN.has(t.outcome));
+  const infra = withOutcome('infra-error');
+  if (ran.length === 0) {
+    if (effective === 'not-applicable') return { state: 'N/A', summary: naSummary(effective, shipped, claim) };
+    if (infra.length) return { state: 'INFRA-FAIL', summary: `infrastructure failed before the tests ran on ${runnersOf(infra)}` };
+    const reason = tests[0]?.skipReason ? `: ${tests[0].skipReason}` : '';
+    return expectsResults
+      ? { state: 'NOT-RUN', summary: `every test was skipped${reason}` }
+      : { state: 'N/A', summary: naSummary(effective, shipped, claim) };
+  }
+  if (effective === 'not-applicable') return { state: 'N/A', summary: `${naSummary(effective, shipped, claim)}; ${ran.length} test(s) ran anyway, as expected` };
+  const flaky = withOutcome('flaky');
+  if (effective === 'supported') return supportedState(tests, flaky, infra, unfinished);
+  if (flaky.length) return { state: 'FLAKY', summary: `flaky: ${ids(flaky)}` };
+  const xfail = withOutcome('expected-failure').length;
+  const held = `${xfail} expected failure(s), ${ran.length - xfail} test(s) passed as expected`;
+  return {
+    state: 'KNOWN-LIMITATION',
+    summary: effective === 'limitation' ? `limitation holds: ${held}` : `the release claims nothing here and every test behaved so: ${held}`,
+  };
+}
+
+function supportedState(tests: readonly MergedTest[], flaky: readonly MergedTest[], infra: readonly MergedTest[], unfinished: readonly string[]) {
+  // Every test any run reported or planned for this feature here must have passed in one run.
+  // A skip the release expects (a limitation check that does not apply here) is not a gap.
+  const plannedSkip = (t: MergedTest) => t.outcome === 'skipped' && t.expected.expect === 'skip';
+  const wanted = new Set([...tests.filter((t) => !plannedSkip(t)).map((t) => t.id), ...unfinished]);
+  const byRun = new Map<string, MergedTest[]>();
+  for (const t of tests) byRun.set(t.runKey, [...(byRun.get(t.runKey) ?? []), t]);
+  const complete = [...byRun.entries()].filter(([, list]) => {
+    const passed = new Set(list.filter((t) => t.outcome === 'passed' || t.outcome === 'flaky').map((t) => t.id));
+    return [...wanted].every((id) => passed.has(id));
+  });
+  if (complete.length > 0) {
+    const runners = complete.map(([key]) => key.split('|')[0]).join(', ');
+    if (flaky.length) {
+      return { state: 'FLAKY' as const, summary: `passed on ${runners}, but flaky: ${[...new Set(flaky.map((t) => t.id))].join(', ')}` };
+    }
+    return { state: 'PASS' as const, summary: `all ${wanted.size} test(s) passed on ${runners}` };
+  }
+  const passedSomewhere = new Set(tests.filter((t) => t.outcome === 'passed' || t.outcome === 'flaky').map((t) => t.id));
+  const missing = [...wanted].filter((id) => !passedSomewhere.has(id));
+  const gap = missing.length ? `not run: ${missing.join(', ')}` : 'no single run passed every test';
+  return infra.length
+    ? { state: 'INFRA-FAIL' as const, summary: `${wanted.size - missing.length} of ${wanted.size} test(s) passed; ${gap} (infrastructure failed on ${runnersOf(infra)})` }
+    : { state: 'NOT-RUN' as const, summary: `${wanted.size - missing.length} of ${wanted.size} test(s) passed; ${gap}` };
+}
+
+function naSummary(effective: ClaimStatus, shipped: boolean, claim: Claim | undefined): string {
+  if (!shipped) return 'the release does not ship this platform';
+  if (effective === 'not-applicable') return `not applicable${claim?.note ? `: ${claim.note}` : ''}`;
+  return `the release claims ${effective} here${claim?.note ? `: ${claim.note}` : ''}; nothing ran`;
+}
+
+function runnersOf(tests: readonly MergedTest[]): string {
+  return [...new Set(tests.map((t) => t.runner))].join(', ');
+}

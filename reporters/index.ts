@@ -1,0 +1,24 @@
+/** The public API of reporters/: what comes out of a run. The Playwright reporter itself is
+ *  reporters/result-record-reporter.ts (a default export, as Playwright wants). */
+export { RESULT_RECORD_SCHEMA_VERSION, OUTCOMES } from './result-record.ts';
+export type { ResultRecord, TestRecord, Outcome, EnvironmentFacts } from './result-record.ts';
+export { validateResultRecord, looksLikeResultRecord, RESULT_RECORD_SCHEMA } from './validate-result-record.ts';
+export type { ResultRecordReporterOptions } from './reporter-options.ts';
+export { writeRecordAtomically, recordFileName } from './record-file.ts';
+export { writeInfraErrorRecord, type InfraErrorRecordInput } from './infra-error-record.ts';
+export { loadResultRecords, type LoadedRecords } from './load-result-records.ts';
+export { mergeRecords } from './merge-records.ts';
+export { mergeOutcomes } from './merge-outcomes.ts';
+export type { MergedResults, MergedRun, MergedTest } from './merged-results.ts';
+export { buildCompatibilityReport, type ReportInput } from './build-compatibility-report.ts';
+export * from './compatibility-report.ts';
+export { gridStateOf } from './grid-state.ts';
+export { decideSignoff } from './signoff-verdict.ts';
+export { diffAgainstBaseline } from './baseline-diff.ts';
+export { testedStacksOf } from './tested-stacks.ts';
+export { renderHtml } from './render-html.ts';
+export { renderMarkdown } from './render-markdown.ts';
+export { renderJson } from './render-json.ts';
+export { renderJunit } from './render-junit.ts';
+export { renderTestedStacksMarkdown } from './render-tested-stacks.ts';
+export { writeReportFiles, REPORT_FORMATS, type ReportFormat } from './write-report-files.ts';

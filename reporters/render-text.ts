@@ -1,0 +1,43 @@
+import type { GridState } from './compatibility-report.ts';
+
+/** Small text helpers shared by the renderers. */
+
+export const STATE_ICONS: Record<GridState, string> = {
+  PASS: '✅', FAIL: '❌', FLAKY: '⚠️', 'KNOWN-LIMITATION': '🟡', 'LIMITATION-PASSED': '❗', 'NOT-RUN': '⬜', 'INFRA-FAIL': '🔧', 'N/A': '➖',
+};
+
+export const STATE_MEANINGS: Record<GridState, string> = {
+  PASS: 'supported, and every test passed on at least one runner',
+  FAIL: 'a test failed unexpectedly, or passed where the release claims nothing',
+  FLAKY: 'passed, but only after a retry or a rerun',
+  'KNOWN-LIMITATION': 'a limitation (or no claim) and the tests behaved exactly so',
+  'LIMITATION-PASSED': 'a limitation test passed: the release notes may be out of date',
+  'NOT-RUN': 'claimed, but no result',
+  'INFRA-FAIL': 'claimed, but provisioning or install failed before the tests ran',
+  'N/A': 'not applicable, not shipped, or nothing claimed and nothing run',
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A value fit for one Markdown table cell: no pipes, no line breaks. */
+export function markdownCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n+/g, ' ').trim();
+}
+
+export function firstLine(text: string | undefined, max = 160): string {
+  const line = (text ?? '').split('\n').find((l) => l.trim()) ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** A stable, HTML-id-safe slug for a grid cell. */
+export function cellAnchor(feature: string, platform: string): string {
+  return `cell-${feature}-${platform}`.replace(/[^A-Za-z0-9-]/g, '-');
+}

@@ -1,0 +1,22 @@
+import { UsageError } from '../main.ts';
+import { buildReportFromArgs, parseResultsArgs } from './report.ts';
+
+const USAGE = 'usage: coco-conformance signoff RESULTS… --release vX [--platforms tdx,snp,se]   exit 0 PASS, 1 FAIL, 3 INCONCLUSIVE';
+
+/** `signoff`: the release verdict from result records. Prints the verdict and every reason one per line; the
+ *  exit code is the verdict (0 PASS, 1 FAIL, 3 INCONCLUSIVE; 2 bad input). The rules: reporters/signoff-verdict.ts. */
+export async function signoffCommand(argv: string[]): Promise<number> {
+  const args = parseResultsArgs(argv, USAGE);
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.baseline) throw new UsageError(`--baseline belongs to \`report\`; the sign-off reads only this release's results\n${USAGE}`);
+  const report = buildReportFromArgs(args);
+  for (const warning of report.warnings) console.error(`warning: ${warning}`);
+  const { verdict, reasons, notes, scope, exitCode } = report.signoff;
+  console.log(`${verdict}: ${report.release} sign-off over ${report.runs.length} cell run(s); required platforms: ${scope.join(', ') || 'none'}`);
+  for (const reason of reasons) console.log(reason);
+  for (const note of notes) console.log(`note: ${note}`);
+  return exitCode;
+}

@@ -1,0 +1,34 @@
+import type { RunOptions, RunResult } from '../exec/run-command.ts';
+import type { ProviderContext, ProvisionedCluster } from '../providers/cluster-provider.ts';
+import { stepCommand, stepFile } from '../providers/shared/step-command.ts';
+import type { ClusterEventSource, Clock } from './cluster-events.ts';
+import { realClock } from './cluster-events.ts';
+import { kubeEventSource } from './kube-event-source.ts';
+
+/** What install and uninstall act through: commands (kubectl, helm) and the cluster's events. Tests swap both for
+ *  a recording; a dry run records the commands and describes the waits instead of doing them. */
+export interface InstallContext {
+  cluster: ProvisionedCluster;
+  provider: ProviderContext;
+  command(step: string, argv: readonly string[], options?: Omit<RunOptions, 'signal'>): Promise<RunResult>;
+  file(step: string, path: string, content: string): Promise<void>;
+  events: ClusterEventSource;
+  clock: Clock;
+}
+
+export function installContext(cluster: ProvisionedCluster, provider: ProviderContext): InstallContext {
+  return {
+    cluster,
+    provider,
+    command: (step, argv, options) => stepCommand(provider, step, argv, options),
+    file: (step, path, content) => stepFile(provider, step, path, content),
+    events: kubeEventSource(cluster.kubeconfigPath, cluster.context),
+    clock: realClock,
+  };
+}
+
+/** kubectl bound to the cluster being installed. */
+export function kubectl(ctx: InstallContext, ...args: string[]): string[] {
+  const { kubeconfigPath, context } = ctx.cluster;
+  return ['kubectl', '--kubeconfig', kubeconfigPath, ...(context ? ['--context', context] : []), ...args];
+}

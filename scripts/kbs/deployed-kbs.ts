@@ -1,0 +1,12 @@
+import type { KbsEndpoint } from '../../fixtures/suite-environment.ts';
+
+/** A KBS the suites can use: deployed by the harness (and so removed by it) or given from outside. */
+export interface DeployedKbs {
+  endpoint: KbsEndpoint;
+  deployedByHarness: boolean;
+  image?: string;
+  /** The kustomization applied, for teardown. */
+  kustomization?: string;
+  kubeconfig?: string;
+  context?: string;
+}

@@ -1,0 +1,118 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Cell } from '../../matrix/cell.ts';
+import type { ProviderContext, ProvisionedCluster } from '../providers/cluster-provider.ts';
+import { writeEnvironmentFile } from '../environment/capture-environment.ts';
+import type { CellState } from './cell-state.ts';
+import type { CellWorkspace } from './cell-workspace.ts';
+import type { PipelineDeps } from './pipeline-deps.ts';
+import type { PipelineOptions } from './pipeline-options.ts';
+import { buildSuiteEnvironment } from './suite-environment-builder.ts';
+
+const WORKER_LABEL = 'node.kubernetes.io/worker';
+
+/** The forward steps of a cell. `state` grows as each step succeeds, so teardown knows exactly what to undo;
+ *  `state.step` names the step that was running if one throws. Returns Playwright's exit code. */
+export async function cellSteps(
+  cell: Cell,
+  ws: CellWorkspace,
+  ctx: ProviderContext,
+  state: CellState,
+  options: PipelineOptions,
+  deps: PipelineDeps,
+): Promise<number | null | undefined> {
+  const step = <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    state.step = name;
+    options.signal.throwIfAborted();
+    return options.progress.step(cell.id, name, work);
+  };
+
+  const profile = await step('plan', async () => deps.loadRelease(cell.release));
+  state.profile = profile;
+  const provider = await deps.resolveProvider(cell.cluster.distro);
+  state.provider = provider;
+  state.plannedCluster = {
+    name: ws.clusterName, kubeconfigPath: join(ws.workDir, 'kubeconfig'), nodes: [], createdByHarness: cell.cluster.distro !== 'existing',
+  };
+
+  const cluster: ProvisionedCluster = await step('provision', async () => {
+    const created = await provider.create(cell.cluster, ctx);
+    created.nodes = await provider.nodes(created, ctx);
+    return created;
+  });
+  state.cluster = cluster;
+  const worker = cluster.nodes.find((node) => WORKER_LABEL in node.labels) ?? cluster.nodes[0];
+  if (!worker) throw new Error(`failed to provision ${cell.cluster.distro}: the cluster has no node`);
+  state.workerNode = worker;
+
+  const setup = deps.platformSetupFor(cell.platform);
+  state.installed = await step('install', () =>
+    deps.installRelease(deps.installContext(cluster, ctx), profile, { platform: cell.platform, arch: cell.arch, workerNode: worker.name }));
+
+  if (options.externalKbs) {
+    const { url, adminKeyFile } = options.externalKbs;
+    state.kbs = await step('kbs', () =>
+      deps.useExternalKbs(ctx, url, adminKeyFile, profile.kbs.healthCheckExpects, profile.timeouts.kbsReadySeconds * 1000));
+  } else if (!setup?.providesKbs) {
+    state.kbs = await step('kbs', () => deps.deployKbs(ctx, {
+      recipe: profile.kbs, arch: cell.arch, cluster, nodeIp: worker.internalIp, readyTimeoutSeconds: profile.timeouts.kbsReadySeconds,
+      trusteeCheckout: process.env.COCO_TRUSTEE_CHECKOUT,
+    }));
+  }
+
+  await step('environment', async () => {
+    ctx.record('environment', `# capture environment facts into ${ws.environmentFile}`);
+    if (options.dryRun) return;
+    const info = await provider.info(cluster, ctx);
+    state.environment = await deps.captureEnvironment({
+      distro: `${cell.cluster.distro}${info.kubernetesVersion ? ` ${info.kubernetesVersion}` : ''}`,
+      cluster: {
+        kubeconfig: cluster.kubeconfigPath, context: cluster.context,
+        componentNamespaces: [state.installed?.namespace].filter((n): n is string => Boolean(n)),
+      },
+      extraImages: { ...state.installed?.componentImages, ...(state.kbs?.image ? { kbs: state.kbs.image } : {}) },
+    });
+    await writeEnvironmentFile(ws.environmentFile, state.environment);
+  });
+
+  if (setup && !options.dryRun) {
+    state.prepared = await step('platform-setup', () => setup.prepare({
+      cell, profile, cluster, provider, providerContext: ctx, release: state.installed!, kbs: state.kbs,
+      workDir: ws.workDir, outDir: ws.artifactsDir, dryRun: options.dryRun, signal: options.signal, log: options.log,
+    }));
+    state.doubles = [...state.prepared.doubles];
+  } else if (setup) {
+    ctx.record('platform-setup', `# platform setup of ${cell.platform} (local registry, images, doubles): not run in a dry run`);
+  }
+
+  const suiteEnv = buildSuiteEnvironment({
+    cell, runId: options.runId, outDir: ws.artifactsDir, cluster, nodeName: worker.name, kbs: state.kbs,
+    environmentFile: ws.environmentFile, dryRun: options.dryRun, fromSetup: state.prepared?.suiteEnv, doubles: state.doubles,
+  });
+  if (options.dryRun) {
+    await step('suites', () => deps.runDryRunSuites({
+      release: cell.release, platform: cell.platform, cell, outDir: join(ws.dryRunDir, 'suites'), kbsUrl: suiteEnv.kbs.url,
+    }));
+    return undefined;
+  }
+  await mkdir(dirname(ws.suiteEnvFile), { recursive: true });
+  await writeFile(ws.suiteEnvFile, `${JSON.stringify(suiteEnv, null, 2)}\n`);
+  state.suitesStarted = true;
+  const result = await step('suites', () => deps.runSuites({
+    cell, runId: options.runId, suiteEnvFile: ws.suiteEnvFile, recordFile: ws.recordFile, environmentFile: ws.environmentFile,
+    doubles: state.doubles, testIds: options.testIds?.get(cell.id), playwrightLog: join(ws.logsDir, 'playwright.log'),
+    signal: options.signal,
+  }));
+  await assertRecordWritten(ws.recordFile);
+  return result.exitCode;
+}
+
+/** Playwright that exits without a record (a config error, a crash before onBegin) ran no test: infra, not a result. */
+async function assertRecordWritten(file: string): Promise<void> {
+  const { access } = await import('node:fs/promises');
+  try {
+    await access(file);
+  } catch {
+    throw new Error(`failed to run the suites: Playwright wrote no result record at ${file} (see logs/…/playwright.log)`);
+  }
+}

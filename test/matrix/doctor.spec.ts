@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readBundleCache } from '../../scripts/doctor/bundle-cache.ts';
+import { readClusterReach } from '../../scripts/doctor/cluster-reach.ts';
+import { readTeeSupport } from '../../scripts/doctor/tee-support.ts';
+import { readToolVersions } from '../../scripts/doctor/tool-versions.ts';
+import { REPO_ROOT } from './repo-root.ts';
+
+const scratch = () => mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
+
+test('TEE support is read from sysfs: Y and 1 mean enabled, absent files say so', () => {
+  const root = scratch();
+  const put = (file: string, content: string) => {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), content);
+  };
+  put('sys/module/kvm_amd/parameters/sev_snp', 'Y\n');
+  put('sys/module/kvm_amd/parameters/sev', 'N\n');
+  put('sys/firmware/uv/prot_virt_host', '1\n');
+  const support = Object.fromEntries(readTeeSupport(root).map((t) => [t.tee, [t.enabled, t.evidence]]));
+  expect(support).toEqual({
+    tdx: [false, 'absent (module not loaded or no support)'],
+    'sev-snp': [true, 'Y'],
+    sev: [false, 'N'],
+    se: [true, '1'],
+  });
+});
+
+test('tool versions: found tools report their version, others "missing"', async () => {
+  const bin = scratch();
+  writeFileSync(path.join(bin, 'kind'), '#!/bin/sh\necho "kind v0.23.0 go1.22.2 linux/amd64"\n');
+  writeFileSync(path.join(bin, 'helm'), '#!/bin/sh\necho "Error: boom" >&2; exit 3\n');
+  chmodSync(path.join(bin, 'kind'), 0o755);
+  chmodSync(path.join(bin, 'helm'), 0o755);
+  const versions = Object.fromEntries((await readToolVersions({ PATH: `${bin}:/usr/bin:/bin` })).map((t) => [t.tool, t.version]));
+  expect(versions.kind).toBe('v0.23.0');
+  expect(versions.helm).toBe('present, but `helm version --short` failed: Error: boom');
+  expect(versions.k3s).toBe('missing');
+  expect(Object.keys(versions)).toEqual(['docker', 'kubectl', 'kind', 'k3s', 'kubeadm', 'helm', 'skopeo', 'kustomize', 'crictl', 'containerd']);
+});
+
+test('the bundle cache follows COCO_CACHE_DIR and the pinned versions', () => {
+  const cache = scratch();
+  const absent = readBundleCache({ COCO_CACHE_DIR: cache });
+  expect(absent.present).toBe(false);
+  expect(absent.expected).toBe(path.join(cache, 'bundle', 'k8s-v1.30.14-etcd-v3.5.15'));
+  mkdirSync(path.join(absent.expected, 'bin'), { recursive: true });
+  mkdirSync(path.join(absent.expected, 'images'), { recursive: true });
+  writeFileSync(path.join(absent.expected, 'bin', 'kubeadm'), '');
+  writeFileSync(path.join(absent.expected, 'images', 'pause.tar'), '');
+  expect(readBundleCache({ COCO_CACHE_DIR: cache })).toMatchObject({ present: true, binaries: ['kubeadm'], images: 1 });
+});
+
+test('a cluster without kubeconfig says why it is not reachable', async () => {
+  const home = scratch();
+  expect(await readClusterReach({ HOME: home, PATH: process.env.PATH })).toEqual({
+    reachable: false,
+    detail: `no kubeconfig (default ${path.join(home, '.kube', 'config')} does not exist)`,
+  });
+});
+
+test('doctor prints every section and exits 0', () => {
+  const result = spawnSync('node', ['bin/coco-conformance.mjs', 'doctor'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  expect(result.status).toBe(0);
+  for (const section of ['host TEE support', 'tools', 'offline bundle', 'cluster']) expect(result.stdout).toContain(`${section}\n`);
+  expect(result.stdout).toMatch(/\n {2}tdx +(yes|no) +\/sys\/module\/kvm_intel\/parameters\/tdx: /);
+  expect(result.stdout).toMatch(/\n {2}containerd +\S+/);
+});

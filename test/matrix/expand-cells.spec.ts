@@ -1,0 +1,99 @@
+import { expect, test } from '@playwright/test';
+import { expandCells, FEATURES, InputError, loadRunnerMatrix, type CellFilter, type RunnerMatrix } from '../../matrix/index.ts';
+import { REPO_ROOT } from './repo-root.ts';
+
+process.chdir(REPO_ROOT);
+
+const MATRIX: RunnerMatrix = {
+  schemaVersion: 1,
+  name: 'table',
+  file: 'table.yaml',
+  runners: [
+    {
+      name: 'snp-01', platform: 'snp', arch: 'x86_64',
+      runs: [
+        { releases: ['v0.9.0'], cluster: { distro: 'kubeadm', kubernetes: '1.30' }, containerRuntime: 'containerd', pullModes: ['nydus', 'forced'] },
+        { releases: ['v0.9.0', 'v0.10.0'], cluster: { distro: 'existing' }, containerRuntime: 'containerd', pullModes: ['nydus'],
+          suites: ['attestation', 'sealed-secrets'], required: false },
+      ],
+    },
+    {
+      name: 'dev-01', platform: 'coco-dev', arch: 'x86_64',
+      runs: [{ releases: ['v0.9.0'], cluster: { distro: 'kind', kubernetes: '1.30' }, containerRuntime: 'containerd', pullModes: ['nydus'] }],
+    },
+  ],
+};
+
+const ALL_IDS = [
+  'v0.9.0/snp/kubeadm-1.30/containerd/nydus',
+  'v0.9.0/snp/kubeadm-1.30/containerd/forced',
+  'v0.9.0/snp/existing/containerd/nydus',
+  'v0.10.0/snp/existing/containerd/nydus',
+  'v0.9.0/coco-dev/kind-1.30/containerd/nydus',
+];
+
+const ROWS: Array<{ name: string; filter: CellFilter; ids: string[]; suites?: string[][] }> = [
+  { name: 'no filter: every release × pull mode, in matrix order', filter: {}, ids: ALL_IDS },
+  { name: 'by runner', filter: { runner: 'dev-01' }, ids: ['v0.9.0/coco-dev/kind-1.30/containerd/nydus'] },
+  { name: 'by platform', filter: { platform: 'snp' }, ids: ALL_IDS.slice(0, 4) },
+  { name: 'by cell id', filter: { cell: 'v0.10.0/snp/existing/containerd/nydus' }, ids: ['v0.10.0/snp/existing/containerd/nydus'] },
+  { name: 'by suite: narrows suites, drops cells without them', filter: { suites: ['sealed-secrets', 'guest-pull'] }, ids: ALL_IDS,
+    suites: [['sealed-secrets', 'guest-pull'], ['sealed-secrets', 'guest-pull'], ['sealed-secrets'], ['sealed-secrets'], ['sealed-secrets', 'guest-pull']] },
+  { name: 'by suite outside a narrowed run', filter: { suites: ['tee-evidence'] }, ids: [ALL_IDS[0]!, ALL_IDS[1]!, ALL_IDS[4]!] },
+  { name: 'runner and suite together', filter: { runner: 'snp-01', suites: ['attestation'] }, ids: ALL_IDS.slice(0, 4) },
+];
+
+for (const row of ROWS) {
+  test(`expand: ${row.name}`, () => {
+    const cells = expandCells(MATRIX, row.filter);
+    expect(cells.map((c) => c.id)).toEqual(row.ids);
+    if (row.suites) expect(cells.map((c) => c.suites)).toEqual(row.suites);
+  });
+}
+
+test('a cell carries its runner, release, platform, cluster, runtime, pull mode; suites default to all, required to true', () => {
+  const [first, , existing] = expandCells(MATRIX);
+  expect(first).toEqual({
+    id: 'v0.9.0/snp/kubeadm-1.30/containerd/nydus', runner: 'snp-01', release: 'v0.9.0', platform: 'snp', arch: 'x86_64',
+    cluster: { distro: 'kubeadm', kubernetes: '1.30' }, containerRuntime: 'containerd', pullMode: 'nydus', suites: [...FEATURES], required: true,
+  });
+  expect(existing?.required).toBe(false);
+});
+
+const BAD_FILTERS: Array<{ filter: CellFilter; message: string }> = [
+  { filter: { runner: 'tdx-01' }, message: 'table.yaml: runners: no runner named "tdx-01" (runners: snp-01, dev-01)' },
+  { filter: { platform: 'sgx' }, message: 'table.yaml: runners: unknown platform "sgx" (expected one of: tdx, snp, sev, se, coco-dev, enclave-cc-hw, enclave-cc-sim, control)' },
+  { filter: { suites: ['attestations'] }, message: `table.yaml: runners: unknown suite "attestations" (expected one of: ${FEATURES.join(', ')})` },
+  { filter: { cell: 'v0.9.0/snp' }, message: `table.yaml: runners: no cell "v0.9.0/snp" (cells: ${ALL_IDS.join(', ')})` },
+  { filter: { platform: 'tdx' }, message: 'table.yaml: runners: no cell matches platform tdx' },
+  { filter: { runner: 'dev-01', platform: 'snp' }, message: 'table.yaml: runners: no cell matches runner dev-01, platform snp' },
+];
+
+for (const { filter, message } of BAD_FILTERS) {
+  test(`a filter that matches nothing is an input error: ${JSON.stringify(filter)}`, () => {
+    expect(() => expandCells(MATRIX, filter)).toThrow(new InputError('table.yaml', 'runners', message.replace(/^table\.yaml: runners: /, '')));
+  });
+}
+
+test('duplicate cell ids are rejected even in a matrix built in code', () => {
+  const twice: RunnerMatrix = { ...MATRIX, runners: [MATRIX.runners[1]!, { ...MATRIX.runners[1]!, name: 'dev-02' }] };
+  expect(() => expandCells(twice)).toThrow('table.yaml: runners: duplicate cell id "v0.9.0/coco-dev/kind-1.30/containerd/nydus" (runners dev-01 and dev-02)');
+});
+
+test('the shipped matrices load and expand', () => {
+  const local = expandCells(loadRunnerMatrix('matrix/local.yaml'));
+  expect(local).toEqual([
+    expect.objectContaining({
+      id: 'v0.9.0/control/kubeadm-1.30/containerd/host', runner: 'local', platform: 'control',
+      cluster: { distro: 'kubeadm', kubernetes: '1.30', source: 'bundle' }, suites: [...FEATURES],
+    }),
+  ]);
+  const nightly = expandCells(loadRunnerMatrix('matrix/nightly.yaml'));
+  expect(nightly.map((c) => c.id)).toEqual(expect.arrayContaining([
+    'v0.9.0/tdx/kubeadm-1.30/containerd/nydus',
+    'v0.9.0/snp/kubeadm-1.24/containerd/nydus',
+    'v0.9.0/se/k3s-1.28/containerd/nydus',
+    'v0.9.0/coco-dev/kind-1.30/containerd/nydus',
+  ]));
+  expect(nightly.find((c) => c.platform === 'se')?.arch).toBe('s390x');
+});

@@ -1,0 +1,140 @@
+import { expect, test } from '@playwright/test';
+import {
+  expectedOutcome,
+  loadRelease,
+  TEST_CATALOG,
+  type CatalogTest,
+  type ClaimStatus,
+  type ExpectedOutcome,
+  type PlatformId,
+  type ReleaseProfile,
+  type Variant,
+} from '../../matrix/index.ts';
+
+const V090 = loadRelease('v0.9.0');
+const ISSUE = 'https://example.invalid/issues/1';
+
+/** The real v0.9.0 profile with the attestation claim on snp replaced, and an optional extra limitation. */
+function profileWith(status: ClaimStatus, extra: Partial<ReleaseProfile> = {}): ReleaseProfile {
+  const profile = structuredClone(V090);
+  profile.claims.attestation.snp = { status, note: `the notes say ${status}`, issue: ISSUE };
+  return { ...profile, ...extra };
+}
+
+function probe(variant: Variant, more: Partial<CatalogTest> = {}): CatalogTest {
+  return { id: 'attestation/probe', feature: 'attestation', variant, title: 'probe', ...more };
+}
+
+const NON_DISCRIMINATING = 'runs on any runtime';
+const LIMITATION_TEXT = 'The probe cannot tell runc from a TEE.';
+const listing = (platforms?: PlatformId[]) => ({
+  limitations: [
+    ...V090.limitations,
+    { id: 'probe-limitation', text: LIMITATION_TEXT, features: ['attestation' as const], nonDiscriminating: ['attestation/probe'], platforms },
+  ],
+});
+
+interface Row {
+  name: string;
+  claim: ClaimStatus;
+  test: CatalogTest;
+  extra?: Partial<ReleaseProfile>;
+  expected: ExpectedOutcome;
+}
+
+const ROWS: Row[] = [
+  { name: 'supported × positive', claim: 'supported', test: probe('positive'), expected: { expect: 'pass', claim: 'supported' } },
+  { name: 'supported × negative', claim: 'supported', test: probe('negative'), expected: { expect: 'pass', claim: 'supported' } },
+  { name: 'supported × non-discriminating is a plain pass', claim: 'supported', test: probe('positive', { nonDiscriminating: NON_DISCRIMINATING }),
+    expected: { expect: 'pass', claim: 'supported' } },
+  { name: 'limitation × positive fails with the note and issue', claim: 'limitation', test: probe('positive'),
+    expected: { expect: 'fail', claim: 'limitation', reason: 'the notes say limitation', issue: ISSUE } },
+  { name: 'limitation × negative still passes', claim: 'limitation', test: probe('negative'),
+    expected: { expect: 'pass', claim: 'limitation', reason: 'a negative test must pass even where the feature is not supported' } },
+  { name: 'limitation × catalog non-discriminating passes, marked', claim: 'limitation', test: probe('positive', { nonDiscriminating: NON_DISCRIMINATING }),
+    expected: { expect: 'pass', claim: 'limitation', nonDiscriminating: NON_DISCRIMINATING } },
+  { name: 'unsupported × positive fails', claim: 'unsupported', test: probe('positive'),
+    expected: { expect: 'fail', claim: 'unsupported', reason: 'the notes say unsupported', issue: ISSUE } },
+  { name: 'unsupported × negative passes', claim: 'unsupported', test: probe('negative'),
+    expected: { expect: 'pass', claim: 'unsupported', reason: 'a negative test must pass even where the feature is not supported' } },
+  { name: 'unsupported × profile non-discriminating passes, marked', claim: 'unsupported', test: probe('positive'), extra: listing(),
+    expected: { expect: 'pass', claim: 'unsupported', nonDiscriminating: LIMITATION_TEXT } },
+  { name: 'profile non-discriminating on another platform does not apply', claim: 'unsupported', test: probe('positive'), extra: listing(['tdx']),
+    expected: { expect: 'fail', claim: 'unsupported', reason: 'the notes say unsupported', issue: ISSUE } },
+  { name: 'not-applicable × positive skips', claim: 'not-applicable', test: probe('positive'),
+    expected: { expect: 'skip', claim: 'not-applicable', reason: 'the notes say not-applicable' } },
+  { name: 'not-applicable × negative skips', claim: 'not-applicable', test: probe('negative'),
+    expected: { expect: 'skip', claim: 'not-applicable', reason: 'the notes say not-applicable' } },
+  { name: 'limitation-check passes where the limitation is listed', claim: 'supported',
+    test: probe('limitation-check', { limitation: 'probe-limitation' }), extra: listing(),
+    expected: { expect: 'pass', claim: 'supported', reason: LIMITATION_TEXT } },
+  { name: 'limitation-check skips where the release does not list it', claim: 'supported',
+    test: probe('limitation-check', { limitation: 'probe-limitation' }),
+    expected: { expect: 'skip', claim: 'supported', reason: 'release v0.9.0 does not list the limitation "probe-limitation" on snp' } },
+  { name: 'limitation-check skips where the limitation holds on other platforms only', claim: 'limitation',
+    test: probe('limitation-check', { limitation: 'probe-limitation' }), extra: listing(['tdx']),
+    expected: { expect: 'skip', claim: 'limitation', reason: 'release v0.9.0 does not list the limitation "probe-limitation" on snp' } },
+];
+
+for (const row of ROWS) {
+  test(`outcome: ${row.name}`, () => {
+    expect(expectedOutcome(profileWith(row.claim, row.extra), 'snp', row.test)).toEqual(row.expected);
+  });
+}
+
+test('a platform the release does not ship skips with its note, whatever the claim', () => {
+  for (const test of TEST_CATALOG) {
+    expect(expectedOutcome(V090, 'coco-dev', test)).toEqual({
+      expect: 'skip',
+      claim: 'not-applicable',
+      reason: 'The v0.9.0 operator overlays do not create kata-qemu-coco-dev; it appears in v0.10.0.',
+    });
+  }
+});
+
+test('a platform the profile does not define skips', () => {
+  const profile = structuredClone(V090);
+  delete profile.platforms.sev;
+  expect(expectedOutcome(profile, 'sev', probe('positive'))).toMatchObject({ expect: 'skip', reason: 'release v0.9.0 does not define platform sev' });
+});
+
+test('control: positives fail, negatives and non-discriminating tests pass, across the whole catalog', () => {
+  const expected: Record<string, ExpectedOutcome['expect']> = {
+    'attestation/resource-released-allow-all': 'fail',
+    'attestation/resource-withheld-deny-all': 'pass',
+    'encrypted-image/no-key-fails': 'pass',
+    'encrypted-image/right-key-runs': 'fail',
+    'encrypted-image/wrong-key-fails': 'pass',
+    'authenticated-registry/right-credentials-run': 'pass',
+    'authenticated-registry/wrong-credentials-fail': 'pass',
+    'authenticated-registry/no-credentials-fail': 'pass',
+    'authenticated-registry/credentials-exposed-to-host': 'pass',
+    'sealed-secret/unsealed-with-resource': 'fail',
+    'sealed-secret/stays-sealed-without-resource': 'pass',
+    'guest-pull/not-unpacked-on-host': 'fail',
+    'guest-pull/init-container-shared-volume': 'pass',
+    'tee-evidence/guest-is-tee': 'fail',
+    'signed-images/unsigned-image-rejected': 'fail',
+    'signed-images/signed-image-runs': 'fail',
+  };
+  const actual = Object.fromEntries(TEST_CATALOG.map((t) => [t.id, expectedOutcome(V090, 'control', t).expect]));
+  expect(actual).toEqual(expected);
+  expect(expectedOutcome(V090, 'control', TEST_CATALOG.find((t) => t.id === 'authenticated-registry/right-credentials-run')!)).toEqual({
+    expect: 'pass',
+    claim: 'unsupported',
+    nonDiscriminating: 'Credentials for authenticated registries are exposed to the host.',
+  });
+});
+
+test('v0.9.0 spot checks: SEV attestation, enclave-cc nydus, signed images, TDX registries', () => {
+  const byId = (id: string) => TEST_CATALOG.find((t) => t.id === id)!;
+  expect(expectedOutcome(V090, 'sev', byId('attestation/resource-released-allow-all'))).toEqual({
+    expect: 'fail', claim: 'limitation', reason: 'SEV(-ES) does not support attestation.' });
+  expect(expectedOutcome(V090, 'enclave-cc-hw', byId('guest-pull/not-unpacked-on-host'))).toEqual({
+    expect: 'fail', claim: 'limitation', reason: 'Nydus snapshotter is not supported with enclave-cc.' });
+  expect(expectedOutcome(V090, 'tdx', byId('signed-images/unsigned-image-rejected'))).toEqual({
+    expect: 'fail', claim: 'limitation', reason: 'Signed images are not yet supported.' });
+  expect(expectedOutcome(V090, 'tdx', byId('authenticated-registry/right-credentials-run'))).toEqual({ expect: 'pass', claim: 'supported' });
+  expect(expectedOutcome(V090, 'se', byId('tee-evidence/guest-is-tee'))).toEqual({ expect: 'pass', claim: 'supported' });
+  expect(expectedOutcome(V090, 'enclave-cc-sim', byId('tee-evidence/guest-is-tee'))).toMatchObject({ expect: 'skip', claim: 'not-applicable' });
+});

@@ -1,0 +1,99 @@
+import { expect, test } from '@playwright/test';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_RELEASES_DIR, InputError, loadRelease, loadReleaseProfile } from '../../matrix/index.ts';
+
+/** Cross-field rules need an otherwise valid profile, so each case edits a copy of the real v0.9.0.yaml and
+ *  expects the exact message, its position computed from the edited text. */
+const ORIGINAL = readFileSync(path.join(DEFAULT_RELEASES_DIR, 'v0.9.0.yaml'), 'utf8');
+
+function edited(replace: (text: string) => string, fileName = 'profile.yaml'): { file: string; text: string } {
+  const text = replace(ORIGINAL);
+  expect(text, 'the edit must change the profile').not.toBe(ORIGINAL);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'profile-rules-')), fileName);
+  writeFileSync(file, text);
+  return { file, text };
+}
+
+/** 1-based line:col of the first character of `needle` (after `skip` earlier occurrences). */
+function positionOf(text: string, needle: string, skip = 0): string {
+  let offset = -1;
+  for (let i = 0; i <= skip; i++) offset = text.indexOf(needle, offset + 1);
+  expect(offset).toBeGreaterThanOrEqual(0);
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+function messageOf(file: string): string {
+  try {
+    loadReleaseProfile(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${file} to be rejected`);
+}
+
+test('the shipped v0.9.0 profile passes every rule', () => {
+  expect(() => loadRelease('v0.9.0')).not.toThrow();
+});
+
+test('every platform needs a claim for every feature', () => {
+  const { file, text } = edited((t) => t.replace(/\n    control: \*control\n(?=\n# The limitations)/, '\n'));
+  expect(messageOf(file)).toBe(`${file}:${positionOf(text, 'tdx: &not-signed')}: claims.signed-images: missing claim for platform "control"`);
+});
+
+test('a limitation claim must quote the release notes', () => {
+  const { file, text } = edited((t) => t.replace('sev: { status: limitation, note: SEV(-ES) does not support attestation. }', 'sev: { status: limitation }'));
+  expect(messageOf(file)).toBe(
+    `${file}:${positionOf(text, '{ status: limitation }')}: claims.attestation.sev: a limitation claim needs a "note" quoting the release notes`,
+  );
+});
+
+test('a platform names an overlay the install recipe has', () => {
+  const { file, text } = edited((t) => t.replace('    overlay: s390x\n', '    overlay: s390\n'));
+  expect(messageOf(file)).toBe(
+    `${file}:${positionOf(text, 's390\n')}: platforms.se.overlay: unknown overlay "s390" (install.overlays has: default, s390x, peer-pods, enclave-cc-hw, enclave-cc-sim)`,
+  );
+});
+
+test("a shipped platform's runtime class is one its overlay creates", () => {
+  const { file, text } = edited((t) => t.replace('runtimeClass: kata-qemu-tdx', 'runtimeClass: kata-qemu-tdx2'));
+  expect(messageOf(file)).toBe(
+    `${file}:${positionOf(text, 'kata-qemu-tdx2')}: platforms.tdx.runtimeClass: overlay "default" does not create runtime class "kata-qemu-tdx2" (it creates: kata, kata-clh, kata-qemu, kata-qemu-tdx, kata-qemu-sev, kata-qemu-snp)`,
+  );
+});
+
+test('a claim names a platform the profile defines', () => {
+  const { file, text } = edited((t) => t.replace(/  enclave-cc-sim:\n    runtimeClass: enclave-cc\n(    .*\n)+/, ''));
+  expect(messageOf(file)).toBe(
+    `${file}:${positionOf(text, 'enclave-cc-sim: *enclave-cc-untested')}: claims.attestation.enclave-cc-sim: platform "enclave-cc-sim" is not defined under platforms`,
+  );
+});
+
+test('a limitation names only tests the catalog has', () => {
+  const { file, text } = edited((t) => t.replace('nonDiscriminating: [authenticated-registry/right-credentials-run]', 'nonDiscriminating: [authenticated-registry/right-creds]'));
+  expect(messageOf(file)).toBe(
+    `${file}:${positionOf(text, 'authenticated-registry/right-creds')}: limitations[2].nonDiscriminating[0]: unknown test id "authenticated-registry/right-creds" (not in matrix/test-catalog.ts)`,
+  );
+});
+
+test('limitation ids are unique', () => {
+  const { file, text } = edited((t) => t.replace('- id: sev-no-attestation', '- id: signed-images-not-supported'));
+  expect(messageOf(file)).toBe(
+    `${file}:${positionOf(text, 'signed-images-not-supported', 1)}: limitations[1].id: duplicate limitation id "signed-images-not-supported" (also limitations[0])`,
+  );
+});
+
+test('the release tag matches the file name', () => {
+  const { file, text } = edited((t) => t.replace('Adding a release', 'adding a release'), 'v0.9.1.yaml');
+  expect(messageOf(file)).toBe(`${file}:${positionOf(text, 'v0.9.0\n')}: release: release "v0.9.0" does not match the file name v0.9.1.yaml`);
+});
+
+test('an unknown release names the file it looked for', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'releases-'));
+  expect(() => loadRelease('v0.8.0', dir)).toThrow(
+    new InputError(path.join(dir, 'v0.8.0.yaml'), '', `no release profile for "v0.8.0" (looked for ${path.join(dir, 'v0.8.0.yaml')})`),
+  );
+});

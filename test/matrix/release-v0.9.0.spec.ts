@@ -1,0 +1,98 @@
+import { expect, test } from '@playwright/test';
+import { FEATURES, loadRelease, PLATFORMS, type OperatorInstall } from '../../matrix/index.ts';
+
+/** The facts v0.9.0.yaml must carry (release notes + upstream-facts.md). */
+const profile = loadRelease('v0.9.0');
+const TRUSTEE = 'e890fc90c384207668fa3a4d6a2f2a2d652797ee';
+
+test('components and the KBS recipe', () => {
+  expect(profile.releaseDate).toBe('2024-07-26');
+  expect(profile.components).toMatchObject({
+    kata: { version: '3.7.0' }, operator: { version: 'v0.9.0' }, guestComponents: { version: 'v0.9.0' }, enclaveCc: { version: 'v0.9.1' },
+    trustee: { ref: TRUSTEE, image: `ghcr.io/confidential-containers/staged-images/kbs:${TRUSTEE}` },
+  });
+  expect(profile.kbs).toMatchObject({
+    ref: TRUSTEE, namespace: 'coco-tenant', port: 8080, apiPrefix: '/kbs/v0', resourceDelete: false, healthCheckExpects: '404 Not Found',
+    adminAuth: { style: 'ed25519-jwt', claims: ['iat', 'exp', 'nbf'], validitySeconds: 7200, clockSkewSeconds: 900 },
+  });
+  expect(profile.kbs.policies.defaultResourcePolicy).toContain('input["tee"] != "sample"');
+  expect(profile.kbs.policies.allowAll).toContain('default allow = true');
+  expect(profile.kbs.policies.denyAll).toContain('default allow = false');
+});
+
+test('operator install: refs, overlays and their runtime classes, readiness, uninstall order', () => {
+  const install = profile.install as OperatorInstall;
+  expect(install.method).toBe('operator');
+  expect(install.operatorKustomization).toBe('github.com/confidential-containers/operator/config/release?ref=v0.9.0');
+  expect(install.workerLabel).toEqual({ key: 'node.kubernetes.io/worker', value: '' });
+  expect(Object.keys(install.overlays)).toEqual(['default', 's390x', 'peer-pods', 'enclave-cc-hw', 'enclave-cc-sim']);
+  expect(install.overlays.default).toMatchObject({ ccRuntime: 'ccruntime-sample', defaultRuntimeClassHandler: 'kata-qemu', snapshotter: 'nydus' });
+  expect(install.overlays.default?.runtimeClasses).toEqual(expect.arrayContaining(['kata-clh', 'kata-qemu', 'kata-qemu-tdx', 'kata-qemu-sev', 'kata-qemu-snp']));
+  expect(install.overlays.s390x?.runtimeClasses).toEqual(['kata-qemu', 'kata-qemu-se']);
+  expect(install.overlays['peer-pods']?.runtimeClasses).toEqual(['kata-remote']);
+  expect(install.overlays['enclave-cc-hw']?.kustomization).toContain('config/samples/enclave-cc/hw?ref=v0.9.0');
+  expect(Object.values(install.overlays).flatMap((o) => o.runtimeClasses)).not.toContain('kata-qemu-coco-dev');
+  expect(install.readiness).toMatchObject({
+    controllerTimeoutSeconds: 120, daemonTimeoutSeconds: 600, runtimeClassTimeoutSeconds: 300,
+    daemonPods: ['cc-operator-daemon-install', 'cc-operator-pre-install-daemon'],
+    nodeLabels: { 'cc-preinstall/done': 'true', 'katacontainers.io/kata-runtime': 'true' },
+  });
+  expect(install.uninstall.map((step) => step.action)).toEqual([
+    'delete-ccruntime', 'wait-pods-gone', 'wait-runtime-classes-gone', 'wait-node-labels-gone', 'delete-operator', 'wait-controller-gone',
+  ]);
+});
+
+test('guest-components v0.9.0 behaviour', () => {
+  const gc = profile.guestComponents;
+  expect(gc.kbsConfig).toBe('kernel-params');
+  expect(gc.kernelParams).toEqual({
+    kbc: 'agent.aa_kbc_params=cc_kbc::${KBS}',
+    restApiResource: 'agent.guest_components_rest_api=resource',
+    procsCdh: 'agent.guest_components_procs=confidential-data-hub',
+    registryAuth: 'agent.image_registry_auth=${RESOURCE}',
+  });
+  expect(gc.sealedSecret).toEqual({ encoding: 'base64-standard', header: 'fakejwsheader', signature: 'fakesignature', payloadVersion: '0.1.0' });
+  expect(gc.resourcePaths.credentials).toBe('default/credentials/test');
+  expect(gc.paramsBakedIntoImage).toEqual(['se']);
+  expect(gc.failureTexts.encryptedImageWrongKey).toBe('failed to get decrypt key missing private key needed for decryption');
+  expect(gc.failureTexts.authenticatedRegistryWrongCredentials).toBe('failed to pull manifest Not authorized');
+});
+
+test('platforms, with coco-dev not shipped and control as runc', () => {
+  expect(Object.keys(profile.platforms).sort()).toEqual([...PLATFORMS].sort());
+  expect(profile.platforms['coco-dev']).toMatchObject({ shipped: false, runtimeClass: 'kata-qemu-coco-dev' });
+  expect(profile.platforms['coco-dev']?.note).toContain('v0.10.0');
+  expect(profile.platforms.control).toMatchObject({ runtimeClass: 'control', handler: 'runc', tee: false, shipped: true });
+  expect(profile.platforms.se).toMatchObject({ runtimeClass: 'kata-qemu-se', arches: ['s390x'], overlay: 's390x' });
+  expect(profile.platforms['enclave-cc-hw']).toMatchObject({ runtimeClass: 'enclave-cc', overlay: 'enclave-cc-hw' });
+});
+
+test('claims: every feature × platform, as the notes say', () => {
+  for (const feature of FEATURES) expect(Object.keys(profile.claims[feature]).sort()).toEqual([...PLATFORMS].sort());
+  const supportedOn = (feature: (typeof FEATURES)[number]) =>
+    Object.entries(profile.claims[feature]).filter(([, c]) => c?.status === 'supported').map(([p]) => p).sort();
+  for (const feature of ['attestation', 'encrypted-images', 'authenticated-registries', 'sealed-secrets'] as const) {
+    expect(supportedOn(feature)).toEqual(['se', 'snp', 'tdx']);
+    expect(profile.claims[feature].sev).toEqual({ status: 'limitation', note: 'SEV(-ES) does not support attestation.' });
+  }
+  expect(supportedOn('signed-images')).toEqual([]);
+  expect(profile.claims['signed-images'].tdx).toEqual({ status: 'limitation', note: 'Signed images are not yet supported.' });
+  expect(profile.claims['guest-pull']['enclave-cc-hw']?.status).toBe('limitation');
+  for (const feature of FEATURES) expect(profile.claims[feature].control?.status).toBe('unsupported');
+});
+
+test('limitations, tested stacks, timeouts and test images', () => {
+  expect(profile.limitations.find((l) => l.id === 'registry-credentials-exposed-to-host')).toEqual({
+    id: 'registry-credentials-exposed-to-host',
+    text: 'Credentials for authenticated registries are exposed to the host.',
+    features: ['authenticated-registries'],
+    nonDiscriminating: ['authenticated-registry/right-credentials-run'],
+  });
+  expect(profile.limitations.map((l) => l.id)).toEqual(expect.arrayContaining(['signed-images-not-supported', 'sev-no-attestation', 'nydus-not-supported-with-enclave-cc']));
+  expect(profile.testedStacks.map((s) => [s.platform, s.kubernetes, s.distro])).toEqual([
+    ['snp', 'v1.24.0', 'Kubeadm'], ['tdx', 'v1.30.2', 'Kubeadm'], ['se', 'v1.28.4', 'k3s'],
+  ]);
+  expect(profile.testedStacks.find((s) => s.platform === 'snp')?.processor).toBe('AMD EPYC 7413');
+  expect(profile.timeouts.podReadySeconds).toBe(120);
+  expect(profile.testImages.encryptionKeyBase64).toBe('HUlOu8NWz8si11OZUzUJMnjiq/iZyHBJZMSD3BaqgMc=');
+});

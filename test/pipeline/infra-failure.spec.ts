@@ -1,0 +1,160 @@
+import { expect, test } from '@playwright/test';
+import { scratch } from '../pipeline/support/scratch-dir.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Cell } from '../../matrix/cell.ts';
+import { loadRelease } from '../../matrix/index.ts';
+import { writeRecordAtomically } from '../../reporters/record-file.ts';
+import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord } from '../../reporters/result-record.ts';
+import { validateResultRecord } from '../../reporters/validate-result-record.ts';
+import type { ClusterProvider } from '../../scripts/providers/cluster-provider.ts';
+import { defaultPipelineDeps, type PipelineDeps } from '../../scripts/pipeline/pipeline-deps.ts';
+import { Progress } from '../../scripts/pipeline/progress.ts';
+import { runCells, runExitCode } from '../../scripts/pipeline/run-pipeline.ts';
+
+function cell(id: string, kubernetes: string): Cell {
+  return {
+    id, runner: 'r1', release: 'v0.9.0', platform: 'snp', arch: 'x86_64', cluster: { distro: 'kind', kubernetes },
+    containerRuntime: 'containerd', pullMode: 'nydus', suites: ['attestation'], required: true,
+  };
+}
+
+/** A provider that logs every call; create fails for Kubernetes 1.29, so one cell fails to provision. */
+function fakeProvider(log: string[]): ClusterProvider {
+  return {
+    distro: 'kind',
+    async create(spec, ctx) {
+      log.push(`create ${spec.kubernetes}`);
+      if (spec.kubernetes === '1.29') throw new Error('failed to create kind cluster: no space left on device');
+      return { name: ctx.clusterName!, kubeconfigPath: '/k', nodes: [], createdByHarness: true };
+    },
+    async destroy(cluster) { log.push(`destroy ${cluster.name}`); },
+    kubeconfig: (c) => c.kubeconfigPath,
+    async nodes() { return [{ name: 'n1', internalIp: '127.0.0.1', labels: { 'node.kubernetes.io/worker': '' } }]; },
+    async loadImage() {},
+    async collectLogs() { log.push('collect'); },
+    async info() { return { distro: 'kind' }; },
+  };
+}
+
+function fakeDeps(log: string[], overrides: Partial<PipelineDeps> = {}): PipelineDeps {
+  return {
+    ...defaultPipelineDeps,
+    resolveProvider: async () => fakeProvider(log),
+    installContext: (cluster, provider) => ({ cluster, provider } as never),
+    installRelease: async (_ctx, profile, target) => {
+      log.push(`install ${target.platform} on ${target.workerNode}`);
+      return { release: profile.release, platform: target.platform, method: 'operator', namespace: 'confidential-containers-system', overlay: 'default', runtimeClasses: ['kata-qemu-snp'], componentImages: {} };
+    },
+    uninstallRelease: async () => { log.push('uninstall'); },
+    deployKbs: async () => { log.push('kbs'); return { endpoint: { url: 'http://127.0.0.1:30080', isDouble: false }, deployedByHarness: true }; },
+    captureEnvironment: async () => ({ kernel: '6.1.0-test' }),
+    platformSetupFor: () => undefined,
+    runSuites: async (input) => {
+      log.push(`suites ${input.cell.id}`);
+      const record: ResultRecord = {
+        schemaVersion: RESULT_RECORD_SCHEMA_VERSION, runId: input.runId, runner: input.cell.runner, cell: input.cell,
+        release: input.cell.release, environment: {}, doubles: [], startedAt: new Date().toISOString(),
+        endedAt: new Date().toISOString(), status: 'complete', tests: [],
+      };
+      writeRecordAtomically(input.recordFile, record);
+      return { exitCode: 0 };
+    },
+    ...overrides,
+  };
+}
+
+function options(outDir: string, lines: string[]) {
+  return {
+    runId: 'run-1', outDir, keepCluster: false, dryRun: false, signal: new AbortController().signal,
+    progress: new Progress((text) => lines.push(text), false), log: () => {},
+  };
+}
+
+test('a provision failure marks the cell INFRA-FAIL and the next cell still runs', async () => {
+  const log: string[] = [];
+  const lines: string[] = [];
+  const results = await runCells([cell('v0.9.0/snp/kind-1.29/containerd/nydus', '1.29'), cell('v0.9.0/snp/kind-1.30/containerd/nydus', '1.30')],
+    options(scratch('out'), lines), fakeDeps(log));
+
+  expect(results.map((r) => r.status)).toEqual(['infra-error', 'complete']);
+  expect(results[0]!.failedStep).toBe('provision');
+  expect(runExitCode(results)).toBe(1);
+  const failed = JSON.parse(readFileSync(results[0]!.recordFile!, 'utf8')) as ResultRecord;
+  expect(validateResultRecord(failed)).toMatchObject({ ok: true });
+  expect(failed.status).toBe('infra-error');
+  expect(failed.infraError).toEqual({ step: 'provision', message: 'failed to create kind cluster: no space left on device' });
+  expect(failed.tests.length).toBeGreaterThan(0);
+  expect(new Set(failed.tests.map((t) => t.outcome))).toEqual(new Set(['infra-error']));
+  expect(new Set(failed.tests.map((t) => t.feature))).toEqual(new Set(['attestation']));
+  // The half-made cluster of the failed cell is destroyed; the second cell runs every step and is torn down last,
+  // after its logs were collected.
+  expect(log).toEqual([
+    'create 1.29', expect.stringMatching(/^destroy coco-[0-9a-f]{8}$/),
+    'create 1.30', 'install snp on n1', 'kbs', 'suites v0.9.0/snp/kind-1.30/containerd/nydus', 'collect',
+    expect.stringMatching(/^destroy coco-[0-9a-f]{8}$/),
+  ]);
+  expect(lines).toContain('[cell v0.9.0/snp/kind-1.29/containerd/nydus] provision ✗ 0.0s: failed to create kind cluster: no space left on device\n');
+  expect(lines.some((l) => /^\[cell v0\.9\.0\/snp\/kind-1\.30\/containerd\/nydus\] install ✓ \d+\.\ds\n$/.test(l))).toBe(true);
+});
+
+test('an install failure is INFRA-FAIL at step install; logs are collected before the cluster is destroyed', async () => {
+  const log: string[] = [];
+  const deps = fakeDeps(log, {
+    installRelease: async () => { throw new Error('failed to install release v0.9.0 for snp: release not ready after 300s (runtime-classes): runtime class kata-qemu-snp not present'); },
+  });
+  const [result] = await runCells([cell('v0.9.0/snp/kind-1.30/containerd/nydus', '1.30')], options(scratch('out'), []), deps);
+  expect(result!.status).toBe('infra-error');
+  const record = JSON.parse(readFileSync(result!.recordFile!, 'utf8')) as ResultRecord;
+  expect(record.infraError?.step).toBe('install');
+  expect(record.infraError?.message).toContain('runtime class kata-qemu-snp not present');
+  expect(record.environment).toEqual({}); // environment is captured after install; nothing invented
+  expect(log).toEqual(['create 1.30', 'collect', expect.stringMatching(/^destroy /)]);
+});
+
+test('--keep-cluster keeps the cluster but still collects logs', async () => {
+  const log: string[] = [];
+  const lines: string[] = [];
+  const opts = { ...options(scratch('out'), lines), keepCluster: true };
+  const [result] = await runCells([cell('v0.9.0/snp/kind-1.30/containerd/nydus', '1.30')], opts, fakeDeps(log));
+  expect(result!.status).toBe('complete');
+  expect(log.at(-1)).toBe('collect');
+  expect(log.some((l) => l.startsWith('destroy'))).toBe(false);
+  expect(lines.some((l) => l.includes('teardown skipped (--keep-cluster): kubeconfig /k'))).toBe(true);
+});
+
+test('a platform setup that provides the KBS replaces trustee, its doubles reach the suites, and it is cleaned up', async () => {
+  const log: string[] = [];
+  let suiteEnv: { kbs?: { url?: string; isDouble: boolean }; doubles?: string[] } | undefined;
+  const deps = fakeDeps(log, {
+    platformSetupFor: () => ({
+      providesKbs: true,
+      async prepare(ctx) {
+        log.push(`prepare ${ctx.cell.platform} kbs=${ctx.kbs === undefined ? 'none' : 'given'}`);
+        return { suiteEnv: { kbs: { url: 'http://127.0.0.1:18080', isDouble: true } }, doubles: ['kbs: trustee admin API double'], cleanup: async () => { log.push('cleanup'); } };
+      },
+    }),
+    runSuites: async (input) => {
+      suiteEnv = JSON.parse(readFileSync(input.suiteEnvFile, 'utf8'));
+      log.push('suites');
+      return defaultSuites(input);
+    },
+  });
+  const [result] = await runCells([cell('v0.9.0/snp/kind-1.30/containerd/nydus', '1.30')], options(scratch('out'), []), deps);
+  expect(result!.status).toBe('complete');
+  expect(log).toEqual(['create 1.30', 'install snp on n1', 'prepare snp kbs=none', 'suites', 'collect', 'cleanup', expect.stringMatching(/^destroy /)]);
+  expect(suiteEnv?.kbs).toEqual({ url: 'http://127.0.0.1:18080', isDouble: true });
+  expect(suiteEnv?.doubles).toEqual(['kbs: trustee admin API double']);
+});
+
+async function defaultSuites(input: Parameters<PipelineDeps['runSuites']>[0]) {
+  return fakeDeps([]).runSuites(input);
+}
+
+test('suites that write no record are an infra failure of step suites', async () => {
+  const deps = fakeDeps([], { runSuites: async () => ({ exitCode: 1 }) });
+  const [result] = await runCells([cell('v0.9.0/snp/kind-1.30/containerd/nydus', '1.30')], options(scratch('out'), []), deps);
+  expect(result!.status).toBe('infra-error');
+  expect(result!.failedStep).toBe('suites');
+  expect(existsSync(result!.recordFile!)).toBe(true);
+  expect(loadRelease('v0.9.0').release).toBe('v0.9.0');
+});

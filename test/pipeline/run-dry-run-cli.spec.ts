@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runCommand } from '../../scripts/exec/run-command.ts';
+import { scratch } from './support/scratch-dir.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CELL = 'v0.9.0/snp/kind-1.30/containerd/nydus';
+
+/** `run --dry-run` through the real CLI on a kind cell: nothing is provisioned (no kind binary is needed), and
+ *  the command sequence is printed and written under <out>/dry-run/<cell id>/. */
+async function dryRun(extra: string[] = []) {
+  const out = scratch('out');
+  const matrix = scratch('kind.yaml');
+  writeFileSync(matrix, ['schemaVersion: 1', 'name: kind-dry', 'runners:', '  - name: r1', '    platform: snp', '    arch: x86_64', '    runs:',
+    '      - releases: [v0.9.0]', '        cluster: { distro: kind, kubernetes: "1.30" }', '        containerRuntime: containerd',
+    '        pullModes: [nydus]', ''].join('\n'));
+  const result = await runCommand([process.execPath, join(ROOT, 'bin/coco-conformance.mjs'), 'run', '--matrix', matrix, '--dry-run', '--out', out, ...extra],
+    { nothrow: true, cwd: ROOT, env: { CI: 'true', PATH: `${process.env.PATH}` } });
+  return { out, result, dir: join(out, 'dry-run', CELL) };
+}
+
+test('run --dry-run writes and prints the provider, install, KBS and teardown commands in order', async () => {
+  const { result, dir } = await dryRun();
+  const script = readFileSync(join(dir, 'commands.sh'), 'utf8');
+  // Remote kustomize targets are printed shell-quoted ('github.com/…?ref=v0.9.0'), as pasteable commands must be.
+  const order = ['kind create cluster', 'label node coco-', "apply -k 'github.com/confidential-containers/operator/config/release?ref=v0.9.0'",
+    '# wait (watch): controller pod cc-operator-controller-manager-*', "apply -k 'github.com/confidential-containers/operator/config/samples/ccruntime/default?ref=v0.9.0'",
+    'git -C', 'apply -k', 'rollout status deployment/kbs', 'kind export logs', 'kind delete cluster'];
+  let at = -1;
+  for (const fragment of order) {
+    const next = script.indexOf(fragment, at + 1);
+    expect(next, `"${fragment}" after position ${at}`).toBeGreaterThan(at);
+    at = next;
+  }
+  expect(result.stdout).toContain(script.trim().split('\n').find((l) => l.startsWith('kind create cluster')));
+  expect(existsSync(join(dir, 'files', '01-provision-kind-config.yaml'))).toBe(true);
+  expect(script).not.toContain('PRIVATE KEY');
+  expect(result.stdout).toContain(`[cell ${CELL}] provision ✓`);
+});
+
+test('run --dry-run also writes the suites\' manifests and KBS calls (runDryRun) and succeeds', async () => {
+  const { result, dir } = await dryRun();
+  expect(result.stdout + result.stderr).toContain(`dry-run     ${CELL}`);
+  expect(result.exitCode).toBe(0);
+  expect(existsSync(join(dir, 'suites'))).toBe(true);
+});
+
+test('--kubeconfig moves the cell to the existing cluster: nothing is created or destroyed', async () => {
+  const { result, out } = await dryRun(['--kubeconfig', '/home/dev/kubeconfig']);
+  const script = readFileSync(join(out, 'dry-run', 'v0.9.0/snp/existing/containerd/nydus', 'commands.sh'), 'utf8');
+  expect(script).toContain('kubectl --kubeconfig /home/dev/kubeconfig get nodes -o json');
+  expect(script).not.toMatch(/kind (create|delete)/);
+  expect(script).toContain('delete namespace -l app.kubernetes.io/managed-by=coco-conformance');
+  // Someone else's cluster: the release and the KBS the harness put there are removed, in reverse order.
+  const kbsDelete = script.indexOf('delete -k /');
+  const ccRuntimeDelete = script.indexOf("delete -k 'github.com/confidential-containers/operator/config/samples/ccruntime/default");
+  const operatorDelete = script.indexOf("delete -k 'github.com/confidential-containers/operator/config/release");
+  const namespacesDelete = script.indexOf('delete namespace -l');
+  expect(kbsDelete).toBeGreaterThan(0);
+  expect([kbsDelete, ccRuntimeDelete, operatorDelete, namespacesDelete]).toEqual([...[kbsDelete, ccRuntimeDelete, operatorDelete, namespacesDelete]].sort((x, y) => x - y));
+  expect(result.stdout).toContain('[cell v0.9.0/snp/existing/containerd/nydus]');
+});

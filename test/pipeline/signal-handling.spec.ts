@@ -1,0 +1,90 @@
+import { expect, test } from '@playwright/test';
+import { scratch } from '../pipeline/support/scratch-dir.ts';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { validateResultRecord } from '../../reporters/validate-result-record.ts';
+import type { ResultRecord } from '../../reporters/result-record.ts';
+import { SLOW_CHILD_SECONDS_ENV } from '../providers/support/slow-provider.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Resolves once `file` contains `text`, watching the folder (no polling sleeps); rejects after `ms`. */
+function waitForText(dir: string, file: string, text: string, ms: number): Promise<void> {
+  return new Promise((done, fail) => {
+    const has = () => existsSync(join(dir, file)) && readFileSync(join(dir, file), 'utf8').includes(text);
+    if (has()) return done();
+    const watcher = watch(dir, () => {
+      if (has()) {
+        clearTimeout(timer);
+        watcher.close();
+        done();
+      }
+    });
+    const timer = setTimeout(() => {
+      watcher.close();
+      fail(new Error(`"${text}" did not appear in ${file} within ${ms}ms`));
+    }, ms);
+  });
+}
+
+/** Processes still running a slow child (`sleep <seconds>`), found through /proc. */
+function slowChildren(seconds: string): string[] {
+  return readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${seconds}\0`;
+    } catch {
+      return false; // the process ended while we looked
+    }
+  });
+}
+
+for (const [signal, code, seconds] of [['SIGINT', 130, '3131'], ['SIGTERM', 143, '3143']] as const) {
+  test(`${signal} mid-provision: teardown runs, no child is left, the record is valid and interrupted, exit ${code}`, async () => {
+    const out = scratch('out');
+    const markers = scratch('markers');
+    const matrix = scratch('matrix.yaml');
+    writeFileSync(matrix, [
+      'schemaVersion: 1', 'name: slow', 'runners:', '  - name: slow-runner', '    platform: control', '    arch: x86_64', '    runs:',
+      '      - releases: [v0.9.0]', '        cluster: { distro: kind, kubernetes: "1.30" }', '        containerRuntime: containerd',
+      '        pullModes: [host, nydus]', '        suites: [attestation]', '',
+    ].join('\n'));
+    // The folder must exist before the watcher starts.
+    mkdirSync(markers, { recursive: true });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/coco-conformance.mjs'), 'run', '--matrix', matrix, '--out', out], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true', COCO_TEST_PROVIDER_MODULE: join(ROOT, 'test/providers/support/slow-provider.ts'), COCO_TEST_MARKER_DIR: markers, [SLOW_CHILD_SECONDS_ENV]: seconds },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((done) => child.on('exit', (exitCode) => done(exitCode)));
+
+    await waitForText(markers, 'events.log', 'child-running', 30_000);
+    expect(slowChildren(seconds).length, 'the slow child runs before the signal').toBe(1);
+    child.kill(signal);
+    expect(await exited, output).toBe(code);
+
+    const events = readFileSync(join(markers, 'events.log'), 'utf8').trim().split('\n');
+    // Create was cut short; the cluster it may have half made was destroyed (with a live signal), and the second
+    // cell never started.
+    expect(events).toHaveLength(3);
+    expect(events[0]).toMatch(/^create-started coco-[0-9a-f]{8}$/);
+    expect(events[1]).toBe('child-running');
+    expect(events[2]).toMatch(/^destroy coco-[0-9a-f]{8} aborted=false$/);
+    expect(slowChildren(seconds), 'no child process is left').toEqual([]);
+
+    const records = readdirSync(out).filter((f) => f.endsWith('.json'));
+    expect(records).toHaveLength(1);
+    const record = JSON.parse(readFileSync(join(out, records[0]!), 'utf8')) as ResultRecord;
+    expect(validateResultRecord(record)).toMatchObject({ ok: true });
+    expect(record.status).toBe('interrupted');
+    expect(record.cell.id).toBe('v0.9.0/control/kind-1.30/containerd/host');
+    expect(record.runErrors).toEqual([`run stopped by ${signal} during provision`]);
+    expect(record.endedAt).toBeTruthy();
+    expect(output).toContain('[cell v0.9.0/control/kind-1.30/containerd/host] provision ✗');
+    expect(output).toContain('[cell v0.9.0/control/kind-1.30/containerd/host] teardown ✓');
+  });
+}
+

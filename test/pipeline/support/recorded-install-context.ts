@@ -1,0 +1,31 @@
+import { tmpdir } from 'node:os';
+import type { RunResult } from '../../../scripts/exec/run-command.ts';
+import type { InstallContext } from '../../../scripts/install/install-context.ts';
+import type { RecordedCluster } from './recorded-cluster.ts';
+
+/** An InstallContext whose commands do not run: each is logged with its virtual time, and the ones a recording has
+ *  a phase for (by a substring of the command line) start that phase's events. */
+export function recordedInstallContext(
+  cluster: RecordedCluster,
+  phaseOf: (commandLine: string) => string | undefined,
+): { ctx: InstallContext; commands: Array<{ line: string; atMs: number }>; files: Map<string, string> } {
+  const commands: Array<{ line: string; atMs: number }> = [];
+  const files = new Map<string, string>();
+  const ctx: InstallContext = {
+    cluster: { name: 'recorded', kubeconfigPath: '/recorded/kubeconfig', nodes: [], createdByHarness: true },
+    provider: { workDir: tmpdir(), dryRun: false, record: () => {}, log: () => {} },
+    async command(_step, argv): Promise<RunResult> {
+      const line = argv.join(' ');
+      commands.push({ line, atMs: cluster.now() });
+      const phase = phaseOf(line);
+      if (phase) cluster.trigger(phase);
+      return { argv, exitCode: 0, stdout: '', stderr: '', durationMs: 0 };
+    },
+    async file(_step, path, content) {
+      files.set(path, content);
+    },
+    events: cluster,
+    clock: cluster,
+  };
+  return { ctx, commands, files };
+}

@@ -1,0 +1,127 @@
+import { expect, test } from '@playwright/test';
+import { hostname } from 'node:os';
+import type { ClusterSpec } from '../../matrix/cell.ts';
+import type { ClusterProvider } from '../../scripts/providers/cluster-provider.ts';
+import { providerFor } from '../../scripts/providers/index.ts';
+import { recordingContext } from './support/recording-context.ts';
+
+const K = 'kubectl --kubeconfig /work/cell/kubeconfig';
+
+/** Per provider: the spec it is created from and the exact sequence a dry run records, create → nodes → load
+ *  image → collect logs → destroy. These are the commands a cluster admin would type. */
+const CASES: Array<{ distro: 'kind' | 'k3s' | 'existing'; spec: ClusterSpec; expected: string[] }> = [
+  {
+    distro: 'kind',
+    spec: { distro: 'kind', kubernetes: '1.30' },
+    expected: [
+      '# file: /work/cell/kind-config.yaml',
+      'kind create cluster --name coco-test --config /work/cell/kind-config.yaml --kubeconfig /work/cell/kubeconfig --image kindest/node:v1.30.4 --wait=300s',
+      `${K} --context kind-coco-test wait --for=condition=Ready node --all --timeout=300s`,
+      `${K} --context kind-coco-test label node coco-test-control-plane node.kubernetes.io/worker= --overwrite`,
+      `${K} --context kind-coco-test get nodes -o json`,
+      'kind load image-archive /images/busybox.tar --name coco-test',
+      'kind export logs /logs --name coco-test',
+      'kind delete cluster --name coco-test',
+    ],
+  },
+  {
+    distro: 'k3s',
+    spec: { distro: 'k3s', kubernetes: '1.30' },
+    expected: [
+      'curl -sfL -o /work/cell/k3s-install.sh https://get.k3s.io',
+      'env INSTALL_K3S_VERSION=v1.30.5+k3s1 sh /work/cell/k3s-install.sh',
+      'install -m 0600 /etc/rancher/k3s/k3s.yaml /work/cell/kubeconfig',
+      `${K} wait --for=condition=Ready node --all --timeout=300s`,
+      '# file: /var/lib/rancher/k3s/agent/etc/containerd/config.toml.tmpl',
+      'systemctl restart k3s',
+      `${K} wait --for=condition=Ready node --all --timeout=300s`,
+      `${K} label node ${hostname()} node.kubernetes.io/worker= --overwrite`,
+      `${K} get nodes -o json`,
+      'k3s ctr -n k8s.io images import /images/busybox.tar',
+      'journalctl -u k3s --no-pager',
+      'cat /var/lib/rancher/k3s/agent/containerd/containerd.log',
+      `${K} cluster-info dump --output-directory /logs/cluster-info`,
+      `sh -c '[ ! -x "$1" ] || "$1"' sh /usr/local/bin/k3s-uninstall.sh`,
+    ],
+  },
+  {
+    distro: 'existing',
+    spec: { distro: 'existing', kubeconfig: '/home/dev/.kube/config', context: 'dev' },
+    expected: [
+      'kubectl --kubeconfig /home/dev/.kube/config --context dev get nodes -o json',
+      'kubectl --kubeconfig /home/dev/.kube/config --context dev get nodes -o json',
+      'ctr -n k8s.io images import /images/busybox.tar',
+      'kubectl --kubeconfig /home/dev/.kube/config --context dev cluster-info dump --namespaces kube-system --output-directory /logs/cluster-info',
+      'kubectl --kubeconfig /home/dev/.kube/config --context dev delete namespace -l app.kubernetes.io/managed-by=coco-conformance --ignore-not-found --wait --timeout=300s',
+    ],
+  },
+];
+
+for (const { distro, spec, expected } of CASES) {
+  test.describe(`ClusterProvider contract: ${distro} (dry run)`, () => {
+    let provider: ClusterProvider;
+    let savedPath: string | undefined;
+    test.beforeEach(() => {
+      provider = providerFor(distro);
+      // Nothing may run in a dry run: with no PATH, any command that did run would fail the test.
+      savedPath = process.env.PATH;
+      process.env.PATH = '/nonexistent';
+    });
+    test.afterEach(() => {
+      process.env.PATH = savedPath;
+    });
+
+    test('records the exact command sequence and runs nothing', async () => {
+      const { ctx, lines } = recordingContext();
+      const cluster = await provider.create(spec, ctx);
+      await provider.nodes(cluster, ctx);
+      await provider.loadImage(cluster, '/images/busybox.tar', ctx);
+      await provider.collectLogs(cluster, '/logs', ctx);
+      await provider.destroy(cluster, ctx);
+      expect(lines).toEqual(expected);
+    });
+
+    test('create gives a kubeconfig, owns only what it created, and destroy is safe to call twice', async () => {
+      const { ctx } = recordingContext();
+      const cluster = await provider.create(spec, ctx);
+      expect(provider.distro).toBe(distro);
+      expect(provider.kubeconfig(cluster)).toBe(distro === 'existing' ? '/home/dev/.kube/config' : '/work/cell/kubeconfig');
+      expect(cluster.createdByHarness).toBe(distro !== 'existing');
+      await provider.destroy(cluster, ctx);
+      await provider.destroy(cluster, ctx);
+      const nodes = await provider.nodes(cluster, ctx);
+      expect(nodes).toHaveLength(1);
+      expect((await provider.info(cluster, ctx)).distro).toBe(distro);
+    });
+  });
+}
+
+test('existing: destroy never deletes the cluster, only namespaces the harness labelled', async () => {
+  const { ctx, lines } = recordingContext();
+  const provider = providerFor('existing');
+  const cluster = await provider.create({ distro: 'existing', kubeconfig: '/k' }, ctx);
+  lines.length = 0;
+  await provider.destroy(cluster, ctx);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain('delete namespace -l app.kubernetes.io/managed-by=coco-conformance');
+  expect(lines.join('\n')).not.toMatch(/kind delete|k3s-uninstall|kubeadm reset/);
+});
+
+test('kind and k3s refuse to destroy a cluster they did not create', async () => {
+  for (const distro of ['kind', 'k3s'] as const) {
+    const { ctx, lines } = recordingContext();
+    await providerFor(distro).destroy({ name: 'theirs', kubeconfigPath: '/k', nodes: [], createdByHarness: false }, ctx);
+    expect(lines, distro).toEqual([]);
+  }
+});
+
+test('kubeadm (the lead\'s provider) meets the same contract in dry run: records, creates, destroys twice', async () => {
+  const { ctx, lines } = recordingContext();
+  const provider = providerFor('kubeadm');
+  const cluster = await provider.create({ distro: 'kubeadm', kubernetes: '1.30', source: 'packages' }, ctx);
+  expect(cluster.createdByHarness).toBe(true);
+  expect(lines.some((line) => line.startsWith('kubeadm init'))).toBe(true);
+  await provider.destroy(cluster, ctx);
+  await provider.destroy(cluster, ctx);
+  expect(lines.some((line) => line.includes('kubeadm reset'))).toBe(true);
+});

@@ -1,0 +1,94 @@
+import { test, expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadRelease, expectedOutcome, TEST_CATALOG, type PlatformId } from '../../matrix/index.ts';
+import type { Outcome, ResultRecord } from '../../reporters/index.ts';
+import { REPO } from './inline-project.ts';
+
+const BIN = join(REPO, 'bin', 'coco-conformance.mjs');
+
+function cli(...args: string[]) {
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '1' } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A v0.9.0 record in which every test did what the release expects on `platform`, except the overrides. */
+function v090Record(platform: PlatformId, overrides: Record<string, Outcome> = {}): ResultRecord {
+  const profile = loadRelease('v0.9.0');
+  const startedAt = '2024-07-20T01:00:00.000Z';
+  return {
+    schemaVersion: 1, runId: `cli-${platform}`, runner: `${platform}-01`, release: 'v0.9.0', environment: { kernel: '6.8.0' }, doubles: [],
+    cell: { id: `v0.9.0/${platform}/kubeadm-1.30/containerd/nydus`, runner: `${platform}-01`, release: 'v0.9.0', platform, arch: 'x86_64',
+      cluster: { distro: 'kubeadm', kubernetes: '1.30' }, containerRuntime: 'containerd', pullMode: 'nydus', suites: [], required: true },
+    startedAt, endedAt: startedAt, status: 'complete',
+    tests: TEST_CATALOG.map((t) => {
+      const expected = expectedOutcome(profile, platform, t);
+      const natural: Outcome = expected.expect === 'pass' ? 'passed' : expected.expect === 'fail' ? 'expected-failure' : 'skipped';
+      const outcome = overrides[t.id] ?? natural;
+      return { id: t.id, feature: t.feature, variant: t.variant, title: t.title, project: platform, expected, outcome,
+        durationMs: 1000, retries: 0, artifacts: [], startedAt, ...(outcome === 'skipped' ? { skipReason: 'reason' } : {}) };
+    }),
+  };
+}
+
+function resultsDir(name: string, records: ResultRecord[], outputPath: (...p: string[]) => string): string {
+  const dir = outputPath(name);
+  mkdirSync(dir, { recursive: true });
+  records.forEach((r, i) => writeFileSync(join(dir, `record-${i}.json`), JSON.stringify(r)));
+  return dir;
+}
+
+test('report writes html, md, json and junit, prints warnings and paths, and exits 0 although tests failed', async ({}, info) => {
+  const dir = resultsDir('results', [v090Record('tdx', { 'attestation/resource-withheld-deny-all': 'failed' })], info.outputPath.bind(info));
+  writeFileSync(join(dir, 'truncated.json'), '{"schemaVersion": 1, "runId": "x", "tes');
+  const out = info.outputPath('report');
+  const run = cli('report', dir, '--release', 'v0.9.0', '--out', out);
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stderr).toContain(`warning: ${join(dir, 'truncated.json')}: not valid JSON, truncated?`);
+  for (const file of ['report.html', 'report.md', 'report.json', 'junit.xml']) {
+    expect(run.stdout).toContain(join(out, file));
+    expect(existsSync(join(out, file))).toBe(true);
+  }
+  expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('| attestation | ❌ FAIL |');
+  expect(run.stdout).toContain('sign-off would be FAIL');
+});
+
+test('report --format md writes only Markdown; --baseline adds the diff', async ({}, info) => {
+  const now = resultsDir('now', [v090Record('tdx', { 'attestation/resource-withheld-deny-all': 'failed' })], info.outputPath.bind(info));
+  const before = resultsDir('before', [v090Record('tdx')], info.outputPath.bind(info));
+  const out = info.outputPath('md-only');
+  const run = cli('report', now, '--baseline', before, '--release', 'v0.9.0', '--out', out, '--format', 'md');
+  expect(run.code, run.stderr).toBe(0);
+  expect(existsSync(join(out, 'report.html'))).toBe(false);
+  expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('### Newly broken (1)\n\n- `attestation/resource-withheld-deny-all` on tdx: passed → failed');
+});
+
+test('signoff exit codes: PASS 0, FAIL 1, INCONCLUSIVE 3, bad input 2', async ({}, info) => {
+  const out = info.outputPath.bind(info);
+  const pass = cli('signoff', resultsDir('pass', [v090Record('tdx')], out), '--release', 'v0.9.0', '--platforms', 'tdx');
+  expect(pass.code, pass.stdout + pass.stderr).toBe(0);
+  expect(pass.stdout).toMatch(/^PASS: v0\.9\.0 sign-off over 1 cell run\(s\); required platforms: tdx/);
+
+  const fail = cli('signoff', resultsDir('fail', [v090Record('tdx', { 'encrypted-image/right-key-runs': 'failed' })], out), '--release', 'v0.9.0', '--platforms', 'tdx');
+  expect(fail.code).toBe(1);
+  expect(fail.stdout).toContain('\nFAIL encrypted-images × tdx: failed unexpectedly: encrypted-image/right-key-runs\n');
+
+  const inconclusive = cli('signoff', resultsDir('inconclusive', [v090Record('tdx')], out), '--release', 'v0.9.0');
+  expect(inconclusive.code).toBe(3);
+  expect(inconclusive.stdout).toMatch(/^INCONCLUSIVE: /);
+  expect(inconclusive.stdout).toContain('\nNOT-RUN attestation × snp: the release claims supported, but no runner reported a result\n');
+
+  const unknown = cli('signoff', resultsDir('any', [], out), '--release', 'v0.0.1');
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain('no release profile for "v0.0.1"');
+  expect(unknown.stderr).not.toContain('    at ');
+
+  const missing = cli('report', out('does-not-exist'), '--release', 'v0.9.0');
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain('does-not-exist does not exist');
+
+  const noResults = cli('signoff', '--release', 'v0.9.0');
+  expect(noResults.code).toBe(2);
+  expect(noResults.stderr).toContain('no RESULTS given');
+});

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPORTER = join(REPO, 'reporters', 'result-record-reporter.ts');
+export const PLAYWRIGHT_CLI = join(REPO, 'node_modules', '@playwright', 'test', 'cli.js');
+
+/** A throwaway Playwright project in the system temp folder (never under test-results/, which other Playwright
+ *  runs clean), using this repository's node_modules through a symlink. */
+export function writeInlineProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'coco-reporter-'));
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** Removes a project made by writeInlineProject (the node_modules symlink is removed, never followed). */
+export function removeInlineProject(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The annotations the suites put on every conformance test. */
+export const ANNOTATE = `
+export const meta = (id, feature, variant, expected, extra = []) => ({ annotation: [
+  { type: 'test-id', description: id }, { type: 'feature', description: feature }, { type: 'variant', description: variant },
+  { type: 'expected', description: JSON.stringify(expected) }, ...extra] });
+export const PASS = { expect: 'pass', claim: 'supported' };
+export const FAIL = { expect: 'fail', claim: 'limitation', reason: 'SEV(-ES) does not support attestation.' };
+`;
+
+export function configFile(reporterOptions: Record<string, unknown>, retries = 1): string {
+  return `import { defineConfig } from '@playwright/test';
+export default defineConfig({
+  testDir: '.', retries: ${retries}, workers: 1, fullyParallel: false, outputDir: 'pw-output',
+  projects: [{ name: 'kata-qemu-tdx' }],
+  reporter: [['line'], [${JSON.stringify(REPORTER)}, ${JSON.stringify(reporterOptions)}]],
+});
+`;
+}

@@ -1,0 +1,154 @@
+import { test, expect } from '@playwright/test';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateResultRecord, type ResultRecord } from '../../reporters/index.ts';
+import { ANNOTATE, PLAYWRIGHT_CLI, configFile, removeInlineProject, writeInlineProject as makeProject } from './inline-project.ts';
+
+// Projects of passing tests are removed; a failing test's project stays in the temp folder for a look.
+let projects: string[] = [];
+const writeInlineProject = (files: Record<string, string>) => {
+  const dir = makeProject(files);
+  projects.push(dir);
+  return dir;
+};
+test.afterEach(async ({}, info) => {
+  if (info.status === info.expectedStatus) projects.forEach(removeInlineProject);
+  projects = [];
+});
+import { cell } from './sample-records.ts';
+
+const SECRET = 'kbs-admin-key-9f8e7d6c5b4a';
+
+const SPEC = `import { test, expect } from '@playwright/test';
+import { meta, PASS, FAIL } from './annotate.js';
+test('passes', meta('attestation/resource-withheld-deny-all', 'attestation', 'negative', PASS), async ({}, info) => {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(info.outputPath('kbs.log'), 'kbs says hi');
+  await info.attach('kbs-log', { path: info.outputPath('kbs.log'), contentType: 'text/plain' });
+});
+test('fails', meta('encrypted-image/wrong-key-fails', 'encrypted-images', 'negative', PASS), async () => {
+  expect('pod started with key ${SECRET}', 'the pod must not run').toBe('pod failed');
+});
+test('known limitation fails', meta('attestation/resource-released-allow-all', 'attestation', 'positive', FAIL), async () => {
+  test.fail(true, FAIL.reason);
+  expect(1).toBe(2);
+});
+test('known limitation passes', meta('encrypted-image/right-key-runs', 'encrypted-images', 'positive', FAIL), async () => {
+  test.fail(true, FAIL.reason);
+});
+test('flaky', meta('guest-pull/not-unpacked-on-host', 'guest-pull', 'positive', PASS), async ({}, info) => {
+  expect(info.retry, 'fails on the first attempt only').toBe(1);
+});
+test('skipped', meta('tee-evidence/guest-is-tee', 'tee-evidence', 'positive', { expect: 'skip', claim: 'not-applicable', reason: 'no TEE' }), async () => {
+  test.skip(true, 'the control platform has no TEE');
+});
+`;
+
+function readRecord(file: string): ResultRecord {
+  const validation = validateResultRecord(JSON.parse(readFileSync(file, 'utf8')));
+  if (!validation.ok) throw new Error(`record ${file} is invalid: ${JSON.stringify(validation.problems)}`);
+  return validation.record;
+}
+
+test('a real Playwright run writes one record with every outcome mapped', async () => {
+  test.setTimeout(180_000);
+  const environment = { kernel: '6.1.0-test', os: 'Debian GNU/Linux 12 (bookworm)', cpuModel: 'Test CPU' };
+  const dir = writeInlineProject({
+    'annotate.js': ANNOTATE,
+    'outcomes.spec.ts': SPEC,
+    'environment.json': JSON.stringify(environment),
+    'secrets.txt': `${SECRET}\n`,
+    'playwright.config.ts': configFile({ outDir: 'records', runId: 'run-1', runner: 'selftest-runner', release: 'v9.9.9', doubles: ['kbs: trustee admin API double'] }),
+  });
+  const run = spawnSync('npx', ['playwright', 'test'], {
+    cwd: dir, encoding: 'utf8', timeout: 150_000,
+    env: { ...process.env, CI: '1', COCO_CELL: JSON.stringify(cell('control', 'selftest-runner')), COCO_ENVIRONMENT_FILE: join(dir, 'environment.json'), COCO_SECRETS_FILE: join(dir, 'secrets.txt') },
+  });
+  expect(run.status, `playwright exits 1 because tests failed:\n${run.stdout}\n${run.stderr}`).toBe(1);
+  const file = join(dir, 'records', 'v9.9.9_control_kubeadm-1.30_containerd_nydus--selftest-runner--run-1.json');
+  const record = readRecord(file);
+  expect(record.status).toBe('complete');
+  expect(record.runner).toBe('selftest-runner');
+  expect(record.cell.platform).toBe('control');
+  expect(record.environment).toEqual(environment);
+  expect(record.doubles).toEqual(['kbs: trustee admin API double']);
+  expect(record.planned?.map((p) => p.id)).toHaveLength(6);
+  const byId = Object.fromEntries(record.tests.map((t) => [t.id, t]));
+  expect(record.tests.map((t) => [t.id, t.outcome, t.retries])).toEqual([
+    ['attestation/resource-withheld-deny-all', 'passed', 0],
+    ['encrypted-image/wrong-key-fails', 'failed', 1],
+    ['attestation/resource-released-allow-all', 'expected-failure', 0],
+    ['encrypted-image/right-key-runs', 'unexpected-pass', 1],
+    ['guest-pull/not-unpacked-on-host', 'flaky', 1],
+    ['tee-evidence/guest-is-tee', 'skipped', 0],
+  ]);
+  expect(byId['tee-evidence/guest-is-tee']!.skipReason).toBe('the control platform has no TEE');
+  expect(byId['encrypted-image/right-key-runs']!.error).toBe('expected to fail (SEV(-ES) does not support attestation.) but passed');
+  expect(byId['attestation/resource-released-allow-all']!.expected).toEqual({ expect: 'fail', claim: 'limitation', reason: 'SEV(-ES) does not support attestation.' });
+  expect(byId['encrypted-image/wrong-key-fails']!.feature).toBe('encrypted-images');
+  // Secrets never reach the record; colour codes neither.
+  const failure = byId['encrypted-image/wrong-key-fails']!.error!;
+  expect(failure).toContain('the pod must not run');
+  expect(failure).toContain('[REDACTED]');
+  expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
+  expect(failure).not.toMatch(/\u001b\[/);
+  // Attachment paths are recorded as artifacts and exist.
+  const artifacts = byId['attestation/resource-withheld-deny-all']!.artifacts;
+  expect(artifacts.length).toBe(1);
+  expect(existsSync(artifacts[0]!)).toBe(true);
+});
+
+const SLOW_SPEC = `import { test } from '@playwright/test';
+import { meta, PASS } from './annotate.js';
+test('first', meta('attestation/resource-withheld-deny-all', 'attestation', 'negative', PASS), async () => {});
+test('second', meta('encrypted-image/no-key-fails', 'encrypted-images', 'negative', PASS), async () => {});
+test('slow', meta('encrypted-image/wrong-key-fails', 'encrypted-images', 'negative', PASS), async () => {
+  await new Promise((resolve) => setTimeout(resolve, 90_000));
+});
+`;
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} midway leaves a valid record, status interrupted, with the tests already finished`, async () => {
+    test.setTimeout(120_000);
+    const dir = writeInlineProject({
+      'annotate.js': ANNOTATE,
+      'slow.spec.ts': SLOW_SPEC,
+      'playwright.config.ts': configFile({ outputFile: 'record.json', runId: `run-${signal}`, runner: 'selftest-runner', release: 'v9.9.9' }, 0),
+    });
+    const file = join(dir, 'record.json');
+    // Its own process group, so Ctrl-C can be imitated (the whole group gets SIGINT) and everything ends after.
+    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test'], { cwd: dir, detached: true, stdio: 'ignore', env: { ...process.env, CI: '1' } });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await expect.poll(() => (existsSync(file) ? readRecord(file).tests.length : 0), { timeout: 60_000, intervals: [200] }).toBe(2);
+      const partial = readRecord(file);
+      expect(partial.status).toBe('running');
+      if (signal === 'SIGINT') process.kill(-child.pid!, 'SIGINT');
+      else process.kill(child.pid!, 'SIGTERM');
+      await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`playwright did not stop within 30s of ${signal}`)), 30_000))]);
+      const record = readRecord(file);
+      expect(record.status).toBe('interrupted');
+      expect(record.endedAt).toBeTruthy();
+      expect(record.tests.map((t) => [t.id, t.outcome])).toEqual([
+        ['attestation/resource-withheld-deny-all', 'passed'],
+        ['encrypted-image/no-key-fails', 'passed'],
+      ]);
+      expect(record.planned?.map((p) => p.id)).toContain('encrypted-image/wrong-key-fails');
+    } finally {
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+    }
+  });
+}
+
+test('an environment file that does not exist is a clear error, not an empty environment', async () => {
+  const dir = writeInlineProject({
+    'annotate.js': ANNOTATE,
+    'one.spec.ts': `import { test } from '@playwright/test';\ntest('one', async () => {});\n`,
+    'playwright.config.ts': configFile({ outputFile: 'record.json', environment: '/nonexistent/env.json' }, 0),
+  });
+  writeFileSync(join(dir, 'marker'), '');
+  const run = spawnSync(process.execPath, [PLAYWRIGHT_CLI, 'test'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '1' } });
+  expect(run.status).not.toBe(0);
+  expect(`${run.stdout}${run.stderr}`).toContain('result-record reporter: environment file /nonexistent/env.json does not exist');
+});
