@@ -24,44 +24,85 @@ export interface SchemaViolation {
 
 const MAX_VIOLATIONS = 10;
 
+type Check = (value: unknown, path: (string | number)[], out: SchemaViolation[]) => void;
+
+/** Compiled once per schema object: a year of records is ~150,000 tests, so no per-value schema walking. */
+const compiled = new WeakMap<JsonSchema, Check>();
+
 export function validateAgainstSchema(value: unknown, root: JsonSchema): SchemaViolation[] {
+  let check = compiled.get(root);
+  if (!check) {
+    check = compile(root, root, new Map());
+    compiled.set(root, check);
+  }
   const violations: SchemaViolation[] = [];
-  check(value, root, root, '', violations);
+  check(value, [], violations);
   return violations;
 }
 
-function check(value: unknown, schema: JsonSchema, root: JsonSchema, path: string, out: SchemaViolation[]): void {
-  if (out.length >= MAX_VIOLATIONS) return;
-  if (schema.$ref) return check(value, resolveRef(schema.$ref, root), root, path, out);
-  const fail = (problem: string): void => void out.push({ path: path || '(document)', problem });
-  if ('const' in schema && value !== schema.const) return fail(`must be ${JSON.stringify(schema.const)}, got ${brief(value)}`);
-  if (schema.enum && !schema.enum.includes(value)) {
-    return fail(`must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}; got ${brief(value)}`);
-  }
-  if (schema.type && !hasType(value, schema.type)) return fail(`must be ${schema.type}, got ${typeName(value)}`);
-  if (typeof value === 'string' && schema.minLength !== undefined && value.length < schema.minLength) {
-    return fail(`must not be empty`);
-  }
-  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) {
-    return fail(`must be >= ${schema.minimum}, got ${value}`);
-  }
-  if (Array.isArray(value) && schema.items) {
-    value.forEach((item, i) => check(item, schema.items!, root, `${path}[${i}]`, out));
-  }
-  if (isObject(value)) checkObject(value, schema, root, path, out);
+/** The path is a stack of keys, joined only when something is wrong. */
+function pathText(path: readonly (string | number)[]): string {
+  let text = '';
+  for (const part of path) text += typeof part === 'number' ? `[${part}]` : text ? `.${part}` : part;
+  return text || '(document)';
 }
 
-function checkObject(value: Record<string, unknown>, schema: JsonSchema, root: JsonSchema, path: string, out: SchemaViolation[]) {
-  const at = (key: string) => (path ? `${path}.${key}` : key);
-  for (const key of schema.required ?? []) {
-    if (!(key in value)) out.push({ path: at(key), problem: 'is required' });
+function compile(schema: JsonSchema, root: JsonSchema, refs: Map<string, Check>): Check {
+  if (schema.$ref) {
+    const ref = schema.$ref;
+    // Late-bound, so recursive definitions compile.
+    return (value, path, out) => {
+      let target = refs.get(ref);
+      if (!target) {
+        target = compile(resolveRef(ref, root), root, refs);
+        refs.set(ref, target);
+      }
+      target(value, path, out);
+    };
   }
-  for (const [key, child] of Object.entries(value)) {
-    const known = schema.properties?.[key];
-    if (known) check(child, known, root, at(key), out);
-    else if (schema.additionalProperties === false) out.push({ path: at(key), problem: 'is not a known field' });
-    else if (typeof schema.additionalProperties === 'object') check(child, schema.additionalProperties, root, at(key), out);
-  }
+  const hasConst = 'const' in schema;
+  const allowed = schema.enum ? new Set(schema.enum) : undefined;
+  const items = schema.items ? compile(schema.items, root, refs) : undefined;
+  const properties = new Map(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, compile(v, root, refs)]));
+  const extra = typeof schema.additionalProperties === 'object' ? compile(schema.additionalProperties, root, refs) : undefined;
+  const closed = schema.additionalProperties === false;
+  const required = schema.required ?? [];
+  return (value, path, out) => {
+    if (out.length >= MAX_VIOLATIONS) return;
+    if (hasConst && value !== schema.const) return violation(out, path, `must be ${JSON.stringify(schema.const)}, got ${brief(value)}`);
+    if (allowed && !allowed.has(value)) {
+      return violation(out, path, `must be one of ${schema.enum!.map((v) => JSON.stringify(v)).join(', ')}; got ${brief(value)}`);
+    }
+    if (schema.type && !hasType(value, schema.type)) return violation(out, path, `must be ${schema.type}, got ${typeName(value)}`);
+    if (typeof value === 'string' && schema.minLength !== undefined && value.length < schema.minLength) return violation(out, path, 'must not be empty');
+    if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) return violation(out, path, `must be >= ${schema.minimum}, got ${value}`);
+    if (items && Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        items(value[i], path, out);
+        path.pop();
+      }
+    }
+    if (!isObject(value)) return;
+    for (const key of required) {
+      if (!(key in value)) out.push({ path: pathText([...path, key]), problem: 'is required' });
+    }
+    for (const key in value) {
+      const check = properties.get(key) ?? extra;
+      if (check) {
+        path.push(key);
+        check(value[key], path, out);
+        path.pop();
+      } else if (closed) {
+        out.push({ path: pathText([...path, key]), problem: 'is not a known field' });
+      }
+    }
+  };
+}
+
+/** Not a closure inside the checks: tsx/esbuild names every function it creates, which costs per call. */
+function violation(out: SchemaViolation[], path: readonly (string | number)[], problem: string): void {
+  out.push({ path: pathText(path), problem });
 }
 
 function resolveRef(ref: string, root: JsonSchema): JsonSchema {

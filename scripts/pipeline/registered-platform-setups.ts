@@ -1,5 +1,5 @@
-/** The one place platform setups are registered for a CLI run: `run` imports this module before the first cell.
- *  Add a line per platform, e.g.
- *    registerPlatformSetup('control', controlPlatformSetup);
- *  (the control platform's setup — local registry, self-built images, KBS double — belongs to issue 5). */
-export {};
+import { controlPlatformSetup } from '../platforms/control-platform-setup.ts';
+import { registerPlatformSetup } from './platform-setup.ts';
+
+/** The one place platform setups are registered for a CLI run: `run` imports this module before the first cell. */
+registerPlatformSetup('control', controlPlatformSetup);

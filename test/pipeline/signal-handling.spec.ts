@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync 
 import { join, resolve } from 'node:path';
 import { validateResultRecord } from '../../reporters/validate-result-record.ts';
 import type { ResultRecord } from '../../reporters/result-record.ts';
-import { SLOW_CHILD_SECONDS_ENV } from '../providers/support/slow-provider.ts';
+import { SLOW_CHILD_SECONDS_ENV, SLOW_CHILD_TAG } from '../providers/support/slow-provider.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -28,16 +28,28 @@ function waitForText(dir: string, file: string, text: string, ms: number): Promi
   });
 }
 
-/** Processes still running a slow child (`sleep <seconds>`), found through /proc. */
+/** Processes still running a slow child (tagged with its seconds), found through /proc. */
 function slowChildren(seconds: string): string[] {
   return readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${seconds}\0`;
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8') .includes(`\0${SLOW_CHILD_TAG}\0${seconds}\0`);
     } catch {
       return false; // the process ended while we looked
     }
   });
 }
+
+/** Whatever a failed assertion left running is ended by its pid (never by name). */
+const started: number[] = [];
+test.afterEach(() => {
+  for (const pid of started.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone, as it should be
+    }
+  }
+});
 
 for (const [signal, code, seconds] of [['SIGINT', 130, '3131'], ['SIGTERM', 143, '3143']] as const) {
   test(`${signal} mid-provision: teardown runs, no child is left, the record is valid and interrupted, exit ${code}`, async () => {
@@ -56,13 +68,17 @@ for (const [signal, code, seconds] of [['SIGINT', 130, '3131'], ['SIGTERM', 143,
       env: { ...process.env, CI: 'true', COCO_TEST_PROVIDER_MODULE: join(ROOT, 'test/providers/support/slow-provider.ts'), COCO_TEST_MARKER_DIR: markers, [SLOW_CHILD_SECONDS_ENV]: seconds },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    started.push(child.pid!);
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     const exited = new Promise<number | null>((done) => child.on('exit', (exitCode) => done(exitCode)));
 
     await waitForText(markers, 'events.log', 'child-running', 30_000);
-    expect(slowChildren(seconds).length, 'the slow child runs before the signal').toBe(1);
+    const running = slowChildren(seconds);
+    expect(running.length, 'the slow child runs before the signal').toBe(1);
+    started.push(...running.map(Number));
+    test.info().annotations.push({ type: 'pids', description: `cli ${child.pid}, slow child ${slowChildren(seconds).join(',')}` });
     child.kill(signal);
     expect(await exited, output).toBe(code);
 

@@ -71,11 +71,11 @@ test('signoff exit codes: PASS 0, FAIL 1, INCONCLUSIVE 3, bad input 2', async ({
   expect(pass.stdout).toMatch(/^PASS: v0\.9\.0 sign-off over 1 cell run\(s\); required platforms: tdx/);
 
   const fail = cli('signoff', resultsDir('fail', [v090Record('tdx', { 'encrypted-image/right-key-runs': 'failed' })], out), '--release', 'v0.9.0', '--platforms', 'tdx');
-  expect(fail.code).toBe(1);
+  expect(fail.code, fail.stdout + fail.stderr).toBe(1);
   expect(fail.stdout).toContain('\nFAIL encrypted-images × tdx: failed unexpectedly: encrypted-image/right-key-runs\n');
 
   const inconclusive = cli('signoff', resultsDir('inconclusive', [v090Record('tdx')], out), '--release', 'v0.9.0');
-  expect(inconclusive.code).toBe(3);
+  expect(inconclusive.code, inconclusive.stdout + inconclusive.stderr).toBe(3);
   expect(inconclusive.stdout).toMatch(/^INCONCLUSIVE: /);
   expect(inconclusive.stdout).toContain('\nNOT-RUN attestation × snp: the release claims supported, but no runner reported a result\n');
 

@@ -8,6 +8,9 @@ import type { ClusterSpec } from '../../../matrix/cell.ts';
  *  would run for an hour, so a signal test can interrupt a run mid-provision and check that the child is gone and
  *  teardown ran. Every call is appended to $COCO_TEST_MARKER_DIR/events.log. */
 export const SLOW_CHILD_SECONDS_ENV = 'COCO_TEST_SLOW_SECONDS';
+export const SLOW_CHILD_TAG = 'coco-slow-child';
+const SLOW_CHILD_SCRIPT =
+  "require('fs').appendFileSync(process.argv[3], 'child-running\\n'); setTimeout(() => {}, Number(process.argv[2]) * 1000)";
 
 function eventsLog(): string {
   const dir = process.env.COCO_TEST_MARKER_DIR;
@@ -24,9 +27,10 @@ const slowProvider: ClusterProvider = {
   distro: 'kind',
   async create(_spec: ClusterSpec, ctx: ProviderContext): Promise<ProvisionedCluster> {
     mark(`create-started ${ctx.clusterName}`);
-    // The child marks itself running, then becomes `sleep N` (exec), so the test knows when to send the signal.
+    // The child marks itself running from inside the very process the test then looks for (its command line
+    // carries SLOW_CHILD_TAG and the seconds), so the test knows when to send the signal and what must be gone.
     const seconds = process.env[SLOW_CHILD_SECONDS_ENV] ?? '3131';
-    await runCommand(['sh', '-c', 'echo child-running >> "$1"; exec sleep "$2"', 'sh', eventsLog(), seconds], { signal: ctx.signal });
+    await runCommand([process.execPath, '-e', SLOW_CHILD_SCRIPT, SLOW_CHILD_TAG, seconds, eventsLog()], { signal: ctx.signal });
     mark('create-finished');
     return { name: ctx.clusterName ?? 'slow', kubeconfigPath: join(ctx.workDir, 'kubeconfig'), nodes: [], createdByHarness: true };
   },

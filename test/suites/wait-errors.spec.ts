@@ -1,0 +1,97 @@
+import { expect, test } from '@playwright/test';
+import type { V1Pod } from '@kubernetes/client-node';
+import { createWaitFor, type WaitSource } from '../../fixtures/cluster/index.ts';
+import { kataJournal, sandboxRootfs, type NodeShell } from '../../fixtures/node-shell/index.ts';
+
+/** A scripted API server: each watch replays `pods` (as the real watch sends the current state first). */
+function source(pods: V1Pod[], log: { chunks: string[]; end?: boolean } = { chunks: [] }): WaitSource {
+  return {
+    watchPod: async (_ns, _name, onPod) => { setTimeout(() => pods.forEach(onPod), 5); return () => {}; },
+    watchRuntimeClass: async () => () => {},
+    followLog: async (_ns, _pod, _c, onText, onEnd) => {
+      setTimeout(() => { log.chunks.forEach(onText); if (log.end) onEnd(); }, 5);
+      return () => {};
+    },
+  };
+}
+
+const timeouts = { podReadyMs: 1000, podFailedMs: 1000, runtimeClassMs: 1000, logMs: 1000 };
+const pending = (reason: string, message: string): V1Pod => ({
+  metadata: { name: 'x' },
+  status: { phase: 'Pending', containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 0,
+    state: { waiting: { reason, message } } }] },
+});
+const running: V1Pod = { metadata: { name: 'x' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } };
+const startError: V1Pod = {
+  metadata: { name: 'x' },
+  status: { phase: 'Failed', containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 0,
+    state: { terminated: { exitCode: 128, reason: 'StartError', message: 'failed to create containerd task: failed to handle layer' } } }] },
+};
+
+test('podReady times out with the last phase, reason and message', async () => {
+  const waitFor = createWaitFor(source([pending('ContainerCreating', 'pulling in the guest')]), timeouts);
+  await expect(waitFor.podReady('ns', 'x')).rejects.toThrow(
+    'pod x not Ready after 1s; last phase Pending, reason ContainerCreating: pulling in the guest');
+});
+
+test('podReady says when no pod was ever seen', async () => {
+  await expect(createWaitFor(source([]), timeouts).podReady('ns', 'x')).rejects.toThrow('pod x not Ready after 1s; the pod was never seen');
+});
+
+test('podReady fails at once when the pod ended', async () => {
+  const started = Date.now();
+  await expect(createWaitFor(source([startError]), timeouts).podReady('ns', 'x')).rejects.toThrow(
+    'pod x not Ready: it ended (last phase Failed, reason StartError: failed to create containerd task: failed to handle layer)');
+  expect(Date.now() - started).toBeLessThan(900);
+});
+
+test('podFailed resolves with reason and message', async () => {
+  const failure = await createWaitFor(source([pending('ErrImagePull', 'failed to pull manifest Not authorized')]), timeouts).podFailed('ns', 'x');
+  expect(failure).toMatchObject({ reason: 'ErrImagePull', message: 'failed to pull manifest Not authorized', container: 'c' });
+});
+
+test('podFailed rejects a pod that becomes Ready', async () => {
+  await expect(createWaitFor(source([running]), timeouts).podFailed('ns', 'x')).rejects.toThrow(
+    'pod x is Ready; expected it to fail within 1s (last phase Running)');
+});
+
+test('imagePullFailed accepts a StartError about layers and refuses other failures', async () => {
+  const waitFor = createWaitFor(source([startError]), timeouts);
+  await expect(waitFor.imagePullFailed('ns', 'x')).resolves.toMatchObject({ reason: 'StartError' });
+  await expect(createWaitFor(source([pending('CrashLoopBackOff', 'back-off restarting')]), timeouts).imagePullFailed('ns', 'x'))
+    .rejects.toThrow('pod x failed, but not at image pull: reason CrashLoopBackOff: back-off restarting');
+});
+
+test('podSucceeded and runtimeClass name what they waited for', async () => {
+  await expect(createWaitFor(source([startError]), timeouts).podSucceeded('ns', 'x')).rejects.toThrow(
+    'pod x failed; expected it to succeed (last phase Failed, reason StartError');
+  await expect(createWaitFor(source([]), timeouts).runtimeClass('kata-qemu-snp')).rejects.toThrow(
+    'runtime class kata-qemu-snp not present after 1s');
+});
+
+test('logContains resolves on the text and explains an ended or silent log', async () => {
+  const found = await createWaitFor(source([], { chunks: ['a\n', 'done 1\n'] }), timeouts).logContains('ns', 'p', 'c', 'done 1');
+  expect(found).toContain('a\n');
+  await expect(createWaitFor(source([], { chunks: ['a\n', 'b\n'], end: true }), timeouts).logContains('ns', 'p', 'c', 'done'))
+    .rejects.toThrow('log of pod p (container c) ended without "done"; last lines: a | b');
+  await expect(createWaitFor(source([], { chunks: [] }), timeouts).logContains('ns', 'p', 'c', 'done'))
+    .rejects.toThrow('log of pod p (container c) did not contain "done" after 1s; last lines: (empty)');
+});
+
+function shell(stdout: string, exitCode = 0, stderr = ''): NodeShell {
+  return { mode: 'local', run: async (argv) => ({ argv, exitCode, stdout, stderr, durationMs: 1 }) };
+}
+
+test('the kata journal records absence instead of failing', async () => {
+  expect(await kataJournal(shell('-- No entries --\n'), new Date())).toEqual(
+    { available: true, text: '', note: 'no kata entries in the journal since the test started' });
+  const missing = await kataJournal(shell('', 127, 'sh: journalctl: not found'), new Date());
+  expect(missing).toMatchObject({ available: false, note: 'journalctl unavailable on the node (exit 127): sh: journalctl: not found' });
+});
+
+test('a runc pod has no kata sandbox directory, which is not a count of zero', async () => {
+  expect(await sandboxRootfs(shell('sandbox-dir absent\n'), 'abc')).toEqual(
+    { dir: '/run/kata-containers/shared/sandboxes/abc', exists: false, rootfsDirs: [] });
+  const kata = await sandboxRootfs(shell('sandbox-dir present\n/run/kata-containers/shared/sandboxes/abc/shared/abc/rootfs\n'), 'abc');
+  expect(kata).toMatchObject({ exists: true, rootfsDirs: ['/run/kata-containers/shared/sandboxes/abc/shared/abc/rootfs'] });
+});
