@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { runDryRun } from '../../scripts/cli/commands/run-dry.ts';
+
+const KBS = 'http://192.0.2.10:30080';
+let out: string;
+test.beforeAll(() => { out = mkdtempSync(join(tmpdir(), 'coco-dry-run-')); });
+test.afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+for (const [platform, runtimeClass] of [['snp', 'kata-qemu-snp'], ['tdx', 'kata-qemu-tdx'], ['se', 'kata-qemu-se']] as const) {
+  test(`dry run on ${platform} writes manifests and redacted KBS calls per test`, async () => {
+    const { files } = await runDryRun({ release: 'v0.9.0', platform, outDir: join(out, platform), kbsUrl: KBS });
+    const summary = JSON.parse(readFileSync(join(out, platform, 'suites', 'summary.json'), 'utf8'));
+    expect(summary.runtimeClass).toBe(runtimeClass);
+    const attestation = join(out, platform, 'suites', 'attestation', 'resource-released-allow-all');
+    expect(files).toContain(join(attestation, 'manifests.yaml'));
+    const pod = YAML.parse(readFileSync(join(attestation, 'manifests.yaml'), 'utf8'));
+    expect(pod.spec.runtimeClassName).toBe(runtimeClass);
+    const kernelParams = pod.metadata.annotations['io.katacontainers.config.hypervisor.kernel_params'];
+    if (platform === 'se') expect(kernelParams).toBeUndefined();
+    else expect(kernelParams).toContain(`agent.aa_kbc_params=cc_kbc::${KBS}`);
+    const calls = JSON.parse(readFileSync(join(attestation, 'kbs-calls.json'), 'utf8'));
+    expect(calls.map((c: { path: string }) => c.path)).toEqual([expect.stringMatching(/^\/kbs\/v0\/resource\/default\/aa\/key-[0-9a-f]{8}$/), '/kbs/v0/resource-policy']);
+    for (const call of calls) expect(call.headers.authorization).toBe('Bearer [REDACTED]');
+    // Every test that is not skipped has its manifests.
+    for (const t of summary.tests) {
+      if (t.expected.expect !== 'skip') expect(existsSync(join(out, platform, 'suites', ...t.id.split('/'), 'manifests.yaml')), t.id).toBe(true);
+    }
+  });
+}
+
+test('dry run on coco-dev says v0.9.0 does not ship it and invents no runtime class', async () => {
+  const { files } = await runDryRun({ release: 'v0.9.0', platform: 'coco-dev', outDir: join(out, 'coco-dev'), kbsUrl: KBS });
+  expect(files.map((f) => f.slice(join(out, 'coco-dev').length + 1)).sort()).toEqual(['suites/NOT-SHIPPED.md', 'suites/summary.json']);
+  const notice = readFileSync(join(out, 'coco-dev', 'suites', 'NOT-SHIPPED.md'), 'utf8');
+  expect(notice).toContain('release v0.9.0 does not ship runtime class kata-qemu-coco-dev');
+  expect(notice).toContain('writes no manifests');
+});

@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCommand } from '../../scripts/exec/run-command.ts';
+import { loadRelease, TEST_CATALOG } from '../../matrix/index.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// A developer's shell: no suite environment, no platform chosen, so every platform of the default release appears.
+const DEVELOPER_ENV = { COCO_SUITE_ENV: undefined, COCO_PLATFORM: undefined, COCO_RELEASE: undefined, CI: undefined };
+
+async function list(...args: string[]): Promise<string> {
+  const result = await runCommand(['npx', 'playwright', 'test', '--list', ...args], { cwd: ROOT, env: DEVELOPER_ENV, timeoutMs: 90_000 });
+  return result.stdout;
+}
+
+interface JsonSpec { title: string; tags: string[]; file: string; tests: { projectName: string }[] }
+interface JsonSuite { specs?: JsonSpec[]; suites?: JsonSuite[] }
+
+function specs(suite: JsonSuite): JsonSpec[] {
+  return [...(suite.specs ?? []), ...(suite.suites ?? []).flatMap(specs)];
+}
+
+test('--list shows every catalog test for every platform of the release, with its feature tag', async () => {
+  const platforms = Object.keys(loadRelease('v0.9.0').platforms);
+  const text = await list();
+  for (const platform of platforms) {
+    for (const t of TEST_CATALOG) expect(text, `${platform} ${t.id}`).toMatch(new RegExp(`\\[${platform}\\] › [a-z-]+\\.spec\\.ts:\\d+:\\d+ › ${t.id}: `));
+  }
+  expect(text).toContain(`Total: ${platforms.length * TEST_CATALOG.length} tests`);
+
+  const report = JSON.parse(await list('--reporter=json')) as { suites: JsonSuite[] };
+  const all = report.suites.flatMap(specs);
+  for (const t of TEST_CATALOG) {
+    const spec = all.find((s) => s.title.startsWith(`${t.id}: `));
+    expect(spec, t.id).toBeDefined();
+    expect(spec?.tags).toEqual([t.feature, t.variant]);
+    expect(spec?.file, t.id).toMatch(/^[a-z-]+\.spec\.ts$/);
+    expect(spec?.tests.map((x) => x.projectName).sort()).toEqual([...platforms].sort());
+  }
+});
+
+test('--grep @sealed-secrets selects one suite', async () => {
+  const text = await list('--grep', '@sealed-secrets', '--project', 'snp');
+  expect(text).toContain('sealed-secret/unsealed-with-resource');
+  expect(text).toContain('sealed-secret/stays-sealed-without-resource');
+  expect(text).toContain('Total: 2 tests');
+});
