@@ -41,7 +41,9 @@ function environmentInfo(): Record<string, string> {
 // Each runner and cell writes its own allure folder, so merged folders keep their environment files apart.
 const allureDir = join(outDir, 'allure-results', `${env.runner}--${(env.cell?.id ?? `${profile.release}-developer`).replace(/[^A-Za-z0-9.-]+/g, '_')}`);
 
-const reporter: PlaywrightTestConfig['reporter'] = [
+// `--list` runs nothing: it must not leave empty result records or allure folders behind.
+const listing = process.argv.includes('--list');
+const reporter: PlaywrightTestConfig['reporter'] = listing ? [['list']] : [
   [process.env.CI ? 'line' : 'list'],
   ['./reporters/result-record-reporter.ts', {
     outDir: join(outDir, 'records'), runId: env.runId, runner: env.runner, release: profile.release,

@@ -37,7 +37,8 @@ export async function cellSteps(
 
   const cluster: ProvisionedCluster = await step('provision', async () => {
     const created = await provider.create(cell.cluster, ctx);
-    created.nodes = await provider.nodes(created, ctx);
+    // A dry run keeps the nodes create already named: there is no cluster to ask.
+    if (!ctx.dryRun || !created.nodes.length) created.nodes = await provider.nodes(created, ctx);
     return created;
   });
   state.cluster = cluster;

@@ -125,3 +125,44 @@ test.describe('control platform install', () => {
     expect(cluster.names('RuntimeClass')).toEqual([]);
   });
 });
+
+test.describe('helm install (v0.18+ profiles)', () => {
+  const helmProfile = {
+    ...profile,
+    release: 'v0.18.0',
+    install: {
+      method: 'helm' as const, chart: 'oci://ghcr.io/confidential-containers/charts/confidential-containers', version: '0.18.0',
+      releaseName: 'coco', namespace: 'coco-system', runtimeClasses: { x86_64: ['kata-qemu-snp', 'kata-qemu-tdx'] }, readinessTimeoutSeconds: 600,
+    },
+  };
+  const recording = {
+    description: 'helm --wait returns once the chart is up; the runtime classes appear 4-5 s later',
+    initial: [],
+    phases: {
+      'helm-install': [
+        { at: 4, type: 'ADDED' as const, kind: 'RuntimeClass' as const, object: { metadata: { name: 'kata-qemu-snp' }, handler: 'kata-qemu-snp' } },
+        { at: 5, type: 'ADDED' as const, kind: 'RuntimeClass' as const, object: { metadata: { name: 'kata-qemu-tdx' }, handler: 'kata-qemu-tdx' } },
+      ],
+      'helm-uninstall': [
+        { at: 2, type: 'DELETED' as const, kind: 'RuntimeClass' as const, object: { metadata: { name: 'kata-qemu-snp' } } },
+        { at: 3, type: 'DELETED' as const, kind: 'RuntimeClass' as const, object: { metadata: { name: 'kata-qemu-tdx' } } },
+      ],
+    },
+  };
+
+  test('installs the chart with --wait, waits for its runtime classes, uninstalls and verifies they went', async () => {
+    const cluster = new RecordedCluster(recording);
+    const { ctx, commands } = recordedInstallContext(cluster, (line) =>
+      line.startsWith('helm') ? (line.includes(' install ') ? 'helm-install' : 'helm-uninstall') : undefined);
+    const installed = await installRelease(ctx, helmProfile, target);
+    expect(commands[0]!.line).toBe('helm --kubeconfig /recorded/kubeconfig install coco oci://ghcr.io/confidential-containers/charts/confidential-containers --version 0.18.0 --namespace coco-system --create-namespace --wait --timeout=600s');
+    expect(installed).toMatchObject({ method: 'helm', namespace: 'coco-system', runtimeClasses: ['kata-qemu-snp', 'kata-qemu-tdx'] });
+    expect(cluster.now()).toBe(5_000);
+    await uninstallRelease(ctx, helmProfile, installed);
+    expect(commands.map((c) => c.line.split(' ').slice(0, 5).join(' '))).toEqual([
+      'helm --kubeconfig /recorded/kubeconfig install coco', 'helm --kubeconfig /recorded/kubeconfig uninstall coco',
+      'kubectl --kubeconfig /recorded/kubeconfig delete namespace',
+    ]);
+    expect(cluster.names('RuntimeClass')).toEqual([]);
+  });
+});

@@ -1,10 +1,19 @@
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRelease, expectedOutcome, TEST_CATALOG, type PlatformId } from '../../matrix/index.ts';
 import type { Outcome, ResultRecord } from '../../reporters/index.ts';
-import { REPO } from './inline-project.ts';
+import { REPO, scratchDir } from './inline-project.ts';
+
+let scratch = '';
+test.beforeEach(() => {
+  scratch = scratchDir('cli');
+});
+test.afterEach(async ({}, info) => {
+  if (info.status === info.expectedStatus) rmSync(scratch, { recursive: true, force: true });
+});
+const inScratch = (...parts: string[]) => join(scratch, ...parts);
 
 const BIN = join(REPO, 'bin', 'coco-conformance.mjs');
 
@@ -39,10 +48,10 @@ function resultsDir(name: string, records: ResultRecord[], outputPath: (...p: st
   return dir;
 }
 
-test('report writes html, md, json and junit, prints warnings and paths, and exits 0 although tests failed', async ({}, info) => {
-  const dir = resultsDir('results', [v090Record('tdx', { 'attestation/resource-withheld-deny-all': 'failed' })], info.outputPath.bind(info));
+test('report writes html, md, json and junit, prints warnings and paths, and exits 0 although tests failed', async () => {
+  const dir = resultsDir('results', [v090Record('tdx', { 'attestation/resource-withheld-deny-all': 'failed' })], inScratch);
   writeFileSync(join(dir, 'truncated.json'), '{"schemaVersion": 1, "runId": "x", "tes');
-  const out = info.outputPath('report');
+  const out = inScratch('report');
   const run = cli('report', dir, '--release', 'v0.9.0', '--out', out);
   expect(run.code, run.stderr).toBe(0);
   expect(run.stderr).toContain(`warning: ${join(dir, 'truncated.json')}: not valid JSON, truncated?`);
@@ -54,18 +63,18 @@ test('report writes html, md, json and junit, prints warnings and paths, and exi
   expect(run.stdout).toContain('sign-off would be FAIL');
 });
 
-test('report --format md writes only Markdown; --baseline adds the diff', async ({}, info) => {
-  const now = resultsDir('now', [v090Record('tdx', { 'attestation/resource-withheld-deny-all': 'failed' })], info.outputPath.bind(info));
-  const before = resultsDir('before', [v090Record('tdx')], info.outputPath.bind(info));
-  const out = info.outputPath('md-only');
+test('report --format md writes only Markdown; --baseline adds the diff', async () => {
+  const now = resultsDir('now', [v090Record('tdx', { 'attestation/resource-withheld-deny-all': 'failed' })], inScratch);
+  const before = resultsDir('before', [v090Record('tdx')], inScratch);
+  const out = inScratch('md-only');
   const run = cli('report', now, '--baseline', before, '--release', 'v0.9.0', '--out', out, '--format', 'md');
   expect(run.code, run.stderr).toBe(0);
   expect(existsSync(join(out, 'report.html'))).toBe(false);
   expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('### Newly broken (1)\n\n- `attestation/resource-withheld-deny-all` on tdx: passed → failed');
 });
 
-test('signoff exit codes: PASS 0, FAIL 1, INCONCLUSIVE 3, bad input 2', async ({}, info) => {
-  const out = info.outputPath.bind(info);
+test('signoff exit codes: PASS 0, FAIL 1, INCONCLUSIVE 3, bad input 2', async () => {
+  const out = inScratch;
   const pass = cli('signoff', resultsDir('pass', [v090Record('tdx')], out), '--release', 'v0.9.0', '--platforms', 'tdx');
   expect(pass.code, pass.stdout + pass.stderr).toBe(0);
   expect(pass.stdout).toMatch(/^PASS: v0\.9\.0 sign-off over 1 cell run\(s\); required platforms: tdx/);

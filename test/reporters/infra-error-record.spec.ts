@@ -4,11 +4,20 @@ import { loadRelease } from '../../matrix/index.ts';
 import { buildCompatibilityReport, validateResultRecord, writeInfraErrorRecord } from '../../reporters/index.ts';
 import { registerSecret } from '../../scripts/exec/redact.ts';
 import { cell } from './sample-records.ts';
+import { scratchDir } from './inline-project.ts';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 
-test('writeInfraErrorRecord: a complete, valid record, every test of the cell an infra-error, secrets redacted', async ({}, info) => {
+let scratch = '';
+test.beforeEach(() => {
+  scratch = scratchDir('infra');
+});
+test.afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+test('writeInfraErrorRecord: a complete, valid record, every test of the cell an infra-error, secrets redacted', async () => {
   registerSecret('registry-password-123456');
   const snpCell = { ...cell('snp', 'snp-01', ['attestation', 'encrypted-images']), release: 'v0.9.0', id: 'v0.9.0/snp/kubeadm-1.30/containerd/nydus' };
-  const outFile = info.outputPath('infra.json');
+  const outFile = join(scratch, 'infra.json');
   writeInfraErrorRecord({
     outFile, runId: 'night-1', runner: 'snp-01', cell: snpCell, release: 'v0.9.0', profile: loadRelease('v0.9.0'),
     step: 'install', error: new Error('operator pods not Running after 600s; pull secret registry-password-123456 rejected'),
@@ -35,8 +44,8 @@ test('writeInfraErrorRecord: a complete, valid record, every test of the cell an
   expect(report.signoff.verdict).toBe('INCONCLUSIVE');
 });
 
-test('writeInfraErrorRecord rejects a test id that is not in the catalog', async ({}, info) => {
+test('writeInfraErrorRecord rejects a test id that is not in the catalog', async () => {
   expect(() => writeInfraErrorRecord({
-    outFile: info.outputPath('x.json'), runId: 'r', runner: 'r', cell: cell('tdx', 'r'), release: 'v9.9.9', step: 'provision', error: 'boom', tests: ['no/such-test'],
+    outFile: join(scratch, 'x.json'), runId: 'r', runner: 'r', cell: cell('tdx', 'r'), release: 'v9.9.9', step: 'provision', error: 'boom', tests: ['no/such-test'],
   })).toThrow('writeInfraErrorRecord: unknown test id "no/such-test" (not in matrix/test-catalog.ts)');
 });

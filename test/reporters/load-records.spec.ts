@@ -1,14 +1,24 @@
 import { test, expect } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadResultRecords, validateResultRecord, RESULT_RECORD_SCHEMA, OUTCOMES, mergeOutcomes, type Outcome } from '../../reporters/index.ts';
 import { FEATURES, PLATFORMS, VARIANTS } from '../../matrix/vocabulary.ts';
 import { record } from './sample-records.ts';
+import { scratchDir } from './inline-project.ts';
+
+let scratch = '';
+test.beforeEach(() => {
+  scratch = scratchDir('records');
+});
+test.afterEach(async ({}, info) => {
+  if (info.status === info.expectedStatus) rmSync(scratch, { recursive: true, force: true });
+});
+const inScratch = (...parts: string[]) => join(scratch, ...parts);
 
 const good = () => record({ platform: 'tdx', runner: 'tdx-01', tests: [['attestation/resource-released-allow-all', 'passed']] });
 
-test('corrupted, truncated, empty and invalid record files become warnings naming the file; good ones load', async ({}, info) => {
-  const dir = info.outputPath('results');
+test('corrupted, truncated, empty and invalid record files become warnings naming the file; good ones load', async () => {
+  const dir = inScratch('results');
   mkdirSync(join(dir, 'nested', 'deeper'), { recursive: true });
   const text = JSON.stringify(good(), null, 2);
   writeFileSync(join(dir, 'good.json'), text);
@@ -19,10 +29,10 @@ test('corrupted, truncated, empty and invalid record files become warnings namin
   writeFileSync(join(dir, 'newer.json'), JSON.stringify({ ...good(), schemaVersion: 2 }));
   writeFileSync(join(dir, 'playwright-report.json'), JSON.stringify({ config: {}, suites: [] })); // not a record: passed over
   writeFileSync(join(dir, 'notes.txt'), 'not json at all');
-  const named = info.outputPath('named-not-a-record.json');
+  const named = inScratch('named-not-a-record.json');
   writeFileSync(named, '{"hello": 1}');
 
-  const loaded = loadResultRecords([dir, named, info.outputPath('missing-dir')]);
+  const loaded = loadResultRecords([dir, named, inScratch('missing-dir')]);
   expect(loaded.records.map((r) => r.runner).sort()).toEqual(['tdx-01', 'tdx-02']);
   const warnings = loaded.warnings.join('\n');
   expect(warnings).toMatch(/truncated\.json: not valid JSON, truncated\? \(.+\), skipped/);
@@ -35,8 +45,8 @@ test('corrupted, truncated, empty and invalid record files become warnings namin
   expect(loaded.warnings).toHaveLength(6);
 });
 
-test('a record still running (crashed) or interrupted is used, with a warning that says so', async ({}, info) => {
-  const file = info.outputPath('crashed.json');
+test('a record still running (crashed) or interrupted is used, with a warning that says so', async () => {
+  const file = inScratch('crashed.json');
   writeFileSync(file, JSON.stringify({ ...good(), status: 'running', endedAt: undefined }));
   const loaded = loadResultRecords([file, file]);
   expect(loaded.records).toHaveLength(1); // the same file named twice counts once

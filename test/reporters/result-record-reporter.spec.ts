@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateResultRecord, type ResultRecord } from '../../reporters/index.ts';
 import { ANNOTATE, PLAYWRIGHT_CLI, configFile, removeInlineProject, writeInlineProject as makeProject } from './inline-project.ts';
@@ -110,7 +110,7 @@ test('slow', meta('encrypted-image/wrong-key-fails', 'encrypted-images', 'negati
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} midway leaves a valid record, status interrupted, with the tests already finished`, async () => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     const dir = writeInlineProject({
       'annotate.js': ANNOTATE,
       'slow.spec.ts': SLOW_SPEC,
@@ -118,7 +118,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     });
     const file = join(dir, 'record.json');
     // Its own process group, so Ctrl-C can be imitated (the whole group gets SIGINT) and everything ends after.
-    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test'], { cwd: dir, detached: true, stdio: 'ignore', env: { ...process.env, CI: '1' } });
+    const log = openSync(join(dir, 'playwright.log'), 'w');
+    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test'], { cwd: dir, detached: true, stdio: ['ignore', log, log], env: { ...process.env, CI: '1' } });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       await expect.poll(() => (existsSync(file) ? readRecord(file).tests.length : 0), { timeout: 60_000, intervals: [200] }).toBe(2);
@@ -126,7 +127,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       expect(partial.status).toBe('running');
       if (signal === 'SIGINT') process.kill(-child.pid!, 'SIGINT');
       else process.kill(child.pid!, 'SIGTERM');
-      await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`playwright did not stop within 30s of ${signal}`)), 30_000))]);
+      await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`playwright did not stop within 60s of ${signal}:\n${readFileSync(join(dir, 'playwright.log'), 'utf8')}`)), 60_000))]);
       const record = readRecord(file);
       expect(record.status).toBe('interrupted');
       expect(record.endedAt).toBeTruthy();

@@ -8,6 +8,8 @@ function source(pods: V1Pod[], log: { chunks: string[]; end?: boolean } = { chun
   return {
     watchPod: async (_ns, _name, onPod) => { setTimeout(() => pods.forEach(onPod), 5); return () => {}; },
     watchRuntimeClass: async () => () => {},
+    watchServiceAccount: async (_ns, name, onSeen) => { if (name === 'default') setTimeout(onSeen, 5); return () => {}; },
+    watchPodGone: async () => () => {},
     followLog: async (_ns, _pod, _c, onText, onEnd) => {
       setTimeout(() => { log.chunks.forEach(onText); if (log.end) onEnd(); }, 5);
       return () => {};
@@ -94,4 +96,15 @@ test('a runc pod has no kata sandbox directory, which is not a count of zero', a
     { dir: '/run/kata-containers/shared/sandboxes/abc', exists: false, rootfsDirs: [] });
   const kata = await sandboxRootfs(shell('sandbox-dir present\n/run/kata-containers/shared/sandboxes/abc/shared/abc/rootfs\n'), 'abc');
   expect(kata).toMatchObject({ exists: true, rootfsDirs: ['/run/kata-containers/shared/sandboxes/abc/shared/abc/rootfs'] });
+});
+
+test('a namespace is usable once its default service account exists; a missing one times out by name', async () => {
+  const waitFor = createWaitFor(source([]), timeouts);
+  await expect(waitFor.serviceAccount('ns1', 'default')).resolves.toBeUndefined();
+  await expect(waitFor.serviceAccount('ns1', 'builder')).rejects.toThrow('service account ns1/builder not present after 1s');
+});
+
+test('podGone names the pod that is still there', async () => {
+  const waitFor = createWaitFor(source([running]), timeouts);
+  await expect(waitFor.podGone('ns1', 'x')).rejects.toThrow('pod ns1/x not gone after 1s');
 });

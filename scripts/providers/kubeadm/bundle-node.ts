@@ -59,7 +59,7 @@ async function waitForContainerd(timeoutMs: number): Promise<void> {
  *  the bridge and the CNI state, and restores the iptables rules saved before the cluster existed. */
 export async function cleanBundleNode(ctx: ProviderContext): Promise<void> {
   await stepCommand(ctx, 'remove pods', ['crictl', '--runtime-endpoint', `unix://${NODE_LAYOUT.containerdSocket}`, 'rmp', '--all', '--force'], { nothrow: true });
-  if (ctx.dryRun) await stepCommand(ctx, 'stop containerd', ['kill', '-TERM', `$(cat ${NODE_LAYOUT.containerdPidFile})`]);
+  if (ctx.dryRun) await stepCommand(ctx, 'stop containerd', ['sh', '-c', `kill -TERM "$(cat ${NODE_LAYOUT.containerdPidFile})"`]);
   else await stopDaemon(NODE_LAYOUT.containerdPidFile);
   for (const mount of mountsUnder(['/var/lib/kubelet', NODE_LAYOUT.containerdRoot, NODE_LAYOUT.containerdState, '/run/netns'])) {
     await stepCommand(ctx, 'unmount', ['umount', '-l', mount], { nothrow: true });

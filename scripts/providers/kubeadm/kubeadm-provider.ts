@@ -90,7 +90,7 @@ export class KubeadmProvider implements ClusterProvider {
     const fromBundle = this.bundle !== undefined || (await isBundleNode());
     await stepCommand(ctx, 'kubeadm reset', ['kubeadm', 'reset', '--force', '--cri-socket', fromBundle ? BUNDLE_CRI_SOCKET : PACKAGES_CRI_SOCKET], { nothrow: true });
     if (fromBundle) {
-      if (ctx.dryRun) ctx.record('stop kubelet', ['kill', '-TERM', `$(cat ${NODE_LAYOUT.kubeletPidFile})`]);
+      if (ctx.dryRun) ctx.record('stop kubelet', ['sh', '-c', `kill -TERM "$(cat ${NODE_LAYOUT.kubeletPidFile})"`]);
       else await stopKubelet();
       await cleanBundleNode(ctx);
     }
