@@ -27,10 +27,14 @@ export async function runCommand(argv: readonly string[], options: RunOptions = 
   const [program, ...args] = argv;
   if (!program) throw new Error('runCommand needs at least a program name');
   const started = Date.now();
+  // No input means stdin is closed: a command that reads stdin must never wait on the harness's own (zx would
+  // hand it over for an empty input).
+  const hasInput = options.input !== undefined && options.input.length > 0;
   const shell = $({
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    input: options.input,
+    input: hasInput ? options.input : undefined,
+    stdio: [hasInput ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     timeout: options.timeoutMs,
     signal: options.signal,
     quiet: true,

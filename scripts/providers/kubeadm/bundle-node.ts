@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDaemon, stopDaemon } from '../../exec/daemon.ts';
 import { runCommand } from '../../exec/run-command.ts';
 import { renderBridgeConflist } from './cni-config.ts';
 import { renderContainerdConfig } from './containerd-config.ts';
+import { withoutClusterChains } from './iptables-rules.ts';
 import { NODE_LAYOUT } from './node-layout.ts';
 import { BUNDLE_IMAGES, BUNDLE_NODE_BINARIES, type OfflineBundle } from './offline-bundle.ts';
 import type { ProviderContext } from '../cluster-provider.ts';
@@ -20,10 +21,6 @@ export async function prepareBundleNode(bundle: OfflineBundle, ctx: ProviderCont
   // kubeadm preflight requires forwarding and bridged traffic to pass iptables.
   await stepFile(ctx, 'sysctl', '/proc/sys/net/ipv4/ip_forward', '1\n');
   await stepFile(ctx, 'sysctl', '/proc/sys/net/bridge/bridge-nf-call-iptables', '1\n');
-  if (!existsSync(NODE_LAYOUT.iptablesSnapshot)) {
-    const saved = await stepCommand(ctx, 'snapshot iptables', ['iptables-save']);
-    await stepFile(ctx, 'snapshot iptables', NODE_LAYOUT.iptablesSnapshot, saved.stdout, { mode: 0o600, shown: '<iptables-save output>' });
-  }
   await stepFile(ctx, 'containerd config', NODE_LAYOUT.containerdConfig,
     renderContainerdConfig(`${bundle.imageRepository}/pause:${bundle.pauseTag}`));
   await stepFile(ctx, 'pod network', NODE_LAYOUT.cniConfFile, renderBridgeConflist());
@@ -56,7 +53,7 @@ async function waitForContainerd(timeoutMs: number): Promise<void> {
 }
 
 /** Undoes prepareBundleNode after `kubeadm reset`: stops our containerd, unmounts what pods left, removes our state,
- *  the bridge and the CNI state, and restores the iptables rules saved before the cluster existed. */
+ *  the bridge and the CNI state, and the cluster's iptables chains. */
 export async function cleanBundleNode(ctx: ProviderContext): Promise<void> {
   await stepCommand(ctx, 'remove pods', ['crictl', '--runtime-endpoint', `unix://${NODE_LAYOUT.containerdSocket}`, 'rmp', '--all', '--force'], { nothrow: true });
   if (ctx.dryRun) await stepCommand(ctx, 'stop containerd', ['sh', '-c', `kill -TERM "$(cat ${NODE_LAYOUT.containerdPidFile})"`]);
@@ -67,10 +64,10 @@ export async function cleanBundleNode(ctx: ProviderContext): Promise<void> {
   await stepCommand(ctx, 'remove state', ['rm', '-rf', NODE_LAYOUT.containerdRoot, NODE_LAYOUT.containerdState, NODE_LAYOUT.cniConfFile,
     '/var/lib/cni/networks/coco-conformance', '/var/lib/kubelet', '/etc/kubernetes']);
   await stepCommand(ctx, 'remove bridge', ['ip', 'link', 'delete', NODE_LAYOUT.bridge], { nothrow: true });
-  if (existsSync(NODE_LAYOUT.iptablesSnapshot) || ctx.dryRun) {
-    const rules = ctx.dryRun ? '' : readFileSync(NODE_LAYOUT.iptablesSnapshot, 'utf8');
-    await stepCommand(ctx, 'restore iptables', ['iptables-restore'], { input: rules });
-    await stepCommand(ctx, 'restore iptables', ['rm', '-f', NODE_LAYOUT.iptablesSnapshot]);
+  for (const [save, restore] of [['iptables-save', 'iptables-restore'], ['ip6tables-save', 'ip6tables-restore']] as const) {
+    const rules = await stepCommand(ctx, 'remove cluster iptables rules', [save], { nothrow: true });
+    if (rules.exitCode !== 0 || (!ctx.dryRun && !rules.stdout.trim())) continue;
+    await stepCommand(ctx, 'remove cluster iptables rules', [restore], { input: withoutClusterChains(rules.stdout) });
   }
 }
 
@@ -79,8 +76,4 @@ function mountsUnder(prefixes: string[]): string[] {
   const points = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '');
   // Deepest first, so nested mounts go before their parents.
   return points.filter((p) => prefixes.some((prefix) => p === prefix || p.startsWith(`${prefix}/`))).sort((a, b) => b.length - a.length);
-}
-
-export function writeRegistryHostsFile(hostPort: string, content: string): void {
-  writeFileSync(join(NODE_LAYOUT.registryHostsDir, hostPort, 'hosts.toml'), content);
 }

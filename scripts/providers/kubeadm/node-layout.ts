@@ -21,8 +21,6 @@ export const NODE_LAYOUT = {
   serviceSubnet: '10.96.0.0/12',
   kubeletPidFile: '/run/coco-conformance/kubelet.pid',
   containerdPidFile: '/run/coco-conformance/containerd.pid',
-  /** iptables state saved before the cluster came up, restored after it is gone. */
-  iptablesSnapshot: '/var/lib/coco-conformance/iptables-before.rules',
 } as const;
 
 export const CRI_ENDPOINT = `unix://${NODE_LAYOUT.containerdSocket}`;
