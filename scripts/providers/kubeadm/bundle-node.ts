@@ -10,6 +10,8 @@ import { BUNDLE_IMAGES, BUNDLE_NODE_BINARIES, type OfflineBundle } from './offli
 import type { ProviderContext } from '../cluster-provider.ts';
 import { stepCommand, stepFile } from '../shared/step-command.ts';
 
+const CRICTL_CONFIG = '/etc/crictl.yaml';
+const CRICTL_CONFIG_CONTENT = `runtime-endpoint: unix://${NODE_LAYOUT.containerdSocket}\nimage-endpoint: unix://${NODE_LAYOUT.containerdSocket}\n`;
 const CTR = (...args: string[]) => ['ctr', '--address', NODE_LAYOUT.containerdSocket, ...args];
 
 /** Prepares this machine as a kubeadm node from the offline bundle: binaries, sysctls, a containerd of our own,
@@ -24,6 +26,8 @@ export async function prepareBundleNode(bundle: OfflineBundle, ctx: ProviderCont
   await stepFile(ctx, 'containerd config', NODE_LAYOUT.containerdConfig,
     renderContainerdConfig(`${bundle.imageRepository}/pause:${bundle.pauseTag}`));
   await stepFile(ctx, 'pod network', NODE_LAYOUT.cniConfFile, renderBridgeConflist());
+  // Node-side checks (crictl inspectp for a pod's sandbox id) must reach our containerd like on any kubeadm node.
+  if (!existsSync(CRICTL_CONFIG)) await stepFile(ctx, 'crictl config', CRICTL_CONFIG, CRICTL_CONFIG_CONTENT);
   if (ctx.dryRun) {
     await stepCommand(ctx, 'start containerd', ['containerd', '--config', NODE_LAYOUT.containerdConfig]);
   } else {
@@ -63,6 +67,9 @@ export async function cleanBundleNode(ctx: ProviderContext): Promise<void> {
   }
   await stepCommand(ctx, 'remove state', ['rm', '-rf', NODE_LAYOUT.containerdRoot, NODE_LAYOUT.containerdState, NODE_LAYOUT.cniConfFile,
     '/var/lib/cni/networks/coco-conformance', '/var/lib/kubelet', '/etc/kubernetes']);
+  if (ctx.dryRun || (existsSync(CRICTL_CONFIG) && readFileSync(CRICTL_CONFIG, 'utf8') === CRICTL_CONFIG_CONTENT)) {
+    await stepCommand(ctx, 'remove crictl config', ['rm', '-f', CRICTL_CONFIG]);
+  }
   await stepCommand(ctx, 'remove bridge', ['ip', 'link', 'delete', NODE_LAYOUT.bridge], { nothrow: true });
   for (const [save, restore] of [['iptables-save', 'iptables-restore'], ['ip6tables-save', 'ip6tables-restore']] as const) {
     const rules = await stepCommand(ctx, 'remove cluster iptables rules', [save], { nothrow: true });
