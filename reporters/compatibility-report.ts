@@ -2,7 +2,7 @@ import type { Claim, ReleaseProfile } from '../matrix/release-profile.ts';
 import type { Feature, PlatformId } from '../matrix/vocabulary.ts';
 import type { Cell } from '../matrix/cell.ts';
 import type { EnvironmentFacts, Outcome, ResultRecord } from './result-record.ts';
-import type { MergedTest } from './merged-results.ts';
+import type { MergedRun, MergedTest } from './merged-results.ts';
 
 /** The typed model every renderer (HTML, Markdown, JSON, JUnit) and the sign-off read. Built by a pure function
  *  (build-compatibility-report.ts); renderers never look at records themselves. */
@@ -50,18 +50,10 @@ export interface GridCell {
   runners: string[];
 }
 
-export interface RunSummary {
-  runner: string;
+/** A merged run as the report shows it: the run's own facts (see MergedRun) plus its outcome counts. */
+export interface RunSummary extends Pick<MergedRun, 'runner' | 'cell' | 'platform' | 'status' | 'runIds' | 'startedAt' |
+  'endedAt' | 'environment' | 'doubles' | 'infraError'> {
   cellId: string;
-  cell: Cell;
-  platform: PlatformId;
-  status: ResultRecord['status'];
-  runIds: string[];
-  startedAt: string;
-  endedAt?: string;
-  environment: EnvironmentFacts;
-  doubles: string[];
-  infraError?: { step: string; message: string };
   counts: Partial<Record<Outcome, number>>;
   /** Tests the run planned but never finished (interrupted or crashed). */
   unfinished?: string[];

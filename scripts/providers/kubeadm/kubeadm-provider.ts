@@ -9,6 +9,7 @@ import { BUNDLE_CRI_SOCKET, renderKubeadmConfig } from './kubeadm-config.ts';
 import { startKubeletWhenConfigured, stopKubelet } from './kubelet-process.ts';
 import { NODE_LAYOUT } from './node-layout.ts';
 import { ensureOfflineBundle, OFFLINE_BUNDLE_BUILD_SCRIPT, readBundle, type OfflineBundle } from './offline-bundle.ts';
+import { clusterVersions, listNodes } from '../shared/node-list.ts';
 import { stepCommand, stepFile } from '../shared/step-command.ts';
 
 const PACKAGES_CRI_SOCKET = 'unix:///run/containerd/containerd.sock';
@@ -100,14 +101,8 @@ export class KubeadmProvider implements ClusterProvider {
     return cluster.kubeconfigPath;
   }
 
-  async nodes(cluster: ProvisionedCluster, _ctx: ProviderContext): Promise<ProvisionedCluster['nodes']> {
-    const out = await runCommand(['kubectl', '--kubeconfig', cluster.kubeconfigPath, 'get', 'nodes', '-o', 'json']);
-    const list = JSON.parse(out.stdout) as { items: Array<{ metadata: { name: string; labels?: Record<string, string> }; status: { addresses?: Array<{ type: string; address: string }> } }> };
-    return list.items.map((n) => ({
-      name: n.metadata.name,
-      internalIp: n.status.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '',
-      labels: n.metadata.labels ?? {},
-    }));
+  async nodes(cluster: ProvisionedCluster, ctx: ProviderContext): Promise<ProvisionedCluster['nodes']> {
+    return listNodes(cluster, ctx, hostname().toLowerCase());
   }
 
   async loadImage(_cluster: ProvisionedCluster, archivePath: string, ctx: ProviderContext): Promise<void> {
@@ -127,11 +122,7 @@ export class KubeadmProvider implements ClusterProvider {
   }
 
   async info(cluster: ProvisionedCluster, ctx: ProviderContext): Promise<ClusterInfo> {
-    if (ctx.dryRun) return { distro: 'kubeadm' };
-    const version = await runCommand(['kubectl', '--kubeconfig', cluster.kubeconfigPath, 'version', '-o', 'json'], { nothrow: true });
-    const node = await runCommand(['kubectl', '--kubeconfig', cluster.kubeconfigPath, 'get', 'nodes', '-o', 'jsonpath={.items[0].status.nodeInfo.containerRuntimeVersion}'], { nothrow: true });
-    const server = (JSON.parse(version.stdout || '{}') as { serverVersion?: { gitVersion?: string } }).serverVersion?.gitVersion;
-    return { distro: this.bundle ? 'kubeadm (offline bundle)' : 'kubeadm', kubernetesVersion: server, containerRuntimeVersion: node.stdout };
+    return clusterVersions(cluster, ctx, this.bundle ? 'kubeadm (offline bundle)' : 'kubeadm');
   }
 
   private async nodeAddress(ctx: ProviderContext): Promise<string> {
