@@ -86,7 +86,7 @@ test('encrypted images: CDH process and KBS params; upstream key at default/key/
   const selfBuilt = planFor('encrypted-image/right-key-runs', ctx('tdx', { images: {
     kind: 'self-built', registry: '10.0.0.1:5000', plain: '10.0.0.1:5000/busybox:1', skopeo: 'skopeo', authRegistry: '10.0.0.1:5001',
     authenticated: '10.0.0.1:5001/private/busybox:1', credentialsFile: '/dev/null' } }));
-  expect(selfBuilt.images[0]).toMatchObject({ kid: 'kbs:///default/key/ssh-demo-1a2b3c4d', source: '10.0.0.1:5000/busybox:1' });
+  expect(selfBuilt.images[0]).toMatchObject({ kid: 'kbs:///default/key/ssh-demo-1a2b3c4d', source: '10.0.0.1:5000/busybox:1 with a unique marker 1a2b3c4d' });
   expect(Buffer.from(selfBuilt.images[0]!.keyBase64, 'base64')).toHaveLength(32);
   expect(selfBuilt.kbs[0]).toMatchObject({ path: 'default/key/ssh-demo-1a2b3c4d', value: selfBuilt.images[0]!.keyBase64 });
 });
