@@ -1,5 +1,6 @@
 import { defineConfig, type PlaywrightTestConfig, type Project } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadSuiteEnvironment } from './fixtures/cluster/load-suite-environment.ts';
 import { loadRelease, type PlatformId } from './matrix/index.ts';
@@ -10,6 +11,9 @@ import { loadRelease, type PlatformId } from './matrix/index.ts';
 const env = loadSuiteEnvironment();
 // Workers re-read this file; they inherit the environment, so all of them share the run id chosen here.
 process.env.COCO_RUN_ID ??= env.runId;
+// Secrets the workers register (registry passwords, KBS keys, sealed values) reach the reporter through this file,
+// so it redacts them too (scripts/exec/redact.ts). Private, and outside the results folder.
+process.env.COCO_SECRETS_FILE ??= join(mkdtempSync(join(tmpdir(), 'coco-secrets-')), 'secrets');
 const profile = loadRelease(env.release);
 const platforms: PlatformId[] = env.cell
   ? [env.cell.platform]

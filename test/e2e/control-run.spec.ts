@@ -94,5 +94,6 @@ test('nothing of ours is left behind', async () => {
   expect(links).not.toMatch(/\bcoco0\b/);
   expect(links).not.toMatch(/\bveth/);
   expect(existsSync('/etc/kubernetes/admin.conf')).toBe(false);
+  expect(existsSync('/var/lib/etcd/member')).toBe(false);
   expect(existsSync('/run/coco-conformance/containerd/containerd.sock')).toBe(false);
 });

@@ -66,7 +66,9 @@ export async function cleanBundleNode(ctx: ProviderContext): Promise<void> {
     await stepCommand(ctx, 'unmount', ['umount', '-l', mount], { nothrow: true });
   }
   await stepCommand(ctx, 'remove state', ['rm', '-rf', NODE_LAYOUT.containerdRoot, NODE_LAYOUT.containerdState, NODE_LAYOUT.cniConfFile,
-    '/var/lib/cni/networks/coco-conformance', '/var/lib/kubelet', '/etc/kubernetes']);
+    '/var/lib/cni/networks/coco-conformance', '/var/lib/kubelet', '/etc/kubernetes',
+    // kubeadm reset leaves etcd's data when it cannot read the cluster's config any more; the next init refuses it.
+    '/var/lib/etcd']);
   if (ctx.dryRun || (existsSync(CRICTL_CONFIG) && readFileSync(CRICTL_CONFIG, 'utf8') === CRICTL_CONFIG_CONTENT)) {
     await stepCommand(ctx, 'remove crictl config', ['rm', '-f', CRICTL_CONFIG]);
   }
