@@ -23,9 +23,6 @@ export interface ResultRecordReporterOptions {
   environment?: EnvironmentFacts | string;
   /** Test doubles this run used. Env: COCO_DOUBLES (JSON array or comma-separated). */
   doubles?: string[];
-  /** A file of secrets, one per line, to redact from error text. Env: COCO_SECRETS_FILE. Needed because secrets
-   *  that fixtures register live in the worker processes, while this reporter runs in the runner process. */
-  secretsFile?: string;
 }
 
 export interface ResolvedReporterOptions {
@@ -36,7 +33,6 @@ export interface ResolvedReporterOptions {
   release: string;
   environment: EnvironmentFacts;
   doubles: string[];
-  secrets: string[];
 }
 
 export function resolveReporterOptions(
@@ -58,7 +54,6 @@ export function resolveReporterOptions(
     release: release ?? cell.release,
     environment: loadEnvironment(options.environment ?? env.COCO_ENVIRONMENT_FILE),
     doubles: options.doubles ?? parseList(env.COCO_DOUBLES),
-    secrets: readSecrets(options.secretsFile ?? env.COCO_SECRETS_FILE),
   };
 }
 
@@ -87,12 +82,6 @@ function loadEnvironment(value: EnvironmentFacts | string | undefined): Environm
   } catch (error) {
     throw new Error(`result-record reporter: environment file ${value} is not valid JSON: ${(error as Error).message}`);
   }
-}
-
-function readSecrets(file: string | undefined): string[] {
-  if (!file) return [];
-  if (!existsSync(file)) throw new Error(`result-record reporter: secrets file ${file} does not exist`);
-  return readFileSync(file, 'utf8').split('\n').map((line) => line.trim()).filter(Boolean);
 }
 
 function parseList(value: string | undefined): string[] {

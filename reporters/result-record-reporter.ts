@@ -5,7 +5,6 @@ import { writeRecordAtomically } from './record-file.ts';
 import { isFinalAttempt, testRecordOf } from './test-outcome.ts';
 import { cleanErrorText } from './error-text.ts';
 import { readTestMetadata } from './test-metadata.ts';
-import { registerSecret } from '../scripts/exec/redact.ts';
 
 /** Playwright reporter that writes ONE result record per cell run (reporters/result-record.schema.json).
  *  The record is rewritten atomically after every finished test, so the file on disk is always valid and a crash
@@ -28,7 +27,7 @@ export default class ResultRecordReporter implements Reporter {
   onBegin(_config: FullConfig, suite: Suite): void {
     const resolved = resolveReporterOptions(this.options);
     this.file = resolved.outputFile;
-    for (const secret of resolved.secrets) registerSecret(secret);
+    // Secrets the workers register reach redact() through COCO_SECRETS_FILE (scripts/exec/redact.ts).
     this.record = {
       schemaVersion: RESULT_RECORD_SCHEMA_VERSION,
       runId: resolved.runId,
