@@ -19,6 +19,7 @@ test.afterEach(async ({}, info) => {
 import { cell } from './sample-records.ts';
 
 const SECRET = 'kbs-admin-key-9f8e7d6c5b4a';
+const REDACT_MODULE = join(import.meta.dirname, '..', '..', 'scripts', 'exec', 'redact.ts');
 
 const SPEC = `import { test, expect } from '@playwright/test';
 import { meta, PASS, FAIL } from './annotate.js';
@@ -28,6 +29,9 @@ test('passes', meta('attestation/resource-withheld-deny-all', 'attestation', 'ne
   await info.attach('kbs-log', { path: info.outputPath('kbs.log'), contentType: 'text/plain' });
 });
 test('fails', meta('encrypted-image/wrong-key-fails', 'encrypted-images', 'negative', PASS), async () => {
+  // Registered in the worker, as fixtures do; the reporter runs in another process.
+  const { registerSecret } = await import(${JSON.stringify(REDACT_MODULE)});
+  registerSecret('${SECRET}');
   expect('pod started with key ${SECRET}', 'the pod must not run').toBe('pod failed');
 });
 test('known limitation fails', meta('attestation/resource-released-allow-all', 'attestation', 'positive', FAIL), async () => {
@@ -58,12 +62,11 @@ test('a real Playwright run writes one record with every outcome mapped', async 
     'annotate.js': ANNOTATE,
     'outcomes.spec.ts': SPEC,
     'environment.json': JSON.stringify(environment),
-    'secrets.txt': `${SECRET}\n`,
     'playwright.config.ts': configFile({ outDir: 'records', runId: 'run-1', runner: 'selftest-runner', release: 'v9.9.9', doubles: ['kbs: trustee admin API double'] }),
   });
   const run = spawnSync('npx', ['playwright', 'test'], {
     cwd: dir, encoding: 'utf8', timeout: 150_000,
-    env: { ...process.env, CI: '1', COCO_CELL: JSON.stringify(cell('control', 'selftest-runner')), COCO_ENVIRONMENT_FILE: join(dir, 'environment.json'), COCO_SECRETS_FILE: join(dir, 'secrets.txt') },
+    env: { ...process.env, CI: '1', COCO_CELL: JSON.stringify(cell('control', 'selftest-runner')), COCO_ENVIRONMENT_FILE: join(dir, 'environment.json'), COCO_SECRETS_FILE: join(dir, 'shared-secrets') },
   });
   expect(run.status, `playwright exits 1 because tests failed:\n${run.stdout}\n${run.stderr}`).toBe(1);
   const file = join(dir, 'records', 'v9.9.9_control_kubeadm-1.30_containerd_nydus--selftest-runner--run-1.json');
