@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Cell } from '../matrix/cell.ts';
-import type { EnvironmentFacts } from './result-record.ts';
+import type { EnvironmentFacts, ResultRecord } from './result-record.ts';
 import { recordFileName } from './record-file.ts';
 
 /** Options of reporters/result-record-reporter.ts, as written in a Playwright config. Each falls back to an env var
@@ -25,14 +25,9 @@ export interface ResultRecordReporterOptions {
   doubles?: string[];
 }
 
-export interface ResolvedReporterOptions {
+/** The record's identity fields, settled before the first test ends. */
+export interface ResolvedReporterOptions extends Pick<ResultRecord, 'runId' | 'runner' | 'cell' | 'release' | 'environment' | 'doubles'> {
   outputFile: string;
-  runId: string;
-  runner: string;
-  cell: Cell;
-  release: string;
-  environment: EnvironmentFacts;
-  doubles: string[];
 }
 
 export function resolveReporterOptions(

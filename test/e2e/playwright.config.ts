@@ -10,6 +10,6 @@ export default defineConfig({
   retries: 0,
   workers: 1,
   fullyParallel: false,
-  reporter: process.env.CI ? [['list']] : 'list',
+  reporter: process.env.CI ? [['list'], ['json', { outputFile: '../../test-results/e2e.json' }]] : 'list',
   outputDir: '../../test-results/e2e',
 });
