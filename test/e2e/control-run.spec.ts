@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { expectedOutcome, loadRelease } from '../../matrix/index.ts';
 import { TEST_CATALOG } from '../../matrix/test-catalog.ts';
+import { loadResultRecords } from '../../reporters/index.ts';
 import type { ResultRecord } from '../../reporters/result-record.ts';
 
 /** The embedded default, for real: `coco-conformance run` with no matrix and no kubeconfig brings up the local
@@ -22,17 +23,6 @@ function coco(args: string[], timeoutMs: number) {
   return { status: child.status, stdout: child.stdout ?? '', stderr: child.stderr ?? '' };
 }
 
-function recordsUnder(dir: string): ResultRecord[] {
-  const found: ResultRecord[] = [];
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
-    const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
-    const parsed = JSON.parse(text) as Partial<ResultRecord>;
-    if (parsed.schemaVersion !== undefined && parsed.cell && Array.isArray(parsed.tests)) found.push(parsed as ResultRecord);
-  }
-  return found;
-}
-
 /** Tests that need an input this machine cannot make (no cosign here): they must skip and say what is missing. */
 const MISSING_RUNNER_INPUT: Record<string, RegExp> = {
   'signed-images/signed-image-runs': /COCO_SIGNED_IMAGE/,
@@ -48,7 +38,9 @@ test('the control run brings up a cluster, runs every suite and tears down', asy
   console.log(run.stdout.split('\n').slice(-60).join('\n'));
   if (run.status !== 0) console.error(run.stderr.split('\n').slice(-60).join('\n'));
   expect(run.status, 'coco-conformance run exit code (0 = every outcome as the release claims)').toBe(0);
-  records = recordsUnder(out);
+  const loaded = loadResultRecords([out]);
+  expect(loaded.warnings).toEqual([]);
+  records = loaded.records;
   expect(records.map((r) => r.cell.platform)).toEqual(['control']);
   expect(records[0]?.status).toBe('complete');
   expect(records[0]?.doubles.join(' ')).toMatch(/KBS/i);

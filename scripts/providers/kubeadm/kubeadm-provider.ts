@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterSpec } from '../../../matrix/cell.ts';
@@ -8,7 +8,9 @@ import { cleanBundleNode, prepareBundleNode } from './bundle-node.ts';
 import { BUNDLE_CRI_SOCKET, renderKubeadmConfig } from './kubeadm-config.ts';
 import { startKubeletWhenConfigured, stopKubelet } from './kubelet-process.ts';
 import { NODE_LAYOUT } from './node-layout.ts';
-import { ensureOfflineBundle, OFFLINE_BUNDLE_BUILD_SCRIPT, readBundle, type OfflineBundle } from './offline-bundle.ts';
+import { ensureOfflineBundle, OFFLINE_BUNDLE_BUILD_SCRIPT, plannedBundle, type OfflineBundle } from './offline-bundle.ts';
+import { kubectlArgv } from '../shared/kubectl.ts';
+import { commandOutputToFile } from '../shared/logs-to-file.ts';
 import { clusterVersions, listNodes } from '../shared/node-list.ts';
 import { stepCommand, stepFile } from '../shared/step-command.ts';
 
@@ -35,7 +37,7 @@ export class KubeadmProvider implements ClusterProvider {
     let kubernetesVersion = `v${spec.kubernetes ?? '1.30'}.0`;
     if (fromBundle) {
       if (ctx.dryRun) ctx.record('offline bundle', ['bash', OFFLINE_BUNDLE_BUILD_SCRIPT]);
-      this.bundle = ctx.dryRun ? dryRunBundle(spec) : await ensureOfflineBundle(ctx.log);
+      this.bundle = ctx.dryRun ? plannedBundle() : await ensureOfflineBundle(ctx.log);
       kubernetesVersion = this.bundle.kubernetes;
       ctx.log(`kubeadm: preparing the node from the offline bundle ${this.bundle.dir}`);
       await prepareBundleNode(this.bundle, ctx);
@@ -59,7 +61,7 @@ export class KubeadmProvider implements ClusterProvider {
       mkdirSync(ctx.workDir, { recursive: true });
       copyFileSync(ADMIN_CONF, kubeconfigPath);
     }
-    const kubectl = (...args: string[]) => ['kubectl', '--kubeconfig', kubeconfigPath, ...args];
+    const kubectl = (...args: string[]) => kubectlArgv(kubeconfigPath, undefined, ...args);
     if (!fromBundle) await stepCommand(ctx, 'pod network', kubectl('apply', '-f', FLANNEL_MANIFEST));
     // kubeadm v1.30 already leaves no taint (taints: [] above); removing it again is harmless on older configs.
     await stepCommand(ctx, 'untaint', kubectl('taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-'), { nothrow: true });
@@ -80,7 +82,8 @@ export class KubeadmProvider implements ClusterProvider {
     let initDone = false;
     const init = stepCommand(ctx, 'kubeadm init', argv).finally(() => { initDone = true; });
     const kubelet = startKubeletWhenConfigured(this.bundle.binDir, 300_000, () => initDone);
-    // Surface whichever fails first; kubeadm's own error carries the more useful text.
+    // Both settle: the kubelet wait gives up as soon as init ends. kubeadm's own error carries the more useful text,
+    // so it wins when both fail.
     const [initResult] = await Promise.allSettled([init, kubelet]);
     if (initResult.status === 'rejected') throw initResult.reason;
     await kubelet;
@@ -88,7 +91,7 @@ export class KubeadmProvider implements ClusterProvider {
 
   async destroy(cluster: ProvisionedCluster, ctx: ProviderContext): Promise<void> {
     if (!cluster.createdByHarness) return;
-    const fromBundle = this.bundle !== undefined || (await isBundleNode());
+    const fromBundle = this.bundle !== undefined || isBundleNode();
     await stepCommand(ctx, 'kubeadm reset', ['kubeadm', 'reset', '--force', '--cri-socket', fromBundle ? BUNDLE_CRI_SOCKET : PACKAGES_CRI_SOCKET], { nothrow: true });
     if (fromBundle) {
       if (ctx.dryRun) ctx.record('stop kubelet', ['sh', '-c', `kill -TERM "$(cat ${NODE_LAYOUT.kubeletPidFile})"`]);
@@ -111,14 +114,10 @@ export class KubeadmProvider implements ClusterProvider {
   }
 
   async collectLogs(cluster: ProvisionedCluster, dir: string, ctx: ProviderContext): Promise<void> {
-    if (ctx.dryRun) return ctx.record('collect logs', ['cp', `${NODE_LAYOUT.logDir}/*.log`, dir]);
-    mkdirSync(dir, { recursive: true });
     for (const name of ['kubelet', 'containerd']) {
-      const tail = await runCommand(['tail', '-n', '2000', `${NODE_LAYOUT.logDir}/${name}.log`], { nothrow: true });
-      writeFileSync(join(dir, `${name}.log`), tail.stdout);
+      await commandOutputToFile(ctx, ['tail', '-n', '2000', `${NODE_LAYOUT.logDir}/${name}.log`], join(dir, `${name}.log`));
     }
-    const pods = await runCommand(['kubectl', '--kubeconfig', cluster.kubeconfigPath, 'get', 'pods', '-A', '-o', 'wide'], { nothrow: true });
-    writeFileSync(join(dir, 'pods.txt'), pods.stdout + pods.stderr);
+    await commandOutputToFile(ctx, kubectlArgv(cluster.kubeconfigPath, cluster.context, 'get', 'pods', '-A', '-o', 'wide'), join(dir, 'pods.txt'));
   }
 
   async info(cluster: ProvisionedCluster, ctx: ProviderContext): Promise<ClusterInfo> {
@@ -131,22 +130,12 @@ export class KubeadmProvider implements ClusterProvider {
     const device = route.stdout.match(/\bdev\s+(\S+)/)?.[1];
     const addr = device ? await runCommand(['ip', '-4', '-o', 'addr', 'show', 'dev', device], { nothrow: true }) : undefined;
     const address = addr?.stdout.match(/\binet\s+([0-9.]+)/)?.[1];
-    if (!address && !ctx.dryRun) throw new Error('failed to find the node address: no IPv4 default route (ip route get)');
+    if (!address && !ctx.dryRun) throw new Error('failed to find the node address: no IPv4 default route (ip -4 route show default)');
     return address ?? '192.0.2.2';
   }
 }
 
-async function isBundleNode(): Promise<boolean> {
-  const { existsSync } = await import('node:fs');
+/** Our own containerd config marks a node prepared from the bundle (also after the run that prepared it died). */
+function isBundleNode(): boolean {
   return existsSync(NODE_LAYOUT.containerdConfig);
-}
-
-function dryRunBundle(spec: ClusterSpec): OfflineBundle {
-  const dir = `~/.cache/coco-conformance/bundle/k8s-v${spec.kubernetes ?? '1.30'}.x`;
-  try {
-    return readBundle(dir);
-  } catch {
-    return { dir, binDir: `${dir}/bin`, imagesDir: `${dir}/images`, kubernetes: `v${spec.kubernetes ?? '1.30'}.14`,
-      etcdImageTag: '3.5.15-0', pauseTag: '3.9', imageRepository: 'coco-bundle.local' };
-  }
 }

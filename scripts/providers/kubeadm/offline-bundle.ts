@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { runCommand } from '../../exec/run-command.ts';
 
 const BUILD_SCRIPT = fileURLToPath(new URL('../../bundle/build.sh', import.meta.url));
+const VERSIONS_FILE = fileURLToPath(new URL('../../bundle/versions.env', import.meta.url));
 
 export interface OfflineBundle {
   dir: string;
@@ -34,6 +36,23 @@ export function readBundle(dir: string): OfflineBundle {
     etcdImageTag: versions.etcdImageTag ?? '',
     pauseTag: versions.pauseTag ?? '',
     imageRepository: versions.imageRepository ?? '',
+  };
+}
+
+/** The bundle build.sh would produce, read from the same versions.env (for dry-run, which builds nothing). */
+export function plannedBundle(): OfflineBundle {
+  const versions = Object.fromEntries(readFileSync(VERSIONS_FILE, 'utf8').split('\n')
+    .map((line) => line.match(/^([A-Z_]+)=(.*)$/)).filter((m): m is RegExpMatchArray => m !== null).map((m) => [m[1], m[2]]));
+  const cache = process.env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance');
+  const dir = join(cache, 'bundle', `k8s-${versions.KUBE_VERSION}-etcd-${versions.ETCD_VERSION}`);
+  return {
+    dir,
+    binDir: join(dir, 'bin'),
+    imagesDir: join(dir, 'images'),
+    kubernetes: versions.KUBE_VERSION ?? '',
+    etcdImageTag: `${(versions.ETCD_VERSION ?? '').replace(/^v/, '')}-0`,
+    pauseTag: versions.PAUSE_TAG ?? '',
+    imageRepository: versions.IMAGE_REPOSITORY ?? '',
   };
 }
 
