@@ -28,6 +28,8 @@ export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource,
     }
   }
   checkLimitations(profile, source, mustBeDefined);
+  checkTeeEvidence(profile, source);
+  checkSignedImages(profile, source);
   profile.testedStacks.forEach((stack, index) => mustBeDefined(stack.platform, ['testedStacks', index, 'platform']));
 }
 
@@ -74,4 +76,62 @@ function checkLimitations(
       }
     });
   });
+}
+
+/** Probes have distinct names and expressions JavaScript can compile, and a platform the release claims TEE evidence
+ *  for carries its own probe (named after it) — otherwise the test could pass on another TEE's evidence. */
+function checkTeeEvidence(profile: ReleaseProfile, source: YamlSource): void {
+  for (const [platform, spec] of Object.entries(profile.platforms)) {
+    const probes = spec?.teeEvidence ?? [];
+    const firstIndex = new Map<string, number>();
+    probes.forEach((probe, index) => {
+      const at = ['platforms', platform, 'teeEvidence', index];
+      const first = firstIndex.get(probe.name);
+      if (first !== undefined) throw source.error([...at, 'name'], `duplicate probe name ${JSON.stringify(probe.name)} (also teeEvidence[${first}])`);
+      firstIndex.set(probe.name, index);
+      const problem = regexProblem(probe.expect);
+      if (problem) throw source.error([...at, 'expect'], `not a JavaScript regular expression: ${problem}`);
+    });
+    const claimed = profile.claims['tee-evidence']?.[platform as PlatformId]?.status === 'supported';
+    if (claimed && !firstIndex.has(platform)) {
+      throw source.error(['platforms', platform], `tee-evidence is claimed supported on ${platform}, but teeEvidence has no probe named ${JSON.stringify(platform)}` +
+        ` (has: ${[...firstIndex.keys()].join(', ') || 'none'})`, 'key');
+    }
+  }
+  checkControlProbes(profile, source);
+}
+
+/** The control is the negative control of every TEE probe: it must run each one, unchanged, and see it fail. */
+function checkControlProbes(profile: ReleaseProfile, source: YamlSource): void {
+  const control = profile.platforms.control;
+  if (!control) return;
+  const carried = new Map((control.teeEvidence ?? []).map((probe) => [probe.name, JSON.stringify(probe)]));
+  for (const [platform, spec] of Object.entries(profile.platforms)) {
+    if (platform === 'control') continue;
+    for (const probe of spec?.teeEvidence ?? []) {
+      if (carried.get(probe.name) !== JSON.stringify(probe)) {
+        throw source.error(['platforms', 'control', ...(control.teeEvidence ? ['teeEvidence'] : [])],
+          `the control must carry platform ${platform}'s probe ${JSON.stringify(probe.name)} unchanged (the negative control of every TEE probe)`,
+          control.teeEvidence ? 'value' : 'key');
+      }
+    }
+  }
+}
+
+function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'm');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** The policy parameter must name the policy resource, or the guest is pointed at nothing. */
+function checkSignedImages(profile: ReleaseProfile, source: YamlSource): void {
+  const template = profile.guestComponents.signedImages?.kernelParams.imagePolicy;
+  if (template !== undefined && !template.includes('${RESOURCE}')) {
+    throw source.error(['guestComponents', 'signedImages', 'kernelParams', 'imagePolicy'],
+      `the image policy parameter must contain \${RESOURCE} (the policy's kbs:/// URI), got ${JSON.stringify(template)}`);
+  }
 }

@@ -1,6 +1,6 @@
 import type { ExpectedOutcome } from './expected-outcome.ts';
 import type { Claim, ReleaseLimitation, ReleaseProfile } from './release-profile.ts';
-import type { CatalogTest } from './test-catalog.ts';
+import type { CatalogTest, FailureSignature } from './test-catalog.ts';
 import type { PlatformId } from './vocabulary.ts';
 
 /** What `test` is expected to do on `platform` under `profile`, derived from the release's claim and the test's
@@ -38,7 +38,16 @@ export function expectedOutcome(profile: ReleaseProfile, platform: PlatformId, t
     return { expect: 'pass', claim: claim.status, reason: 'a negative test must pass even where the feature is not supported' };
   }
   const reason = claim.note ?? `release ${profile.release} claims ${test.feature} is ${claim.status} on ${platform}`;
-  return claim.issue ? { expect: 'fail', claim: claim.status, reason, issue: claim.issue } : { expect: 'fail', claim: claim.status, reason };
+  const signature = failureSignature(test, platform);
+  return { expect: 'fail', claim: claim.status, reason, ...(claim.issue ? { issue: claim.issue } : {}), signature };
+}
+
+/** The catalog's signature of a positive test's failure; on the control platform (runc: no guest at all) its own
+ *  when the catalog gives one. */
+function failureSignature(test: CatalogTest, platform: PlatformId): FailureSignature {
+  if (!test.failsAs) throw new Error(`catalog test ${test.id} is expected to fail but names no failure signature (failsAs)`);
+  const { onControl, ...signature } = test.failsAs;
+  return platform === 'control' && onControl ? onControl : signature;
 }
 
 /** A missing claim reads as "the release claims nothing" — the loader rejects profiles with gaps, so this only

@@ -3,7 +3,7 @@ export * from './vocabulary.ts';
 export type * from './release-profile.ts';
 export type * from './cell.ts';
 export type * from './expected-outcome.ts';
-export { TEST_CATALOG, catalogTest, type CatalogTest } from './test-catalog.ts';
+export { TEST_CATALOG, catalogTest, type CatalogTest, type FailureSignature } from './test-catalog.ts';
 export { InputError, EXIT_BAD_INPUT } from './input-error.ts';
 
 export { loadReleaseProfile, loadRelease, releaseProfileFile, DEFAULT_RELEASES_DIR } from './load-release-profile.ts';

@@ -51,6 +51,9 @@ export interface CcRuntimeOverlay {
   /** The runtime class name `kata` points at, when the overlay creates that default class. */
   defaultRuntimeClassHandler?: string;
   snapshotter?: string;
+  /** The labels a node carries once this overlay's CcRuntime is installed on it (its pre-install done label and
+   *  its installDoneLabel): readiness waits for every one of them on some node. */
+  nodeLabels: Record<string, string>;
 }
 
 export interface OperatorReadiness {
@@ -59,9 +62,17 @@ export interface OperatorReadiness {
   daemonPods: string[]; // cc-operator-daemon-install, cc-operator-pre-install-daemon
   daemonTimeoutSeconds: number;
   runtimeClassTimeoutSeconds: number;
-  /** No pod may restart across this window once everything is Running. */
-  stabilisationSeconds: number;
-  nodeLabels: Record<string, string>;
+  stabilisation: Stabilisation;
+}
+
+/** Upstream's wait_for_stabilization: once everything is up, the operator namespace is looked at every
+ *  `intervalSeconds`; a look is unchanged when no container restarted and no new one appeared since the one before.
+ *  Ready after `unchangedPolls` unchanged looks (they need not be consecutive); not ready when `maxPolls` looks after
+ *  the first have not brought that many. */
+export interface Stabilisation {
+  unchangedPolls: number;
+  intervalSeconds: number;
+  maxPolls: number;
 }
 
 export type UninstallStep =
@@ -86,8 +97,17 @@ export interface HelmInstall {
 export interface KbsRecipe {
   ref: string;
   image: string;
+  /** The name the KBS image has after trustee's base kustomization renamed its `kbs-container-image` placeholder:
+   *  the harness's own `images:` entry must match this name, or kustomize leaves the image unpinned. */
+  baseImageName: string;
   kustomizeDir: string; // kbs/config/kubernetes
+  /** Per arch, where key.bin goes (overlays/<arch>). */
   overlays: Partial<Record<Arch, string>>;
+  /** Which of trustee's kustomize directories the harness builds on, per platform (deploy-kbs.sh's DEPLOYMENT_DIR). */
+  deployDirs: KbsDeployDirs;
+  /** Per arch, a PersistentVolume manifest (relative to kustomizeDir) applied before the kustomization because that
+   *  arch's overlay claims it; ${IBM_SE_CREDS_DIR} and ${NODE_NAME} are substituted as deploy-kbs.sh's envsubst does. */
+  persistentVolumes: Partial<Record<Arch, string>>;
   namespace: string; // coco-tenant
   deployment: string; // kbs
   service: string;
@@ -104,9 +124,37 @@ export interface KbsRecipe {
     defaultResourcePolicy: string;
     allowAll: string;
     denyAll: string;
+    /** The resource policy the suites set, per kind of platform; `${WITHHELD}` stands for the deny test's marker. */
+    suiteResourcePolicy: { tee: string; nonTee: string };
   };
   /** What trustee answers on / (the upstream health check expects this). */
   healthCheckExpects: string;
+}
+
+/** Directories are relative to KbsRecipe.kustomizeDir. A platform without its own entry uses `default[arch]`. */
+export interface KbsDeployDirs {
+  /** Per arch: nodeport/<arch>, a NodePort service the guest reaches on the node's InternalIP. */
+  default: Partial<Record<Arch, string>>;
+  tdx?: KbsTdxDeploy;
+  se?: KbsIbmSeDeploy;
+}
+
+/** Intel TDX: a directory that mounts an sgx_default_qcnl.conf pointing the KBS at the runner's PCCS. */
+export interface KbsTdxDeploy {
+  dir: string;
+  /** The QCNL file the directory's configMapGenerator reads; the harness writes it with the runner's PCCS URL. */
+  qcnlConfig: string;
+  /** use_secure_cert in that file: false accepts a PCCS with a self-signed certificate. */
+  useSecureCert: boolean;
+}
+
+/** IBM Secure Execution: a directory whose KBS reads the SE credentials from the PersistentVolume of its arch. */
+export interface KbsIbmSeDeploy {
+  dir: string;
+  /** Files the runner's credentials directory must hold, relative to it; `*` matches within one file name. */
+  credentialFiles: string[];
+  /** The value of SE_SKIP_CERTS_VERIFICATION on the kbs container. */
+  skipCertsVerification: boolean;
 }
 
 export interface GuestComponentsBehaviour {
@@ -144,6 +192,29 @@ export interface GuestComponentsBehaviour {
   };
   /** Failure text each negative test expects, in pod status/events or the kata journal. */
   failureTexts: FailureTexts;
+  /** Image signature verification (kata's k8s-guest-pull-image-signature.bats). */
+  signedImages?: SignedImageVerification;
+}
+
+/** What a pod asks for to have its image's signature verified, and what the guest says when it refuses one. */
+export interface SignedImageVerification {
+  /** The release these values were checked against, when it is not this profile's own (a release that lists signed
+   *  images as a limitation carries the next release's values, so its pods ask for verification as that one's do). */
+  valuesFrom?: string;
+  /** KBS resource path of the image security policy (policy.json). */
+  securityPolicyPath: string;
+  /** KBS resource path of the cosign public key the policy names. */
+  cosignKeyPath: string;
+  /** Kernel parameter templates; ${RESOURCE} is replaced by the policy's kbs:/// URI. */
+  kernelParams: {
+    imagePolicy: string; // agent.image_policy_file=${RESOURCE}
+    signatureVerification: string; // agent.enable_signature_verification=true
+  };
+  /** Fragments a rejection shows in the kata journal, per kind of rejection; every fragment of the list must appear. */
+  failureTexts: {
+    unsignedImage: string[];
+    wrongKey: string[];
+  };
 }
 
 export interface FailureTexts {
@@ -151,7 +222,6 @@ export interface FailureTexts {
   encryptedImageWrongKey: string;
   authenticatedRegistryWrongCredentials: string;
   authenticatedRegistryNoCredentials: string;
-  sealedSecretUnsealFailed: string;
   teeNotEnabled: string;
 }
 
@@ -166,8 +236,19 @@ export interface PlatformSpec {
   /** false when the release does not ship this runtime class at all (e.g. kata-qemu-coco-dev in v0.9.0). */
   shipped: boolean;
   note?: string;
-  /** How a test inside the guest proves it is this TEE (absent for non-TEE platforms). */
-  teeEvidence?: { command: string[]; /** A regular expression the command's output must match. */ expect: string };
+  /** How a test inside the guest looks for TEE evidence. A TEE platform's own probe (named after the platform) must
+   *  match; a platform without one (the control) passes only if any probe matches — so the control, carrying every
+   *  TEE platform's probe, fails when none finds a TEE. Absent where the release checks no evidence. */
+  teeEvidence?: TeeProbe[];
+}
+
+export interface TeeProbe {
+  /** The TEE the probe looks for: a platform id (tdx, snp, sev, se). */
+  name: string;
+  /** argv run in the harness's busybox shell image. */
+  command: string[];
+  /** A JavaScript regular expression (multiline) the command's output must match. */
+  expect: string;
 }
 
 export interface Claim {

@@ -1,5 +1,17 @@
 import type { Feature, Variant } from './vocabulary.ts';
 
+/** Where and how a positive test must fail when it is expected to fail (a limitation, no claim, the control
+ *  platform): the `test.step` title it must fail in and a case-insensitive pattern its error must match. Failing
+ *  anywhere else (a TypeError, a manifest the API server refuses, a timeout in the wrong step) is
+ *  `failed-wrong-reason`, which counts as FAIL. */
+export interface FailureSignature {
+  step: string;
+  /** A regular expression (source text, matched case-insensitively) against the error of that step. */
+  pattern: string;
+  /** Why the test fails there, for the reader of the record. */
+  because: string;
+}
+
 /** Every conformance test the suites define, by stable id. Suites look their metadata up here, so plan, dry-run,
  *  expected outcomes and reports agree on what exists without running Playwright. */
 export interface CatalogTest {
@@ -12,23 +24,38 @@ export interface CatalogTest {
   nonDiscriminating?: string;
   /** For limitation-check tests: the release limitation id it observes. */
   limitation?: string;
+  /** Positive tests: how they fail where the feature is missing; `onControl` where runc (no guest at all) fails
+   *  them differently from a guest that lacks the feature. */
+  failsAs?: FailureSignature & { onControl?: FailureSignature };
 }
+
+/** A pod whose image a runc host cannot decrypt (containerd has no stream processor for the encrypted media type,
+ *  or ocicrypt no key) or whose guest did not get the key (guest-components' "failed to get decrypt key …"). */
+const DECRYPTION_ERROR = 'decrypt|no processor for media-type[^\\n]*encrypted|missing private key|no suitable key';
 
 export const TEST_CATALOG: readonly CatalogTest[] = [
   { id: 'attestation/resource-released-allow-all', feature: 'attestation', variant: 'positive',
-    title: 'a KBS resource reaches the guest when the resource policy allows all' },
+    title: 'a KBS resource reaches the guest when the resource policy allows all',
+    failsAs: { step: 'assert: the log holds the resource value', pattern: 'should return the KBS resource',
+      because: 'the pod runs, but no attested guest asked KBS for the resource, so the CDH endpoint returns nothing' } },
   { id: 'attestation/resource-withheld-deny-all', feature: 'attestation', variant: 'negative',
     title: 'a KBS resource is withheld when the resource policy denies all' },
 
   { id: 'encrypted-image/no-key-fails', feature: 'encrypted-images', variant: 'negative',
     title: 'an encrypted image does not run when KBS holds no key' },
   { id: 'encrypted-image/right-key-runs', feature: 'encrypted-images', variant: 'positive',
-    title: 'an encrypted image runs when KBS releases the right key' },
+    title: 'an encrypted image runs when KBS releases the right key',
+    failsAs: { step: 'assert: the pod decrypts its image and becomes Ready', pattern: `its image cannot be pulled.*(${DECRYPTION_ERROR})|cannot start.*(${DECRYPTION_ERROR})|ended.*(${DECRYPTION_ERROR})`,
+      because: 'nothing that can decrypt the layer gets the key: the pull fails with a decryption error, at once' } },
   { id: 'encrypted-image/wrong-key-fails', feature: 'encrypted-images', variant: 'negative',
     title: 'an encrypted image does not run with the wrong key' },
+  { id: 'encrypted-image/wrong-length-key-fails', feature: 'encrypted-images', variant: 'negative',
+    title: "an encrypted image does not run with a key of the wrong length (upstream's anVua19rZXk=, 8 bytes)" },
 
   { id: 'authenticated-registry/right-credentials-run', feature: 'authenticated-registries', variant: 'positive',
-    title: 'an image from an authenticated registry runs with the right credentials' },
+    title: 'an image from an authenticated registry runs with the right credentials',
+    failsAs: { step: 'assert: the pod pulls its image and becomes Ready', pattern: 'its image cannot be pulled.*(not authori[sz]ed|unauthori[sz]ed|401)',
+      because: 'the registry refuses a pull without the credentials the guest should have fetched from KBS' } },
   { id: 'authenticated-registry/wrong-credentials-fail', feature: 'authenticated-registries', variant: 'negative',
     title: 'an image from an authenticated registry does not run with a wrong password' },
   { id: 'authenticated-registry/no-credentials-fail', feature: 'authenticated-registries', variant: 'negative',
@@ -38,23 +65,31 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
     title: 'the host needs the registry credentials (the release notes say they are exposed to the host)' },
 
   { id: 'sealed-secret/unsealed-with-resource', feature: 'sealed-secrets', variant: 'positive',
-    title: 'a sealed secret in an env var is unsealed when KBS holds the resource' },
+    title: 'a sealed secret in an env var is unsealed when KBS holds the resource',
+    failsAs: { step: 'assert: the guest unsealed the secret', pattern: 'PROTECTED_SECRET = ',
+      because: 'no confidential-data-hub unseals the value: the variable holds the sealed text' } },
   { id: 'sealed-secret/stays-sealed-without-resource', feature: 'sealed-secrets', variant: 'negative',
     title: 'a sealed secret stays sealed when KBS lacks the resource, and the pod still runs' },
 
   { id: 'guest-pull/not-unpacked-on-host', feature: 'guest-pull', variant: 'positive',
-    title: 'the image is pulled in the guest, not unpacked on the host' },
+    title: 'the image is pulled in the guest, not unpacked on the host',
+    failsAs: { step: 'assert: a kata sandbox with at most the pause rootfs', pattern: 'must exist \\(the pod must run in a kata sandbox\\)|rootfs directories on the host',
+      because: 'the image is unpacked on the host (or no kata sandbox exists at all)' } },
   { id: 'guest-pull/init-container-shared-volume', feature: 'guest-pull', variant: 'positive',
     title: 'a pod with an init container and a shared volume runs',
     nonDiscriminating: 'an init container with a shared emptyDir runs on any runtime; it proves nydus compatibility, not confidentiality' },
 
   { id: 'tee-evidence/guest-is-tee', feature: 'tee-evidence', variant: 'positive',
-    title: 'the guest shows the evidence of its TEE (TDX cpuid, SEV/SNP dmesg, SE prot_virt_guest)' },
+    title: 'the guest shows the evidence of its TEE (TDX cpuid, SEV/SNP dmesg, SE prot_virt_guest)',
+    failsAs: { step: 'assert: the guest shows its TEE evidence', pattern: 'Confidential compute is expected but not enabled',
+      because: 'every probe of the platform runs and finds no TEE' } },
 
   // Rejection is the feature itself (without signature verification an unsigned image simply runs), so it is a
   // positive test: under a limitation it is expected to fail.
   { id: 'signed-images/unsigned-image-rejected', feature: 'signed-images', variant: 'positive',
-    title: 'an unsigned image is rejected by a security policy that requires a signature' },
+    title: 'an unsigned image is rejected by a security policy that requires a signature',
+    failsAs: { step: 'act: the image policy rejects the unsigned image', pattern: 'is Ready; expected it to fail',
+      because: 'nothing verifies signatures, so the unsigned image simply runs' } },
   { id: 'signed-images/signed-image-runs', feature: 'signed-images', variant: 'positive',
     title: 'a cosign-signed image allowed by the security policy runs',
     nonDiscriminating: 'a signed image runs whether or not signatures are verified (and on runc); only the rejection of an unsigned image proves verification' },

@@ -3,9 +3,9 @@ import type { MergedTest } from './merged-results.ts';
 import type { BaselineDiff, DiffEntry, TestClass } from './compatibility-report.ts';
 
 /** good: the test did what the release claims (passed, an expected failure, or flaky — it passed in the end);
- *  bad: it did not (failed, unexpected-pass); none: it did not run (skipped, infra-error). */
+ *  bad: it did not (failed, failed-wrong-reason, unexpected-pass); none: it did not run (skipped, infra-error). */
 export function classOf(outcome: Outcome): TestClass {
-  if (outcome === 'failed' || outcome === 'unexpected-pass') return 'bad';
+  if (outcome === 'failed' || outcome === 'failed-wrong-reason' || outcome === 'unexpected-pass') return 'bad';
   if (outcome === 'skipped' || outcome === 'infra-error') return 'none';
   return 'good';
 }

@@ -4,12 +4,12 @@ import type { Outcome } from './result-record.ts';
 import type { MergedTest } from './merged-results.ts';
 import type { GridState } from './compatibility-report.ts';
 
-const RAN: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'expected-failure', 'unexpected-pass', 'flaky']);
+const RAN: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'expected-failure', 'failed-wrong-reason', 'unexpected-pass', 'flaky']);
 
 /** The state of one feature × platform cell of the grid, from the release claim and every merged test of that
  *  feature on that platform (all runners). Rules, first match wins:
  *  - no test at all: NOT-RUN when the release claims `supported` or `limitation`, else N/A;
- *  - any `failed` test, or an `unexpected-pass` where the claim is not `limitation`: FAIL (a positive test passing
+ *  - any `failed` or `failed-wrong-reason` test (an expected failure that failed elsewhere than its signature), or an `unexpected-pass` where the claim is not `limitation`: FAIL (a positive test passing
  *    where the release claims nothing means the test cannot tell a confidential runtime from runc);
  *  - an `unexpected-pass` under a `limitation` claim: LIMITATION-PASSED (the release notes may be out of date);
  *  - nothing ran (only skips / infra errors): N/A when not applicable / not shipped, else INFRA-FAIL if any infra
@@ -37,10 +37,12 @@ export function gridStateOf(
       : { state: 'N/A', summary: naSummary(effective, shipped, claim) };
   }
   const failed = withOutcome('failed');
+  const wrongReason = withOutcome('failed-wrong-reason');
   const unexpectedPass = withOutcome('unexpected-pass');
-  if (failed.length > 0 || (unexpectedPass.length > 0 && effective !== 'limitation')) {
+  if (failed.length > 0 || wrongReason.length > 0 || (unexpectedPass.length > 0 && effective !== 'limitation')) {
     const parts = [];
     if (failed.length) parts.push(`failed unexpectedly: ${ids(failed)}`);
+    if (wrongReason.length) parts.push(`failed, but not where and how the expected failure must: ${ids(wrongReason)}`);
     if (unexpectedPass.length) parts.push(`passed where the release claims ${effective} (cannot tell a confidential runtime from runc): ${ids(unexpectedPass)}`);
     return { state: 'FAIL', summary: parts.join('; ') };
   }

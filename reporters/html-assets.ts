@@ -16,7 +16,7 @@ table.grid a.state:hover, table.grid a.state[aria-expanded="true"] { outline: 3p
 section.detail { display: none; border: 1px solid #0969da; border-radius: 6px; padding: .5rem 1rem; margin: 1rem 0; }
 section.detail:target, section.detail.open { display: block; }
 pre { white-space: pre-wrap; background: #f6f8fa; padding: .5rem; max-height: 20rem; overflow: auto; font-size: .8rem; }
-.o-failed, .o-unexpected-pass { color: #cf222e; font-weight: 600; } .o-flaky { color: #9a6700; font-weight: 600; }
+.o-failed, .o-failed-wrong-reason, .o-unexpected-pass { color: #cf222e; font-weight: 600; } .o-flaky { color: #9a6700; font-weight: 600; }
 .o-infra-error { color: #bc4c00; font-weight: 600; } .o-skipped { color: #6e7781; }
 .muted { color: #6e7781; font-size: .85rem; } dl.env { display: grid; grid-template-columns: max-content auto; gap: .1rem 1rem; }
 dl.env dt { font-weight: 600; } dl.env dd { margin: 0; }

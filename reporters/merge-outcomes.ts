@@ -1,6 +1,6 @@
 import type { Outcome } from './result-record.ts';
 
-const RAN: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'expected-failure', 'unexpected-pass', 'flaky']);
+const RAN: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'expected-failure', 'failed-wrong-reason', 'unexpected-pass', 'flaky']);
 
 /** Folds the outcomes of one test over several records of the same cell (oldest first) into one outcome:
  *  1. Attempts that did not run the test (skipped, infra-error) are no evidence when another attempt ran it.
@@ -14,6 +14,8 @@ export function mergeOutcomes(history: readonly Outcome[]): Outcome {
   if (ran.length === 0) return history.at(-1)!;
   const has = (o: Outcome) => ran.includes(o);
   if (has('failed') && (has('passed') || has('flaky'))) return 'flaky';
+  // An expected failure that once failed for the wrong reason is not proven to fail for the right one.
+  if (has('failed-wrong-reason')) return 'failed-wrong-reason';
   if (has('expected-failure') && has('unexpected-pass')) return 'unexpected-pass';
   return ran.at(-1)!;
 }

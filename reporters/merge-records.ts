@@ -78,5 +78,6 @@ function mergeTest(list: { runKey: string; record: ResultRecord; test: TestRecor
   if (t.skipReason) merged.skipReason = t.skipReason;
   const nonDiscriminating = newest.test.nonDiscriminating ?? t.nonDiscriminating;
   if (nonDiscriminating) merged.nonDiscriminating = nonDiscriminating;
+  if (newest.test.failureSignature) merged.failureSignature = newest.test.failureSignature;
   return merged;
 }

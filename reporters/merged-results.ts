@@ -1,7 +1,7 @@
 import type { Cell } from '../matrix/cell.ts';
 import type { ExpectedOutcome } from '../matrix/expected-outcome.ts';
 import type { Feature, PlatformId, Variant } from '../matrix/vocabulary.ts';
-import type { EnvironmentFacts, Outcome, ResultRecord } from './result-record.ts';
+import type { EnvironmentFacts, FailureSignatureCheck, Outcome, ResultRecord } from './result-record.ts';
 
 /** Every record of one cell on one runner, folded together (reruns of the same cell, or nights of it). */
 export interface MergedRun {
@@ -46,6 +46,8 @@ export interface MergedTest {
   error?: string;
   skipReason?: string;
   nonDiscriminating?: string;
+  /** An expected failure's signature check, from the attempt that decided the outcome. */
+  failureSignature?: FailureSignatureCheck;
   artifacts: string[];
   runIds: string[];
 }

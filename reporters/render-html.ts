@@ -75,11 +75,18 @@ function testRow(t: MergedTest): string {
     t.error ? `<details><summary>error</summary><pre>${h(t.error)}</pre></details>` : '',
     t.skipReason ? `<div>skipped: ${h(t.skipReason)}</div>` : '',
     t.nonDiscriminating ? `<div class="muted">not discriminating: ${h(t.nonDiscriminating)}</div>` : '',
+    t.failureSignature ? `<div class="signature">${signatureText(t.failureSignature)}</div>` : '',
     t.artifacts.length ? `<ul>${t.artifacts.map((a) => `<li><a href="${h(fileHref(a))}">${h(a)}</a></li>`).join('')}</ul>` : '',
   ].join('');
   return `<tr data-test="${h(t.id)}" data-outcome="${t.outcome}"><td><code>${h(t.id)}</code><div class="muted">${h(t.title)} [${h(t.project)}]</div></td>` +
     `<td class="o-${t.outcome}">${t.outcome}${history}</td><td>${h(t.runner)}<div class="muted">${h(t.cellId)}</div></td>` +
     `<td>${formatDuration(t.durationMs)}</td><td>${t.retries}</td><td>${notes}</td></tr>`;
+}
+
+/** Where an expected failure had to fail and where it did. */
+function signatureText(s: NonNullable<MergedTest['failureSignature']>): string {
+  const verdict = s.matched ? 'failed as its signature says' : `failed at "${h(s.failedStep)}" instead`;
+  return `signature: at "${h(s.step)}", error /${h(s.pattern)}/i — ${verdict}: <code>${h(s.error)}</code>`;
 }
 
 function environmentBlock(run: RunSummary): string {

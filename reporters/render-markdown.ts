@@ -65,7 +65,9 @@ function cellDetails(cell: GridCell): string[] {
     lines.push('| Test | Outcome | Runner | Cell | Duration | Retries | Error |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const t of shown) {
       const history = t.history.length > 1 ? ` (${t.history.join(' → ')})` : '';
-      const why = t.error ?? t.skipReason ?? '';
+      const why = t.outcome === 'failed-wrong-reason' && t.failureSignature
+        ? `expected at "${t.failureSignature.step}", failed at "${t.failureSignature.failedStep}": ${t.failureSignature.error}`
+        : t.error ?? t.skipReason ?? '';
       lines.push(`| \`${t.id}\` | ${t.outcome}${history} | ${markdownCell(t.runner)} | ${markdownCell(t.cellId)} | ${formatDuration(t.durationMs)} | ${t.retries} | ${markdownCell(firstLine(why))} |`);
     }
     lines.push('');

@@ -60,12 +60,16 @@ export default class ResultRecordReporter implements Reporter {
     this.flush();
   }
 
-  onEnd(result: FullResult): void {
+  /** A test that failed for the wrong reason passed Playwright's test.fail() check, yet counts as failed: the run
+   *  is reported failed so its exit code says so. */
+  async onEnd(result: FullResult): Promise<{ status: FullResult['status'] } | undefined> {
     process.off('SIGTERM', this.onSigterm);
-    if (!this.record) return;
+    if (!this.record) return undefined;
     this.record.status = result.status === 'interrupted' ? 'interrupted' : 'complete';
     this.record.endedAt = new Date().toISOString();
     this.flush();
+    const wrongReason = this.record.tests.some((t) => t.outcome === 'failed-wrong-reason');
+    return wrongReason && result.status === 'passed' ? { status: 'failed' } : undefined;
   }
 
   /** Marks the record interrupted, then lets the signal do what it would have done without us. */

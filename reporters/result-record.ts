@@ -8,6 +8,8 @@ export const OUTCOMES = [
   'passed',
   'failed',
   'expected-failure',
+  // An expected failure that failed elsewhere than its signature (step and error pattern): counts as failed.
+  'failed-wrong-reason',
   'unexpected-pass',
   'flaky',
   'skipped',
@@ -55,8 +57,20 @@ export interface TestRecord {
   error?: string;
   skipReason?: string;
   nonDiscriminating?: string;
+  /** For a test expected to fail: the signature it was held to, where it really failed and whether that matched. */
+  failureSignature?: FailureSignatureCheck;
   artifacts: string[];
   startedAt: string;
+}
+
+export interface FailureSignatureCheck {
+  step: string;
+  pattern: string;
+  /** The step the test failed in ("(test body)" when outside any step). */
+  failedStep: string;
+  matched: boolean;
+  /** The first line of the error (redacted), which the pattern was matched against. */
+  error: string;
 }
 
 export interface EnvironmentFacts {

@@ -1,5 +1,6 @@
-import type { TestCase, TestResult } from '@playwright/test/reporter';
-import type { Outcome, TestRecord } from './result-record.ts';
+import type { TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import type { ExpectedOutcome } from '../matrix/expected-outcome.ts';
+import type { FailureSignatureCheck, Outcome, TestRecord } from './result-record.ts';
 import { readTestMetadata, type Annotation } from './test-metadata.ts';
 import { cleanErrorText } from './error-text.ts';
 
@@ -28,14 +29,17 @@ export type ClassifiedTest = { kind: 'test'; record: TestRecord } | { kind: 'unc
 export function testRecordOf(test: TestCase): ClassifiedTest {
   const annotations = collectAnnotations(test);
   const meta = readTestMetadata(test.title, test.tags, annotations);
-  const outcome = outcomeOf(test, meta.infraError !== undefined);
+  const playwrightOutcome = outcomeOf(test, meta.infraError !== undefined);
   const title = test.titlePath().filter(Boolean).slice(1).join(' › ');
-  if (!meta.feature) return { kind: 'unclassified', title, outcome };
+  if (!meta.feature) return { kind: 'unclassified', title, outcome: playwrightOutcome };
   const results = test.results;
+  const error = errorOf(results, meta.infraError);
+  const signature = playwrightOutcome === 'expected-failure' ? checkFailureSignature(meta.expected, results.at(-1), error) : undefined;
+  const outcome: Outcome = signature && !signature.matched ? 'failed-wrong-reason' : playwrightOutcome;
   // Playwright gives an unexpected pass no error; say what it means for the claim instead.
   const errorText = outcome === 'unexpected-pass'
     ? `expected to fail (${meta.expected.reason ?? meta.expected.claim}) but passed`
-    : errorOf(results, meta.infraError);
+    : outcome === 'failed-wrong-reason' ? wrongReasonText(signature!) : error;
   const record: TestRecord = {
     id: meta.id,
     feature: meta.feature,
@@ -53,7 +57,42 @@ export function testRecordOf(test: TestCase): ClassifiedTest {
   if (errorText) record.error = errorText;
   if (outcome === 'skipped') record.skipReason = meta.skipReason ?? meta.expected.reason ?? 'skipped without a reason';
   if (meta.nonDiscriminating) record.nonDiscriminating = meta.nonDiscriminating;
+  if (signature) record.failureSignature = signature;
   return { kind: 'test', record };
+}
+
+/** Holds an expected failure to its signature: it must have failed in the signature's step, with an error the
+ *  pattern matches. An expectation without a signature cannot be held to anything, so it never matches. */
+export function checkFailureSignature(expected: ExpectedOutcome, last: TestResult | undefined, error: string | undefined): FailureSignatureCheck {
+  const failedStep = last ? failedStepOf(last.steps) : '(test body)';
+  const text = error ?? '';
+  const firstLine = (text.split('\n').find((l) => l.trim()) ?? '').trim();
+  if (expected.expect !== 'fail' || !expected.signature) {
+    return { step: '(none)', pattern: '(none)', failedStep, matched: false, error: firstLine };
+  }
+  const { step, pattern } = expected.signature;
+  const regex = safeRegExp(pattern);
+  const matchedLine = regex ? text.split('\n').find((l) => regex.test(l)) : undefined;
+  const matched = failedStep === step && regex !== undefined && (matchedLine !== undefined || regex.test(text));
+  return { step, pattern, failedStep, matched, error: (matchedLine ?? firstLine).trim().slice(0, 500) };
+}
+
+/** The top-level `test.step` the attempt failed in (setup, act, assert…), or "(test body)" outside any step. */
+function failedStepOf(steps: readonly TestStep[]): string {
+  return steps.find((s) => s.category === 'test.step' && s.error)?.title ?? '(test body)';
+}
+
+function safeRegExp(pattern: string): RegExp | undefined {
+  try {
+    return new RegExp(pattern, 'i');
+  } catch {
+    return undefined;
+  }
+}
+
+function wrongReasonText(check: FailureSignatureCheck): string {
+  return cleanErrorText(`failed for the wrong reason: expected to fail at "${check.step}" with /${check.pattern}/i, ` +
+    `but failed at "${check.failedStep}": ${check.error || '(no error text)'}`);
 }
 
 function collectAnnotations(test: TestCase): Annotation[] {

@@ -20,3 +20,10 @@ test(...conformance('encrypted-image/wrong-key-fails', async (c) => {
   const failure = await test.step('act: the image cannot be decrypted', () => c.waitFor.imagePullFailed(c.namespace, c.plan.pod));
   await c.expectFailureText(failure, c.plan.expect.failureText);
 }));
+
+// Upstream's own wrong key (anVua19rZXk=) decodes to 8 bytes: the guest rejects it on length before any decryption.
+test(...conformance('encrypted-image/wrong-length-key-fails', async (c) => {
+  await c.setup();
+  const failure = await test.step('act: the image cannot be decrypted', () => c.waitFor.imagePullFailed(c.namespace, c.plan.pod));
+  await c.expectFailureText(failure, c.plan.expect.failureText);
+}));

@@ -19,6 +19,7 @@ test(...conformance('sealed-secret/stays-sealed-without-resource', async (c) => 
     expect(log).toContain(c.plan.expect.unprotectedLine);
     expect(log).not.toContain(c.plan.expect.unsealedLine);
   });
-  // 3.7.0 only warns; the warning reaches the kata journal (kata-deploy DEBUG=true).
-  await c.expectFailureText(undefined, c.profile.guestComponents.failureTexts.sealedSecretUnsealFailed);
+  // No failure text: kata 3.7.0 k8s-sealed-secret.bats checks none. The agent's "Failed to unseal secret" warning
+  // reaches the host only with hypervisor debug on (the operator's default overlay has debug: false), and the
+  // confidential-data-hub itself says "Unseal Secret failed". The outcome above is the test.
 }));

@@ -48,6 +48,7 @@ const operatorInstall = obj({
         runtimeClasses: req(list(text(), { minItems: 1, unique: true })),
         defaultRuntimeClassHandler: opt(text()),
         snapshotter: opt(text()),
+        nodeLabels: req(record(text())),
       }),
     ),
   ),
@@ -58,8 +59,7 @@ const operatorInstall = obj({
       daemonPods: req(list(text(), { minItems: 1 })),
       daemonTimeoutSeconds: req(seconds()),
       runtimeClassTimeoutSeconds: req(seconds()),
-      stabilisationSeconds: req(int(0)),
-      nodeLabels: req(record(text())),
+      stabilisation: req(obj({ unchangedPolls: req(int(1)), intervalSeconds: req(seconds()), maxPolls: req(int(1)) })),
     }),
   ),
   uninstall: req(list(uninstallStep, { minItems: 1 })),
@@ -77,11 +77,26 @@ const helmInstall = obj({
   readinessTimeoutSeconds: req(seconds()),
 });
 
+const perArch = () => record(text(), { enum: ARCHES, noun: 'architecture' });
+
+const kbsDeployDirs = obj({
+  default: req(perArch()),
+  tdx: opt(obj({ dir: req(text()), qcnlConfig: req(text()), useSecureCert: req(bool()) })),
+  se: opt(obj({
+    dir: req(text()),
+    credentialFiles: req(list(text(), { minItems: 1, unique: true })),
+    skipCertsVerification: req(bool()),
+  })),
+});
+
 const kbs = obj({
   ref: req(text()),
   image: req(text()),
+  baseImageName: req(text()),
   kustomizeDir: req(text()),
-  overlays: req(record(text(), { enum: ARCHES, noun: 'architecture' })),
+  overlays: req(perArch()),
+  deployDirs: req(kbsDeployDirs),
+  persistentVolumes: req(perArch()),
   namespace: req(text()),
   deployment: req(text()),
   service: req(text()),
@@ -96,7 +111,12 @@ const kbs = obj({
     }),
   ),
   resourceDelete: req(bool()),
-  policies: req(obj({ defaultResourcePolicy: req(text()), allowAll: req(text()), denyAll: req(text()) })),
+  policies: req(obj({
+    defaultResourcePolicy: req(text()),
+    allowAll: req(text()),
+    denyAll: req(text()),
+    suiteResourcePolicy: req(obj({ tee: req(text()), nonTee: req(text()) })),
+  })),
   healthCheckExpects: req(text()),
 });
 
@@ -128,10 +148,29 @@ const guestComponents = obj({
       encryptedImageWrongKey: req(text()),
       authenticatedRegistryWrongCredentials: req(text()),
       authenticatedRegistryNoCredentials: req(text()),
-      sealedSecretUnsealFailed: req(text()),
       teeNotEnabled: req(text()),
     }),
   ),
+  signedImages: opt(
+    obj({
+      valuesFrom: opt(str(RELEASE_TAG)),
+      securityPolicyPath: req(text()),
+      cosignKeyPath: req(text()),
+      kernelParams: req(obj({ imagePolicy: req(text()), signatureVerification: req(text()) })),
+      failureTexts: req(
+        obj({
+          unsignedImage: req(list(text(), { minItems: 1 })),
+          wrongKey: req(list(text(), { minItems: 1 })),
+        }),
+      ),
+    }),
+  ),
+});
+
+const teeProbe = obj({
+  name: req(str({ pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/, patternHint: 'a platform id like "tdx"' })),
+  command: req(list(text(), { minItems: 1 })),
+  expect: req(text()),
 });
 
 const platformSpec = obj({
@@ -142,7 +181,7 @@ const platformSpec = obj({
   overlay: opt(text()),
   shipped: req(bool()),
   note: opt(text()),
-  teeEvidence: opt(obj({ command: req(list(text(), { minItems: 1 })), expect: req(text()) })),
+  teeEvidence: opt(list(teeProbe, { minItems: 1 })),
 });
 
 const claim = obj({ status: req(oneOf(CLAIM_STATUSES, 'claim status')), note: opt(text()), issue: opt(text()) });

@@ -6,23 +6,28 @@ import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
  *  Playwright runs tests in worker processes and reporters in the runner process, so registrations are also
  *  shared through a file named by COCO_SECRETS_FILE (mode 0600, one base64 value per line, outside any results
  *  folder): a value a worker registers is redacted by the reporter too. */
-const secrets = new Set<string>();
+/** value → what it is, so an error stays readable: "[secret:registry-password]" tells a reader more than a blank. */
+const secrets = new Map<string, string>();
 let sharedBytesRead = 0;
 
 export const REDACTED = '[REDACTED]';
 
-export function registerSecret(value: string | undefined): void {
+/** Registers a value to redact. `label` says what it is ("registry-password", "kbs default/aa/key-1a2b3c4d"): the
+ *  value is then replaced by `[secret:<label>]`, stable across the run, else by [REDACTED]. */
+export function registerSecret(value: string | undefined, label?: string): void {
   // Very short values would redact ordinary words; the harness's own secrets are long random strings.
   if (!value || value.length < 6 || secrets.has(value)) return;
-  secrets.add(value);
+  const replacement = label ? `[secret:${label.replace(/[\]\n]/g, ' ')}]` : REDACTED;
+  secrets.set(value, replacement);
   const shared = process.env.COCO_SECRETS_FILE;
-  if (shared) appendFileSync(shared, `${Buffer.from(value).toString('base64')}\n`, { mode: 0o600 });
+  if (shared) appendFileSync(shared, `${Buffer.from(replacement).toString('base64')} ${Buffer.from(value).toString('base64')}\n`, { mode: 0o600 });
 }
 
 export function redact(text: string): string {
   readSharedSecrets();
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join(REDACTED);
+  // Longest first, so a secret that contains another (a PEM and its body) is replaced whole.
+  for (const [secret, replacement] of [...secrets].sort(([a], [b]) => b.length - a.length)) out = out.split(secret).join(replacement);
   return out;
 }
 
@@ -40,6 +45,7 @@ function readSharedSecrets(): void {
   const complete = fresh.lastIndexOf('\n') + 1;
   sharedBytesRead += Buffer.byteLength(fresh.slice(0, complete));
   for (const line of fresh.slice(0, complete).split('\n')) {
-    if (line) secrets.add(Buffer.from(line, 'base64').toString('utf8'));
+    const [replacement, value] = line.split(' ');
+    if (replacement && value) secrets.set(Buffer.from(value, 'base64').toString('utf8'), Buffer.from(replacement, 'base64').toString('utf8'));
   }
 }

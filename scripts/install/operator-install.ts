@@ -3,6 +3,7 @@ import type { PlatformId } from '../../matrix/vocabulary.ts';
 import type { InstalledRelease } from './installed-release.ts';
 import { kubectl, type InstallContext } from './install-context.ts';
 import { readinessCheck } from './readiness-check.ts';
+import { describeStabilisation } from './stabilisation-check.ts';
 import { imagesOf, waitStep } from './wait-step.ts';
 
 /** The overlay that creates the platform's runtime class, as the profile names it. */
@@ -16,7 +17,7 @@ export function overlayFor(profile: ReleaseProfile, recipe: OperatorInstall, pla
 }
 
 /** Upstream's order: label the worker, apply the operator, wait for its controller, apply the ccruntime overlay,
- *  wait until the daemons ran, the runtime classes exist and nothing restarts. */
+ *  wait until the daemons ran, the runtime classes exist, a node carries the overlay's labels and nothing restarts. */
 export async function installOperator(
   ctx: InstallContext,
   profile: ReleaseProfile,
@@ -31,16 +32,16 @@ export async function installOperator(
   await ctx.command('install', kubectl(ctx, 'apply', '-k', recipe.operatorKustomization));
   await waitStep(ctx, 'install', namespace,
     `controller pod ${readiness.controllerPodPrefix}-* Running in ${namespace} within ${readiness.controllerTimeoutSeconds}s`,
-    (start) => readinessCheck({ readiness, namespace, runtimeClasses: [], stages: ['controller'] }, start));
+    (start) => readinessCheck({ readiness, namespace, runtimeClasses: [], nodeLabels: {}, stages: ['controller'] }, start));
   await ctx.command('install', kubectl(ctx, 'apply', '-k', overlay.kustomization));
   const snapshot = await waitStep(ctx, 'install', namespace,
     `daemon pods ${readiness.daemonPods.join(', ')} Running within ${readiness.daemonTimeoutSeconds}s; ` +
       `runtime classes ${overlay.runtimeClasses.join(', ')} within ${readiness.runtimeClassTimeoutSeconds}s; ` +
-      `no restart across ${readiness.stabilisationSeconds}s`,
-    (start) => readinessCheck(
-      { readiness, namespace, runtimeClasses: overlay.runtimeClasses, stages: ['daemons', 'runtime-classes', 'node-labels', 'stabilisation'] },
-      start,
-    ));
+      `node labels ${labelList(overlay.nodeLabels)}; ${describeStabilisation(readiness.stabilisation)}`,
+    (start) => readinessCheck({
+      readiness, namespace, runtimeClasses: overlay.runtimeClasses, nodeLabels: overlay.nodeLabels,
+      stages: ['daemons', 'runtime-classes', 'node-labels', 'stabilisation'],
+    }, start));
   return {
     release: profile.release,
     platform,
@@ -50,4 +51,8 @@ export async function installOperator(
     runtimeClasses: overlay.runtimeClasses,
     componentImages: imagesOf(snapshot, namespace),
   };
+}
+
+function labelList(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(', ') || '(none)';
 }

@@ -1,43 +1,45 @@
 import type { OperatorReadiness } from '../../matrix/release-profile.ts';
-import { isRunning, podRestarts, type ClusterSnapshot } from './cluster-snapshot.ts';
-import type { Check } from './wait-until.ts';
+import { isRunning, type ClusterSnapshot } from './cluster-snapshot.ts';
+import { stabilisationCheck } from './stabilisation-check.ts';
+import type { Check, Verdict } from './wait-until.ts';
 
 /** Upstream's readiness (operator tests/e2e/operator.sh), one stage after another, each with its own limit:
  *  controller Running → install and pre-install daemons Running → every expected runtime class present →
- *  node labels present → no restart across the stabilisation window. */
+ *  the overlay's node labels present (the harness's stage) → upstream's wait_for_stabilization. */
 export type ReadinessStage = 'controller' | 'daemons' | 'runtime-classes' | 'node-labels' | 'stabilisation';
 
 export interface ReadinessInput {
   readiness: OperatorReadiness;
   namespace: string;
   runtimeClasses: string[];
+  /** The labels some node must carry: the installed overlay's (CcRuntimeOverlay.nodeLabels). */
+  nodeLabels: Record<string, string>;
   stages: ReadinessStage[];
 }
 
 interface StageState {
   stage: ReadinessStage;
   startedAtMs: number;
-  /** Restart counts when the stabilisation window opened. */
-  baseline?: Map<string, number>;
+  /** The stabilisation stage's looks, from the moment it began. */
+  stabilisation?: (snapshot: ClusterSnapshot, nowMs: number) => Verdict<void>;
 }
 
 export function readinessCheck(input: ReadinessInput, startMs: number): Check<ClusterSnapshot> {
-  const { readiness, namespace, runtimeClasses } = input;
+  const { readiness, namespace, runtimeClasses, nodeLabels } = input;
   const stages = [...input.stages];
   let current: StageState | undefined = stages.length ? { stage: stages.shift()!, startedAtMs: startMs } : undefined;
 
-  const limitSeconds = (stage: ReadinessStage): number => {
+  const limitSeconds = (stage: Exclude<ReadinessStage, 'stabilisation'>): number => {
     switch (stage) {
       case 'controller': return readiness.controllerTimeoutSeconds;
       case 'daemons': return readiness.daemonTimeoutSeconds;
       case 'runtime-classes':
       case 'node-labels': return readiness.runtimeClassTimeoutSeconds;
-      case 'stabilisation': return readiness.stabilisationSeconds;
     }
   };
 
   /** Why the stage is not met yet, or undefined when it is. */
-  const unmet = (stage: ReadinessStage, snapshot: ClusterSnapshot): string | undefined => {
+  const unmet = (stage: Exclude<ReadinessStage, 'stabilisation'>, snapshot: ClusterSnapshot): string | undefined => {
     switch (stage) {
       case 'controller':
         return runningOrWhy(snapshot, readiness.controllerPodPrefix, namespace);
@@ -50,13 +52,8 @@ export function readinessCheck(input: ReadinessInput, startMs: number): Check<Cl
           ? `runtime class${missing.length > 1 ? 'es' : ''} ${missing.join(', ')} not present (present: ${present.join(', ') || 'none'})`
           : undefined;
       }
-      case 'node-labels': {
-        const wanted = Object.entries(readiness.nodeLabels);
-        const labelled = snapshot.nodes().some((node) => wanted.every(([k, v]) => node.metadata.labels?.[k] === v));
-        return labelled || wanted.length === 0 ? undefined : `no node carries ${wanted.map(([k, v]) => `${k}=${v}`).join(', ')}`;
-      }
-      case 'stabilisation':
-        return undefined;
+      case 'node-labels':
+        return unlabelled(snapshot, nodeLabels);
     }
   };
 
@@ -64,11 +61,10 @@ export function readinessCheck(input: ReadinessInput, startMs: number): Check<Cl
     while (current) {
       const stage = current.stage;
       if (stage === 'stabilisation') {
-        current.baseline ??= restartCounts(snapshot);
-        const changed = restartedOrStopped(snapshot, current.baseline);
-        if (changed) return { kind: 'failed', error: new Error(`release not ready: ${changed} during the ${readiness.stabilisationSeconds}s stabilisation window`) };
-        const endsAt = current.startedAtMs + readiness.stabilisationSeconds * 1000;
-        if (nowMs < endsAt) return { kind: 'pending', wakeAtMs: endsAt };
+        current.stabilisation ??= stabilisationCheck(readiness.stabilisation, current.startedAtMs, snapshot);
+        const verdict = current.stabilisation(snapshot, nowMs);
+        if (verdict.kind === 'failed') return { kind: 'failed', error: new Error(`release not ready (stabilisation): ${verdict.error.message}`) };
+        if (verdict.kind === 'pending') return verdict;
       } else {
         const why = unmet(stage, snapshot);
         const deadline = current.startedAtMs + limitSeconds(stage) * 1000;
@@ -91,18 +87,14 @@ function runningOrWhy(snapshot: ClusterSnapshot, prefix: string, namespace: stri
   return `pod ${pods[0]!.metadata.name} is ${pods[0]!.status?.phase ?? 'without phase'}, not Running`;
 }
 
-function restartCounts(snapshot: ClusterSnapshot): Map<string, number> {
-  return new Map(snapshot.pods().map((pod) => [pod.metadata.name, podRestarts(pod)]));
-}
-
-/** Upstream counts a restart anywhere in the operator namespace as not ready, as it does a pod that stops running. */
-function restartedOrStopped(snapshot: ClusterSnapshot, baseline: Map<string, number>): string | undefined {
-  for (const [name, before] of baseline) {
-    const pod = snapshot.pods().find((p) => p.metadata.name === name);
-    if (!pod) return `pod ${name} disappeared`;
-    const after = podRestarts(pod);
-    if (after > before) return `pod ${name} restarted (restarts ${before} → ${after})`;
-    if (!isRunning(pod)) return `pod ${name} left Running (phase ${pod.status?.phase ?? 'unknown'})`;
-  }
-  return undefined;
+/** Why no node carries every wanted label (with the labels the nodes do carry of those), or undefined. */
+function unlabelled(snapshot: ClusterSnapshot, wanted: Record<string, string>): string | undefined {
+  const entries = Object.entries(wanted);
+  const nodes = snapshot.nodes();
+  if (!entries.length || nodes.some((node) => entries.every(([k, v]) => node.metadata.labels?.[k] === v))) return undefined;
+  const seen = nodes.map((node) => {
+    const has = entries.filter(([k]) => node.metadata.labels?.[k] !== undefined).map(([k]) => `${k}=${node.metadata.labels?.[k]}`);
+    return `${node.metadata.name}: ${has.join(', ') || 'none of them'}`;
+  });
+  return `no node carries ${entries.map(([k, v]) => `${k}=${v}`).join(', ')} (${seen.join('; ') || 'no nodes'})`;
 }

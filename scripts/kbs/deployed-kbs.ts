@@ -7,6 +7,8 @@ export interface DeployedKbs {
   image?: string;
   /** The kustomization applied, for teardown. */
   kustomization?: string;
+  /** Manifests applied outside the kustomization (s390x's PersistentVolume), removed after it. */
+  manifests?: string[];
   kubeconfig?: string;
   context?: string;
 }

@@ -15,7 +15,7 @@ export async function useExternalKbs(ctx: ProviderContext, url: string, adminKey
       throw new Error(`failed to read the KBS admin key ${adminKeyFile}: ${(error as Error).message}`, { cause: error });
     }
     // The key itself must never reach a log, an error text or a record; its path may.
-    registerSecret(key.trim());
+    registerSecret(key.trim(), 'kbs-admin-key');
   }
   await checkKbsHealth(ctx, trimmed, expects, timeoutMs);
   return { endpoint: { url: trimmed, adminKeyFile, isDouble: false }, deployedByHarness: false };

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
+import { kbsRunnerInputsFromEnv } from '../kbs/kbs-runner-inputs.ts';
 import type { ProviderContext, ProvisionedCluster } from '../providers/cluster-provider.ts';
 import { writeEnvironmentFile } from '../environment/capture-environment.ts';
 import type { CellState } from './cell-state.ts';
@@ -56,8 +57,9 @@ export async function cellSteps(
       deps.useExternalKbs(ctx, url, adminKeyFile, profile.kbs.healthCheckExpects, profile.timeouts.kbsReadySeconds * 1000));
   } else if (!setup?.providesKbs) {
     state.kbs = await step('kbs', () => deps.deployKbs(ctx, {
-      recipe: profile.kbs, arch: cell.arch, cluster, nodeIp: worker.internalIp, readyTimeoutSeconds: profile.timeouts.kbsReadySeconds,
-      trusteeCheckout: process.env.COCO_TRUSTEE_CHECKOUT,
+      recipe: profile.kbs, platform: cell.platform, arch: cell.arch, cluster, nodeIp: worker.internalIp, nodeName: worker.name,
+      readyTimeoutSeconds: profile.timeouts.kbsReadySeconds,
+      trusteeCheckout: process.env.COCO_TRUSTEE_CHECKOUT, runnerInputs: kbsRunnerInputsFromEnv(process.env),
     }));
   }
 

@@ -3,7 +3,7 @@ import { loadResultRecords } from '../../reporters/load-result-records.ts';
 import type { Outcome, ResultRecord } from '../../reporters/result-record.ts';
 
 /** Outcomes worth running again. A flaky test passed in the end; a skipped one would only skip again. */
-const RERUN_OUTCOMES: readonly Outcome[] = ['failed', 'unexpected-pass', 'infra-error'];
+const RERUN_OUTCOMES: readonly Outcome[] = ['failed', 'failed-wrong-reason', 'unexpected-pass', 'infra-error'];
 
 export interface RerunSelection {
   cells: Cell[];

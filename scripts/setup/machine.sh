@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything this harness needs on a fresh Debian 12 runner, idempotently:
-# Debian packages, npm packages, a current skopeo and the offline Kubernetes bundle (both built from the
+# Debian packages, npm packages, a current skopeo, opa and the offline Kubernetes bundle (built from the
 # Go module proxy and cached under ~/.cache/coco-conformance). Pass --no-bundle to skip the Kubernetes build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,6 +34,8 @@ fi
 
 say "skopeo with key-provider support"
 bash scripts/setup/build-skopeo.sh >/dev/null
+say "opa (Rego), for the self-tests of the KBS policies"
+bash scripts/setup/build-opa.sh >/dev/null
 
 if [ "$with_bundle" = 1 ]; then
   say "offline Kubernetes bundle"

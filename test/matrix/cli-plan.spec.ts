@@ -19,7 +19,7 @@ test('plan defaults to the embedded local matrix', () => {
   const result = cli('plan');
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/^CELL +RUNNER +PLATFORM +CLUSTER +RUNTIME +PULL +SUITES +TESTS \(pass\/fail\/skip\)\n/);
-  expect(result.stdout).toContain('v0.9.0/control/kubeadm-1.30/containerd/host  local   control   kubeadm-1.30 (bundle)  containerd  host  all     16 (10/6/0)');
+  expect(result.stdout).toContain('v0.9.0/control/kubeadm-1.30/containerd/host  local   control   kubeadm-1.30 (bundle)  containerd  host  all     17 (11/6/0)');
   expect(result.stdout).toContain('1 cell from matrix/local.yaml');
 });
 

@@ -21,8 +21,10 @@ function profileWith(status: ClaimStatus, extra: Partial<ReleaseProfile> = {}): 
   return { ...profile, ...extra };
 }
 
+const SIGNATURE = { step: 'assert: the probe saw the resource', pattern: 'no resource', because: 'no guest' };
+const ON_CONTROL = { step: 'act: the probe pod starts', pattern: 'runc', because: 'no guest at all' };
 function probe(variant: Variant, more: Partial<CatalogTest> = {}): CatalogTest {
-  return { id: 'attestation/probe', feature: 'attestation', variant, title: 'probe', ...more };
+  return { id: 'attestation/probe', feature: 'attestation', variant, title: 'probe', failsAs: { ...SIGNATURE, onControl: ON_CONTROL }, ...more };
 }
 
 const NON_DISCRIMINATING = 'runs on any runtime';
@@ -48,19 +50,19 @@ const ROWS: Row[] = [
   { name: 'supported × non-discriminating is a plain pass', claim: 'supported', test: probe('positive', { nonDiscriminating: NON_DISCRIMINATING }),
     expected: { expect: 'pass', claim: 'supported' } },
   { name: 'limitation × positive fails with the note and issue', claim: 'limitation', test: probe('positive'),
-    expected: { expect: 'fail', claim: 'limitation', reason: 'the notes say limitation', issue: ISSUE } },
+    expected: { expect: 'fail', claim: 'limitation', reason: 'the notes say limitation', issue: ISSUE, signature: SIGNATURE } },
   { name: 'limitation × negative still passes', claim: 'limitation', test: probe('negative'),
     expected: { expect: 'pass', claim: 'limitation', reason: 'a negative test must pass even where the feature is not supported' } },
   { name: 'limitation × catalog non-discriminating passes, marked', claim: 'limitation', test: probe('positive', { nonDiscriminating: NON_DISCRIMINATING }),
     expected: { expect: 'pass', claim: 'limitation', nonDiscriminating: NON_DISCRIMINATING } },
   { name: 'unsupported × positive fails', claim: 'unsupported', test: probe('positive'),
-    expected: { expect: 'fail', claim: 'unsupported', reason: 'the notes say unsupported', issue: ISSUE } },
+    expected: { expect: 'fail', claim: 'unsupported', reason: 'the notes say unsupported', issue: ISSUE, signature: SIGNATURE } },
   { name: 'unsupported × negative passes', claim: 'unsupported', test: probe('negative'),
     expected: { expect: 'pass', claim: 'unsupported', reason: 'a negative test must pass even where the feature is not supported' } },
   { name: 'unsupported × profile non-discriminating passes, marked', claim: 'unsupported', test: probe('positive'), extra: listing(),
     expected: { expect: 'pass', claim: 'unsupported', nonDiscriminating: LIMITATION_TEXT } },
   { name: 'profile non-discriminating on another platform does not apply', claim: 'unsupported', test: probe('positive'), extra: listing(['tdx']),
-    expected: { expect: 'fail', claim: 'unsupported', reason: 'the notes say unsupported', issue: ISSUE } },
+    expected: { expect: 'fail', claim: 'unsupported', reason: 'the notes say unsupported', issue: ISSUE, signature: SIGNATURE } },
   { name: 'not-applicable × positive skips', claim: 'not-applicable', test: probe('positive'),
     expected: { expect: 'skip', claim: 'not-applicable', reason: 'the notes say not-applicable' } },
   { name: 'not-applicable × negative skips', claim: 'not-applicable', test: probe('negative'),
@@ -81,6 +83,15 @@ for (const row of ROWS) {
     expect(expectedOutcome(profileWith(row.claim, row.extra), 'snp', row.test)).toEqual(row.expected);
   });
 }
+
+test('an expected failure carries its signature; control has its own where the catalog gives one', () => {
+  const profile = profileWith('unsupported');
+  profile.claims.attestation.control = { status: 'unsupported' };
+  expect(expectedOutcome(profile, 'control', probe('positive'))).toMatchObject({ expect: 'fail', signature: ON_CONTROL });
+  expect(expectedOutcome(profile, 'snp', probe('positive'))).toMatchObject({ expect: 'fail', signature: SIGNATURE });
+  expect(() => expectedOutcome(profile, 'snp', probe('positive', { failsAs: undefined })))
+    .toThrow('catalog test attestation/probe is expected to fail but names no failure signature (failsAs)');
+});
 
 test('a platform the release does not ship skips with its note, whatever the claim', () => {
   for (const test of TEST_CATALOG) {
@@ -105,6 +116,7 @@ test('control: positives fail, negatives and non-discriminating tests pass, acro
     'encrypted-image/no-key-fails': 'pass',
     'encrypted-image/right-key-runs': 'fail',
     'encrypted-image/wrong-key-fails': 'pass',
+    'encrypted-image/wrong-length-key-fails': 'pass',
     'authenticated-registry/right-credentials-run': 'pass',
     'authenticated-registry/wrong-credentials-fail': 'pass',
     'authenticated-registry/no-credentials-fail': 'pass',
@@ -128,12 +140,13 @@ test('control: positives fail, negatives and non-discriminating tests pass, acro
 
 test('v0.9.0 spot checks: SEV attestation, enclave-cc nydus, signed images, TDX registries', () => {
   const byId = (id: string) => TEST_CATALOG.find((t) => t.id === id)!;
-  expect(expectedOutcome(V090, 'sev', byId('attestation/resource-released-allow-all'))).toEqual({
+  expect(expectedOutcome(V090, 'sev', byId('attestation/resource-released-allow-all'))).toMatchObject({
     expect: 'fail', claim: 'limitation', reason: 'SEV(-ES) does not support attestation.' });
-  expect(expectedOutcome(V090, 'enclave-cc-hw', byId('guest-pull/not-unpacked-on-host'))).toEqual({
+  expect(expectedOutcome(V090, 'enclave-cc-hw', byId('guest-pull/not-unpacked-on-host'))).toMatchObject({
     expect: 'fail', claim: 'limitation', reason: 'Nydus snapshotter is not supported with enclave-cc.' });
-  expect(expectedOutcome(V090, 'tdx', byId('signed-images/unsigned-image-rejected'))).toEqual({
-    expect: 'fail', claim: 'limitation', reason: 'Signed images are not yet supported.' });
+  expect(expectedOutcome(V090, 'tdx', byId('signed-images/unsigned-image-rejected'))).toMatchObject({
+    expect: 'fail', claim: 'limitation', reason: 'Signed images are not yet supported.',
+    signature: { step: 'act: the image policy rejects the unsigned image' } });
   expect(expectedOutcome(V090, 'tdx', byId('authenticated-registry/right-credentials-run'))).toEqual({ expect: 'pass', claim: 'supported' });
   expect(expectedOutcome(V090, 'se', byId('tee-evidence/guest-is-tee'))).toEqual({ expect: 'pass', claim: 'supported' });
   expect(expectedOutcome(V090, 'enclave-cc-sim', byId('tee-evidence/guest-is-tee'))).toMatchObject({ expect: 'skip', claim: 'not-applicable' });

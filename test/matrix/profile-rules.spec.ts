@@ -86,6 +86,37 @@ test('limitation ids are unique', () => {
   );
 });
 
+test('a TEE evidence probe must be a JavaScript regular expression', () => {
+  const { file, text } = edited((t) => t.replace('expect: "^1$"', 'expect: "^(1$"'));
+  expect(messageOf(file)).toBe(`${file}:${positionOf(text, '"^(1$"')}: platforms.se.teeEvidence[0].expect: ` +
+    'not a JavaScript regular expression: Invalid regular expression: /^(1$/m: Unterminated group');
+});
+
+test('probe names are unique per platform', () => {
+  const { file, text } = edited((t) => t.replace('[*tdx-probe, *snp-probe, *sev-probe, *se-probe]', '[*tdx-probe, *snp-probe, *sev-probe, *se-probe, *tdx-probe]'));
+  // An alias is reported where its anchor defines the value.
+  expect(messageOf(file)).toBe(`${file}:${positionOf(text, 'tdx\n        command')}: platforms.control.teeEvidence[4].name: duplicate probe name "tdx" (also teeEvidence[0])`);
+});
+
+test('a platform claimed to show TEE evidence carries its own probe', () => {
+  const { file, text } = edited((t) => t.replace('        name: tdx\n', '        name: tdx-guest\n'));
+  expect(messageOf(file)).toBe(
+    `${file}:${positionOf(text, 'tdx:\n    runtimeClass')}: platforms.tdx: tee-evidence is claimed supported on tdx, but teeEvidence has no probe named "tdx" (has: tdx-guest)`,
+  );
+});
+
+test('the control carries every TEE probe, so that it is their negative control', () => {
+  const { file, text } = edited((t) => t.replace('[*tdx-probe, *snp-probe, *sev-probe, *se-probe]', '[*tdx-probe, *snp-probe, *sev-probe]'));
+  expect(messageOf(file)).toBe(`${file}:${positionOf(text, '[*tdx-probe, *snp-probe, *sev-probe]')}: platforms.control.teeEvidence: ` +
+    'the control must carry platform se\'s probe "se" unchanged (the negative control of every TEE probe)');
+});
+
+test('the signed-image policy parameter names the policy resource', () => {
+  const { file, text } = edited((t) => t.replace('imagePolicy: agent.image_policy_file=${RESOURCE}', 'imagePolicy: agent.image_policy_file=kbs:///default/security-policy/test'));
+  expect(messageOf(file)).toBe(`${file}:${positionOf(text, 'agent.image_policy_file=kbs')}: guestComponents.signedImages.kernelParams.imagePolicy: ` +
+    'the image policy parameter must contain ${RESOURCE} (the policy\'s kbs:/// URI), got "agent.image_policy_file=kbs:///default/security-policy/test"');
+});
+
 test('the release tag matches the file name', () => {
   const { file, text } = edited((t) => t.replace('Adding a release', 'adding a release'), 'v0.9.1.yaml');
   expect(messageOf(file)).toBe(`${file}:${positionOf(text, 'v0.9.0\n')}: release: release "v0.9.0" does not match the file name v0.9.1.yaml`);

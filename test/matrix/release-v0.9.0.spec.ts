@@ -28,18 +28,33 @@ test('operator install: refs, overlays and their runtime classes, readiness, uni
   expect(Object.keys(install.overlays)).toEqual(['default', 's390x', 'peer-pods', 'enclave-cc-hw', 'enclave-cc-sim']);
   expect(install.overlays.default).toMatchObject({ ccRuntime: 'ccruntime-sample', defaultRuntimeClassHandler: 'kata-qemu', snapshotter: 'nydus' });
   expect(install.overlays.default?.runtimeClasses).toEqual(expect.arrayContaining(['kata-clh', 'kata-qemu', 'kata-qemu-tdx', 'kata-qemu-sev', 'kata-qemu-snp']));
-  expect(install.overlays.s390x?.runtimeClasses).toEqual(['kata-qemu', 'kata-qemu-se']);
+  // s390x/kustomization.yaml sets defaultRuntimeClassName kata-qemu, so kata-deploy creates `kata` as well.
+  expect(install.overlays.s390x).toMatchObject({ runtimeClasses: ['kata', 'kata-qemu', 'kata-qemu-se'], defaultRuntimeClassHandler: 'kata-qemu' });
   expect(install.overlays['peer-pods']?.runtimeClasses).toEqual(['kata-remote']);
   expect(install.overlays['enclave-cc-hw']?.kustomization).toContain('config/samples/enclave-cc/hw?ref=v0.9.0');
   expect(Object.values(install.overlays).flatMap((o) => o.runtimeClasses)).not.toContain('kata-qemu-coco-dev');
-  expect(install.readiness).toMatchObject({
+  expect(install.readiness).toEqual({
+    controllerPodPrefix: 'cc-operator-controller-manager',
     controllerTimeoutSeconds: 120, daemonTimeoutSeconds: 600, runtimeClassTimeoutSeconds: 300,
     daemonPods: ['cc-operator-daemon-install', 'cc-operator-pre-install-daemon'],
-    nodeLabels: { 'cc-preinstall/done': 'true', 'katacontainers.io/kata-runtime': 'true' },
+    // operator.sh wait_for_stabilization: `iteration -gt 3` (4 unchanged looks), `sleep 21`, `count -gt 20`.
+    stabilisation: { unchangedPolls: 4, intervalSeconds: 21, maxPolls: 21 },
   });
   expect(install.uninstall.map((step) => step.action)).toEqual([
     'delete-ccruntime', 'wait-pods-gone', 'wait-runtime-classes-gone', 'wait-node-labels-gone', 'delete-operator', 'wait-controller-gone',
   ]);
+  // operator.sh uninstall_ccruntime waits 720 s for the daemons, uninstall_operator 180 s for the controller.
+  expect(install.uninstall.find((step) => step.action === 'wait-pods-gone')).toMatchObject({ timeoutSeconds: 720 });
+  expect(install.uninstall.find((step) => step.action === 'wait-controller-gone')).toMatchObject({ timeoutSeconds: 180 });
+});
+
+test('node labels per overlay: kata overlays wait for kata-runtime, enclave-cc for its own label', () => {
+  const install = profile.install as OperatorInstall;
+  const kata = { 'cc-preinstall/done': 'true', 'katacontainers.io/kata-runtime': 'true' };
+  const enclaveCc = { 'cc-preinstall/done': 'true', 'confidentialcontainers.org/enclave-cc': 'true' };
+  expect(Object.fromEntries(Object.entries(install.overlays).map(([name, overlay]) => [name, overlay.nodeLabels]))).toEqual({
+    default: kata, s390x: kata, 'peer-pods': kata, 'enclave-cc-hw': enclaveCc, 'enclave-cc-sim': enclaveCc,
+  });
 });
 
 test('guest-components v0.9.0 behaviour', () => {
@@ -58,6 +73,20 @@ test('guest-components v0.9.0 behaviour', () => {
   expect(gc.failureTexts.authenticatedRegistryWrongCredentials).toBe('failed to pull manifest Not authorized');
 });
 
+test('signed images: v0.10.0 values (kata 3.9.0), marked as such, under the v0.9.0 limitation', () => {
+  expect(profile.guestComponents.signedImages).toEqual({
+    valuesFrom: 'v0.10.0',
+    securityPolicyPath: 'default/security-policy/test',
+    cosignKeyPath: 'default/cosign-public-key/test',
+    kernelParams: { imagePolicy: 'agent.image_policy_file=${RESOURCE}', signatureVerification: 'agent.enable_signature_verification=true' },
+    failureTexts: {
+      unsignedImage: ['Security validate failed: Validate image failed: Cannot pull manifest'],
+      wrongKey: ['Security validate failed: Validate image failed: [PublicKeyVerifier'],
+    },
+  });
+  expect(profile.limitations.find((l) => l.id === 'signed-images-not-supported')?.text).toBe('Signed images are not yet supported.');
+});
+
 test('platforms, with coco-dev not shipped and control as runc', () => {
   expect(Object.keys(profile.platforms).sort()).toEqual([...PLATFORMS].sort());
   expect(profile.platforms['coco-dev']).toMatchObject({ shipped: false, runtimeClass: 'kata-qemu-coco-dev' });
@@ -65,6 +94,31 @@ test('platforms, with coco-dev not shipped and control as runc', () => {
   expect(profile.platforms.control).toMatchObject({ runtimeClass: 'control', handler: 'runc', tee: false, shipped: true });
   expect(profile.platforms.se).toMatchObject({ runtimeClass: 'kata-qemu-se', arches: ['s390x'], overlay: 's390x' });
   expect(profile.platforms['enclave-cc-hw']).toMatchObject({ runtimeClass: 'enclave-cc', overlay: 'enclave-cc-hw' });
+});
+
+test('TEE evidence: one probe per TEE platform, runnable in busybox; the control carries all of them', () => {
+  const probes = (platform: (typeof PLATFORMS)[number]) => profile.platforms[platform]?.teeEvidence ?? [];
+  expect(probes('tdx')).toEqual([{ name: 'tdx', command: ['sed', '-n', '/^flags/{p;q}', '/proc/cpuinfo'], expect: '^flags\\s*:.*\\btdx_guest\\b' }]);
+  expect(probes('snp')).toEqual([{ name: 'snp', command: ['dmesg'], expect: 'Memory Encryption Features active:.*SEV-SNP' }]);
+  expect(probes('sev')).toEqual([{ name: 'sev', command: ['dmesg'], expect: 'Memory Encryption Features active:.*(SEV$|SEV )' }]);
+  expect(probes('se')).toEqual([{ name: 'se', command: ['cat', '/sys/firmware/uv/prot_virt_guest'], expect: '^1$' }]);
+  expect(probes('control')).toEqual([...probes('tdx'), ...probes('snp'), ...probes('sev'), ...probes('se')]);
+  // No probe needs a tool busybox lacks (upstream's TDX check runs cpuid).
+  const busyboxApplets = ['sed', 'dmesg', 'cat', 'grep'];
+  for (const probe of probes('control')) expect(busyboxApplets, probe.name).toContain(probe.command[0]);
+  expect(probes('coco-dev')).toEqual([]);
+  expect(probes('enclave-cc-hw')).toEqual([]);
+});
+
+test('TEE evidence patterns: upstream\'s SEV pattern (SEV at the end or "SEV "), not SEV-ES alone', () => {
+  const sev = new RegExp(profile.platforms.sev!.teeEvidence![0]!.expect, 'm');
+  expect(sev.test('[    0.1] Memory Encryption Features active: AMD SEV')).toBe(true);
+  expect(sev.test('[    0.1] Memory Encryption Features active: AMD SEV SEV-ES')).toBe(true);
+  expect(sev.test('[    0.1] Memory Encryption Features active: AMD SEV-ES')).toBe(false);
+  expect(sev.test('[    0.1] Memory Encryption Features active: AMD SME\n[    0.2] SEV guest')).toBe(false);
+  const tdx = new RegExp(profile.platforms.tdx!.teeEvidence![0]!.expect, 'm');
+  expect(tdx.test('flags\t\t: fpu vme de pse tdx_guest x2apic')).toBe(true);
+  expect(tdx.test('flags\t\t: fpu vme de pse tdx_guestx x2apic')).toBe(false);
 });
 
 test('claims: every feature × platform, as the notes say', () => {

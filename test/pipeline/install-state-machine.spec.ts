@@ -1,20 +1,26 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadRelease } from '../../matrix/index.ts';
+import { loadRelease, type OperatorInstall } from '../../matrix/index.ts';
 import { installRelease, uninstallRelease } from '../../scripts/install/release-installer.ts';
-import { RecordedCluster } from './support/recorded-cluster.ts';
-import { recordedInstallContext } from './support/recorded-install-context.ts';
+import { ScriptedCluster, type ClusterScript } from './support/scripted-cluster.ts';
+import { scriptedInstallContext } from './support/scripted-install-context.ts';
 
+// The cluster scripts in fixtures/ are written by hand: object shapes as the API returns them, timings invented.
 const profile = loadRelease('v0.9.0');
+const recipe = profile.install as OperatorInstall;
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
+const script = (name: string): ClusterScript => JSON.parse(readFileSync(fixture(name), 'utf8')) as ClusterScript;
 const target = { platform: 'snp' as const, arch: 'x86_64' as const, workerNode: 'coco-worker-0' };
 const OPERATOR = 'config/release?ref=v0.9.0';
 const OVERLAY = 'ccruntime/default?ref=v0.9.0';
+const { intervalSeconds, unchangedPolls, maxPolls } = recipe.readiness.stabilisation;
+const INTERVAL_MS = intervalSeconds * 1000;
 
-/** Which recorded phase a command starts. */
+/** Which scripted phase a command starts. */
 function phaseOf(line: string): string | undefined {
   if (line.includes(' apply -k ') && line.endsWith(OPERATOR)) return 'apply-operator';
-  if (line.includes(' apply -k ') && line.endsWith(OVERLAY)) return 'apply-ccruntime';
+  if (line.includes(' apply -k ') && line.includes('/config/samples/')) return 'apply-ccruntime';
   if (line.includes(' delete -k ') && line.includes(OVERLAY)) return 'delete-ccruntime';
   if (line.includes(' delete -k ') && line.includes(OPERATOR)) return 'delete-operator';
   if (line.includes(' apply -f ') && line.endsWith('runtimeclass-control.yaml')) return 'apply-control';
@@ -22,40 +28,104 @@ function phaseOf(line: string): string | undefined {
   return undefined;
 }
 
-test.describe('operator install against recorded API responses', () => {
-  test('happy path: upstream order, every readiness stage, the stabilisation window, component images', async () => {
-    const cluster = RecordedCluster.load(fixture('operator-v0.9.0-happy.json'));
-    const { ctx, commands } = recordedInstallContext(cluster, phaseOf);
+/** The install daemon, Running with `restarts` restarts, `at` seconds into the overlay phase. */
+function installDaemonRestarted(base: ClusterScript, at: number, restarts: number): ClusterScript['phases'][string][number] {
+  const running = base.phases['apply-ccruntime']!.find((e) => e.object.metadata.name.startsWith('cc-operator-daemon-install') && e.object.status?.phase === 'Running')!;
+  const object = structuredClone(running.object);
+  object.status!.containerStatuses![0]!.restartCount = restarts;
+  return { at, type: 'MODIFIED', kind: 'Pod', object };
+}
+
+/** The phase's last Node event: the one that puts the install-done label on the worker. */
+function lastNodeEvent(events: ClusterScript['phases'][string]): ClusterScript['phases'][string][number] {
+  return [...events].reverse().find((e) => e.kind === 'Node')!;
+}
+
+/** The happy script with the enclave-cc overlay's results: its one runtime class, and its install-done label on the
+ *  node instead of kata's. */
+function enclaveCcScript(): ClusterScript {
+  const base = script('operator-v0.9.0-happy.json');
+  const events = base.phases['apply-ccruntime']!.filter((e) => e.kind !== 'RuntimeClass');
+  const labels = lastNodeEvent(events).object.metadata.labels!;
+  delete labels['katacontainers.io/kata-runtime'];
+  labels['confidentialcontainers.org/enclave-cc'] = 'true';
+  events.push({ at: 95, type: 'ADDED', kind: 'RuntimeClass', object: { metadata: { name: 'enclave-cc' }, handler: 'enclave-cc' } });
+  return { ...base, description: 'as happy, with the enclave-cc overlay: runtime class enclave-cc, node label confidentialcontainers.org/enclave-cc', phases: { ...base.phases, 'apply-ccruntime': events } };
+}
+
+test.describe('operator install against hand-written API responses', () => {
+  test('happy path: upstream order, every readiness stage, upstream stabilisation, component images', async () => {
+    const cluster = ScriptedCluster.load(fixture('operator-v0.9.0-happy.json'));
+    const { ctx, commands } = scriptedInstallContext(cluster, phaseOf);
     const installed = await installRelease(ctx, profile, target);
 
-    expect(commands.map((c) => c.line.replace(/^kubectl --kubeconfig \/recorded\/kubeconfig /, ''))).toEqual([
+    expect(commands.map((c) => c.line.replace(/^kubectl --kubeconfig \/scripted\/kubeconfig /, ''))).toEqual([
       'label node coco-worker-0 node.kubernetes.io/worker= --overwrite',
       'apply -k github.com/confidential-containers/operator/config/release?ref=v0.9.0',
       'apply -k github.com/confidential-containers/operator/config/samples/ccruntime/default?ref=v0.9.0',
     ]);
     // The overlay is applied only once the controller runs (15 s into the operator phase), not before.
     expect(commands[2]!.atMs).toBe(15_000);
-    // Ready = node labels at 97 s after the overlay, plus the 30 s stabilisation window.
-    expect(cluster.now()).toBe(15_000 + 97_000 + 30_000);
+    // Ready = node labels at 97 s after the overlay, then operator.sh's 4 unchanged looks 21 s apart.
+    expect([unchangedPolls, intervalSeconds, maxPolls]).toEqual([4, 21, 21]);
+    expect(cluster.now()).toBe(15_000 + 97_000 + unchangedPolls * INTERVAL_MS);
     expect(installed).toMatchObject({ method: 'operator', overlay: 'default', namespace: 'confidential-containers-system' });
     expect(installed.runtimeClasses).toContain('kata-qemu-snp');
     expect(installed.componentImages['confidential-containers-system/manager']).toBe('quay.io/confidential-containers/operator:v0.9.0');
   });
 
-  test('a daemon pod that restarts during the stabilisation window is not ready', async () => {
-    const cluster = RecordedCluster.load(fixture('operator-v0.9.0-daemon-restart.json'));
-    const { ctx } = recordedInstallContext(cluster, phaseOf);
-    const failure = installRelease(ctx, profile, target);
-    await expect(failure).rejects.toThrow(
-      /failed to install release v0\.9\.0 for snp: failed to wait for daemon pods .*: release not ready: pod cc-operator-daemon-install-4rz6m restarted \(restarts 0 → 1\) during the 30s stabilisation window/,
-    );
-    // Failed at the restart (110 s after the overlay), without waiting for the window to end.
-    expect(cluster.now()).toBe(15_000 + 110_000);
+  test('a restart during stabilisation spoils one look: ready one interval later', async () => {
+    const cluster = ScriptedCluster.load(fixture('operator-v0.9.0-daemon-restart.json'));
+    const { ctx } = scriptedInstallContext(cluster, phaseOf);
+    await installRelease(ctx, profile, target);
+    // The restart at 110 s falls before the first look (118 s); the four unchanged looks follow it, as upstream
+    // counts them (wait_for_stabilization does not fail on a restart, it waits for enough quiet looks).
+    expect(cluster.now()).toBe(15_000 + 97_000 + (unchangedPolls + 1) * INTERVAL_MS);
+  });
+
+  test('a daemon that keeps restarting is not ready after the last look, naming the last restart', async () => {
+    const base = script('operator-v0.9.0-happy.json');
+    // A restart in every interval: 3 s after each look, from before the first one.
+    const restarts = Array.from({ length: maxPolls + 3 }, (_, i) => installDaemonRestarted(base, 100 + i * intervalSeconds, i + 1));
+    const cluster = new ScriptedCluster({ ...base, phases: { ...base.phases, 'apply-ccruntime': [...base.phases['apply-ccruntime']!, ...restarts] } });
+    const { ctx } = scriptedInstallContext(cluster, phaseOf);
+    const error = await installRelease(ctx, profile, target).then(() => undefined, (e: Error) => e);
+    expect(error?.message).toMatch(new RegExp(
+      'failed to install release v0\\.9\\.0 for snp: failed to wait for daemon pods .*: release not ready \\(stabilisation\\): ' +
+      `not stable after ${maxPolls} looks ${intervalSeconds}s apart: 0 unchanged, ${unchangedPolls} needed; ` +
+      `last change: pod cc-operator-daemon-install-4rz6m container cc-runtime-install-pod restarted \\(restarts ${maxPolls - 1} → ${maxPolls}\\)`));
+    expect(cluster.now()).toBe(15_000 + 97_000 + maxPolls * INTERVAL_MS);
+  });
+
+  test('node labels are the overlay\'s: enclave-cc waits for confidentialcontainers.org/enclave-cc, not the kata label', async () => {
+    expect(recipe.overlays['enclave-cc-hw']?.nodeLabels).toEqual({ 'cc-preinstall/done': 'true', 'confidentialcontainers.org/enclave-cc': 'true' });
+    const cluster = new ScriptedCluster(enclaveCcScript());
+    const { ctx, commands } = scriptedInstallContext(cluster, phaseOf);
+    const installed = await installRelease(ctx, profile, { ...target, platform: 'enclave-cc-hw' });
+    expect(commands.at(-1)!.line).toContain('config/samples/enclave-cc/hw?ref=v0.9.0');
+    expect(installed).toMatchObject({ overlay: 'enclave-cc-hw', runtimeClasses: ['enclave-cc'] });
+    expect(cluster.now()).toBe(15_000 + 97_000 + unchangedPolls * INTERVAL_MS);
+  });
+
+  test('a kata overlay whose install-done label never comes fails at the node-label stage, saying what the node has', async () => {
+    const cluster = new ScriptedCluster(enclaveCcScript());
+    const { ctx } = scriptedInstallContext(cluster, phaseOf);
+    const error = await installRelease(ctx, profile, { ...target, platform: 'snp' }).then(() => undefined, (e: Error) => e);
+    // Runtime classes first: the default overlay's never all come in this script.
+    expect(error?.message).toMatch(/\(runtime-classes\): runtime classes kata, kata-clh, kata-qemu, kata-qemu-tdx, kata-qemu-sev, kata-qemu-snp not present \(present: enclave-cc\)/);
+    const labelsOnly = script('operator-v0.9.0-happy.json');
+    delete lastNodeEvent(labelsOnly.phases['apply-ccruntime']!).object.metadata.labels!['katacontainers.io/kata-runtime'];
+    const stuck = new ScriptedCluster(labelsOnly);
+    const failure = await installRelease(scriptedInstallContext(stuck, phaseOf).ctx, profile, target).then(() => undefined, (e: Error) => e);
+    expect(failure?.message).toMatch(
+      /release not ready after 300s \(node-labels\): no node carries cc-preinstall\/done=true, katacontainers\.io\/kata-runtime=true \(coco-worker-0: cc-preinstall\/done=true\)/);
+    // The limit counts from the end of the runtime-class stage (the last class at 95 s).
+    expect(stuck.now()).toBe(15_000 + 95_000 + 300_000);
   });
 
   test('a runtime class that never appears fails at its named limit, naming it', async () => {
-    const cluster = RecordedCluster.load(fixture('operator-v0.9.0-runtime-class-missing.json'));
-    const { ctx } = recordedInstallContext(cluster, phaseOf);
+    const cluster = ScriptedCluster.load(fixture('operator-v0.9.0-runtime-class-missing.json'));
+    const { ctx } = scriptedInstallContext(cluster, phaseOf);
     const error = await installRelease(ctx, profile, target).then(() => undefined, (e: Error) => e);
     expect(error?.message).toMatch(/release not ready after 300s \(runtime-classes\): runtime class kata-qemu-snp not present \(present: kata, kata-clh, kata-qemu, kata-qemu-sev, kata-qemu-tdx\)/);
     // The limit counts from the end of the daemon stage (install daemon Running at 60 s).
@@ -64,10 +134,10 @@ test.describe('operator install against recorded API responses', () => {
   });
 });
 
-test.describe('operator uninstall against recorded API responses', () => {
+test.describe('operator uninstall against hand-written API responses', () => {
   test('runs the profile order and verifies each step before the next', async () => {
-    const cluster = RecordedCluster.load(fixture('operator-v0.9.0-happy.json'));
-    const { ctx, commands } = recordedInstallContext(cluster, phaseOf);
+    const cluster = ScriptedCluster.load(fixture('operator-v0.9.0-happy.json'));
+    const { ctx, commands } = scriptedInstallContext(cluster, phaseOf);
     const installed = await installRelease(ctx, profile, target);
     commands.length = 0;
     let stateAtOperatorDelete: { pods: string[]; classes: string[]; labels: Record<string, string> } | undefined;
@@ -97,8 +167,8 @@ test.describe('operator uninstall against recorded API responses', () => {
   });
 
   test('a runtime class that stays fails the uninstall step, naming what remains', async () => {
-    const cluster = RecordedCluster.load(fixture('operator-v0.9.0-uninstall-stuck.json'));
-    const { ctx, commands } = recordedInstallContext(cluster, phaseOf);
+    const cluster = ScriptedCluster.load(fixture('operator-v0.9.0-uninstall-stuck.json'));
+    const { ctx, commands } = scriptedInstallContext(cluster, phaseOf);
     const installed = await installRelease(ctx, profile, target);
     commands.length = 0;
     await expect(uninstallRelease(ctx, profile, installed)).rejects.toThrow(
@@ -111,8 +181,8 @@ test.describe('operator uninstall against recorded API responses', () => {
 
 test.describe('control platform install', () => {
   test('creates RuntimeClass control with handler runc and verifies it is present, then removes it', async () => {
-    const cluster = RecordedCluster.load(fixture('control-runtime-class.json'));
-    const { ctx, commands, files } = recordedInstallContext(cluster, phaseOf);
+    const cluster = ScriptedCluster.load(fixture('control-runtime-class.json'));
+    const { ctx, commands, files } = scriptedInstallContext(cluster, phaseOf);
     const installed = await installRelease(ctx, profile, { platform: 'control', arch: 'x86_64', workerNode: 'coco-worker-0' });
     expect(installed).toMatchObject({ method: 'control', runtimeClasses: ['control'] });
     const manifest = [...files.values()][0]!;
@@ -135,7 +205,7 @@ test.describe('helm install (v0.18+ profiles)', () => {
       releaseName: 'coco', namespace: 'coco-system', runtimeClasses: { x86_64: ['kata-qemu-snp', 'kata-qemu-tdx'] }, readinessTimeoutSeconds: 600,
     },
   };
-  const recording = {
+  const helmScript = {
     description: 'helm --wait returns once the chart is up; the runtime classes appear 4-5 s later',
     initial: [],
     phases: {
@@ -151,17 +221,17 @@ test.describe('helm install (v0.18+ profiles)', () => {
   };
 
   test('installs the chart with --wait, waits for its runtime classes, uninstalls and verifies they went', async () => {
-    const cluster = new RecordedCluster(recording);
-    const { ctx, commands } = recordedInstallContext(cluster, (line) =>
+    const cluster = new ScriptedCluster(helmScript);
+    const { ctx, commands } = scriptedInstallContext(cluster, (line) =>
       line.startsWith('helm') ? (line.includes(' install ') ? 'helm-install' : 'helm-uninstall') : undefined);
     const installed = await installRelease(ctx, helmProfile, target);
-    expect(commands[0]!.line).toBe('helm --kubeconfig /recorded/kubeconfig install coco oci://ghcr.io/confidential-containers/charts/confidential-containers --version 0.18.0 --namespace coco-system --create-namespace --wait --timeout=600s');
+    expect(commands[0]!.line).toBe('helm --kubeconfig /scripted/kubeconfig install coco oci://ghcr.io/confidential-containers/charts/confidential-containers --version 0.18.0 --namespace coco-system --create-namespace --wait --timeout=600s');
     expect(installed).toMatchObject({ method: 'helm', namespace: 'coco-system', runtimeClasses: ['kata-qemu-snp', 'kata-qemu-tdx'] });
     expect(cluster.now()).toBe(5_000);
     await uninstallRelease(ctx, helmProfile, installed);
     expect(commands.map((c) => c.line.split(' ').slice(0, 5).join(' '))).toEqual([
-      'helm --kubeconfig /recorded/kubeconfig install coco', 'helm --kubeconfig /recorded/kubeconfig uninstall coco',
-      'kubectl --kubeconfig /recorded/kubeconfig delete namespace',
+      'helm --kubeconfig /scripted/kubeconfig install coco', 'helm --kubeconfig /scripted/kubeconfig uninstall coco',
+      'kubectl --kubeconfig /scripted/kubeconfig delete namespace',
     ]);
     expect(cluster.names('RuntimeClass')).toEqual([]);
   });

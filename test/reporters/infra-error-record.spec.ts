@@ -33,6 +33,7 @@ test('writeInfraErrorRecord: a complete, valid record, every test of the cell an
   expect(record.tests.map((t) => t.id)).toEqual([
     'attestation/resource-released-allow-all', 'attestation/resource-withheld-deny-all',
     'encrypted-image/no-key-fails', 'encrypted-image/right-key-runs', 'encrypted-image/wrong-key-fails',
+    'encrypted-image/wrong-length-key-fails',
   ]);
   expect(new Set(record.tests.map((t) => t.outcome))).toEqual(new Set(['infra-error']));
   expect(record.tests[0]!.expected).toEqual({ expect: 'pass', claim: 'supported' });

@@ -34,7 +34,8 @@ export const meta = (id, feature, variant, expected, extra = []) => ({ annotatio
   { type: 'test-id', description: id }, { type: 'feature', description: feature }, { type: 'variant', description: variant },
   { type: 'expected', description: JSON.stringify(expected) }, ...extra] });
 export const PASS = { expect: 'pass', claim: 'supported' };
-export const FAIL = { expect: 'fail', claim: 'limitation', reason: 'SEV(-ES) does not support attestation.' };
+export const FAIL = { expect: 'fail', claim: 'limitation', reason: 'SEV(-ES) does not support attestation.',
+  signature: { step: 'assert: the log holds the resource value', pattern: 'should return the KBS resource', because: 'no attested guest' } };
 `;
 
 export function configFile(reporterOptions: Record<string, unknown>, retries = 1): string {

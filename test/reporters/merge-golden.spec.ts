@@ -43,7 +43,7 @@ test('the rerun is folded into the first run: history kept, newest status wins, 
   const tdxRun = report.runs.find((r) => r.runner === 'tdx-01')!;
   expect(tdxRun.runIds).toHaveLength(2);
   expect(report.totals.flaky).toBe(2);
-  expect(Object.values(report.totals).reduce((a, b) => a + b, 0)).toBe(28);
+  expect(Object.values(report.totals).reduce((a, b) => a + b, 0)).toBe(29);
 });
 
 test('the report names non-discriminating tests, doubles per cell, the baseline diff and the tested stacks', () => {
@@ -78,7 +78,7 @@ test('golden: JSON report', () => {
 
 test('JUnit: failures, infra errors and skips are counted; flaky keeps its history', () => {
   const xml = renderJunit(build());
-  expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="coco-conformance v9.9.9" tests="28" failures="2" errors="4" skipped="1">/);
+  expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="coco-conformance v9.9.9" tests="29" failures="3" errors="4" skipped="1">/);
   expect(xml).toContain('<property name="history" value="failed -&gt; passed"/>');
   expect(xml).toContain('<property name="test-double" value="kbs: trustee admin API double (EdDSA JWT verified as trustee does)"/>');
   expect((xml.match(/<testsuite /g) ?? []).length).toBe(4);

@@ -36,7 +36,9 @@ test('fails', meta('encrypted-image/wrong-key-fails', 'encrypted-images', 'negat
 });
 test('known limitation fails', meta('attestation/resource-released-allow-all', 'attestation', 'positive', FAIL), async () => {
   test.fail(true, FAIL.reason);
-  expect(1).toBe(2);
+  await test.step('assert: the log holds the resource value', () => {
+    expect('', 'GET http://127.0.0.1:8006/cdh/resource/default/aa/key should return the KBS resource').toContain('aatest');
+  });
 });
 test('known limitation passes', meta('encrypted-image/right-key-runs', 'encrypted-images', 'positive', FAIL), async () => {
   test.fail(true, FAIL.reason);
@@ -88,7 +90,11 @@ test('a real Playwright run writes one record with every outcome mapped', async 
   ]);
   expect(byId['tee-evidence/guest-is-tee']!.skipReason).toBe('the control platform has no TEE');
   expect(byId['encrypted-image/right-key-runs']!.error).toBe('expected to fail (SEV(-ES) does not support attestation.) but passed');
-  expect(byId['attestation/resource-released-allow-all']!.expected).toEqual({ expect: 'fail', claim: 'limitation', reason: 'SEV(-ES) does not support attestation.' });
+  expect(byId['attestation/resource-released-allow-all']!.expected).toMatchObject({ expect: 'fail', claim: 'limitation', reason: 'SEV(-ES) does not support attestation.' });
+  expect(byId['attestation/resource-released-allow-all']!.failureSignature).toEqual({
+    step: 'assert: the log holds the resource value', pattern: 'should return the KBS resource',
+    failedStep: 'assert: the log holds the resource value', matched: true,
+    error: 'Error: GET http://127.0.0.1:8006/cdh/resource/default/aa/key should return the KBS resource' });
   expect(byId['encrypted-image/wrong-key-fails']!.feature).toBe('encrypted-images');
   // Secrets never reach the record; colour codes neither.
   const failure = byId['encrypted-image/wrong-key-fails']!.error!;
@@ -144,6 +150,53 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     }
   });
 }
+
+// A plan broken the way a typo breaks it: the API server refuses the pod, so the positive test fails in
+// "act: the pod starts" instead of at its signature's assertion. Under test.fail() Playwright alone would call that
+// an expected failure; the record must call it failed-wrong-reason and the run must fail.
+const BROKEN_PLAN_SPEC = `import { test, expect } from '@playwright/test';
+import { meta, FAIL } from './annotate.js';
+test('known limitation, broken plan', meta('attestation/resource-released-allow-all', 'attestation', 'positive', FAIL), async () => {
+  test.fail(true, FAIL.reason);
+  await test.step('act: the pod starts', async () => {
+    throw new Error('failed to create Pod cc-1/aa-test-cc: Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].imagee"');
+  });
+  await test.step('assert: the log holds the resource value', () => {
+    expect('', 'GET http://127.0.0.1:8006/cdh/resource/default/aa/key should return the KBS resource').toContain('aatest');
+  });
+});
+test('known limitation, TypeError in the right step', meta('sealed-secret/unsealed-with-resource', 'sealed-secrets', 'positive',
+  { ...FAIL, signature: { step: 'assert: the guest unsealed the secret', pattern: 'PROTECTED_SECRET = ', because: 'no hub' } }), async () => {
+  test.fail(true, FAIL.reason);
+  await test.step('assert: the guest unsealed the secret', () => {
+    const plan = undefined as unknown as { expect: { unsealedLine: string } };
+    expect('PROTECTED_SECRET = sealed.x.y.z').toContain(plan.expect.unsealedLine);
+  });
+});
+`;
+
+test('an expected failure in the wrong step or for the wrong error is failed-wrong-reason and fails the run', async () => {
+  test.setTimeout(120_000);
+  const dir = writeInlineProject({
+    'annotate.js': ANNOTATE,
+    'broken.spec.ts': BROKEN_PLAN_SPEC,
+    'playwright.config.ts': configFile({ outputFile: 'record.json', runId: 'run-broken', runner: 'selftest-runner', release: 'v9.9.9' }, 0),
+  });
+  const run = spawnSync(process.execPath, [PLAYWRIGHT_CLI, 'test'], { cwd: dir, encoding: 'utf8', timeout: 100_000,
+    env: { ...process.env, CI: '1', COCO_CELL: JSON.stringify(cell('control', 'selftest-runner')) } });
+  expect(run.status, `the run fails although Playwright saw only expected failures:\n${run.stdout}\n${run.stderr}`).toBe(1);
+  const record = readRecord(join(dir, 'record.json'));
+  expect(record.tests.map((t) => [t.id, t.outcome])).toEqual([
+    ['attestation/resource-released-allow-all', 'failed-wrong-reason'],
+    ['sealed-secret/unsealed-with-resource', 'failed-wrong-reason'],
+  ]);
+  const [typo, typeError] = record.tests;
+  expect(typo!.failureSignature).toMatchObject({ step: 'assert: the log holds the resource value', failedStep: 'act: the pod starts', matched: false });
+  expect(typo!.error).toContain('failed for the wrong reason: expected to fail at "assert: the log holds the resource value"');
+  expect(typo!.error).toContain('but failed at "act: the pod starts": Error: failed to create Pod cc-1/aa-test-cc');
+  expect(typeError!.failureSignature).toMatchObject({ step: 'assert: the guest unsealed the secret', failedStep: 'assert: the guest unsealed the secret', matched: false });
+  expect(typeError!.error).toMatch(/TypeError: Cannot read properties of undefined/);
+});
 
 test('an environment file that does not exist is a clear error, not an empty environment', async () => {
   const dir = writeInlineProject({

@@ -47,6 +47,12 @@ export const SAMPLE_RECORDS: ResultRecord[] = [
     ['attestation/resource-withheld-deny-all', 'passed'],
     ['encrypted-image/right-key-runs', 'unexpected-pass', { error: 'expected to fail (SEV(-ES) does not support attestation.) but passed' }],
     ['encrypted-image/no-key-fails', 'passed'],
+    // Expected to fail at the log assertion; failed earlier, at creating the pod: a broken plan, not the limitation.
+    ['sealed-secret/unsealed-with-resource', 'failed-wrong-reason', {
+      error: 'failed for the wrong reason: expected to fail at "assert: the guest unsealed the secret" with /PROTECTED_SECRET = /i, but failed at "act: the pod starts": Error: failed to create Pod cc-1/secret-test-pod-cc: unknown field "spec.containers[0].envv"',
+      failureSignature: { step: 'assert: the guest unsealed the secret', pattern: 'PROTECTED_SECRET = ', failedStep: 'act: the pod starts', matched: false,
+        error: 'Error: failed to create Pod cc-1/secret-test-pod-cc: unknown field "spec.containers[0].envv"' },
+    }],
   ] }),
   // SNP: install failed (INFRA-FAIL on every SNP cell it covers).
   record({ platform: 'snp', runner: 'snp-01', status: 'infra-error', tests: [

@@ -40,7 +40,7 @@ export function test(spec: TestSpec, platform: PlatformId, startedAt: string): T
   const [id, outcome, extra] = spec;
   const catalog = TEST_CATALOG.find((t) => t.id === id);
   if (!catalog) throw new Error(`sample uses unknown test id ${id}`);
-  const expectFail = outcome === 'expected-failure' || outcome === 'unexpected-pass';
+  const expectFail = outcome === 'expected-failure' || outcome === 'failed-wrong-reason' || outcome === 'unexpected-pass';
   const record: TestRecord = {
     id, feature: catalog.feature, variant: catalog.variant, title: catalog.title, project: platform,
     expected: expectFail ? { expect: 'fail', claim: 'limitation', reason: 'a documented limitation' } : { expect: 'pass', claim: 'supported' },

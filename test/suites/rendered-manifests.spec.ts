@@ -1,8 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { loadRelease, TEST_CATALOG, type PlatformId } from '../../matrix/index.ts';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadRelease, TEST_CATALOG, type PlatformId, type TeeProbe } from '../../matrix/index.ts';
 import {
-  namespaceName, planFor, platformSpec, unplannedTestIds, type ManifestContext, type PodManifest, type SecretManifest, type TestPlan,
+  namespaceName, planFor, platformSpec, unplannedTestIds, signedImageFacts, type ManifestContext, type PodManifest, type SecretManifest, type TestPlan,
 } from '../../fixtures/manifests/index.ts';
+import { probeScript, teeEvidenceVerdict } from '../../fixtures/manifests/plans/tee-evidence.ts';
 
 // The rendered manifests against ../shared/reference/upstream-facts.md (kata 3.7.0, CoCo v0.9.0).
 const profile = loadRelease('v0.9.0');
@@ -81,7 +86,9 @@ test('encrypted images: CDH process and KBS params; upstream key at default/key/
     `agent.guest_components_procs=confidential-data-hub agent.aa_kbc_params=cc_kbc::${KBS}`);
   expect(podOf(upstream).spec.containers[0]?.image).toBe('ghcr.io/confidential-containers/test-container:multi-arch-encrypted');
   expect(upstream.kbs[0]).toMatchObject({ path: 'default/key/ssh-demo', value: 'HUlOu8NWz8si11OZUzUJMnjiq/iZyHBJZMSD3BaqgMc=' });
-  expect(planFor('encrypted-image/wrong-key-fails', ctx('tdx')).kbs[0]).toMatchObject({ value: 'anVua19rZXk=' });
+  // wrong-key stores a 32-byte key the image was not encrypted with; upstream's 8-byte anVua19rZXk= is wrong-length-key's.
+  expect(planFor('encrypted-image/wrong-key-fails', ctx('tdx')).kbs[0]).toMatchObject({ path: 'default/key/ssh-demo', encoding: 'base64' });
+  expect(planFor('encrypted-image/wrong-length-key-fails', ctx('tdx')).kbs[0]).toMatchObject({ value: 'anVua19rZXk=', encoding: 'base64' });
   expect(planFor('encrypted-image/no-key-fails', ctx('tdx')).kbs).toEqual([]);
   const selfBuilt = planFor('encrypted-image/right-key-runs', ctx('tdx', { images: {
     kind: 'self-built', registry: '10.0.0.1:5000', plain: '10.0.0.1:5000/busybox:1', skopeo: 'skopeo', authRegistry: '10.0.0.1:5001',
@@ -142,4 +149,109 @@ test('guest pull: runc pod first, then the kata pod with the runtime handler; in
   const init = podOf(planFor('guest-pull/init-container-shared-volume', ctx('snp')));
   expect(init.spec.volumes).toEqual([{ name: 'shared', emptyDir: {} }]);
   expect(init.spec.initContainers?.[0]?.volumeMounts).toEqual([{ name: 'shared', mountPath: '/shared' }]);
+});
+
+test('TEE evidence: one script runs every probe of the platform; the control runs all four', () => {
+  const script = (platform: PlatformId) => podOf(planFor('tee-evidence/guest-is-tee', ctx(platform))).spec.containers[0]!.command!.join(' ');
+  expect(script('tdx')).toContain(`probe 'tdx' 'sed' '-n' '/^flags/{p;q}' '/proc/cpuinfo'`);
+  expect(script('tdx')).not.toContain('cpuid');
+  expect(script('snp')).toContain(`probe 'snp' 'dmesg'`);
+  expect(script('se')).toContain(`probe 'se' 'cat' '/sys/firmware/uv/prot_virt_guest'`);
+  const control = script('control');
+  for (const name of ['tdx', 'snp', 'sev', 'se']) expect(control).toContain(`probe '${name}' `);
+  expect(planFor('tee-evidence/guest-is-tee', ctx('control')).expect).toEqual({
+    mustMatch: 'any of probes tdx, snp, sev, se', failureText: 'Confidential compute is expected but not enabled.' });
+  expect(planFor('tee-evidence/guest-is-tee', ctx('tdx')).expect.mustMatch).toBe('probe tdx');
+});
+
+/** A pod log as probeScript prints it. */
+function probeLog(runs: Array<[name: string, lines: string[], exit: number]>): string {
+  return runs.flatMap(([name, lines, exit]) => [...lines.map((l) => `probe ${name}: ${l}`), `probe ${name} exited ${exit}`]).join('\n');
+}
+
+test('TEE evidence verdict on control: every probe says what it expected and what it saw; restricted dmesg is "could not run"', () => {
+  const log = probeLog([
+    ['tdx', ['flags\t\t: fpu vme de pse hypervisor'], 0],
+    ['snp', ['dmesg: klogctl: Operation not permitted'], 1],
+    ['sev', ['dmesg: klogctl: Operation not permitted'], 1],
+    ['se', ["cat: can't open '/sys/firmware/uv/prot_virt_guest': No such file or directory"], 1],
+  ]);
+  const verdict = teeEvidenceVerdict(ctx('control'), log);
+  expect(verdict.ok).toBe(false);
+  expect(verdict.message.split('\n')).toEqual([
+    'Confidential compute is expected but not enabled. (on control at least one probe must match)',
+    String.raw`probe tdx (sed -n /^flags/{p;q} /proc/cpuinfo): expected /^flags\s*:.*\btdx_guest\b/m, saw no match in 1 line, first: "flags\t\t: fpu vme de pse hypervisor"`,
+    'probe snp (dmesg): expected /Memory Encryption Features active:.*SEV-SNP/m, could not run (exit 1): "dmesg: klogctl: Operation not permitted"',
+    'probe sev (dmesg): expected /Memory Encryption Features active:.*(SEV$|SEV )/m, could not run (exit 1): "dmesg: klogctl: Operation not permitted"',
+    `probe se (cat /sys/firmware/uv/prot_virt_guest): expected /^1$/m, could not run (exit 1): "cat: can't open '/sys/firmware/uv/prot_virt_guest': No such file or directory"`,
+  ]);
+});
+
+test('TEE evidence verdict on a TEE platform: its own probe must match; another probe does not count', () => {
+  const snpGuest = '[    0.000000] Memory Encryption Features active: AMD SEV SEV-ES SEV-SNP';
+  expect(teeEvidenceVerdict(ctx('snp'), probeLog([['snp', ['[    0.0] Linux version 6.7', snpGuest], 0]])).ok).toBe(true);
+  expect(teeEvidenceVerdict(ctx('tdx'), probeLog([['tdx', ['flags\t\t: fpu tdx_guest'], 0]])).ok).toBe(true);
+  // The control passes on any match (it would mean runc sees a TEE guest, which the negative control must not).
+  expect(teeEvidenceVerdict(ctx('control'), probeLog([['sev', [snpGuest], 0]])).ok).toBe(true);
+  const notReported = teeEvidenceVerdict(ctx('se'), 'probe se: 1\n');
+  expect(notReported.ok).toBe(false);
+  expect(notReported.report).toEqual(['probe se (cat /sys/firmware/uv/prot_virt_guest): expected /^1$/m, never reported (the pod\'s script did not run it to the end)']);
+  const notFound = teeEvidenceVerdict(ctx('tdx'), probeLog([['tdx', ['sh: sed: not found'], 127]]));
+  expect(notFound.report[0]).toContain('could not run (exit 127): "sh: sed: not found"');
+});
+
+/** Runs the probes' script as the pod would, under busybox sh with only busybox applets on PATH (the image's /bin). */
+function runInBusybox(probes: readonly TeeProbe[]): string {
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'busybox-bin-'));
+  for (const applet of ['sh', 'sed', 'dmesg', 'cat', 'grep', 'printf', 'echo']) symlinkSync('/bin/busybox', path.join(bin, applet));
+  const run = spawnSync(path.join(bin, 'sh'), ['-c', probeScript(probes)], { encoding: 'utf8', env: { PATH: bin } });
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout;
+}
+
+test('TEE evidence probes run in busybox on this machine (a non-TEE host, as the control sees it)', () => {
+  if (!existsSync('/bin/busybox')) {
+    console.log('skipped: /bin/busybox is not installed (apt-get install busybox-static), so the probes cannot be run here');
+    test.skip(true, '/bin/busybox is not installed (apt-get install busybox-static)');
+  }
+  const control = ctx('control');
+  const verdict = teeEvidenceVerdict(control, runInBusybox(control.spec.teeEvidence!));
+  console.log(`TEE evidence probes on this machine:\n${verdict.message}`);
+  test.info().annotations.push({ type: 'tee-evidence on this machine', description: verdict.report.join(' | ') });
+  // Every probe ran to the end and reported its status; whether each found anything depends on the host.
+  expect(verdict.report).toHaveLength(4);
+  for (const line of verdict.report) expect(line).not.toContain('never reported');
+  // Upstream's TDX command does not exist in busybox: it shows as "could not run", not as "no match".
+  const cpuid = teeEvidenceVerdict({ ...ctx('tdx'), spec: { ...platformSpec(profile, 'tdx'), teeEvidence: [{ name: 'tdx', command: ['cpuid'], expect: 'TDX_GUEST' }] } },
+    runInBusybox([{ name: 'tdx', command: ['cpuid'], expect: 'TDX_GUEST' }]));
+  expect(cpuid.report[0]).toMatch(/could not run \(exit 127\): ".*cpuid: not found"/);
+});
+
+test('signed images: the profile\'s values (v0.10.0\'s, marked as such) render the pod, KBS resources and failure texts', () => {
+  const unsigned = planFor('signed-images/unsigned-image-rejected', ctx('tdx'));
+  expect(podOf(unsigned).metadata.annotations?.[KERNEL_PARAMS]).toBe(`agent.guest_components_rest_api=resource agent.aa_kbc_params=cc_kbc::${KBS} ` +
+    'agent.image_policy_file=kbs:///default/security-policy/test-1a2b3c4d agent.enable_signature_verification=true');
+  const policyStep = unsigned.kbs[0]!;
+  expect(policyStep).toMatchObject({ op: 'set-resource', path: 'default/security-policy/test-1a2b3c4d' });
+  expect(JSON.parse(policyStep.op === 'set-resource' ? policyStep.value : '{}')).toEqual({
+    default: [{ type: 'insecureAcceptAnything' }],
+    transports: { docker: { 'quay.io/prometheus/busybox': [{ type: 'sigstoreSigned', keyPath: 'kbs:///default/cosign-public-key/test-1a2b3c4d' }] } },
+  });
+  expect(unsigned.kbs[1]).toMatchObject({ op: 'set-resource', path: 'default/cosign-public-key/test-1a2b3c4d' });
+  expect(unsigned.expect.failureTexts?.split('\n')).toEqual(['Security validate failed: Validate image failed: Cannot pull manifest']);
+  expect(unsigned.notes.join(' ')).toContain("v0.10.0's");
+  const signed = planFor('signed-images/signed-image-runs', ctx('tdx', { signedImage: { image: 'registry.example/signed:1', publicKeyPem: 'PEM' } }));
+  expect(JSON.parse(signed.kbs[0]!.op === 'set-resource' ? signed.kbs[0]!.value : '{}').default).toEqual([{ type: 'reject' }]);
+  expect(signed.expect.failureTexts).toBeUndefined();
+  // The facts are the profile's data, not constants of the plan.
+  expect(signedImageFacts(profile)).toBe(profile.guestComponents.signedImages);
+});
+
+test('signed images: a profile without verification facts renders a pod that asks for none', () => {
+  const bare = { ...profile, guestComponents: { ...profile.guestComponents, signedImages: undefined } };
+  const plan = planFor('signed-images/unsigned-image-rejected', ctx('tdx', { profile: bare }));
+  expect(plan.kbs).toEqual([]);
+  expect(podOf(plan).metadata.annotations?.[KERNEL_PARAMS]).toBeUndefined();
+  expect(plan.expect).toEqual({ image: 'quay.io/prometheus/busybox:latest' });
+  expect(plan.notes).toEqual(['release v0.9.0 describes no image signature verification (guestComponents.signedImages): the pod asks for none']);
 });

@@ -4,8 +4,9 @@ import { createWaitFor, type WaitSource } from '../../fixtures/cluster/index.ts'
 import { kataJournal, sandboxRootfs, type NodeShell } from '../../fixtures/node-shell/index.ts';
 
 /** A scripted API server: each watch replays `pods` (as the real watch sends the current state first). */
-function source(pods: V1Pod[], log: { chunks: string[]; end?: boolean } = { chunks: [] }): WaitSource {
+function source(pods: V1Pod[], log: { chunks: string[]; end?: boolean } = { chunks: [] }, warnings: string[] = []): WaitSource {
   return {
+    podWarnings: async () => warnings,
     watchPod: async (_ns, _name, onPod) => { setTimeout(() => pods.forEach(onPod), 5); return () => {}; },
     watchRuntimeClass: async () => () => {},
     watchServiceAccount: async (_ns, name, onSeen) => { if (name === 'default') setTimeout(onSeen, 5); return () => {}; },
@@ -40,11 +41,51 @@ test('podReady says when no pod was ever seen', async () => {
   await expect(createWaitFor(source([]), timeouts).podReady('ns', 'x')).rejects.toThrow('pod x not Ready after 1s; the pod was never seen');
 });
 
-test('podReady fails at once when the pod ended', async () => {
-  const started = Date.now();
-  await expect(createWaitFor(source([startError]), timeouts).podReady('ns', 'x')).rejects.toThrow(
+// Waits far longer than the test's own timeout: only a wait that ends on the terminal state can finish in time.
+const patient = { podReadyMs: 3_600_000, podFailedMs: 3_600_000, runtimeClassMs: 1000, logMs: 1000 };
+
+test('podReady ends on a pod that ended, not at its timeout', async () => {
+  await expect(createWaitFor(source([startError]), patient).podReady('ns', 'x')).rejects.toThrow(
     'pod x not Ready: it ended (last phase Failed, reason StartError: failed to create containerd task: failed to handle layer)');
-  expect(Date.now() - started).toBeLessThan(900);
+});
+
+// containerd's words for an encrypted layer it has no key for (on runc nothing can decrypt it).
+const noProcessor = 'failed to pull and unpack image "r/encrypted:1": failed to extract layer sha256:ab: ' +
+  'failed to get stream processor for application/vnd.oci.image.layer.v1.tar+gzip+encrypted: no processor for media-type: unknown';
+
+test('podReady ends on a pull error that will not heal, with its cause', async () => {
+  await expect(createWaitFor(source([pending('ErrImagePull', noProcessor)]), patient).podReady('ns', 'x')).rejects.toThrow(
+    `pod x not Ready: its image cannot be pulled (ErrImagePull: ${noProcessor})`);
+});
+
+test('podReady explains a pull back-off from the ErrImagePull it saw before', async () => {
+  const pods = [pending('ErrImagePull', noProcessor), pending('ImagePullBackOff', 'Back-off pulling image "r/encrypted:1"')];
+  await expect(createWaitFor(source(pods), patient).podReady('ns', 'x')).rejects.toThrow(
+    `pod x not Ready: its image cannot be pulled (ErrImagePull: ${noProcessor})`);
+});
+
+test('podReady explains a back-off it saw first from the pod\'s Warning events', async () => {
+  const waitFor = createWaitFor(source([pending('ImagePullBackOff', 'Back-off pulling image "r/encrypted:1"')], undefined,
+    [`Failed to pull image "r/encrypted:1": ${noProcessor}`, 'Back-off pulling image "r/encrypted:1"']), patient);
+  await expect(waitFor.podReady('ns', 'x')).rejects.toThrow(
+    `pod x not Ready: its image cannot be pulled (ImagePullBackOff: Failed to pull image "r/encrypted:1": ${noProcessor})`);
+});
+
+test('podReady keeps waiting through a pull error that may heal (guest-components 1033)', async () => {
+  const waitFor = createWaitFor(source([pending('ErrImagePull', 'failed to pull manifest error sending request for url (https://r/v2/)')]), timeouts);
+  await expect(waitFor.podReady('ns', 'x')).rejects.toThrow('pod x not Ready after 1s; last phase Pending, reason ErrImagePull');
+});
+
+test('podReady ends on a container that cannot be created', async () => {
+  await expect(createWaitFor(source([pending('CreateContainerConfigError', 'secret "sealed-secret" not found')]), patient)
+    .podReady('ns', 'x')).rejects.toThrow('pod x not Ready: its container cannot start (last phase Pending, reason CreateContainerConfigError');
+});
+
+test('podFailed on a back-off carries the cause from the events', async () => {
+  const waitFor = createWaitFor(source([pending('ImagePullBackOff', 'Back-off pulling image "r/a:1"')], undefined,
+    ['Failed to pull image "r/a:1": failed to pull manifest Not authorized']), patient);
+  await expect(waitFor.podFailed('ns', 'x')).resolves.toMatchObject({
+    reason: 'ImagePullBackOff', message: 'Back-off pulling image "r/a:1": Failed to pull image "r/a:1": failed to pull manifest Not authorized' });
 });
 
 test('podFailed resolves with reason and message', async () => {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { ClusterEventHandlers, ClusterEventSource, Clock, KubeObject, WatchedKind } from '../../../scripts/install/cluster-events.ts';
 
-/** A recording of what the API server showed during an install/uninstall: the objects present at the start, and
- *  per action the harness takes (apply the operator, delete the CcRuntime…) the watch events that followed, with
- *  their offset in seconds. Object shapes are upstream's (Pod, RuntimeClass, Node as the API returns them). */
-export interface Recording {
+/** A script, written by hand, of what the API server shows during an install/uninstall: the objects present at the
+ *  start, and per action the harness takes (apply the operator, delete the CcRuntime…) the watch events that follow,
+ *  with their offset in seconds. Object shapes are the API's (Pod, RuntimeClass, Node as the API returns them); the
+ *  timings are invented, not captured from a cluster. */
+export interface ClusterScript {
   description: string;
   initial: Array<{ kind: WatchedKind; object: KubeObject }>;
   phases: Record<string, Array<{ at: number; type: 'ADDED' | 'MODIFIED' | 'DELETED'; kind: WatchedKind; object: KubeObject }>>;
@@ -17,9 +18,9 @@ interface Scheduled {
   cancelled?: boolean;
 }
 
-/** Replays a recording as a ClusterEventSource on a virtual clock: time only moves while someone watches, and it
- *  jumps straight to the next event or timer, so a 600 s limit is tested in milliseconds — and deterministically. */
-export class RecordedCluster implements ClusterEventSource, Clock {
+/** Plays a script as a ClusterEventSource on a virtual clock: time only moves while someone watches, and it jumps
+ *  straight to the next event or timer, so a 600 s limit is tested in milliseconds — and deterministically. */
+export class ScriptedCluster implements ClusterEventSource, Clock {
   private nowMs = 0;
   private seq = 0;
   private queue: Scheduled[] = [];
@@ -29,12 +30,12 @@ export class RecordedCluster implements ClusterEventSource, Clock {
   /** Every phase triggered, with the virtual time it started at. */
   readonly triggered: Array<{ phase: string; atMs: number }> = [];
 
-  constructor(private readonly recording: Recording) {
-    for (const { kind, object } of recording.initial) this.state[kind].set(object.metadata.name, object);
+  constructor(private readonly script: ClusterScript) {
+    for (const { kind, object } of script.initial) this.state[kind].set(object.metadata.name, object);
   }
 
-  static load(file: string): RecordedCluster {
-    return new RecordedCluster(JSON.parse(readFileSync(file, 'utf8')) as Recording);
+  static load(file: string): ScriptedCluster {
+    return new ScriptedCluster(JSON.parse(readFileSync(file, 'utf8')) as ClusterScript);
   }
 
   now(): number {
@@ -64,9 +65,9 @@ export class RecordedCluster implements ClusterEventSource, Clock {
     };
   }
 
-  /** The harness did something the recording has a phase for: its events start arriving from now. */
+  /** The harness did something the script has a phase for: its events start arriving from now. */
   trigger(phase: string): void {
-    const events = this.recording.phases[phase];
+    const events = this.script.phases[phase];
     if (!events) return;
     this.triggered.push({ phase, atMs: this.nowMs });
     for (const event of events) {

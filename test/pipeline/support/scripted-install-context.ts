@@ -1,18 +1,18 @@
 import { tmpdir } from 'node:os';
 import type { RunResult } from '../../../scripts/exec/run-command.ts';
 import type { InstallContext } from '../../../scripts/install/install-context.ts';
-import type { RecordedCluster } from './recorded-cluster.ts';
+import type { ScriptedCluster } from './scripted-cluster.ts';
 
-/** An InstallContext whose commands do not run: each is logged with its virtual time, and the ones a recording has
- *  a phase for (by a substring of the command line) start that phase's events. */
-export function recordedInstallContext(
-  cluster: RecordedCluster,
+/** An InstallContext whose commands do not run: each is logged with its virtual time, and the ones the cluster's
+ *  script has a phase for (by a substring of the command line) start that phase's events. */
+export function scriptedInstallContext(
+  cluster: ScriptedCluster,
   phaseOf: (commandLine: string) => string | undefined,
 ): { ctx: InstallContext; commands: Array<{ line: string; atMs: number }>; files: Map<string, string> } {
   const commands: Array<{ line: string; atMs: number }> = [];
   const files = new Map<string, string>();
   const ctx: InstallContext = {
-    cluster: { name: 'recorded', kubeconfigPath: '/recorded/kubeconfig', nodes: [], createdByHarness: true },
+    cluster: { name: 'scripted', kubeconfigPath: '/scripted/kubeconfig', nodes: [], createdByHarness: true },
     provider: { workDir: tmpdir(), dryRun: false, record: () => {}, log: () => {} },
     async command(_step, argv): Promise<RunResult> {
       const line = argv.join(' ');
