@@ -1,6 +1,6 @@
 import { conformance, test } from '../fixtures/conformance-test.ts';
 
-// k8s-guest-pull-image-encrypted.bats. With upstream's image all three share the fixed key path
+// k8s-guest-pull-image-encrypted.bats. With upstream's image all four share the fixed key path
 // default/key/ssh-demo, so the tests keep catalog order (no-key before right-key) in one worker; self-built images
 // are encrypted per test with a unique kid and need no order. On runc the host cannot decrypt the layer.
 

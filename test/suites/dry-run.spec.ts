@@ -32,6 +32,20 @@ for (const [platform, runtimeClass] of [['snp', 'kata-qemu-snp'], ['tdx', 'kata-
   });
 }
 
+test('dry run on tdx: the right-key KBS call carries the raw 32-byte key, the wrong-length one 8 bytes', async () => {
+  await runDryRun({ release: 'v0.9.0', platform: 'tdx', outDir: join(out, 'tdx-keys'), kbsUrl: KBS });
+  const keyCall = (testCase: string) => {
+    const calls = JSON.parse(readFileSync(join(out, 'tdx-keys', 'suites', 'encrypted-image', testCase, 'kbs-calls.json'), 'utf8'));
+    return calls.find((c: { path: string }) => c.path.startsWith('/kbs/v0/resource/default/key/'));
+  };
+  // kata 3.7.0 kbs_set_resource_base64: KBS holds the decoded key, which the guest's CDH uses as the AES-256 key.
+  expect(keyCall('right-key-runs').bodySummary).toMatch(/^32 bytes /);
+  expect(keyCall('wrong-key-fails').bodySummary).toMatch(/^32 bytes /);
+  expect(keyCall('wrong-length-key-fails').bodySummary).toMatch(/^8 bytes /);
+  const plan = JSON.parse(readFileSync(join(out, 'tdx-keys', 'suites', 'encrypted-image', 'right-key-runs', 'plan.json'), 'utf8'));
+  expect(plan.kbs[0].value).toBe('<32 bytes, raw>');
+});
+
 test('dry run on coco-dev says v0.9.0 does not ship it and invents no runtime class', async () => {
   const { files } = await runDryRun({ release: 'v0.9.0', platform: 'coco-dev', outDir: join(out, 'coco-dev'), kbsUrl: KBS });
   expect(files.map((f) => f.slice(join(out, 'coco-dev').length + 1)).sort()).toEqual(['suites/NOT-SHIPPED.md', 'suites/summary.json']);
