@@ -47,9 +47,13 @@ const allureDir = join(outDir, 'allure-results', `${env.runner}--${(env.cell?.id
 
 // `--list` runs nothing: it must not leave empty result records or allure folders behind.
 const listing = process.argv.includes('--list');
+// Reporter files by absolute path: a config that extends this one (a self-test's double suite) lives elsewhere.
+const reporterFile = (name: string) => resolve(import.meta.dirname, 'reporters', name);
 const reporter: PlaywrightTestConfig['reporter'] = listing ? [['list']] : [
   [process.env.CI ? 'line' : 'list'],
-  ['./reporters/result-record-reporter.ts', {
+  // Under `coco-conformance run` (it writes COCO_SUITE_ENV): one marked line per finished test, which run shows live.
+  ...(process.env.COCO_SUITE_ENV ? [[reporterFile('progress-line-reporter.ts')] as [string]] : []),
+  [reporterFile('result-record-reporter.ts'), {
     outDir: join(outDir, 'records'), runId: env.runId, runner: env.runner, release: profile.release,
     ...(env.cell ? { cell: env.cell } : {}), ...(env.environmentFile ? { environment: env.environmentFile } : {}),
     doubles: env.doubles,

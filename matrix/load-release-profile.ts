@@ -13,7 +13,12 @@ export const DEFAULT_RELEASES_DIR = path.join(path.dirname(fileURLToPath(import.
 
 /** Reads, validates and cross-checks one release profile. Bad input throws InputError (`file:line:col: path: …`). */
 export function loadReleaseProfile(file: string): ReleaseProfile {
-  const source = YamlSource.read(file);
+  return releaseProfileFromSource(YamlSource.read(file), file);
+}
+
+/** Validates and cross-checks a parsed release profile: all of loading after the file is read. `file` is the
+ *  profile's file name (the release tag in it must match the profile's). */
+export function releaseProfileFromSource(source: YamlSource, file: string): ReleaseProfile {
   const violation = findViolation(source.value, RELEASE_PROFILE_SCHEMA);
   if (violation) throw source.error(violation.path, violation.problem, violation.at);
   const profile = source.value as ReleaseProfile;

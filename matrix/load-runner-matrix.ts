@@ -15,7 +15,11 @@ export interface LoadedRunnerMatrix {
 /** Reads, validates and cross-checks a runner matrix, loading every release profile it names (so a matrix that
  *  names a release without a profile is rejected here, with its position). */
 export function loadRunnerMatrixWithProfiles(file: string, releasesDir = DEFAULT_RELEASES_DIR): LoadedRunnerMatrix {
-  const source = YamlSource.read(file);
+  return runnerMatrixFromSource(YamlSource.read(file), releasesDir);
+}
+
+/** Validates and cross-checks a parsed runner matrix: all of loading after the file is read. */
+export function runnerMatrixFromSource(source: YamlSource, releasesDir = DEFAULT_RELEASES_DIR): LoadedRunnerMatrix {
   const violation = findViolation(source.value, RUNNER_MATRIX_SCHEMA);
   if (violation) throw source.error(violation.path, violation.problem, violation.at);
   const matrix: RunnerMatrix = { ...(source.value as Omit<RunnerMatrix, 'file'>), file: source.displayFile };

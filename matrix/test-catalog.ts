@@ -53,7 +53,7 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
   { id: 'encrypted-image/wrong-key-fails', feature: 'encrypted-images', variant: 'negative',
     title: 'an encrypted image does not run with the wrong key' },
   { id: 'encrypted-image/wrong-length-key-fails', feature: 'encrypted-images', variant: 'negative',
-    title: "an encrypted image does not run with a key of the wrong length (upstream's anVua19rZXk=, 8 bytes)" },
+    title: "an encrypted image does not run with a key of the wrong length (upstream's 8-byte junk key)" },
 
   { id: 'authenticated-registry/right-credentials-run', feature: 'authenticated-registries', variant: 'positive',
     title: 'an image from an authenticated registry runs with the right credentials',

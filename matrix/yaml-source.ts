@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isDocument, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import { InputError } from './input-error.ts';
 import { formatPath, type ObjectPath } from './object-path.ts';
+import { readTextFile } from './text-file.ts';
+import { checkYamlStructure, findUnprintable, parseOneDocument, YAML_LIMITS, type YamlProblem } from './yaml-limits.ts';
 
 /** A parsed YAML file that remembers where every value came from, so any problem found later — by the schema or
  *  by a cross-check — can be reported as `file:line:col: path: what is wrong`. */
@@ -15,29 +16,43 @@ export class YamlSource {
     private readonly lines: LineCounter,
   ) {}
 
-  /** Reads and parses a file; a missing file or a YAML syntax error is an InputError. */
+  /** Reads and parses a file. Anything that is not a small, shallow UTF-8 YAML text — a missing file, a folder, a
+   *  binary or huge file, a syntax error, an alias bomb, nesting past YAML_LIMITS — is an InputError. */
   static read(file: string): YamlSource {
     const displayFile = displayPath(file);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new InputError(displayFile, '', code === 'ENOENT' ? 'file not found' : `failed to read file: ${code ?? String(error)}`);
-    }
-    return YamlSource.parse(text, displayFile);
+    return YamlSource.parse(readTextFile(file, displayFile, { format: 'YAML', maxBytes: YAML_LIMITS.maxBytes }), displayFile);
   }
 
+  /** Parses YAML text (already read and within the size limit); every problem is an InputError with a position. */
   static parse(text: string, displayFile: string): YamlSource {
     const lines = new LineCounter();
-    const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const refuse = (found: YamlProblem) => {
+      const at = lines.linePos(found.offset);
+      return new InputError(displayFile, formatPath(found.path), found.problem, at.line, at.col);
+    };
+    const unprintable = findUnprintable(text);
+    if (unprintable) {
+      lineStarts(text).forEach((offset) => lines.addNewLine(offset));
+      throw refuse(unprintable);
+    }
+    const document = parseOneDocument(text, lines);
+    if (!isDocument(document)) throw refuse(document);
     const [syntaxError] = document.errors;
     if (syntaxError) {
       const at = lines.linePos(syntaxError.pos[0]);
       const firstLine = syntaxError.message.split('\n')[0] ?? syntaxError.message;
       throw new InputError(displayFile, '', `invalid YAML: ${firstLine}`, at.line, at.col);
     }
-    return new YamlSource(displayFile, document.toJS({ maxAliasCount: 1000 }), document, lines);
+    const structural = checkYamlStructure(document, lines);
+    if (structural) throw refuse(structural);
+    let value: unknown;
+    try {
+      // The structure check has bounded what aliases expand to; the library's own alias limit stays as a second line.
+      value = document.toJS({ maxAliasCount: YAML_LIMITS.maxAliasExpansion });
+    } catch (error) {
+      throw new InputError(displayFile, '', `failed to build the document: ${String((error as Error).message ?? error).split('\n')[0]}`);
+    }
+    return new YamlSource(displayFile, value, document, lines);
   }
 
   /** An InputError at `path`, positioned at the key (`at: 'key'`) or the value; when the path does not exist in the
@@ -76,4 +91,11 @@ export class YamlSource {
 export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), path.resolve(file));
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(file);
+}
+
+/** Offsets where lines start, for positions in text the YAML parser was not run over. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
 }

@@ -13,10 +13,10 @@ export function classOf(outcome: Outcome): TestClass {
 /** Compares tests by platform + test id, runners folded (the worst class wins: a test broken on one runner is
  *  broken). newly broken: good → bad; newly passing: bad → good; newly covered: absent/none → ran;
  *  no longer covered: ran → absent/none. Pure; entries sorted by platform, feature, test id. */
-export function diffAgainstBaseline(current: readonly MergedTest[], baseline: readonly MergedTest[]): BaselineDiff {
+export function diffAgainstBaseline(current: readonly MergedTest[], baseline: readonly MergedTest[], baselineRecords: number): BaselineDiff {
   const now = foldByTest(current);
   const before = foldByTest(baseline);
-  const diff: BaselineDiff = { newlyBroken: [], newlyPassing: [], newlyCovered: [], noLongerCovered: [] };
+  const diff: BaselineDiff = { records: baselineRecords, newlyBroken: [], newlyPassing: [], newlyCovered: [], noLongerCovered: [] };
   for (const key of [...new Set([...now.keys(), ...before.keys()])].sort()) {
     const a = before.get(key);
     const b = now.get(key);

@@ -1,44 +1,109 @@
 import { FEATURES, PLATFORMS, type PlatformId } from '../matrix/vocabulary.ts';
 import { OUTCOMES, type Outcome, type ResultRecord } from './result-record.ts';
-import type { MergedResults, MergedTest } from './merged-results.ts';
+import type { MergedResults, MergedTest, TestNights, UnfinishedTest } from './merged-results.ts';
 import type { CompatibilityReport, GridCell, NonDiscriminatingTest, PlatformColumn, ReportProfile, RunSummary } from './compatibility-report.ts';
-import { mergeRecords } from './merge-records.ts';
+import { RecordFold } from './merge-records.ts';
 import { gridStateOf } from './grid-state.ts';
+import { cellHistoryOf, historyNights, resolveHistoryOptions, type CellHistory, type HistoryOptions } from './cell-history.ts';
 import { diffAgainstBaseline } from './baseline-diff.ts';
 import { testedStacksOf } from './tested-stacks.ts';
 import { decideSignoff } from './signoff-verdict.ts';
 import { platformShortName } from './platform-names.ts';
+import { streamResultRecords } from './stream-result-records.ts';
 
 export interface ReportInput {
-  records: readonly ResultRecord[];
+  records: Iterable<ResultRecord>;
   profile: ReportProfile;
   /** Records of the previous night or release: enables the diff. */
-  baseline?: readonly ResultRecord[];
+  baseline?: Iterable<ResultRecord>;
   /** Warnings from loading (carried into the report so a reader sees what was skipped). */
   warnings?: readonly string[];
   /** Fixed in tests so golden files are stable. */
   generatedAt?: string;
   /** Platforms the sign-off requires (default: every shipped platform). */
   signoffPlatforms?: readonly PlatformId[];
+  /** Nights of history per cell and the failure streak that raises an alert (default 10 and 3). */
+  history?: HistoryOptions;
+}
+
+/** The same report from record files and folders, read one file at a time (streamResultRecords): what
+ *  `coco-conformance report` and `signoff` run, so a year of nights from many runners fits in memory. The report
+ *  says how many records it folded (`records`, and `diff.records` for the baseline) and why files were skipped
+ *  (`warnings`), for a caller that refuses to report on nothing. */
+export interface FileReportInput extends Omit<ReportInput, 'records' | 'baseline' | 'warnings'> {
+  results: readonly string[];
+  baseline?: readonly string[];
 }
 
 /** Records + release profile (+ baseline) → the compatibility report. Pure: no clock unless generatedAt is
  *  absent, no file system. Records of another release are left out with a warning. */
 export function buildCompatibilityReport(input: ReportInput): CompatibilityReport {
+  const current = new ReleaseRecords(input.profile.release);
+  for (const record of input.records) current.add(record);
+  let baseline: RecordFold | undefined;
+  if (input.baseline) {
+    baseline = new RecordFold();
+    for (const record of input.baseline) baseline.add(record);
+  }
+  return reportOf(input, current, baseline, input.warnings ?? []);
+}
+
+export function buildCompatibilityReportFromFiles(input: FileReportInput): CompatibilityReport {
+  const current = new ReleaseRecords(input.profile.release);
+  const warnings = streamResultRecords(input.results, current.add);
+  let baseline: RecordFold | undefined;
+  if (input.baseline) {
+    const fold = baseline = new RecordFold();
+    warnings.push(...streamResultRecords(input.baseline, (record, file) => fold.add(record, file)).map((w) => `baseline: ${w}`));
+  }
+  return reportOf(input, current, baseline, warnings);
+}
+
+/** Feeds a RecordFold the records of one release and counts the others, for one warning per other release. */
+class ReleaseRecords {
+  readonly fold = new RecordFold();
+  private readonly others = new Map<string, { count: number; example: string }>();
+
+  constructor(private readonly release: string) {}
+
+  readonly add = (record: ResultRecord, file?: string): void => {
+    if (record.release === this.release) {
+      this.fold.add(record, file);
+      return;
+    }
+    const seen = this.others.get(record.release);
+    if (seen) seen.count++;
+    else this.others.set(record.release, { count: 1, example: `${record.runId} (${record.runner}, ${record.cell.id})` });
+  };
+
+  warnings(): string[] {
+    return [...this.others.entries()].map(([release, { count, example }]) => count === 1
+      ? `record ${example} is for ${release}, not ${this.release}: left out`
+      : `${count} records are for ${release}, not ${this.release} (e.g. ${example}): left out`);
+  }
+}
+
+function reportOf(input: Omit<ReportInput, 'records' | 'baseline'>, current: ReleaseRecords, baseline: RecordFold | undefined,
+  loadWarnings: readonly string[]): CompatibilityReport {
   const { profile } = input;
-  const warnings = [...(input.warnings ?? [])];
-  const records = input.records.filter((r) => {
-    if (r.release === profile.release) return true;
-    warnings.push(`record ${r.runId} (${r.runner}, ${r.cell.id}) is for ${r.release}, not ${profile.release}: left out`);
-    return false;
-  });
-  const merged = mergeRecords(records);
+  const { window, alertAfter } = resolveHistoryOptions(input.history);
+  const merged = current.fold.result();
+  const warnings = [...loadWarnings, ...current.warnings(), ...merged.warnings];
   for (const run of merged.runs) {
     for (const t of run.unclassifiedTests) warnings.push(`${run.runner} ${run.cell.id}: test "${t.title}" (${t.outcome}) has no feature and is not in the grid`);
     for (const e of run.runErrors) warnings.push(`${run.runner} ${run.cell.id}: error outside tests: ${e.split('\n')[0]}`);
   }
   const platforms = columnsOf(profile, merged);
-  const grid = FEATURES.map((feature) => platforms.map((column) => gridCellOf(profile, column, feature, merged)));
+  const byCell = groupByCell(merged);
+  const grid = FEATURES.map((feature) => platforms.map((column) => {
+    const key = `${column.id}|${feature}`;
+    const claim = profile.claims[feature]?.[column.id];
+    const history = cellHistoryOf({
+      feature, platform: column.id, claim, shipped: column.shipped, tests: byCell.nights.get(key) ?? [], nights: merged.nights, window, alertAfter,
+    });
+    return gridCellOf(column, feature, claim, byCell.tests.get(key) ?? [], byCell.unfinished.get(key) ?? [], history);
+  }));
+  const alerts = grid.flat().flatMap((c) => (c.history.alert ? [c.history.alert] : []));
   const report: CompatibilityReport = {
     schemaVersion: 1,
     release: profile.release,
@@ -46,6 +111,11 @@ export function buildCompatibilityReport(input: ReportInput): CompatibilityRepor
     features: [...FEATURES],
     platforms,
     grid,
+    history: {
+      window, alertAfter, nights: historyNights(merged.nights, window), totalNights: merged.nights.length,
+      ...(merged.nights.length ? { firstNight: merged.nights[0]! } : {}), alerts,
+    },
+    records: current.fold.records,
     runs: merged.runs.map((run) => summaryOf(run, merged)),
     totals: countOutcomes(merged.tests) as Record<Outcome, number>,
     nonDiscriminating: nonDiscriminatingOf(grid),
@@ -54,7 +124,11 @@ export function buildCompatibilityReport(input: ReportInput): CompatibilityRepor
     signoff: decideSignoff(grid, platforms, input.signoffPlatforms),
     warnings,
   };
-  if (input.baseline) report.diff = diffAgainstBaseline(merged.tests, mergeRecords(input.baseline).tests);
+  if (baseline) {
+    const before = baseline.result();
+    warnings.push(...before.warnings.map((w) => `baseline: ${w}`));
+    report.diff = diffAgainstBaseline(merged.tests, before.tests, baseline.records);
+  }
   return report;
 }
 
@@ -72,13 +146,35 @@ function columnsOf(profile: ReportProfile, merged: MergedResults): PlatformColum
   });
 }
 
-function gridCellOf(profile: ReportProfile, column: PlatformColumn, feature: GridCell['feature'], merged: MergedResults): GridCell {
-  const here = <T extends { platform: string; feature: string }>(t: T) => t.platform === column.id && t.feature === feature;
-  const tests = merged.tests.filter(here);
-  const unfinished = merged.unfinished.filter(here).map((u) => u.id);
-  const claim = profile.claims[feature]?.[column.id];
-  const cell: GridCell = { feature, platform: column.id, ...gridStateOf(claim, column.shipped, tests, unfinished), tests, runners: [...new Set(tests.map((t) => t.runner))].sort() };
+/** Tests, unfinished tests and test nights keyed by `platform|feature`, in one pass each. */
+function groupByCell(merged: MergedResults) {
+  const group = <T extends { platform: string; feature: string }>(list: readonly T[]) => {
+    const out = new Map<string, T[]>();
+    for (const item of list) {
+      const key = `${item.platform}|${item.feature}`;
+      const bucket = out.get(key);
+      if (bucket) bucket.push(item);
+      else out.set(key, [item]);
+    }
+    return out;
+  };
+  return { tests: group<MergedTest>(merged.tests), unfinished: group<UnfinishedTest>(merged.unfinished), nights: group<TestNights>(merged.testNights) };
+}
+
+function gridCellOf(column: PlatformColumn, feature: GridCell['feature'], claim: GridCell['claim'], tests: MergedTest[],
+  unfinished: readonly UnfinishedTest[], history: CellHistory): GridCell {
+  const cell: GridCell = {
+    feature, platform: column.id, ...gridStateOf(claim, column.shipped, tests, unfinished.map((u) => u.id)), tests,
+    runners: [...new Set(tests.map((t) => t.runner))].sort(), history,
+  };
   if (claim) cell.claim = claim;
+  const notRequired = [...tests.filter((t) => !t.required), ...unfinished.filter((u) => !u.required)];
+  if (notRequired.length) {
+    const requiredTests = tests.filter((t) => t.required);
+    const requiredUnfinished = unfinished.filter((u) => u.required).map((u) => u.id);
+    cell.notRequired = { runs: [...new Set(notRequired.map((t) => `${t.runner} — ${t.cellId}`))].sort() };
+    if (requiredTests.length || requiredUnfinished.length) cell.notRequired.judged = gridStateOf(claim, column.shipped, requiredTests, requiredUnfinished);
+  }
   return cell;
 }
 
@@ -102,6 +198,7 @@ function summaryOf(run: MergedResults['runs'][number], { tests, unfinished }: Me
     runner: run.runner, cellId: run.cell.id, cell: run.cell, platform: run.platform, status: run.status, runIds: run.runIds,
     startedAt: run.startedAt, environment: run.environment, doubles: run.doubles,
     counts: countOutcomes(tests.filter((t) => t.runKey === run.key), true),
+    firstNight: run.firstNight, lastNight: run.lastNight, nights: run.nights,
   };
   const never = unfinished.filter((u) => u.runKey === run.key).map((u) => u.id);
   if (never.length) summary.unfinished = never;

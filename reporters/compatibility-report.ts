@@ -3,6 +3,7 @@ import type { Feature, PlatformId } from '../matrix/vocabulary.ts';
 import type { Cell } from '../matrix/cell.ts';
 import type { EnvironmentFacts, Outcome, ResultRecord } from './result-record.ts';
 import type { MergedRun, MergedTest } from './merged-results.ts';
+import type { CellHistory, ReportHistory } from './cell-history.ts';
 
 /** The typed model every renderer (HTML, Markdown, JSON, JUnit) and the sign-off read. Built by a pure function
  *  (build-compatibility-report.ts); renderers never look at records themselves. */
@@ -14,6 +15,10 @@ export interface CompatibilityReport {
   platforms: PlatformColumn[];
   /** One row per feature, one cell per platform column, in the same order. */
   grid: GridCell[][];
+  /** The nights the grid cells' histories are drawn over, and the alerts they raised. */
+  history: ReportHistory;
+  /** Result records folded into the report (every night, every runner). */
+  records: number;
   runs: RunSummary[];
   totals: Record<Outcome, number>;
   nonDiscriminating: NonDiscriminatingTest[];
@@ -39,6 +44,7 @@ export interface PlatformColumn {
   claimed: boolean;
 }
 
+/** A feature × platform of the grid as it stands: every runner's tests in their newest night. */
 export interface GridCell {
   feature: Feature;
   platform: PlatformId;
@@ -48,11 +54,23 @@ export interface GridCell {
   claim?: Claim;
   tests: MergedTest[];
   runners: string[];
+  /** Present when cells not required for sign-off (Cell.required false) ran tests here. */
+  notRequired?: NotRequiredRuns;
+  history: CellHistory;
+}
+
+/** Cells not required for sign-off are reported like any other, but the sign-off judges only the required ones. */
+export interface NotRequiredRuns {
+  /** "runner — cell id" of each not-required run that ran tests here. */
+  runs: string[];
+  /** The state over the required cells' tests alone: what the sign-off judges. Absent when only not-required cells
+   *  ran here (then nothing here is judged). */
+  judged?: { state: GridState; summary: string };
 }
 
 /** A merged run as the report shows it: the run's own facts (see MergedRun) plus its outcome counts. */
 export interface RunSummary extends Pick<MergedRun, 'runner' | 'cell' | 'platform' | 'status' | 'runIds' | 'startedAt' |
-  'endedAt' | 'environment' | 'doubles' | 'infraError'> {
+  'endedAt' | 'environment' | 'doubles' | 'infraError' | 'firstNight' | 'lastNight' | 'nights'> {
   cellId: string;
   counts: Partial<Record<Outcome, number>>;
   /** Tests the run planned but never finished (interrupted or crashed). */
@@ -101,6 +119,8 @@ export interface DiffEntry {
 }
 
 export interface BaselineDiff {
+  /** Result records the baseline was folded from. */
+  records: number;
   newlyBroken: DiffEntry[];
   newlyPassing: DiffEntry[];
   newlyCovered: DiffEntry[];
@@ -114,7 +134,7 @@ export interface SignoffVerdict {
   exitCode: 0 | 1 | 3;
   /** Why the verdict is not PASS: one line each. Empty for PASS. */
   reasons: string[];
-  /** Worth reading but not blocking (flaky cells, platforms out of scope). */
+  /** Worth reading but not blocking (flaky cells, platforms out of scope, cells not required for sign-off). */
   notes: string[];
   /** Platforms whose supported claims had to be shown passing. */
   scope: PlatformId[];

@@ -4,6 +4,9 @@ import type { Outcome } from './result-record.ts';
 import type { MergedTest } from './merged-results.ts';
 import type { GridState } from './compatibility-report.ts';
 
+/** What grading needs of a test: a current MergedTest, or one test's result on a past night. */
+export type GradedTest = Pick<MergedTest, 'id' | 'outcome' | 'runKey' | 'runner' | 'skipReason'> & { expected: Pick<MergedTest['expected'], 'expect'> };
+
 const RAN: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'expected-failure', 'failed-wrong-reason', 'unexpected-pass', 'flaky']);
 
 /** The state of one feature × platform cell of the grid, from the release claim and every merged test of that
@@ -22,12 +25,12 @@ const RAN: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'expected-failure
 export function gridStateOf(
   claim: Claim | undefined,
   shipped: boolean,
-  tests: readonly MergedTest[],
+  tests: readonly GradedTest[],
   unfinished: readonly string[] = [],
 ): { state: GridState; summary: string } {
   const effective: ClaimStatus = !shipped ? 'not-applicable' : claim?.status ?? 'unsupported';
   const expectsResults = effective === 'supported' || effective === 'limitation';
-  const ids = (list: readonly MergedTest[]) => [...new Set(list.map((t) => t.id))].join(', ');
+  const ids = (list: readonly GradedTest[]) => [...new Set(list.map((t) => t.id))].join(', ');
   const withOutcome = (o: Outcome) => tests.filter((t) => t.outcome === o);
 
   if (tests.length === 0) {
@@ -71,12 +74,12 @@ export function gridStateOf(
   };
 }
 
-function supportedState(tests: readonly MergedTest[], flaky: readonly MergedTest[], infra: readonly MergedTest[], unfinished: readonly string[]) {
+function supportedState(tests: readonly GradedTest[], flaky: readonly GradedTest[], infra: readonly GradedTest[], unfinished: readonly string[]) {
   // Every test any run reported or planned for this feature here must have passed in one run.
   // A skip the release expects (a limitation check that does not apply here) is not a gap.
-  const plannedSkip = (t: MergedTest) => t.outcome === 'skipped' && t.expected.expect === 'skip';
+  const plannedSkip = (t: GradedTest) => t.outcome === 'skipped' && t.expected.expect === 'skip';
   const wanted = new Set([...tests.filter((t) => !plannedSkip(t)).map((t) => t.id), ...unfinished]);
-  const byRun = new Map<string, MergedTest[]>();
+  const byRun = new Map<string, GradedTest[]>();
   for (const t of tests) byRun.set(t.runKey, [...(byRun.get(t.runKey) ?? []), t]);
   const complete = [...byRun.entries()].filter(([, list]) => {
     const passed = new Set(list.filter((t) => t.outcome === 'passed' || t.outcome === 'flaky').map((t) => t.id));
@@ -103,6 +106,6 @@ function naSummary(effective: ClaimStatus, shipped: boolean, claim: Claim | unde
   return `the release claims ${effective} here${claim?.note ? `: ${claim.note}` : ''}; nothing ran`;
 }
 
-function runnersOf(tests: readonly MergedTest[]): string {
+function runnersOf(tests: readonly GradedTest[]): string {
   return [...new Set(tests.map((t) => t.runner))].join(', ');
 }

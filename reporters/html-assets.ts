@@ -1,6 +1,9 @@
 /** The report's inline style and script: no CDN, no fonts, nothing fetched, so the page works offline and as an
- *  artifact opened straight from disk. The details panels are shown with CSS :target, so the grid drills down even
- *  with scripts disabled; the script only adds keyboard-free niceties (one panel at a time, aria-expanded). */
+ *  artifact opened straight from disk. The detail panels are shown with CSS :target, so without scripts a grid cell
+ *  still opens to its state, summary, claim and history; the script draws the cell's tests from the JSON beside
+ *  the panel on first opening, in place of the line saying so (a big report does not build thousands of rows nobody
+ *  looks at, and <noscript> is not shown when only the page's script is blocked), keeps one panel
+ *  open at a time and sets aria-expanded. It builds the DOM with textContent only: report data is never HTML. */
 export const REPORT_CSS = `
 :root { font-family: system-ui, sans-serif; color: #1d232a; background: #fff; }
 body { margin: 1.5rem auto; max-width: 1200px; padding: 0 1rem; }
@@ -11,6 +14,14 @@ table.grid a.state:hover, table.grid a.state[aria-expanded="true"] { outline: 3p
 .s-PASS { background: #dafbe1; } .s-FAIL { background: #ffd7d5; } .s-FLAKY { background: #fff1c2; }
 .s-KNOWN-LIMITATION { background: #fff8c5; } .s-LIMITATION-PASSED { background: #ffcbe0; } .s-NOT-RUN { background: #eaeef2; }
 .s-INFRA-FAIL { background: #ffe2c2; } .s-NA { background: #f6f8fa; color: #6e7781; }
+.mini { display: block; margin-top: .3rem; line-height: 0; white-space: nowrap; }
+.sq { display: inline-block; width: .55rem; height: .55rem; margin-right: 1px; border: 1px solid rgba(0, 0, 0, .15); }
+.w-PASS { background: #2da44e; } .w-FAIL { background: #cf222e; } .w-FLAKY { background: #d4a72c; } .w-INFRA { background: #bc4c00; } .w-NOT-RUN { background: #eaeef2; }
+ol.weather { display: flex; gap: 2px; list-style: none; padding: 0; margin: .5rem 0; }
+ol.weather li { width: 2.8rem; text-align: center; font-size: .7rem; padding: .25rem 0; color: #fff; } ol.weather li.w-NOT-RUN { color: #57606a; }
+ol.weather.small { margin: 0; } ol.weather.small li { width: .7rem; height: .7rem; padding: 0; }
+.alert { color: #cf222e; font-weight: 600; } table.grid a.state[data-alert] { box-shadow: inset 0 -4px 0 #cf222e; }
+table.grid a.state[data-not-judged]::after { content: " †"; font-weight: 400; }
 .verdict { display: inline-block; padding: .3rem .8rem; border-radius: 4px; font-weight: 700; }
 .v-PASS { background: #1f883d; color: #fff; } .v-FAIL { background: #cf222e; color: #fff; } .v-INCONCLUSIVE { background: #9a6700; color: #fff; }
 section.detail { display: none; border: 1px solid #0969da; border-radius: 6px; padding: .5rem 1rem; margin: 1rem 0; }
@@ -23,12 +34,75 @@ dl.env dt { font-weight: 600; } dl.env dd { margin: 0; }
 `;
 
 export const REPORT_JS = `
-document.addEventListener('click', (event) => {
-  const link = event.target.closest('a.state');
-  if (!link) return;
-  for (const open of document.querySelectorAll('section.detail.open')) open.classList.remove('open');
-  for (const other of document.querySelectorAll('a.state[aria-expanded="true"]')) other.setAttribute('aria-expanded', 'false');
-  const panel = document.getElementById(link.getAttribute('href').slice(1));
-  if (panel) { panel.classList.add('open'); link.setAttribute('aria-expanded', 'true'); }
-});
+(() => {
+  const el = (tag, props, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (key === 'text') node.textContent = value;
+      else if (key === 'class') node.className = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  };
+  const muted = (text) => el('div', { class: 'muted', text });
+  const strip = (weathers, nights) => el('ol', { class: 'weather small', 'aria-label': 'the last ' + nights.length + ' night(s), oldest first' },
+    ...weathers.map((w, i) => el('li', { class: 'w-' + w, 'data-weather': w, title: nights[i] + ': ' + w })));
+
+  function testRow(t, nights) {
+    const notes = el('td');
+    if (t.error) notes.append(el('details', null, el('summary', { text: 'error' }), el('pre', { text: t.error })));
+    if (t.skipReason) notes.append(el('div', { text: 'skipped: ' + t.skipReason }));
+    if (t.nonDiscriminating) notes.append(muted('not discriminating: ' + t.nonDiscriminating));
+    if (t.signature) notes.append(el('div', { class: 'signature', text: t.signature }));
+    if (t.artifacts) notes.append(el('ul', null, ...t.artifacts.map(([href, name]) => el('li', null, el('a', { href, text: name })))));
+    return el('tr', { 'data-test': t.id, 'data-outcome': t.outcome },
+      el('td', null, el('code', { text: t.id }), muted(t.title + ' [' + t.project + ']')),
+      el('td', { class: 'o-' + t.outcome, text: t.outcome }, t.attempts && muted(t.attempts)),
+      el('td', { text: t.runner }, muted(t.cellId)),
+      el('td', { text: t.duration }),
+      el('td', { text: String(t.retries) }),
+      el('td', null, t.strip && strip(t.strip, nights), muted('as of ' + t.night)),
+      notes);
+  }
+
+  function environment(env) {
+    const facts = el('dl', { class: 'env' });
+    for (const [key, value] of env.facts) facts.append(el('dt', { text: key }), el('dd', { text: value }));
+    if (!env.facts.length) facts.append(el('dt', { text: 'facts' }), el('dd', { text: 'none captured' }));
+    return el('details', { class: 'env' }, el('summary', { text: env.summary }), env.doubles && el('p', { text: 'Test doubles: ' + env.doubles }), facts);
+  }
+
+  function drawTests(panel) {
+    const holder = panel.querySelector('div.tests[data-source]');
+    if (!holder || holder.dataset.drawn) return;
+    const data = JSON.parse(document.getElementById(holder.dataset.source).textContent);
+    const head = ['Test', 'Outcome', 'Runner / cell', 'Duration', 'Retries', 'Last ' + data.nights.length + ' night(s)', 'Error, reason, artifacts'];
+    holder.replaceChildren(
+      el('table', { class: 'tests' }, el('thead', null, el('tr', null, ...head.map((text) => el('th', { text })))),
+        el('tbody', null, ...data.tests.map((t) => testRow(t, data.nights)))),
+      ...data.environments.map(environment));
+    holder.dataset.drawn = 'true';
+  }
+
+  function open(id) {
+    const panel = document.getElementById(id);
+    if (!panel || !panel.matches('section.detail')) return;
+    for (const other of document.querySelectorAll('section.detail.open')) other.classList.remove('open');
+    for (const link of document.querySelectorAll('a.state[aria-expanded="true"]')) link.setAttribute('aria-expanded', 'false');
+    drawTests(panel);
+    panel.classList.add('open');
+    const link = document.querySelector('a.state[href="#' + CSS.escape(id) + '"]');
+    if (link) link.setAttribute('aria-expanded', 'true');
+  }
+
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a.state');
+    if (link) open(link.getAttribute('href').slice(1));
+  });
+  // Opened by its address (a bookmark, the back button): that cell is drawn too.
+  const fromAddress = () => { if (location.hash.length > 1) open(decodeURIComponent(location.hash.slice(1))); };
+  window.addEventListener('hashchange', fromAddress);
+  fromAddress();
+})();
 `;

@@ -7,17 +7,23 @@ export type { ResultRecordReporterOptions } from './reporter-options.ts';
 export { writeRecordAtomically, recordFileName } from './record-file.ts';
 export { writeInfraErrorRecord, type InfraErrorRecordInput } from './infra-error-record.ts';
 export { loadResultRecords, type LoadedRecords } from './load-result-records.ts';
-export { mergeRecords } from './merge-records.ts';
+export { streamResultRecords } from './stream-result-records.ts';
+export { mergeRecords, RecordFold } from './merge-records.ts';
 export { mergeOutcomes } from './merge-outcomes.ts';
-export type { MergedResults, MergedRun, MergedTest } from './merged-results.ts';
-export { buildCompatibilityReport, type ReportInput } from './build-compatibility-report.ts';
+export type { MergedResults, MergedRun, MergedTest, TestNights, NightOutcome } from './merged-results.ts';
+export { buildCompatibilityReport, buildCompatibilityReportFromFiles, type ReportInput, type FileReportInput } from './build-compatibility-report.ts';
+export {
+  WEATHERS, DEFAULT_HISTORY_NIGHTS, DEFAULT_ALERT_AFTER, cellHistoryOf, weatherOfState, weatherOfOutcome,
+  type Weather, type HistoryOptions, type ReportHistory, type CellHistory, type TestHistory,
+} from './cell-history.ts';
 export * from './compatibility-report.ts';
 export { gridStateOf } from './grid-state.ts';
-export { decideSignoff } from './signoff-verdict.ts';
+export { decideSignoff, judgedStateOf } from './signoff-verdict.ts';
 export { diffAgainstBaseline } from './baseline-diff.ts';
 export { testedStacksOf } from './tested-stacks.ts';
 export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';
+export { MARKDOWN_LIMIT, enforceMarkdownLimit } from './markdown-budget.ts';
 export { renderJson } from './render-json.ts';
 export { renderJunit } from './render-junit.ts';
 export { renderTestedStacksMarkdown } from './render-tested-stacks.ts';

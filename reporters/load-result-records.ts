@@ -1,5 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { escapeControls, InputError } from '../matrix/input-error.ts';
+import { readTextFile } from '../matrix/text-file.ts';
+import { findJsonSyntaxError, jsonValueOffset, lineColumnAt } from './json-positions.ts';
 import type { ResultRecord } from './result-record.ts';
 import { describeProblems, looksLikeResultRecord, validateResultRecord } from './validate-result-record.ts';
 
@@ -10,6 +13,9 @@ export interface LoadedRecords {
   /** One line per file that was skipped or needs a look; loading never throws for a bad record file. */
   warnings: string[];
 }
+
+/** A record file is one cell run: tens of kilobytes. The limit keeps a stray dump from filling the memory. */
+export const MAX_RECORD_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Reads result records from files and folders (folders recursively, every *.json that is meant to be a record;
  *  other JSON, such as Playwright's or allure's, is passed over quietly). A truncated, unreadable or invalid
@@ -22,61 +28,99 @@ export function loadResultRecords(paths: readonly string[]): LoadedRecords {
     try {
       stats = statSync(path);
     } catch {
-      loaded.warnings.push(`${path}: no such file or folder, skipped`);
+      loaded.warnings.push(`${path}: no such file or folder; skipped`);
       continue;
     }
-    const files = stats.isDirectory() ? jsonFilesUnder(path) : [path];
+    const files = stats.isDirectory() ? jsonFilesUnder(path, loaded.warnings) : [path];
     for (const file of files) {
       const absolute = resolve(file);
       if (seen.has(absolute)) continue; // the same file named twice (a folder and a file in it) counts once
       seen.add(absolute);
-      loadOne(file, !stats.isDirectory(), loaded);
+      const read = readResultRecordFile(file, !stats.isDirectory());
+      if (read.warning) loaded.warnings.push(read.warning);
+      if (read.record) {
+        loaded.records.push(read.record);
+        loaded.files.push(file);
+      }
     }
   }
   return loaded;
 }
 
-function loadOne(file: string, named: boolean, loaded: LoadedRecords): void {
+/** What reading one record file gave: the record (possibly with a warning, e.g. a run that never finished), or
+ *  only a warning (the file is skipped), or neither (JSON in a folder that is not meant to be a record). */
+export interface RecordFileResult {
+  record?: ResultRecord;
+  warning?: string;
+}
+
+/** Reads and checks one record file. `named`: the user named the file itself (not a folder holding it), so JSON that
+ *  is not a record is worth a warning. Every warning is one line, `file:line:col: what is wrong; skipped`, and never
+ *  quotes the file's text. */
+export function readResultRecordFile(file: string, named: boolean): RecordFileResult {
+  const result = judgeRecordFile(file, named);
+  return result.warning === undefined ? result : { ...result, warning: oneLine(result.warning) };
+}
+
+function judgeRecordFile(file: string, named: boolean): RecordFileResult {
+  const skipped = (problem: string, text?: string, offset?: number) => {
+    const at = text !== undefined && offset !== undefined ? lineColumnAt(text, offset) : undefined;
+    return { warning: `${at ? `${file}:${at.line}:${at.column}` : file}: ${problem}; skipped` };
+  };
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file, file, { format: 'JSON', maxBytes: MAX_RECORD_FILE_BYTES });
   } catch (error) {
-    loaded.warnings.push(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), skipped`);
-    return;
+    if (!(error instanceof InputError)) throw error;
+    const where = error.line !== undefined ? `${file}:${error.line}:${error.column ?? 1}` : file;
+    return { warning: `${where}: ${error.problem}; skipped` };
   }
+  if (text.trim().length === 0) return skipped('empty file');
   let document: unknown;
   try {
     document = JSON.parse(text);
-  } catch (error) {
-    const hint = text.trim().length === 0 ? 'empty file' : `not valid JSON, truncated? (${(error as Error).message})`;
-    loaded.warnings.push(`${file}: ${hint}, skipped`);
-    return;
+  } catch {
+    const syntax = findJsonSyntaxError(text);
+    return syntax ? skipped(`not valid JSON: ${syntax.problem}`, text, syntax.offset) : skipped('not valid JSON');
   }
   if (!looksLikeResultRecord(document)) {
-    if (named) loaded.warnings.push(`${file}: not a result record (no schemaVersion, runId and tests), skipped`);
-    return;
+    return named ? skipped('not a result record (no schemaVersion, runId and tests)', text, jsonValueOffset(text, '(document)')) : {};
   }
   const validation = validateResultRecord(document);
   if (!validation.ok) {
-    loaded.warnings.push(`${file}: invalid result record: ${describeProblems(validation.problems)}; skipped`);
-    return;
+    const first = validation.problems[0]!;
+    return skipped(`invalid result record: ${describeProblems(validation.problems)}`, text, jsonValueOffset(text, first.path));
   }
   const record = validation.record;
   if (record.status === 'running') {
-    loaded.warnings.push(`${file}: run ${record.runId} never finished (status running: crashed or still going); its ${record.tests.length} finished tests are used`);
-  } else if (record.status === 'interrupted') {
-    loaded.warnings.push(`${file}: run ${record.runId} was interrupted; its ${record.tests.length} finished tests are used`);
+    return { record, warning: `${file}: run ${record.runId} never finished (status running: crashed or still going); its ${record.tests.length} finished tests are used` };
   }
-  loaded.records.push(record);
-  loaded.files.push(file);
+  if (record.status === 'interrupted') {
+    return { record, warning: `${file}: run ${record.runId} was interrupted; its ${record.tests.length} finished tests are used` };
+  }
+  return { record };
 }
 
-function jsonFilesUnder(folder: string): string[] {
+function jsonFilesUnder(folder: string, warnings: string[]): string[] {
+  let entries;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (error) {
+    warnings.push(`${folder}: cannot be listed (${(error as NodeJS.ErrnoException).code ?? String(error)}); skipped`);
+    return [];
+  }
   const out: string[] = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) out.push(...jsonFilesUnder(path));
+    if (entry.isDirectory()) out.push(...jsonFilesUnder(path, warnings));
     else if (entry.isFile() && entry.name.endsWith('.json')) out.push(path);
   }
   return out;
+}
+
+/** A warning quotes what a file holds (a run id, an unknown field's name): control characters are escaped and a very
+ *  long warning cut, so each stays one readable line. */
+function oneLine(warning: string): string {
+  const escaped = escapeControls(warning);
+  return escaped.length > 2_000 ? `${escaped.slice(0, 2_000)}…` : escaped;
 }

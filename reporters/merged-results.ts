@@ -3,7 +3,8 @@ import type { ExpectedOutcome } from '../matrix/expected-outcome.ts';
 import type { Feature, PlatformId, Variant } from '../matrix/vocabulary.ts';
 import type { EnvironmentFacts, FailureSignatureCheck, Outcome, ResultRecord } from './result-record.ts';
 
-/** Every record of one cell on one runner, folded together (reruns of the same cell, or nights of it). */
+/** Every record of one cell on one runner, folded together. The run's facts are those of its newest night (the UTC
+ *  date its newest record started on): older nights live on only in the history. */
 export interface MergedRun {
   /** runner + cell id: what identifies "the same cell run again". */
   key: string;
@@ -12,24 +13,31 @@ export interface MergedRun {
   platform: PlatformId;
   /** The newest record's status: a rerun that completed supersedes an earlier crash. */
   status: ResultRecord['status'];
+  /** The records of the newest night, oldest first. */
   runIds: string[];
   startedAt: string;
   endedAt?: string;
   /** The newest record's facts. */
   environment: EnvironmentFacts;
-  /** Union over the records, in first-seen order. */
+  /** Union over the newest night's records, in first-seen order. */
   doubles: string[];
   infraError?: { step: string; message: string };
   runErrors: string[];
   unclassifiedTests: { title: string; outcome: Outcome }[];
+  /** UTC dates (YYYY-MM-DD) of the run's first and newest night, and how many nights it has records on. */
+  firstNight: string;
+  lastNight: string;
+  nights: number;
 }
 
-/** One test of one merged run, with every attempt across records. */
+/** One test of one merged run as it stands: its newest night, with every attempt of that night (reruns). */
 export interface MergedTest {
   runKey: string;
   runner: string;
   cellId: string;
   platform: PlatformId;
+  /** Whether the cell it ran in counts for sign-off (Cell.required of the newest attempt). */
+  required: boolean;
   id: string;
   feature: Feature;
   variant: Variant;
@@ -37,9 +45,11 @@ export interface MergedTest {
   project: string;
   expected: ExpectedOutcome;
   outcome: Outcome;
-  /** Outcomes of each record that ran it, oldest first. */
+  /** The night (UTC date) this state is from. */
+  night: string;
+  /** Outcomes of each record of that night that ran it, oldest first. */
   history: Outcome[];
-  /** Playwright retries summed over all records. */
+  /** Playwright retries summed over the night's records. */
   retries: number;
   /** Duration of the newest attempt that decided the outcome. */
   durationMs: number;
@@ -52,18 +62,49 @@ export interface MergedTest {
   runIds: string[];
 }
 
-/** A test a record planned that no record of its run ever finished (the run was interrupted or crashed). */
+/** A test its run planned on the run's newest night for it that no record of that night finished (the run was
+ *  interrupted or crashed): it counts as not run, whatever an older night says. */
 export interface UnfinishedTest {
   runKey: string;
   runner: string;
+  cellId: string;
   platform: PlatformId;
+  required: boolean;
   feature: Feature;
   id: string;
   project: string;
 }
 
+/** What one night says about a test, folded over that night's records as reruns are. */
+export type NightOutcome = Outcome | 'unfinished';
+
+/** One test (run + project + test id) over every night it ran or was planned on. */
+export interface TestNights {
+  runKey: string;
+  runner: string;
+  cellId: string;
+  platform: PlatformId;
+  required: boolean;
+  feature: Feature;
+  id: string;
+  project: string;
+  /** Indexes into MergedResults.nights, ascending, one per night the test has a result or was planned. */
+  nightIndexes: Int32Array;
+  /** The night's folded outcome, index for index. */
+  outcomes: NightOutcome[];
+  /** Whether that night's newest attempt was expected to be skipped (a skip the release plans is not a gap). */
+  expectedSkip: Uint8Array;
+}
+
 export interface MergedResults {
   runs: MergedRun[];
+  /** Every test's current state (its newest night). */
   tests: MergedTest[];
   unfinished: UnfinishedTest[];
+  /** Every night (UTC date, YYYY-MM-DD) that any record started on, oldest first. */
+  nights: string[];
+  /** Every test's nights, for the history. */
+  testNights: TestNights[];
+  /** Records the fold could not place (bad start time), one line each. */
+  warnings: string[];
 }

@@ -1,28 +1,38 @@
 import type { CompatibilityReport, GridCell, RunSummary } from './compatibility-report.ts';
 import type { MergedTest } from './merged-results.ts';
+import type { TestHistory, Weather } from './cell-history.ts';
 import { GRID_STATES } from './compatibility-report.ts';
 import { REPORT_CSS, REPORT_JS } from './html-assets.ts';
-import { STATE_MEANINGS, cellAnchor, escapeHtml as h, formatDuration } from './render-text.ts';
+import { OUTCOME_SEVERITY, STATE_MEANINGS, WEATHER_MEANINGS, cellAnchor, escapeHtml as h, formatDuration } from './render-text.ts';
 import { stackLines } from './render-tested-stacks.ts';
+import { shownStateNotJudged } from './signoff-verdict.ts';
 
-/** One self-contained HTML page: the feature × platform grid, each cell a link to a panel with its tests, outcomes,
- *  errors, durations, artifacts, runner, cell id and environment. Everything escaped; nothing fetched. Pure. */
+/** One self-contained HTML page: the feature × platform grid, each cell a link to a panel with its state, history
+ *  over the nights and its tests — outcomes, errors, durations, artifacts, runner, cell id and environment.
+ *  Everything escaped; nothing fetched. The tests of a cell are the bulk of a big report, so they travel as JSON
+ *  (one <script type="application/json"> per cell, parsed only when the cell is opened) and the inline script
+ *  draws them: the page opens at the speed of its grid, however many runners and tests it holds. Pure. */
 export function renderHtml(report: CompatibilityReport): string {
   const runs = new Map(report.runs.map((r) => [`${r.runner}|${r.cellId}`, r]));
+  const { history } = report;
+  const span = history.firstNight && history.totalNights > 1 ? ` over ${history.totalNights} nights (${h(history.firstNight)} to ${h(history.nights.at(-1)!)})` : '';
   const body = [
     `<h1>CoCo ${h(report.release)} compatibility report</h1>`,
-    `<p class="muted">Generated ${h(report.generatedAt)} from ${report.runs.length} cell run(s).</p>`,
+    `<p class="muted">Generated ${h(report.generatedAt)} from ${report.records} record(s)${span}: ${report.runs.length} cell run(s).</p>`,
     signoffSection(report),
+    alertsSection(report),
     '<h2>Feature × platform</h2>',
     gridTable(report),
-    `<p class="muted">${GRID_STATES.map((s) => `<span class="s-${cls(s)}">&nbsp;${s}&nbsp;</span> ${h(STATE_MEANINGS[s])}`).join(' · ')}</p>`,
-    ...report.grid.flat().map((cell) => cellPanel(cell, runs)),
+    `<p class="muted">${GRID_STATES.map((s) => `<span class="s-${cls(s)}">&nbsp;${s}&nbsp;</span> ${h(STATE_MEANINGS[s])}`).join(' · ')}` +
+      `${report.grid.flat().some(shownStateNotJudged) ? ' · † not judged by the sign-off: only cells not required for sign-off made this state' : ''}</p>`,
+    history.nights.length ? `<p class="muted">Under each state, the last ${history.nights.length} night(s), oldest left: ${(Object.keys(WEATHER_MEANINGS) as Weather[]).map((w) => `<i class="sq w-${w}"></i> ${w} ${h(WEATHER_MEANINGS[w])}`).join(' · ')}.</p>` : '',
+    ...report.grid.flat().map((cell) => cellPanel(cell, report, runs)),
     nonDiscriminatingSection(report),
     doublesSection(report),
     diffSection(report),
     stacksSection(report),
     runsSection(report),
-    report.warnings.length ? `<h2>Warnings</h2><ul>${report.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul>` : '',
+    report.warnings.length ? `<h2>Warnings (${report.warnings.length})</h2><details id="warnings"><summary>show</summary><ul>${report.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul></details>` : '',
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -43,57 +53,107 @@ function signoffSection(report: CompatibilityReport): string {
   return `<h2>Sign-off</h2><p><span id="verdict" class="verdict v-${s.verdict}">${s.verdict}</span></p>${items.length ? `<ul>${items.join('')}</ul>` : ''}`;
 }
 
+function alertsSection(report: CompatibilityReport): string {
+  const { alerts, alertAfter } = report.history;
+  if (!alerts.length) return '';
+  return `<h2>Alerts</h2><p class="muted">Cells failing ${alertAfter} or more nights in a row.</p><ul id="alerts">${alerts.map((a) => `<li class="alert">${h(a)}</li>`).join('')}</ul>`;
+}
+
 function gridTable(report: CompatibilityReport): string {
   const head = report.platforms.map((p) => `<th title="${h(p.runtimeClass ?? '')}">${h(p.name)}${p.shipped ? '' : ' <span class="muted">(not shipped)</span>'}</th>`).join('');
   const rows = report.grid.map((row, i) => {
     const cells = row.map((c) => {
       const anchor = cellAnchor(c.feature, c.platform);
-      return `<td><a class="state s-${cls(c.state)}" href="#${anchor}" aria-controls="${anchor}" aria-expanded="false" data-feature="${c.feature}" data-platform="${c.platform}" data-state="${c.state}" title="${h(c.summary)}">${c.state}</a></td>`;
+      const mini = c.history.strip.map((w) => `<i class="sq w-${w}"></i>`).join('');
+      return `<td><a class="state s-${cls(c.state)}" href="#${anchor}" aria-controls="${anchor}" aria-expanded="false" data-feature="${c.feature}" data-platform="${c.platform}" data-state="${c.state}"${c.history.alert ? ' data-alert="true"' : ''}${shownStateNotJudged(c) ? ' data-not-judged="true"' : ''} title="${h(titleOf(c))}">${c.state}<span class="mini" aria-hidden="true">${mini}</span></a></td>`;
     });
     return `<tr><th>${h(report.features[i]!)}</th>${cells.join('')}</tr>`;
   });
   return `<table class="grid" id="grid"><thead><tr><th>Feature</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function cellPanel(cell: GridCell, runs: Map<string, RunSummary>): string {
+function titleOf(cell: GridCell): string {
+  const notJudged = shownStateNotJudged(cell) ? ' — not judged by the sign-off: only cells not required for sign-off made this state' : '';
+  return `${cell.summary}${notJudged}${cell.history.alert ? ` — ${cell.history.alert}` : ''}`;
+}
+
+function cellPanel(cell: GridCell, report: CompatibilityReport, runs: Map<string, RunSummary>): string {
   const anchor = cellAnchor(cell.feature, cell.platform);
   const claim = cell.claim
     ? `<p>Claim: <b>${h(cell.claim.status)}</b>${cell.claim.note ? ` — ${h(cell.claim.note)}` : ''}${cell.claim.issue ? ` (<a href="${h(cell.claim.issue)}">${h(cell.claim.issue)}</a>)` : ''}</p>`
     : '<p>Claim: none (the release claims nothing here)</p>';
+  const notRequired = cell.notRequired
+    ? `<p class="not-required">Not required for sign-off: ${h(cell.notRequired.runs.join(', '))}${cell.notRequired.judged ? ` — the sign-off judges the required cells alone: ${cell.notRequired.judged.state}` : ' — nothing here is judged'}</p>`
+    : '';
   const tests = cell.tests.length
-    ? `<table class="tests"><thead><tr><th>Test</th><th>Outcome</th><th>Runner / cell</th><th>Duration</th><th>Retries</th><th>Error, reason, artifacts</th></tr></thead><tbody>${cell.tests.map(testRow).join('')}</tbody></table>`
+    ? `<div class="tests" data-source="data-${anchor}"><p class="muted">The ${cell.tests.length} test(s) of this cell are drawn by the page's script; report.json holds them too.</p></div>` +
+      `<script type="application/json" id="data-${anchor}">${jsonForScript(cellData(cell, report, runs))}</script>`
     : '<p class="muted">No test results.</p>';
-  const envs = [...new Set(cell.tests.map((t) => t.runKey))].flatMap((key) => (runs.get(key) ? [environmentBlock(runs.get(key)!)] : []));
   return `<section class="detail" id="${anchor}" data-state="${cell.state}">
 <h3>${h(cell.feature)} × ${h(cell.platform)}: <span class="s-${cls(cell.state)}">${cell.state}</span></h3>
-<p>${h(cell.summary)}</p>${claim}${tests}${envs.join('')}</section>`;
+<p>${h(cell.summary)}</p>${claim}${notRequired}${historyBlock(cell, report)}${tests}</section>`;
 }
 
-function testRow(t: MergedTest): string {
-  const history = t.history.length > 1 ? `<div class="muted">${h(t.history.join(' → '))}</div>` : '';
-  const notes = [
-    t.error ? `<details><summary>error</summary><pre>${h(t.error)}</pre></details>` : '',
-    t.skipReason ? `<div>skipped: ${h(t.skipReason)}</div>` : '',
-    t.nonDiscriminating ? `<div class="muted">not discriminating: ${h(t.nonDiscriminating)}</div>` : '',
-    t.failureSignature ? `<div class="signature">${signatureText(t.failureSignature)}</div>` : '',
-    t.artifacts.length ? `<ul>${t.artifacts.map((a) => `<li><a href="${h(fileHref(a))}">${h(a)}</a></li>`).join('')}</ul>` : '',
-  ].join('');
-  return `<tr data-test="${h(t.id)}" data-outcome="${t.outcome}"><td><code>${h(t.id)}</code><div class="muted">${h(t.title)} [${h(t.project)}]</div></td>` +
-    `<td class="o-${t.outcome}">${t.outcome}${history}</td><td>${h(t.runner)}<div class="muted">${h(t.cellId)}</div></td>` +
-    `<td>${formatDuration(t.durationMs)}</td><td>${t.retries}</td><td>${notes}</td></tr>`;
+function historyBlock(cell: GridCell, report: CompatibilityReport): string {
+  const { nights } = report.history;
+  if (!nights.length) return '';
+  const c = cell.history;
+  const strip = `<ol class="weather" aria-label="the last ${nights.length} night(s), oldest first">${c.strip.map((w, i) =>
+    `<li class="w-${w}" data-night="${h(nights[i]!)}" data-weather="${w}" title="${h(nights[i]!)}: ${w}"><span>${h(nights[i]!.slice(5))}</span></li>`).join('')}</ol>`;
+  const facts = [
+    `last passed <b class="last-passed">${h(c.lastPassed ?? 'never')}</b>`,
+    c.failureStreak ? `failing <b class="streak">${c.failureStreak.nights} night(s)</b> since <b class="streak-first">${h(c.failureStreak.firstNight)}</b>` : 'no failure streak',
+    `flakiness <b class="flakiness">${c.flakinessPercent === undefined ? '–' : `${c.flakinessPercent}%`}</b> over the window`,
+  ];
+  const alert = c.alert ? `<p class="alert">${h(c.alert)}</p>` : '';
+  return `<div class="history">${strip}<p>${facts.join(' · ')}</p>${alert}</div>`;
+}
+
+/** What the page's script needs to draw a cell's tests: text only (the script sets textContent, never HTML). */
+function cellData(cell: GridCell, report: CompatibilityReport, runs: Map<string, RunSummary>) {
+  const byTest = new Map(cell.history.tests.map((t) => [`${t.runner}|${t.cellId}|${t.project}|${t.testId}`, t]));
+  return {
+    nights: report.history.nights,
+    // Worst first: in a cell of many runners the failures are on top (the sort is stable, so ties keep the model's order).
+    tests: [...cell.tests].sort((a, b) => OUTCOME_SEVERITY[a.outcome] - OUTCOME_SEVERITY[b.outcome])
+      .map((t) => testData(t, byTest.get(`${t.runner}|${t.cellId}|${t.project}|${t.id}`))),
+    environments: [...new Set(cell.tests.map((t) => t.runKey))].flatMap((key) => (runs.get(key) ? [environmentData(runs.get(key)!)] : [])),
+  };
+}
+
+function testData(t: MergedTest, history: TestHistory | undefined) {
+  const data: Record<string, unknown> = {
+    id: t.id, title: t.title, project: t.project, outcome: t.outcome, runner: t.runner, cellId: t.cellId, night: t.night,
+    duration: formatDuration(t.durationMs), retries: t.retries,
+  };
+  if (t.history.length > 1) data.attempts = t.history.join(' → ');
+  if (t.error) data.error = t.error;
+  if (t.skipReason) data.skipReason = t.skipReason;
+  if (t.nonDiscriminating) data.nonDiscriminating = t.nonDiscriminating;
+  if (t.failureSignature) data.signature = signatureText(t.failureSignature);
+  if (t.artifacts.length) data.artifacts = t.artifacts.map((a) => [fileHref(a), a]);
+  if (history) data.strip = history.strip;
+  return data;
 }
 
 /** Where an expected failure had to fail and where it did. */
 function signatureText(s: NonNullable<MergedTest['failureSignature']>): string {
-  const verdict = s.matched ? 'failed as its signature says' : `failed at "${h(s.failedStep)}" instead`;
-  return `signature: at "${h(s.step)}", error /${h(s.pattern)}/i — ${verdict}: <code>${h(s.error)}</code>`;
+  const verdict = s.matched ? 'failed as its signature says' : `failed at "${s.failedStep}" instead`;
+  return `signature: at "${s.step}", error /${s.pattern}/i — ${verdict}: ${s.error}`;
 }
 
-function environmentBlock(run: RunSummary): string {
-  const facts = Object.entries(run.environment).filter(([, v]) => v !== undefined && v !== '');
-  const rows = facts.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(typeof v === 'string' ? v : JSON.stringify(v))}</dd>`).join('');
-  const doubles = run.doubles.length ? `<p>Test doubles: ${h(run.doubles.join('; '))}</p>` : '';
-  return `<details class="env"><summary>Environment of ${h(run.runner)} — ${h(run.cellId)} (${h(run.status)}, runs ${h(run.runIds.join(', '))})</summary>${doubles}<dl class="env">${rows || '<dt>facts</dt><dd>none captured</dd>'}</dl></details>`;
+function environmentData(run: RunSummary) {
+  const facts = Object.entries(run.environment).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+  return {
+    summary: `Environment of ${run.runner} — ${run.cellId} (${run.status}, night ${run.lastNight}, runs ${run.runIds.join(', ')})`,
+    doubles: run.doubles.join('; '),
+    facts,
+  };
+}
+
+/** JSON inside a <script> element: nothing in it may close the element or open a comment. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 function fileHref(path: string): string {
@@ -125,6 +185,9 @@ function stacksSection(report: CompatibilityReport): string {
 }
 
 function runsSection(report: CompatibilityReport): string {
-  const rows = report.runs.map((r) => `<tr><td>${h(r.runner)}</td><td>${h(r.cellId)}</td><td>${h(r.status)}${r.infraError ? `: ${h(r.infraError.step)} — ${h(r.infraError.message)}` : ''}</td><td>${h(Object.entries(r.counts).map(([o, n]) => `${n} ${o}`).join(', '))}</td></tr>`);
-  return `<h2>Runs</h2><table><thead><tr><th>Runner</th><th>Cell</th><th>Status</th><th>Tests</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const rows = report.runs.map((r) => {
+    const nights = r.nights > 1 ? `${r.nights} (${h(r.firstNight)} to ${h(r.lastNight)})` : h(r.lastNight);
+    return `<tr><td>${h(r.runner)}</td><td>${h(r.cellId)}${r.cell.required ? '' : ' <span class="muted">(not required)</span>'}</td><td>${h(r.status)}${r.infraError ? `: ${h(r.infraError.step)} — ${h(r.infraError.message)}` : ''}</td><td>${h(Object.entries(r.counts).map(([o, n]) => `${n} ${o}`).join(', '))}</td><td>${nights}</td></tr>`;
+  });
+  return `<h2>Runs</h2><table><thead><tr><th>Runner</th><th>Cell</th><th>Status</th><th>Tests (newest night)</th><th>Nights</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -1,4 +1,6 @@
 import type { GridState } from './compatibility-report.ts';
+import type { Weather } from './cell-history.ts';
+import type { Outcome } from './result-record.ts';
 
 /** Small text helpers shared by the renderers. */
 
@@ -15,6 +17,23 @@ export const STATE_MEANINGS: Record<GridState, string> = {
   'NOT-RUN': 'claimed, but no result',
   'INFRA-FAIL': 'claimed, but provisioning or install failed before the tests ran',
   'N/A': 'not applicable, not shipped, or nothing claimed and nothing run',
+};
+
+/** Weather columns as the kata CI dashboard draws them: one square a night, newest right. */
+export const WEATHER_ICONS: Record<Weather, string> = { PASS: '🟩', FAIL: '🟥', FLAKY: '🟨', INFRA: '🟧', 'NOT-RUN': '⬜' };
+
+export const WEATHER_MEANINGS: Record<Weather, string> = {
+  PASS: 'behaved as the release says', FAIL: 'failed', FLAKY: 'passed only after a retry or rerun',
+  INFRA: 'infrastructure failed before the tests ran', 'NOT-RUN': 'no result that night',
+};
+
+export function weatherText(strip: readonly Weather[]): string {
+  return strip.map((w) => WEATHER_ICONS[w]).join('');
+}
+
+/** Outcomes worst first, for lists a reader scans from the top (and a capped list cuts from the bottom). */
+export const OUTCOME_SEVERITY: Record<Outcome, number> = {
+  failed: 0, 'failed-wrong-reason': 1, 'unexpected-pass': 2, 'infra-error': 3, flaky: 4, skipped: 5, passed: 6, 'expected-failure': 7,
 };
 
 export function escapeHtml(text: string): string {

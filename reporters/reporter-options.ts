@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { arch } from 'node:os';
 import { resolve, join } from 'node:path';
 import type { Cell } from '../matrix/cell.ts';
+import { PLATFORMS, type PlatformId } from '../matrix/vocabulary.ts';
 import type { EnvironmentFacts, ResultRecord } from './result-record.ts';
 import { recordFileName } from './record-file.ts';
 
@@ -15,7 +17,8 @@ export interface ResultRecordReporterOptions {
   runId?: string;
   /** Env: COCO_RUNNER. Default: the host name. */
   runner?: string;
-  /** The Cell object or its JSON. Env: COCO_CELL. Default: an ad-hoc, not required cell on `control`. */
+  /** The Cell object or its JSON. Env: COCO_CELL. Default: an ad-hoc cell, not required for sign-off, on the platform
+   *  the developer named (COCO_PLATFORM, one platform), else on `control`. */
   cell?: Cell | string;
   /** Env: COCO_RELEASE. Default: the cell's release. */
   release?: string;
@@ -38,7 +41,7 @@ export function resolveReporterOptions(
   const runId = options.runId ?? env.COCO_RUN_ID ?? `${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
   const runner = options.runner ?? env.COCO_RUNNER ?? env.HOSTNAME ?? 'local';
   const release = options.release ?? env.COCO_RELEASE;
-  const cell = parseCell(options.cell ?? env.COCO_CELL, runner, release ?? 'unknown');
+  const cell = parseCell(options.cell ?? env.COCO_CELL, runner, release ?? 'unknown', env.COCO_PLATFORM);
   const outputFile = options.outputFile ?? env.COCO_RESULT_FILE;
   const outDir = options.outDir ?? env.COCO_RESULTS_DIR ?? 'results';
   return {
@@ -52,7 +55,7 @@ export function resolveReporterOptions(
   };
 }
 
-function parseCell(value: Cell | string | undefined, runner: string, release: string): Cell {
+function parseCell(value: Cell | string | undefined, runner: string, release: string, platforms: string | undefined): Cell {
   if (typeof value === 'object') return value;
   if (value) {
     try {
@@ -61,11 +64,26 @@ function parseCell(value: Cell | string | undefined, runner: string, release: st
       throw new Error(`result-record reporter: cell (COCO_CELL) is not valid JSON: ${(error as Error).message}`);
     }
   }
-  // A developer's local run with no cell: recorded honestly as ad hoc and not required, never mistaken for a TEE.
+  // A developer's own run with no cell: ad hoc and not required, filed under the platform the developer said the
+  // cluster is (COCO_PLATFORM=snp), so an SNP run is never read as runc; with no platform named, control — nothing
+  // claimed, never mistaken for a TEE.
+  const platform = developerPlatform(platforms);
   return {
-    id: `${release}/adhoc`, runner, release, platform: 'control', arch: 'x86_64', cluster: { distro: 'existing' },
-    containerRuntime: 'containerd', pullMode: 'host', suites: [], required: false,
+    id: `${release}/${platform}/adhoc`, runner, release, platform, arch: arch() === 's390x' ? 's390x' : 'x86_64',
+    cluster: { distro: 'existing' }, containerRuntime: 'containerd', pullMode: 'host', suites: [], required: false,
   };
+}
+
+/** One record is one cell of one platform: a run over several platforms needs a cell (COCO_CELL) per platform run. */
+function developerPlatform(value: string | undefined): PlatformId {
+  const named = (value ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  if (named.length === 0) return 'control';
+  const unknown = named.filter((p) => !(PLATFORMS as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`result-record reporter: COCO_PLATFORM: unknown platform "${unknown[0]}" (one of ${PLATFORMS.join(', ')})`);
+  if (named.length > 1) {
+    throw new Error(`result-record reporter: COCO_PLATFORM names ${named.length} platforms (${named.join(', ')}), but a record is filed under one: run one platform at a time, or give the cell in COCO_CELL`);
+  }
+  return named[0] as PlatformId;
 }
 
 function loadEnvironment(value: EnvironmentFacts | string | undefined): EnvironmentFacts {

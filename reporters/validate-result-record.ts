@@ -14,6 +14,8 @@ export type RecordValidation =
 /** Checks a parsed document against the result record schema. A document from a newer harness is refused with a
  *  message that says so, rather than with a list of puzzling field errors. */
 export function validateResultRecord(document: unknown): RecordValidation {
+  const tooDeep = findDeepValue(document, MAX_RECORD_DEPTH);
+  if (tooDeep) return { ok: false, problems: [{ path: tooDeep, problem: `is nested more than ${MAX_RECORD_DEPTH} levels deep` }] };
   const version = (document as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version > RESULT_RECORD_SCHEMA_VERSION) {
     return {
@@ -23,6 +25,37 @@ export function validateResultRecord(document: unknown): RecordValidation {
   }
   const problems = validateAgainstSchema(document, RESULT_RECORD_SCHEMA);
   return problems.length === 0 ? { ok: true, record: document as ResultRecord } : { ok: false, problems };
+}
+
+/** A record is about 6 levels deep. The schema walk and its messages (which quote values) recurse through what they
+ *  look at, so a document of a million nested lists is refused before them. */
+const MAX_RECORD_DEPTH = 32;
+
+/** The path of the first value nested deeper than `remaining` levels, or undefined. The recursion stops at the
+ *  limit, and nothing is allocated unless a path is found: this runs over every value of every record. */
+function findDeepValue(value: unknown, remaining: number): string | undefined {
+  const parts = deepPathParts(value, remaining);
+  if (!parts) return undefined;
+  let path = '';
+  for (const part of parts.reverse()) path += typeof part === 'number' ? `[${part}]` : path ? `.${part}` : part;
+  return path || '(document)';
+}
+
+function deepPathParts(value: unknown, remaining: number): (string | number)[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (remaining === 0) return [];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const below = deepPathParts(value[i], remaining - 1);
+      if (below) return [...below, i];
+    }
+    return undefined;
+  }
+  for (const key in value) {
+    const below = deepPathParts((value as Record<string, unknown>)[key], remaining - 1);
+    if (below) return [...below, key];
+  }
+  return undefined;
 }
 
 /** True when a parsed JSON document is meant to be a result record (so a folder may hold other JSON files). */

@@ -1,4 +1,4 @@
-import { conformance, expect, test } from '../fixtures/conformance-test.ts';
+import { conformance, test } from '../fixtures/conformance-test.ts';
 
 // k8s-sealed-secret.bats (environment variables). On runc the variable holds the sealed text itself.
 
@@ -7,7 +7,7 @@ test(...conformance('sealed-secret/unsealed-with-resource', async (c) => {
   await test.step('act: the pod starts', () => c.waitFor.podReady(c.namespace, c.plan.pod));
   const log = await c.doneLog();
   await test.step('assert: the guest unsealed the secret', () => {
-    expect(log).toContain(c.plan.expect.unsealedLine);
+    c.expectLog(log, c.plan.expect.unsealedLine, 'holds', 'the unsealed value');
   });
 }));
 
@@ -16,8 +16,8 @@ test(...conformance('sealed-secret/stays-sealed-without-resource', async (c) => 
   await test.step('act: the pod still starts', () => c.waitFor.podReady(c.namespace, c.plan.pod));
   const log = await c.doneLog();
   await test.step('assert: the plain secret arrives, the sealed one stays sealed', () => {
-    expect(log).toContain(c.plan.expect.unprotectedLine);
-    expect(log).not.toContain(c.plan.expect.unsealedLine);
+    c.expectLog(log, c.plan.expect.unprotectedLine, 'holds', 'the plain secret');
+    c.expectLog(log, c.plan.expect.unsealedLine, 'lacks', 'the unsealed value');
   });
   // No failure text: kata 3.7.0 k8s-sealed-secret.bats checks none. The agent's "Failed to unseal secret" warning
   // reaches the host only with hypervisor debug on (the operator's default overlay has debug: false), and the

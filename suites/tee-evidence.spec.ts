@@ -1,4 +1,5 @@
 import { conformance, expect, test } from '../fixtures/conformance-test.ts';
+import { attachRedacted } from '../fixtures/artifacts/index.ts';
 import { teeEvidenceVerdict } from '../fixtures/manifests/index.ts';
 
 // k8s-confidential.bats: the guest must show its TEE. The pod runs every probe of the platform; on a TEE platform its
@@ -11,7 +12,7 @@ test(...conformance('tee-evidence/guest-is-tee', async (c) => {
   const log = await c.doneLog();
   await test.step('assert: the guest shows its TEE evidence', async () => {
     const verdict = teeEvidenceVerdict(c.ctx, log);
-    await test.info().attach('tee-evidence-probes.txt', { body: verdict.report.join('\n'), contentType: 'text/plain' });
+    await attachRedacted(test.info(), { name: 'tee-evidence-probes.txt', body: verdict.report.join('\n'), contentType: 'text/plain' });
     expect(verdict.ok, verdict.message).toBe(true);
   });
 }));

@@ -109,7 +109,8 @@ function checkObject(value: unknown, schema: ObjectNode, path: ObjectPath): void
   if (!isMap(value)) fail(path, `expected a map, got ${describeValue(value)}`);
   const known = Object.keys(schema.properties);
   for (const [key, child] of Object.entries(value)) {
-    const property = schema.properties[key];
+    // Own keys only: a key named "constructor" must not find Object.prototype.constructor.
+    const property = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
     if (!property) fail([...path, key], `unknown key ${JSON.stringify(key)} (expected one of: ${oneOfList(known)})`, 'key');
     check(child, property.schema, [...path, key]);
   }

@@ -1,5 +1,9 @@
 import { InputError, EXIT_BAD_INPUT } from '../../matrix/input-error.ts';
 import { CommandError } from '../exec/command-error.ts';
+import { closestName, UsageError } from './arguments.ts';
+
+// Commands that still import UsageError from here keep working; new code imports it from ./arguments.ts.
+export { UsageError };
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -10,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   report: { summary: 'merge result records into the compatibility report', load: async () => (await import('./commands/report.ts')).reportCommand },
   signoff: { summary: 'release sign-off verdict: exit 0 PASS, 1 FAIL, 3 INCONCLUSIVE', load: async () => (await import('./commands/signoff.ts')).signoffCommand },
   doctor: { summary: 'what this runner has and lacks', load: async () => (await import('./commands/doctor.ts')).doctorCommand },
+  cleanup: { summary: 'remove what a killed run left of the local cluster', load: async () => (await import('./commands/cleanup.ts')).cleanupCommand },
 };
 
 export function usage(): string {
@@ -19,13 +24,20 @@ export function usage(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
+  if (name === '--help' || name === '-h') {
     console.log(usage());
-    return name ? 0 : EXIT_BAD_INPUT;
+    return 0;
   }
-  const command = COMMANDS[name];
+  const names = Object.keys(COMMANDS);
+  if (!name) {
+    console.error(`coco-conformance: no command given (commands: ${names.join(', ')}; --help says more)`);
+    return EXIT_BAD_INPUT;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    console.error(`coco-conformance: unknown command "${name}"\n${usage()}`);
+    const closest = closestName(name, names);
+    const shown = JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
+    console.error(`coco-conformance: unknown command ${shown}${closest ? `; did you mean ${closest}?` : ''} (commands: ${names.join(', ')})`);
     return EXIT_BAD_INPUT;
   }
   try {
@@ -45,9 +57,4 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-}
-
-/** A wrong flag or missing argument: one line, exit 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pasteable } from './command-error.ts';
+import { readProcess } from './process-table.ts';
 
 /** A long-running process the harness starts itself where no init system exists (this machine has no systemd as
  *  PID 1): detached, its own process group, output to a log file, its pid in a file so that any later run can
@@ -31,19 +32,28 @@ export function startDaemon(spec: DaemonSpec): number {
   closeSync(log);
   if (child.pid === undefined) throw new Error(`failed to start ${spec.name}: ${pasteable(spec.argv)}`);
   child.unref();
-  writeFileSync(spec.pidFile, String(child.pid));
+  // The start time next to the pid: a later run must not stop an unrelated process that got the same pid.
+  writeFileSync(spec.pidFile, `${child.pid} ${readProcess(child.pid)?.startTicks ?? ''}\n`);
   return child.pid;
 }
 
-/** The pid recorded in pidFile when that process is still alive. */
+/** The pid recorded in pidFile when that same process is still running. */
 export function daemonPid(pidFile: string): number | undefined {
   if (!existsSync(pidFile)) return undefined;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const [pidText, ticksText] = readFileSync(pidFile, 'utf8').trim().split(/\s+/);
+  const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  return isAlive(pid) ? pid : undefined;
+  const ticks = ticksText ? Number(ticksText) : undefined;
+  return isRunning(pid, ticks) ? pid : undefined;
 }
 
-export function isAlive(pid: number): boolean {
+/** True while the process runs. A zombie does not: it has exited, and only its parent can reap it (an init that
+ *  does not reap leaves it in the table for good). With startTicks, only that very process counts. */
+export function isRunning(pid: number, startTicks?: number): boolean {
+  const entry = readProcess(pid);
+  if (entry) return entry.state !== 'Z' && (startTicks === undefined || entry.startTicks === startTicks);
+  // No /proc (not Linux): signal 0 asks whether the pid exists.
+  if (existsSync('/proc/self/stat')) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -55,28 +65,40 @@ export function isAlive(pid: number): boolean {
 /** Stops the daemon's whole process group: TERM, then KILL after graceMs. Resolves once it is gone. */
 export async function stopDaemon(pidFile: string, graceMs = 10_000): Promise<void> {
   const pid = daemonPid(pidFile);
-  if (pid !== undefined) {
-    signalGroup(pid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (isAlive(pid) && Date.now() < deadline) await delay(100);
-    if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
-    while (isAlive(pid)) await delay(50);
-  }
+  if (pid !== undefined) await stopProcesses([pid], { graceMs, group: true });
   rmSync(pidFile, { force: true });
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
+/** TERM to each process (or its group), KILL to what still runs after graceMs, then waits until none runs.
+ *  Returns the pids that still run after that (a process stuck in the kernel cannot be killed). */
+export async function stopProcesses(pids: readonly number[], options: { graceMs?: number; group?: boolean } = {}): Promise<number[]> {
+  const graceMs = options.graceMs ?? 10_000;
+  const targets = pids.map((pid) => ({ pid, ticks: readProcess(pid)?.startTicks }));
+  const running = () => targets.filter((t) => isRunning(t.pid, t.ticks));
+  for (const { pid } of running()) signal(pid, 'SIGTERM', options.group);
+  await waitUntil(() => running().length === 0, graceMs);
+  for (const { pid } of running()) signal(pid, 'SIGKILL', options.group);
+  await waitUntil(() => running().length === 0, 10_000);
+  return running().map((t) => t.pid);
+}
+
+function signal(pid: number, name: NodeJS.Signals, group = false): void {
+  if (group) {
     try {
-      process.kill(pid, signal);
+      process.kill(-pid, name);
+      return;
     } catch {
-      // already gone
+      // not a group leader: the process alone
     }
+  }
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
 import { writeInfraErrorRecord } from '../../reporters/infra-error-record.ts';
@@ -11,15 +11,19 @@ import type { PipelineDeps } from './pipeline-deps.ts';
 import type { CellResult, PipelineOptions } from './pipeline-options.ts';
 import { InterruptedError } from './signals.ts';
 import { writeInterruptedRecord } from './interrupted-record.ts';
+import { writeSkippedCellRecord } from './skipped-cell-record.ts';
+import { makePrivateFolder, removeStateFolder } from './state-folder.ts';
 import { cellSteps } from './cell-steps.ts';
 
 /** plan → provision → install → KBS → environment → platform setup → suites, then collect → teardown → record.
- *  A failure before the suites is an infrastructure failure: the cell's tests become INFRA-FAIL, not test failures. */
+ *  A failure before the suites is an infrastructure failure: the cell's tests become INFRA-FAIL, not test failures.
+ *  A cell in which every test is expected to skip stops after plan, with a record of skipped tests. */
 export async function runCell(cell: Cell, options: PipelineOptions, deps: PipelineDeps): Promise<CellResult> {
-  const ws = cellWorkspace(options.outDir, cell, options.runId);
+  const ws = cellWorkspace(options.outDir, options.stateDir, cell, options.runId);
   const startedAt = new Date().toISOString();
   const recorder = new DryRunRecorder();
-  await mkdir(ws.workDir, { recursive: true });
+  makePrivateFolder(options.stateDir);
+  makePrivateFolder(ws.workDir);
   const ctx: ProviderContext = {
     workDir: ws.workDir,
     dryRun: options.dryRun,
@@ -39,26 +43,39 @@ export async function runCell(cell: Cell, options: PipelineOptions, deps: Pipeli
   // Teardown must not inherit the aborted signal of an interrupted run: it has to run to the end.
   const teardownProblems = await collectAndTearDown(state, ws, { ...ctx, signal: undefined }, options, deps, cell.id);
   for (const problem of teardownProblems) options.log(`[cell ${cell.id}] teardown problem: ${problem}`);
+  // The keys and credentials go with the cluster; a kept cluster keeps them, since its kubeconfig is among them.
+  const keptStateDir = options.keepCluster && state.cluster ? ws.workDir : undefined;
+  if (!keptStateDir) removeStateFolder(ws.workDir);
 
   const interrupted = options.signal.aborted ? interruptOf(options.signal) : undefined;
   if (interrupted) {
-    writeInterruptedRecord({ file: ws.recordFile, runId: options.runId, cell, startedAt, step: state.step,
-      signal: interrupted.signal, environment: state.environment, doubles: state.doubles });
-    return { cell, status: 'interrupted', recordFile: ws.recordFile, failedStep: state.step, error: interrupted.message };
+    const { unfinished } = writeInterruptedRecord({ file: ws.recordFile, runId: options.runId, cell, startedAt, step: state.step,
+      signal: interrupted.signal, planned: state.planned, environment: state.environment, doubles: state.doubles });
+    return { cell, status: 'interrupted', recordFile: ws.recordFile, failedStep: state.step, error: interrupted.message, unfinished, keptStateDir };
   }
+  if (state.skipReason && failure === undefined) return finishSkipped(cell, ws, state, options);
   if (options.dryRun) return finishDryRun(cell, ws, recorder, failure, state);
   if (failure !== undefined) {
     writeInfraErrorRecord({
       outFile: ws.recordFile, runId: options.runId, runner: cell.runner, cell, release: cell.release,
       profile: state.profile, step: state.step, error: failure, environment: state.environment, doubles: state.doubles,
     });
-    return { cell, status: 'infra-error', recordFile: ws.recordFile, failedStep: state.step, error: (failure as Error).message };
+    return { cell, status: 'infra-error', recordFile: ws.recordFile, failedStep: state.step, error: (failure as Error).message, keptStateDir };
   }
-  return { cell, status: 'complete', recordFile: ws.recordFile, suitesExitCode };
+  return { cell, status: 'complete', recordFile: ws.recordFile, suitesExitCode, keptStateDir };
 }
 
 function interruptOf(signal: AbortSignal): InterruptedError {
   return signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('SIGTERM');
+}
+
+/** A dry run writes no record: it only says the cell would be skipped, and why. */
+function finishSkipped(cell: Cell, ws: CellWorkspace, state: CellState, options: PipelineOptions): CellResult {
+  const skipReason = state.skipReason!;
+  options.progress.note(cell.id, `skipped: ${skipReason}`);
+  if (options.dryRun) return { cell, status: 'skipped', skipReason };
+  writeSkippedCellRecord({ file: ws.recordFile, runId: options.runId, cell, planned: state.planned ?? [] });
+  return { cell, status: 'skipped', skipReason, recordFile: ws.recordFile };
 }
 
 async function finishDryRun(cell: Cell, ws: CellWorkspace, recorder: DryRunRecorder, failure: unknown, state: CellState): Promise<CellResult> {

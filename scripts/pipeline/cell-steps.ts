@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
 import { kbsRunnerInputsFromEnv } from '../kbs/kbs-runner-inputs.ts';
 import type { ProviderContext, ProvisionedCluster } from '../providers/cluster-provider.ts';
 import { writeEnvironmentFile } from '../environment/capture-environment.ts';
+import { cellSkipReason, planCellTests } from './cell-plan.ts';
 import type { CellState } from './cell-state.ts';
 import type { CellWorkspace } from './cell-workspace.ts';
 import type { PipelineDeps } from './pipeline-deps.ts';
@@ -13,7 +14,8 @@ import { buildSuiteEnvironment } from './suite-environment-builder.ts';
 const WORKER_LABEL = 'node.kubernetes.io/worker';
 
 /** The forward steps of a cell. `state` grows as each step succeeds, so teardown knows exactly what to undo;
- *  `state.step` names the step that was running if one throws. Returns Playwright's exit code. */
+ *  `state.step` names the step that was running if one throws. Returns Playwright's exit code; undefined for a
+ *  dry run and for a cell the plan found nothing to run in (`state.skipReason`). */
 export async function cellSteps(
   cell: Cell,
   ws: CellWorkspace,
@@ -30,6 +32,9 @@ export async function cellSteps(
 
   const profile = await step('plan', async () => deps.loadRelease(cell.release));
   state.profile = profile;
+  state.planned = planCellTests(cell, profile, options.testIds?.get(cell.id));
+  state.skipReason = cellSkipReason(state.planned);
+  if (state.skipReason) return undefined;
   const provider = await deps.resolveProvider(cell.cluster.distro);
   state.provider = provider;
   state.plannedCluster = {
@@ -101,21 +106,25 @@ export async function cellSteps(
   await mkdir(dirname(ws.suiteEnvFile), { recursive: true });
   await writeFile(ws.suiteEnvFile, `${JSON.stringify(suiteEnv, null, 2)}\n`);
   state.suitesStarted = true;
-  const result = await step('suites', () => deps.runSuites({
-    cell, runId: options.runId, suiteEnvFile: ws.suiteEnvFile, recordFile: ws.recordFile, environmentFile: ws.environmentFile,
-    doubles: state.doubles, testIds: options.testIds?.get(cell.id), playwrightLog: join(ws.logsDir, 'playwright.log'),
-    signal: options.signal,
-  }));
-  await assertRecordWritten(ws.recordFile);
+  const result = await step('suites', async () => {
+    const ran = await deps.runSuites({
+      cell, runId: options.runId, suiteEnvFile: ws.suiteEnvFile, recordFile: ws.recordFile, environmentFile: ws.environmentFile,
+      secretsFile: ws.secretsFile, doubles: state.doubles, testIds: options.testIds?.get(cell.id),
+      playwrightLog: join(ws.logsDir, 'playwright.log'), signal: options.signal, onTestLine: (line) => options.progress.detail(line),
+    });
+    // Playwright stopped by the signal exits like any run; the step must read as interrupted, not as done.
+    options.signal.throwIfAborted();
+    return ran;
+  });
+  await assertRecordWritten(ws.recordFile, join(ws.logsDir, 'playwright.log'));
   return result.exitCode;
 }
 
 /** Playwright that exits without a record (a config error, a crash before onBegin) ran no test: infra, not a result. */
-async function assertRecordWritten(file: string): Promise<void> {
-  const { access } = await import('node:fs/promises');
+async function assertRecordWritten(file: string, log: string): Promise<void> {
   try {
     await access(file);
   } catch {
-    throw new Error(`failed to run the suites: Playwright wrote no result record at ${file} (see logs/…/playwright.log)`);
+    throw new Error(`failed to run the suites: Playwright wrote no result record at ${file} (see ${log})`);
   }
 }

@@ -7,3 +7,4 @@ export { Progress } from './progress.ts';
 export { guardSignals, InterruptedError, type SignalGuard } from './signals.ts';
 export { failedSelection, type RerunSelection } from './rerun-failed.ts';
 export { cellWorkspace, type CellWorkspace } from './cell-workspace.ts';
+export { stateRoot, runStateDir, STATE_DIR_ENV } from './state-folder.ts';

@@ -1,7 +1,8 @@
-/** One line per finished step with its elapsed time, e.g. `[cell v0.9.0/control/kubeadm-1.30/containerd/host] install ✓ 12.3s`.
- *  With CI=true (or no terminal) the lines are plain; on a terminal a live line shows the running step's time. */
+/** One line per finished step with its elapsed time, e.g. `[cell v0.9.0/control/kubeadm-1.30/containerd/host] install ✓ 12.3s`,
+ *  and, while a step runs, the lines it reports (one per finished test). With CI=true (or no terminal) every line
+ *  is plain text; on a terminal a live line under them shows the running step's time. */
 export class Progress {
-  private live?: NodeJS.Timeout;
+  private live?: { timer: NodeJS.Timeout; text: () => string };
 
   constructor(
     private readonly write: (text: string) => void = (text) => process.stdout.write(text),
@@ -12,32 +13,43 @@ export class Progress {
     const started = Date.now();
     const prefix = `[cell ${cellId}] ${step}`;
     if (this.liveLine) {
+      const text = () => `${prefix} … ${seconds(started)}`;
       // A display refresh, not a wait: nothing depends on it.
-      this.live = setInterval(() => this.write(`\r${prefix} … ${seconds(started)}`), 1000);
-      this.write(`${prefix} …`);
+      this.live = { timer: setInterval(() => this.write(`\r${text()}`), 1000), text };
+      this.write(text());
     }
     try {
       const value = await work();
-      this.line(`${prefix} ✓ ${seconds(started)}`);
+      this.endStep(`${prefix} ✓ ${seconds(started)}`);
       return value;
     } catch (error) {
-      this.line(`${prefix} ✗ ${seconds(started)}: ${firstLine(error)}`);
+      this.endStep(`${prefix} ✗ ${seconds(started)}: ${firstLine(error)}`);
       throw error;
     }
   }
 
-  /** A line outside any step (a skipped step, the summary). */
+  /** A line outside any step (a skipped step, a skipped cell). */
   note(cellId: string, text: string): void {
-    this.line(`[cell ${cellId}] ${text}`);
+    this.print(`[cell ${cellId}] ${text}`);
   }
 
-  private line(text: string): void {
+  /** A line the running step reports (a finished test), indented under it; the live line carries on below. */
+  detail(text: string): void {
+    this.print(`  ${text}`);
+  }
+
+  private endStep(text: string): void {
     if (this.live) {
-      clearInterval(this.live);
+      clearInterval(this.live.timer);
       this.live = undefined;
       this.write('\r\x1b[2K');
     }
     this.write(`${text}\n`);
+  }
+
+  private print(text: string): void {
+    if (!this.live) return this.write(`${text}\n`);
+    this.write(`\r\x1b[2K${text}\n${this.live.text()}`);
   }
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything this harness needs on a fresh Debian 12 runner, idempotently:
-# Debian packages, npm packages, a current skopeo, opa and the offline Kubernetes bundle (built from the
-# Go module proxy and cached under ~/.cache/coco-conformance). Pass --no-bundle to skip the Kubernetes build.
+# Debian packages, npm packages, a current skopeo, opa, actionlint and the offline Kubernetes bundle (built from
+# the Go module proxy and cached under ~/.cache/coco-conformance). Pass --no-bundle to skip the Kubernetes build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 started=$(date +%s)
@@ -36,6 +36,8 @@ say "skopeo with key-provider support"
 bash scripts/setup/build-skopeo.sh >/dev/null
 say "opa (Rego), for the self-tests of the KBS policies"
 bash scripts/setup/build-opa.sh >/dev/null
+say "actionlint, for the example workflows"
+bash scripts/setup/build-actionlint.sh >/dev/null
 
 if [ "$with_bundle" = 1 ]; then
   say "offline Kubernetes bundle"

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { TEST_CATALOG } from '../../matrix/test-catalog.ts';
 import { loadResultRecords } from '../../reporters/index.ts';
 import type { ResultRecord } from '../../reporters/result-record.ts';
+import { runStateDir, stateRoot } from '../../scripts/pipeline/state-folder.ts';
 
 /** The embedded default, for real: `coco-conformance run` with no matrix and no kubeconfig brings up the local
  *  kubeadm cluster from the offline bundle, runs every suite on the control platform (runc), tears everything
@@ -63,10 +64,12 @@ const CONTROL: Record<string, ControlVerdict> = {
 test.describe.configure({ mode: 'serial' });
 
 let records: ResultRecord[] = [];
+let runOutput = '';
 
 test('the control run brings up a cluster, runs every suite and tears down', async () => {
   rmSync(out, { recursive: true, force: true });
   const run = coco(['run', '--out', out], 70 * 60_000);
+  runOutput = run.stdout;
   console.log(run.stdout.split('\n').slice(-60).join('\n'));
   if (run.status !== 0) console.error(run.stderr.split('\n').slice(-60).join('\n'));
   expect(run.status, 'coco-conformance run exit code (0 = every outcome as the release claims)').toBe(0);
@@ -76,6 +79,30 @@ test('the control run brings up a cluster, runs every suite and tears down', asy
   expect(records.map((r) => r.cell.platform)).toEqual(['control']);
   expect(records[0]?.status).toBe('complete');
   expect(records[0]?.doubles.join(' ')).toMatch(/KBS/i);
+});
+
+test('run showed each test as it finished, the counts, the sign-off of this run alone, the record and the report', () => {
+  const record = records[0];
+  test.skip(!record, 'the control run produced no record (see the first test)');
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const result of record!.tests) {
+    expect(runOutput).toMatch(new RegExp(`^  ${escape(result.outcome.padEnd(16))} ${escape(result.id)}  control  `, 'm'));
+  }
+  expect(runOutput).toMatch(/^FEATURE +passed +expected-failure +skipped +total$/m);
+  expect(runOutput).toMatch(/^sign-off v0\.9\.0 from this run alone: INCONCLUSIVE/m);
+  const recordFile = runOutput.match(/^record: (.+)$/m)?.[1];
+  expect(recordFile && existsSync(recordFile)).toBe(true);
+  const reportFile = runOutput.match(/^report v0\.9\.0: (.+)$/m)?.[1];
+  expect(reportFile && readFileSync(reportFile, 'utf8')).toContain(record!.cell.id);
+});
+
+test('keys and credentials the run made stayed out of --out, and their state folder is gone', () => {
+  const record = records[0];
+  test.skip(!record, 'the control run produced no record (see the first test)');
+  const files = readdirSync(out, { recursive: true, encoding: 'utf8' }).map((name) => join(out, name)).filter((f) => statSync(f).isFile());
+  expect(files.filter((f) => /(^|\/)(kbs\.key|key\.bin|registry-credentials\.json|htpasswd|kubeconfig|secrets)$/.test(f))).toEqual([]);
+  expect(files.filter((f) => readFileSync(f).includes('PRIVATE KEY'))).toEqual([]);
+  expect(existsSync(runStateDir(stateRoot(), record!.runId)), 'the run\'s state folder').toBe(false);
 });
 
 test('every catalog test has a control verdict written here', () => {

@@ -1,19 +1,34 @@
 import { expect, test } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError, loadReleaseProfile, loadRunnerMatrix } from '../../matrix/index.ts';
+import { GENERATED_CASES } from './generated-bad-inputs.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
 /** The bad-YAML corpus: each test/matrix/bad-yaml/<case>.yaml holds one mistake, <case>.expected the exact one-line
  *  message (`{file}` stands for the file's path). Files named profile-* are release profiles, matrix-* runner
- *  matrices (checked against the real matrix/releases). */
+ *  matrices (checked against the real matrix/releases). Inputs that cannot be committed as text (binary, 50 MB)
+ *  are written by generated-bad-inputs.ts into a temporary folder. */
 process.chdir(REPO_ROOT);
 const CORPUS = 'test/matrix/bad-yaml';
 const cases = readdirSync(CORPUS).filter((name) => name.endsWith('.yaml')).sort();
 
+function thrownBy(load: () => unknown): unknown {
+  try {
+    load();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 test('the corpus has a case for every kind of mistake the brief names', () => {
-  expect(cases.length).toBeGreaterThanOrEqual(30);
+  expect(cases.length).toBeGreaterThanOrEqual(40);
   for (const name of cases) expect(name).toMatch(/^(profile|matrix)-[a-z0-9-]+\.yaml$/);
+  for (const hostile of ['matrix-alias-bomb', 'matrix-nesting-100', 'profile-tab-indentation', 'matrix-duplicate-key']) {
+    expect(cases).toContain(`${hostile}.yaml`);
+  }
 });
 
 for (const name of cases) {
@@ -21,15 +36,41 @@ for (const name of cases) {
     const file = path.join(CORPUS, name);
     const expected = readFileSync(file.replace(/\.yaml$/, '.expected'), 'utf8').trimEnd().replace('{file}', file);
     const load = name.startsWith('profile-') ? loadReleaseProfile : loadRunnerMatrix;
-    let thrown: unknown;
-    try {
-      load(file);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => load(file));
     expect(thrown).toBeInstanceOf(InputError);
     const message = (thrown as InputError).message;
     expect(message).toBe(expected);
     expect(message).not.toContain('\n');
   });
 }
+
+test.describe('generated bad inputs', () => {
+  let folder = '';
+  test.beforeAll(() => {
+    folder = mkdtempSync(path.join(tmpdir(), 'coco-bad-yaml-'));
+  });
+  test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  for (const generated of GENERATED_CASES) {
+    test(`rejects ${generated.name} with its exact message`, () => {
+      const file = generated.write(folder);
+      const thrown = thrownBy(() => loadRunnerMatrix(file));
+      expect(thrown).toBeInstanceOf(InputError);
+      expect((thrown as InputError).message).toBe(generated.expected.replace('{file}', file));
+    });
+  }
+
+  test('the message for a binary file never quotes its bytes', () => {
+    const file = path.join(folder, 'quoted.yaml');
+    writeFileSync(file, Buffer.concat([Buffer.from('schemaVersion: 1\nname: "'), Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0xff, 0xfe]), Buffer.from('"\n')]));
+    const message = (thrownBy(() => loadRunnerMatrix(file)) as InputError).message;
+    expect(message).toBe(`${file}:2:12: (document): not a YAML text file (not valid UTF-8)`);
+    expect(message).not.toContain('\x1b');
+  });
+
+  test('a folder named as a matrix is refused as a folder', () => {
+    const sub = path.join(folder, 'a-folder.yaml');
+    mkdirSync(sub, { recursive: true });
+    expect((thrownBy(() => loadRunnerMatrix(sub)) as InputError).message).toBe(`${sub}: (document): is a folder, not a file`);
+  });
+});

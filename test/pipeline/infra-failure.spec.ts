@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { scratch } from '../pipeline/support/scratch-dir.ts';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
 import { loadRelease } from '../../matrix/index.ts';
 import { writeRecordAtomically } from '../../reporters/record-file.ts';
@@ -65,7 +66,7 @@ function fakeDeps(log: string[], overrides: Partial<PipelineDeps> = {}): Pipelin
 
 function options(outDir: string, lines: string[]) {
   return {
-    runId: 'run-1', outDir, keepCluster: false, dryRun: false, signal: new AbortController().signal,
+    runId: 'run-1', outDir, stateDir: scratch('state/run-1'), keepCluster: false, dryRun: false, signal: new AbortController().signal,
     progress: new Progress((text) => lines.push(text), false), log: () => {},
   };
 }
@@ -73,8 +74,10 @@ function options(outDir: string, lines: string[]) {
 test('a provision failure marks the cell INFRA-FAIL and the next cell still runs', async () => {
   const log: string[] = [];
   const lines: string[] = [];
+  const opts = options(scratch('out'), lines);
   const results = await runCells([cell('v0.9.0/snp/kind-1.29/containerd/nydus', '1.29'), cell('v0.9.0/snp/kind-1.30/containerd/nydus', '1.30')],
-    options(scratch('out'), lines), fakeDeps(log));
+    opts, fakeDeps(log));
+  expect(existsSync(opts.stateDir), 'both cells\' state folders and the run\'s are removed').toBe(false);
 
   expect(results.map((r) => r.status)).toEqual(['infra-error', 'complete']);
   expect(results[0]!.failedStep).toBe('provision');
@@ -117,6 +120,9 @@ test('--keep-cluster keeps the cluster but still collects logs', async () => {
   const opts = { ...options(scratch('out'), lines), keepCluster: true };
   const [result] = await runCells([cell('v0.9.0/snp/kind-1.30/containerd/nydus', '1.30')], opts, fakeDeps(log));
   expect(result!.status).toBe('complete');
+  // The kept cluster's kubeconfig is in its state folder, which is kept with it.
+  expect(result!.keptStateDir).toBe(join(opts.stateDir, 'v0.9.0_snp_kind-1.30_containerd_nydus'));
+  expect(existsSync(result!.keptStateDir!)).toBe(true);
   expect(log.at(-1)).toBe('collect');
   expect(log.some((l) => l.startsWith('destroy'))).toBe(false);
   expect(lines.some((l) => l.includes('teardown skipped (--keep-cluster): kubeconfig /k'))).toBe(true);

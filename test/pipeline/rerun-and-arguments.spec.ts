@@ -63,10 +63,12 @@ test('run arguments: every flag, and one-line problems', () => {
     context: 'ctx', keepCluster: true, dryRun: true, kbsUrl: 'http://127.0.0.1:8080', kbsAdminKey: 'key', help: false,
   });
   expect(parseRunArguments(['--rerun-failed', 'a.json', 'dir/'])).toMatchObject({ rerunFailed: ['a.json', 'dir/'], out: 'results' });
-  expect(parseRunArguments(['--kbs-url', 'http://x'])).toBe('--kbs-url and --kbs-admin-key go together');
-  expect(parseRunArguments(['--matrix'])).toBe('--matrix needs a value');
-  expect(parseRunArguments(['--bogus'])).toBe('unknown option --bogus');
-  expect(parseRunArguments(['--rerun-failed', 'a.json', '--cell', 'c'])).toMatch(/does not combine/);
+  expect(() => parseRunArguments(['--kbs-url', 'http://x'])).toThrow('--kbs-url and --kbs-admin-key go together');
+  expect(() => parseRunArguments(['--matrix'])).toThrow('--matrix needs a value');
+  expect(() => parseRunArguments(['--matirx', 'm.yaml'])).toThrow('unknown flag --matirx; did you mean --matrix?');
+  expect(() => parseRunArguments(['--suite', 'nosuch'])).toThrow('--suite: unknown value "nosuch"');
+  expect(() => parseRunArguments(['--rerun-failed', 'a.json', '--cell', 'c'])).toThrow(/does not combine/);
+  expect(parseRunArguments(['--matrix=matrix/local.yaml', '--out=/tmp/x'])).toMatchObject({ matrix: 'matrix/local.yaml', out: '/tmp/x' });
 });
 
 test('progress: one line per step with elapsed time, plain when CI', async () => {
@@ -79,4 +81,21 @@ test('progress: one line per step with elapsed time, plain when CI', async () =>
   expect(lines).toHaveLength(2);
   expect(lines[0]).toMatch(/^\[cell v0\.9\.0\/control\/kubeadm-1\.30\/containerd\/host\] install ✓ \d+\.\ds\n$/);
   expect(lines[1]).toMatch(/^\[cell v0\.9\.0\/control\/kubeadm-1\.30\/containerd\/host\] kbs ✗ \d+\.\ds: failed to deploy KBS: boom\n$/);
+});
+
+test('progress: a finished test\'s line appears under its step as it is reported; on a terminal the live line carries on below it', async () => {
+  const cellId = 'v0.9.0/control/kubeadm-1.30/containerd/host';
+  const plain: string[] = [];
+  const plainProgress = new Progress((text) => plain.push(text), false);
+  await plainProgress.step(cellId, 'suites', async () => plainProgress.detail('passed           attestation/resource-withheld-deny-all  control  3.2 s'));
+  expect(plain).toEqual(['  passed           attestation/resource-withheld-deny-all  control  3.2 s\n', expect.stringMatching(/^\[cell [^\]]+\] suites ✓ \d+\.\ds\n$/)]);
+  expect(plain.join('')).not.toContain('\x1b');
+
+  const live: string[] = [];
+  const liveProgress = new Progress((text) => live.push(text), true);
+  await liveProgress.step(cellId, 'suites', async () => liveProgress.detail('passed           x  control  1 ms'));
+  // Started, then: clear the live line, print the test line, redraw the live line; at the end clear it for the ✓.
+  expect(live[0]).toMatch(/^\[cell [^\]]+\] suites … \d+\.\ds$/);
+  expect(live[1]).toMatch(/^\r\x1b\[2K  passed {11}x {2}control {2}1 ms\n\[cell [^\]]+\] suites … \d+\.\ds$/);
+  expect(live.slice(2)).toEqual(['\r\x1b[2K', expect.stringMatching(/^\[cell [^\]]+\] suites ✓ \d+\.\ds\n$/)]);
 });

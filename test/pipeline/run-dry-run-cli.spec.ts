@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../scripts/exec/run-command.ts';
+import { filesContaining } from './support/scripted-run-process.ts';
 import { scratch } from './support/scratch-dir.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -60,4 +62,28 @@ test('--kubeconfig moves the cell to the existing cluster: nothing is created or
   expect(kbsDelete).toBeGreaterThan(0);
   expect([kbsDelete, ccRuntimeDelete, operatorDelete, namespacesDelete]).toEqual([...[kbsDelete, ccRuntimeDelete, operatorDelete, namespacesDelete]].sort((x, y) => x - y));
   expect(result.stdout).toContain('[cell v0.9.0/snp/existing/containerd/nydus]');
+});
+
+test('run --dry-run --matrix matrix/nightly.yaml exits 0: the coco-dev cell v0.9.0 does not ship is skipped with the profile note', async () => {
+  const out = scratch('out');
+  const stateRoot = scratch('state');
+  const result = await runCommand([process.execPath, join(ROOT, 'bin/coco-conformance.mjs'), 'run', '--dry-run', '--matrix', 'matrix/nightly.yaml', '--out', out],
+    { nothrow: true, cwd: ROOT, env: { CI: 'true', PATH: `${process.env.PATH}`, COCO_STATE_DIR: stateRoot } });
+  const output = result.stdout + result.stderr;
+  expect(result.exitCode, output).toBe(0);
+  const cell = 'v0.9.0/coco-dev/kind-1.30/containerd/nydus';
+  const note = loadRelease('v0.9.0').platforms['coco-dev']!.note!;
+  expect(result.stdout).toContain(`[cell ${cell}] skipped: ${note}`);
+  expect(result.stdout).toContain(`skipped     ${cell} (${note})`);
+  // Skipped at plan: never provisioned or installed, so nothing was written for it.
+  expect(output).not.toContain(`[cell ${cell}] provision`);
+  expect(output).not.toContain(`[cell ${cell}] install`);
+  expect(existsSync(join(out, 'dry-run', cell))).toBe(false);
+  // Every other cell of the matrix was dry-run.
+  for (const other of ['v0.9.0/tdx/kubeadm-1.30/containerd/nydus', 'v0.9.0/snp/kubeadm-1.24/containerd/nydus', 'v0.9.0/se/k3s-1.28/containerd/nydus',
+    'v0.9.0/sev/kubeadm-1.30/containerd/nydus', 'v0.9.0/control/kubeadm-1.30/containerd/host']) {
+    expect(result.stdout).toContain(`dry-run     ${other}`);
+  }
+  expect(readdirSync(stateRoot), 'the state folders of the dry run are gone').toEqual([]);
+  expect(filesContaining(out, 'PRIVATE KEY')).toEqual([]);
 });

@@ -54,7 +54,7 @@ test('report writes html, md, json and junit, prints warnings and paths, and exi
   const out = inScratch('report');
   const run = cli('report', dir, '--release', 'v0.9.0', '--out', out);
   expect(run.code, run.stderr).toBe(0);
-  expect(run.stderr).toContain(`warning: ${join(dir, 'truncated.json')}: not valid JSON, truncated?`);
+  expect(run.stderr).toContain(`warning: ${join(dir, 'truncated.json')}:1:40: not valid JSON: the text ends inside a string (truncated?); skipped\n`);
   for (const file of ['report.html', 'report.md', 'report.json', 'junit.xml']) {
     expect(run.stdout).toContain(join(out, file));
     expect(existsSync(join(out, file))).toBe(true);
@@ -100,4 +100,56 @@ test('signoff exit codes: PASS 0, FAIL 1, INCONCLUSIVE 3, bad input 2', async ()
   const noResults = cli('signoff', '--release', 'v0.9.0');
   expect(noResults.code).toBe(2);
   expect(noResults.stderr).toContain('no RESULTS given');
+});
+
+/** Exit 2, nothing on stdout, exactly one line on stderr, no stack frame. */
+function expectOneLine(run: ReturnType<typeof cli>, line: string): void {
+  expect(run.code, run.stderr).toBe(2);
+  expect(run.stdout).toBe('');
+  expect(run.stderr).toBe(`${line}\n`);
+}
+
+test('report and signoff with no valid record left: exit 2, one line naming the file and where it breaks', async () => {
+  const dir = inScratch('all-bad');
+  mkdirSync(dir);
+  const whole = JSON.stringify(v090Record('tdx'), null, 2);
+  writeFileSync(join(dir, 'cut.json'), whole.slice(0, 300));
+  const cutLines = whole.slice(0, 300).split('\n');
+  const at = `${cutLines.length}:${cutLines.at(-1)!.length + 1}`;
+  const out = inScratch('never-written');
+  expectOneLine(cli('report', dir, '--release', 'v0.9.0', '--out', out),
+    `coco-conformance report: no valid result record in RESULTS: ${join(dir, 'cut.json')}:${at}: not valid JSON: the text ends inside a string (truncated?); skipped`);
+  expect(existsSync(out)).toBe(false);
+  expectOneLine(cli('signoff', dir, '--release', 'v0.9.0'),
+    `coco-conformance signoff: no valid result record in RESULTS: ${join(dir, 'cut.json')}:${at}: not valid JSON: the text ends inside a string (truncated?); skipped`);
+
+  // Foreign JSON named on the command line, and a record of a newer schema, beside the truncated one.
+  const foreign = inScratch('package.json');
+  writeFileSync(foreign, '{\n  "name": "not-a-record"\n}\n');
+  const newer = inScratch('newer.json');
+  writeFileSync(newer, JSON.stringify({ ...v090Record('tdx'), schemaVersion: 7 }));
+  expectOneLine(cli('signoff', foreign, newer, dir, '--release', 'v0.9.0'),
+    `coco-conformance signoff: no valid result record in RESULTS: ${foreign}:1:1: not a result record (no schemaVersion, runId and tests); skipped (and 2 more files skipped)`);
+
+  const empty = inScratch('no-json-here');
+  mkdirSync(empty);
+  expectOneLine(cli('report', empty, '--release', 'v0.9.0', '--out', inScratch('out')),
+    'coco-conformance report: no result record in RESULTS (no *.json record file found)');
+});
+
+test('one bad file among good records is one warning, and the report goes on', async () => {
+  const dir = resultsDir('mixed', [v090Record('tdx')], inScratch);
+  writeFileSync(join(dir, 'binary.json'), Buffer.from([0x7b, 0xff, 0xfe, 0x00]));
+  const run = cli('signoff', dir, '--release', 'v0.9.0', '--platforms', 'tdx');
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stderr).toBe(`warning: ${join(dir, 'binary.json')}:1:2: not a JSON text file (not valid UTF-8); skipped\n`);
+});
+
+test('report --baseline without a valid record is bad input too', async () => {
+  const now = resultsDir('now-ok', [v090Record('tdx')], inScratch);
+  const before = inScratch('before-bad');
+  mkdirSync(before);
+  writeFileSync(join(before, 'x.json'), '{"schemaVersion": 1, "runId": "x", "tests": []');
+  expectOneLine(cli('report', now, '--baseline', before, '--release', 'v0.9.0', '--out', inScratch('out')),
+    `coco-conformance report: no valid result record in --baseline: ${join(before, 'x.json')}:1:47: not valid JSON: the text ends before the document does (truncated?); skipped`);
 });

@@ -1,9 +1,13 @@
 import { test, expect } from '@playwright/test';
 import { chromium, type Browser } from 'playwright-core';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildCompatibilityReport, renderHtml } from '../../reporters/index.ts';
-import { SAMPLE_BASELINE, SAMPLE_PROFILE, SAMPLE_RECORDS } from './sample-night.ts';
+import { buildCompatibilityReport, buildCompatibilityReportFromFiles, renderHtml } from '../../reporters/index.ts';
+import { nightDate } from '../../scripts/bench/synthetic-records.ts';
+import { SAMPLE_BASELINE, SAMPLE_NIGHTS, SAMPLE_PROFILE } from './sample-night.ts';
+import { scratchDir } from './inline-project.ts';
+import { FIRST_NIGHT, NIGHTS, WATCHED, writeYearOfNights } from './year-of-nights.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -20,8 +24,8 @@ test.afterAll(async () => {
   await browser?.close();
 });
 
-test('the HTML report renders the grid offline in real Chromium, and a grid cell drills down to its tests', async ({}, info) => {
-  const report = buildCompatibilityReport({ records: SAMPLE_RECORDS, profile: SAMPLE_PROFILE, baseline: SAMPLE_BASELINE, generatedAt: '2024-07-20T06:00:00.000Z' });
+test('the HTML report renders the grid offline in real Chromium, and a grid cell drills down to its history and tests', async ({}, info) => {
+  const report = buildCompatibilityReport({ records: SAMPLE_NIGHTS, profile: SAMPLE_PROFILE, baseline: SAMPLE_BASELINE, generatedAt: '2024-07-20T06:00:00.000Z' });
   const file = info.outputPath('report.html');
   writeFileSync(file, renderHtml(report));
 
@@ -47,17 +51,38 @@ test('the HTML report renders the grid offline in real Chromium, and a grid cell
   expect(await background('authenticated-registries', 'tdx')).toBe('rgb(255, 215, 213)');
   expect(await background('attestation', 'tdx')).toBe('rgb(218, 251, 225)');
 
+  // SEV ran only on a cell not required for sign-off: its states are shown, marked as not judged.
+  await expect(cellAt('encrypted-images', 'sev')).toHaveAttribute('data-not-judged', 'true');
+  await expect(cellAt('attestation', 'tdx')).not.toHaveAttribute('data-not-judged');
+  // The grid cell carries its last nights as small squares; the alert is listed above the grid.
+  await expect(cellAt('authenticated-registries', 'tdx').locator('.mini i')).toHaveCount(4);
+  await expect(page.locator('#alerts')).toHaveText('authenticated-registries × tdx: FAIL 3 nights in a row, since 2024-07-18 (last passed 2024-07-17)');
+
   const panel = page.locator('#cell-authenticated-registries-tdx');
   await expect(panel).toBeHidden();
+  // The test rows are not in the page until the cell is opened: they are drawn from the cell's JSON on demand.
+  await expect(panel.locator('tr[data-test]')).toHaveCount(0);
   await cellAt('authenticated-registries', 'tdx').click();
   await expect(panel).toBeVisible();
   await expect(cellAt('authenticated-registries', 'tdx')).toHaveAttribute('aria-expanded', 'true');
+  // The weather strip: one column a night, oldest left, with the streak and the last pass beside it.
+  const strip = panel.locator('ol.weather').first().locator('li');
+  await expect(strip).toHaveCount(4);
+  expect(await strip.evaluateAll((items) => items.map((li) => `${li.getAttribute('data-night')} ${li.getAttribute('data-weather')}`)))
+    .toEqual(['2024-07-17 PASS', '2024-07-18 FAIL', '2024-07-19 FAIL', '2024-07-20 FAIL']);
+  expect(await strip.last().evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(207, 34, 46)');
+  await expect(panel.locator('.streak')).toHaveText('3 night(s)');
+  await expect(panel.locator('.streak-first')).toHaveText('2024-07-18');
+  await expect(panel.locator('.last-passed')).toHaveText('2024-07-17');
+  await expect(panel.locator('p.alert')).toContainText('FAIL 3 nights in a row');
   await expect(panel.locator('tr[data-test]')).toHaveCount(3);
   const failing = panel.locator('tr[data-test="authenticated-registry/wrong-credentials-fail"]');
   await expect(failing).toHaveAttribute('data-outcome', 'failed');
   await expect(failing).toContainText('tdx-01');
   await expect(failing).toContainText('v9.9.9/tdx/kubeadm-1.30/containerd/nydus');
   await expect(failing).toContainText('1.5 s');
+  await expect(failing.locator('ol.weather li')).toHaveCount(4);
+  await expect(failing.locator('ol.weather li[data-weather="FAIL"]')).toHaveCount(3);
   await failing.locator('summary', { hasText: 'error' }).click();
   await expect(failing.locator('pre')).toContainText('authenticated-registry/wrong-credentials-fail failed');
   await panel.locator('details.env summary').click();
@@ -77,16 +102,67 @@ test('the HTML report renders the grid offline in real Chromium, and a grid cell
   await page.close();
 });
 
-test('the grid drills down without JavaScript too (CSS :target)', async ({}, info) => {
-  const report = buildCompatibilityReport({ records: SAMPLE_RECORDS, profile: SAMPLE_PROFILE, generatedAt: 'fixed' });
+test('without JavaScript a grid cell still opens (CSS :target) to its state, summary and history', async ({}, info) => {
+  const report = buildCompatibilityReport({ records: SAMPLE_NIGHTS, profile: SAMPLE_PROFILE, generatedAt: 'fixed' });
   const file = info.outputPath('report.html');
   writeFileSync(file, renderHtml(report));
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(pathToFileURL(file).href);
-  await page.locator('a.state[data-feature="encrypted-images"][data-platform="sev"]').click();
+  await page.locator('a.state[data-feature="encrypted-images"][data-platform="tdx"]').click();
+  const panel = page.locator('#cell-encrypted-images-tdx');
+  await expect(panel).toBeVisible();
+  await expect(panel).toContainText('passed on tdx-01, but flaky: encrypted-image/right-key-runs');
+  expect(await panel.locator('ol.weather li').evaluateAll((items) => items.map((li) => li.getAttribute('data-weather')))).toEqual(['PASS', 'PASS', 'FAIL', 'FLAKY']);
+  await expect(panel.locator('.flakiness')).toHaveText('50%');
+  // The test rows are drawn by the page's script; without it the panel says where they are.
+  await expect(panel).toContainText('The 3 test(s) of this cell are drawn by the page\'s script; report.json holds them too.');
+  await context.close();
+});
+
+test('a cell opened by its address (bookmark, back button) is drawn too', async ({}, info) => {
+  const report = buildCompatibilityReport({ records: SAMPLE_NIGHTS, profile: SAMPLE_PROFILE, generatedAt: 'fixed' });
+  const file = info.outputPath('report.html');
+  writeFileSync(file, renderHtml(report));
+  const page = await browser.newPage();
+  await page.goto(`${pathToFileURL(file).href}#cell-encrypted-images-sev`);
   const panel = page.locator('#cell-encrypted-images-sev');
   await expect(panel).toBeVisible();
   await expect(panel.locator('tr[data-outcome="unexpected-pass"]')).toContainText('encrypted-image/right-key-runs');
-  await context.close();
+  await expect(panel.locator('p.not-required')).toContainText('Not required for sign-off: sev-01');
+  await page.close();
+});
+
+test('a year of nights from 13 runners opens with its grid, and a cell opens to its 10-night strip and its tests', async ({}, info) => {
+  test.setTimeout(180_000);
+  const scratch = scratchDir('year-html');
+  const { profile } = writeYearOfNights(join(scratch, 'results'));
+  const report = buildCompatibilityReportFromFiles({ results: [join(scratch, 'results')], profile, generatedAt: 'fixed' });
+  const file = info.outputPath('year.html');
+  writeFileSync(file, renderHtml(report));
+  console.log(`year report: ${report.records} records, ${(statSync(file).size / 1e6).toFixed(2)} MB of HTML`);
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(pathToFileURL(file).href);
+  // Nothing of a cell's tests is in the page before the cell is opened.
+  await expect(page.locator('tr[data-test]')).toHaveCount(0);
+  const cell = page.locator('#grid a.state[data-feature="encrypted-images"][data-platform="tdx"]');
+  await expect(cell).toHaveText('FAIL');
+  await expect(cell.locator('.mini i')).toHaveCount(10);
+  await cell.click();
+  const panel = page.locator('#cell-encrypted-images-tdx');
+  await expect(panel).toBeVisible();
+  const strip = panel.locator('ol.weather').first().locator('li');
+  expect(await strip.evaluateAll((items) => items.map((li) => li.getAttribute('data-weather')))).toEqual([...Array(7).fill('PASS'), 'FAIL', 'FAIL', 'FAIL']);
+  await expect(strip.first()).toHaveAttribute('data-night', nightDate(FIRST_NIGHT, NIGHTS - 10));
+  await expect(panel.locator('.streak-first')).toHaveText(nightDate(FIRST_NIGHT, NIGHTS - 3));
+  const failing = panel.locator(`tr[data-test="${WATCHED}"][data-outcome="failed"]`);
+  await expect(failing).toContainText('tdx-runner-000');
+  await expect(failing.locator('ol.weather li[data-weather="FAIL"]')).toHaveCount(3);
+  await page.screenshot({ path: info.outputPath('year-drilldown.png') });
+  expect(errors).toEqual([]);
+  await page.close();
+  rmSync(scratch, { recursive: true, force: true });
 });

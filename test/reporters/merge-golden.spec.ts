@@ -1,10 +1,10 @@
 import { test, expect } from '@playwright/test';
 import { buildCompatibilityReport, renderJson, renderMarkdown, renderJunit, type CompatibilityReport, type GridState } from '../../reporters/index.ts';
-import { SAMPLE_BASELINE, SAMPLE_PROFILE, SAMPLE_RECORDS } from './sample-night.ts';
+import { SAMPLE_BASELINE, SAMPLE_NIGHTS, SAMPLE_PROFILE } from './sample-night.ts';
 import { expectGolden } from './golden.ts';
 
 const GENERATED_AT = '2024-07-20T06:00:00.000Z';
-const build = (records = SAMPLE_RECORDS) =>
+const build = (records = SAMPLE_NIGHTS) =>
   buildCompatibilityReport({ records, profile: SAMPLE_PROFILE, baseline: SAMPLE_BASELINE, generatedAt: GENERATED_AT });
 
 function state(report: CompatibilityReport, feature: string, platform: string): GridState {
@@ -32,7 +32,7 @@ test('a night of many runners merges into the expected grid, every state present
   for (const [feature, platform, want] of expected) expect(`${feature} × ${platform}: ${state(report, feature, platform)}`).toBe(`${feature} × ${platform}: ${want}`);
 });
 
-test('the rerun is folded into the first run: history kept, newest status wins, reruns not double counted', () => {
+test('the rerun is folded into the first run of its night: attempts kept, newest status wins, reruns not double counted', () => {
   const report = build();
   const cell = report.grid.flat().find((c) => c.feature === 'encrypted-images' && c.platform === 'tdx')!;
   const rightKey = cell.tests.find((t) => t.id === 'encrypted-image/right-key-runs')!;
@@ -44,6 +44,41 @@ test('the rerun is folded into the first run: history kept, newest status wins, 
   expect(tdxRun.runIds).toHaveLength(2);
   expect(report.totals.flaky).toBe(2);
   expect(Object.values(report.totals).reduce((a, b) => a + b, 0)).toBe(29);
+});
+
+test('each cell carries its nights: the weather strip, last pass, failure streak, flakiness and the alert', () => {
+  const report = build();
+  expect(report.history).toMatchObject({ window: 10, alertAfter: 3, nights: ['2024-07-17', '2024-07-18', '2024-07-19', '2024-07-20'], totalNights: 4 });
+  const cell = (feature: string, platform: string) => report.grid.flat().find((c) => c.feature === feature && c.platform === platform)!.history;
+  const registries = cell('authenticated-registries', 'tdx');
+  expect(registries.strip).toEqual(['PASS', 'FAIL', 'FAIL', 'FAIL']);
+  expect(registries.lastPassed).toBe('2024-07-17');
+  expect(registries.failureStreak).toEqual({ firstNight: '2024-07-18', nights: 3 });
+  expect(report.history.alerts).toEqual(['authenticated-registries × tdx: FAIL 3 nights in a row, since 2024-07-18 (last passed 2024-07-17)']);
+  // Passed, passed, failed (a flip), flaky: two unsettled nights of four.
+  const encrypted = cell('encrypted-images', 'tdx');
+  expect(encrypted.strip).toEqual(['PASS', 'PASS', 'FAIL', 'FLAKY']);
+  expect(encrypted.failureStreak).toBeUndefined();
+  expect(encrypted.lastPassed).toBe('2024-07-20');
+  expect(encrypted.flakinessPercent).toBe(50);
+  expect(encrypted.tests.find((t) => t.testId === 'encrypted-image/right-key-runs')).toMatchObject({ strip: ['PASS', 'PASS', 'FAIL', 'FLAKY'], failedNights: 1 });
+  // SEV ran on the 20th only; the nights it did not run are NOT-RUN, and nothing ran in the window on tee-evidence × snp.
+  expect(cell('attestation', 'sev').strip).toEqual(['NOT-RUN', 'NOT-RUN', 'NOT-RUN', 'PASS']);
+  expect(cell('tee-evidence', 'snp').flakinessPercent).toBeUndefined();
+  const md = renderMarkdown(report);
+  expect(md).toContain('## Alerts: failing 3 or more nights in a row\n\n- 🚨 authenticated-registries × tdx: FAIL 3 nights in a row, since 2024-07-18 (last passed 2024-07-17)');
+  expect(md).toContain('| authenticated-registries × tdx | 🟩🟥🟥🟥 | 2024-07-17 | 3 night(s) since 2024-07-18 🚨 | 25% |');
+});
+
+test('a cell not required for sign-off is reported in the grid, and the sign-off only notes it', () => {
+  const report = build();
+  expect(state(report, 'encrypted-images', 'sev')).toBe('LIMITATION-PASSED');
+  expect(state(report, 'sealed-secrets', 'sev')).toBe('FAIL');
+  const sev = report.grid.flat().find((c) => c.feature === 'sealed-secrets' && c.platform === 'sev')!;
+  expect(sev.notRequired).toEqual({ runs: ['sev-01 — v9.9.9/sev/kubeadm-1.30/containerd/nydus'] });
+  expect(report.signoff.reasons.filter((r) => r.includes('× sev'))).toEqual([]);
+  expect(report.signoff.notes).toContain('not judged: sealed-secrets × sev ran only on cells not required for sign-off (sev-01 — v9.9.9/sev/kubeadm-1.30/containerd/nydus): FAIL: failed, but not where and how the expected failure must: sealed-secret/unsealed-with-resource');
+  expect(report.signoff.verdict).toBe('FAIL'); // TDX still fails on its own
 });
 
 test('the report names non-discriminating tests, doubles per cell, the baseline diff and the tested stacks', () => {
@@ -64,7 +99,7 @@ test('the report names non-discriminating tests, doubles per cell, the baseline 
 
 test('the result does not depend on the order records are given in', () => {
   const a = renderJson(build());
-  const b = renderJson(build([...SAMPLE_RECORDS].reverse()));
+  const b = renderJson(build([...SAMPLE_NIGHTS].reverse()));
   expect(b).toBe(a);
 });
 

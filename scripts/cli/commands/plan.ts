@@ -1,7 +1,16 @@
-import { clusterLabel, FEATURES, planCells, type CellFilter, type PlannedCell } from '../../../matrix/index.ts';
-import { UsageError } from '../main.ts';
+import { clusterLabel, FEATURES, planCells, PLATFORMS, type CellFilter, type PlannedCell } from '../../../matrix/index.ts';
+import { parseArguments } from '../arguments.ts';
 
 const USAGE = 'usage: coco-conformance plan [--matrix FILE] [--runner NAME] [--cell ID] [--platform P] [--suite S…] [--json]';
+
+const PLAN_FLAGS = {
+  matrix: { takes: 'value' },
+  runner: { takes: 'value' },
+  cell: { takes: 'value' },
+  platform: { takes: 'value', choices: PLATFORMS },
+  suite: { takes: 'values', choices: FEATURES, commas: true },
+  json: { takes: 'switch' },
+} as const;
 
 interface PlanOptions {
   matrix?: string;
@@ -26,48 +35,17 @@ export async function planCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Parses plan's flags; undefined means --help. `--suite` takes one or more values (also comma-separated). */
+/** Parses plan's flags; undefined means --help. `--suite` takes one or more values (also comma-separated). A flag's
+ *  value that no matrix could make right (an unknown platform or suite) is refused here, naming the flag. */
 export function parsePlanArgs(argv: string[]): PlanOptions | undefined {
-  const options: PlanOptions = { filter: {}, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    const value = (): string => {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${flag} needs a value (see coco-conformance plan --help)`);
-      i += 1;
-      return next;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return undefined;
-      case '--json':
-        options.json = true;
-        break;
-      case '--matrix':
-        options.matrix = value();
-        break;
-      case '--runner':
-        options.filter.runner = value();
-        break;
-      case '--cell':
-        options.filter.cell = value();
-        break;
-      case '--platform':
-        options.filter.platform = value();
-        break;
-      case '--suite': {
-        const suites = options.filter.suites ?? [];
-        suites.push(...value().split(','));
-        while (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) suites.push(...argv[++i]!.split(','));
-        options.filter.suites = suites.filter(Boolean);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option ${JSON.stringify(flag)} (see coco-conformance plan --help)`);
-    }
-  }
-  return options;
+  const { flags, help } = parseArguments(argv, PLAN_FLAGS, { positionals: false });
+  if (help) return undefined;
+  const filter: CellFilter = {};
+  if (flags.runner !== undefined) filter.runner = flags.runner;
+  if (flags.cell !== undefined) filter.cell = flags.cell;
+  if (flags.platform !== undefined) filter.platform = flags.platform;
+  if (flags.suite !== undefined) filter.suites = flags.suite;
+  return { matrix: flags.matrix, filter, json: flags.json === true };
 }
 
 function toJson({ cell, tests, counts }: PlannedCell) {

@@ -1,104 +1,126 @@
 import { existsSync } from 'node:fs';
 import { loadRelease, loadReleaseProfile, PLATFORMS, type PlatformId, type ReleaseProfile } from '../../../matrix/index.ts';
 import {
-  buildCompatibilityReport, loadResultRecords, REPORT_FORMATS, writeReportFiles, type CompatibilityReport, type ReportFormat,
+  buildCompatibilityReportFromFiles, REPORT_FORMATS, writeReportFiles, type CompatibilityReport, type ReportFormat,
 } from '../../../reporters/index.ts';
-import { UsageError } from '../main.ts';
+import { parseArguments, UsageError } from '../arguments.ts';
+import { checkOutputFolder } from '../output-folder.ts';
 
-const USAGE = 'usage: coco-conformance report RESULTS… --release vX [--baseline RESULTS…] [--out DIR] [--format html,md,json,junit]';
+const USAGE = 'usage: coco-conformance report RESULTS… --release vX [--baseline RESULTS…] [--out DIR] [--format html,md,json,junit] ' +
+  '[--history NIGHTS] [--alert-after NIGHTS]';
 
-/** Flags shared by `report` and `signoff`. */
+/** The flags `report` and `signoff` share: where the records are and which release they are judged against. */
+export const RESULTS_FLAGS = {
+  release: { takes: 'value' },
+  /** A profile file instead of --release (a draft profile for a release not yet in matrix/releases). */
+  profile: { takes: 'value' },
+  platforms: { takes: 'list', choices: PLATFORMS },
+} as const;
+
+const REPORT_FLAGS = {
+  ...RESULTS_FLAGS,
+  baseline: { takes: 'values' },
+  out: { takes: 'value' },
+  format: { takes: 'list', choices: REPORT_FORMATS },
+  /** Nights of history per grid cell (the weather strip), and the failing nights in a row that raise an alert. */
+  history: { takes: 'value' },
+  'alert-after': { takes: 'value' },
+} as const;
+
+/** What `report` and `signoff` are asked to judge. */
 export interface ResultsArgs {
   results: string[];
   release?: string;
-  /** A profile file instead of --release (a draft profile for a release not yet in matrix/releases). */
   profile?: string;
   baseline?: string[];
-  out: string;
-  formats: ReportFormat[];
   platforms?: PlatformId[];
-  help: boolean;
+  /** Nights shown per cell (default 10, as the kata ci-dashboard) and the streak that alerts (default 3, TestGrid's). */
+  history?: { nights?: number; alertAfter?: number };
+  /** The command's usage line, for the messages that need it. */
+  usage: string;
 }
 
 /** `report`: merge result records into the compatibility report. Exit 0 even when tests failed (the verdict is
- *  `signoff`'s job); exit 2 for bad input (unknown release, missing results path, bad flag). */
+ *  `signoff`'s job); exit 2 for bad input (unknown release, missing results path, no valid record, bad flag). */
 export async function reportCommand(argv: string[]): Promise<number> {
-  const args = parseResultsArgs(argv, USAGE);
-  if (args.help) {
+  const { flags, positionals, help } = parseArguments(argv, REPORT_FLAGS, { positionals: true });
+  if (help) {
     console.log(USAGE);
     return 0;
   }
+  const out = flags.out ?? 'report';
+  const args: ResultsArgs = {
+    results: positionals, release: flags.release, profile: flags.profile, baseline: flags.baseline,
+    platforms: flags.platforms as PlatformId[] | undefined, usage: USAGE,
+    history: { nights: nightsFlag('--history', flags.history), alertAfter: nightsFlag('--alert-after', flags['alert-after']) },
+  };
+  checkResultsArgs(args);
+  checkOutputFolder(out);
   const report = buildReportFromArgs(args);
   for (const warning of report.warnings) console.error(`warning: ${warning}`);
-  const paths = writeReportFiles(report, args.out, args.formats);
+  const paths = writeReport(report, out, (flags.format as ReportFormat[] | undefined) ?? [...REPORT_FORMATS]);
   for (const path of paths) console.log(path);
   console.log(`sign-off would be ${report.signoff.verdict} (run \`coco-conformance signoff\` for the verdict and its exit code)`);
   return 0;
 }
 
-/** Loads the profile, the records and the baseline named by the flags, and builds the report. */
+/** The checks on RESULTS… and the release that need no file read: one line each, naming the command's usage. */
+export function checkResultsArgs(args: ResultsArgs): void {
+  if (args.results.length === 0) throw new UsageError(`no RESULTS given (record files or folders); ${args.usage}`);
+  if (!args.release && !args.profile) throw new UsageError(`--release vX (or --profile FILE) is required; ${args.usage}`);
+  if (args.release && args.profile) throw new UsageError('give --release or --profile, not both');
+}
+
+/** Loads the profile and streams the records and the baseline named by the flags into the report (one file at a
+ *  time: a year of nights is never held in memory). RESULTS (and a baseline) without a single valid record is bad
+ *  input: a report of nothing would read as a release with no runners, so it ends with one line naming what was
+ *  wrong with the files. */
 export function buildReportFromArgs(args: ResultsArgs): CompatibilityReport {
   const profile = profileOf(args);
   for (const path of [...args.results, ...(args.baseline ?? [])]) {
     if (!existsSync(path)) throw new UsageError(`results path ${path} does not exist`);
   }
-  const loaded = loadResultRecords(args.results);
-  const baseline = args.baseline ? loadResultRecords(args.baseline) : undefined;
-  return buildCompatibilityReport({
-    records: loaded.records,
-    profile,
-    baseline: baseline?.records,
-    warnings: [...loaded.warnings, ...(baseline?.warnings ?? []).map((w) => `baseline: ${w}`)],
-    signoffPlatforms: args.platforms,
+  const report = buildCompatibilityReportFromFiles({
+    results: args.results, profile, ...(args.baseline ? { baseline: args.baseline } : {}),
+    ...(args.platforms ? { signoffPlatforms: args.platforms } : {}),
+    ...(args.history ? { history: withoutUndefined(args.history) } : {}),
   });
+  const baselineWarnings = report.warnings.filter((w) => w.startsWith('baseline: '));
+  if (report.records === 0) noRecords('RESULTS', report.warnings.filter((w) => !w.startsWith('baseline: ')));
+  if (report.diff && report.diff.records === 0) noRecords('--baseline', baselineWarnings.map((w) => w.slice('baseline: '.length)));
+  return report;
+}
+
+function noRecords(what: string, warnings: readonly string[]): never {
+  const [first, ...others] = warnings;
+  if (first === undefined) throw new UsageError(`no result record in ${what} (no *.json record file found)`);
+  const more = others.length > 0 ? ` (and ${others.length} more file${others.length === 1 ? '' : 's'} skipped)` : '';
+  throw new UsageError(`no valid result record in ${what}: ${first}${more}`);
+}
+
+/** A night count flag: a whole number from 1 to 3650 (ten years of nights), else one line. */
+function nightsFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const nights = Number(value);
+  if (!Number.isInteger(nights) || nights < 1 || nights > 3650) throw new UsageError(`${flag} ${value}: expected a whole number of nights from 1 to 3650`);
+  return nights;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function profileOf(args: ResultsArgs): ReleaseProfile {
-  if (args.profile) return loadReleaseProfile(args.profile);
-  if (!args.release) throw new UsageError(`--release vX (or --profile FILE) is required\n${USAGE}`);
-  return loadRelease(args.release);
+  return args.profile ? loadReleaseProfile(args.profile) : loadRelease(args.release!);
 }
 
-/** RESULTS… are the arguments no flag took. `--baseline` takes every following argument up to the next flag, so
- *  write it after the results: `report a.json dir/ --baseline old/ --release v0.9.0`. */
-export function parseResultsArgs(argv: readonly string[], usage: string): ResultsArgs {
-  const args: ResultsArgs = { results: [], out: 'report', formats: [...REPORT_FORMATS], help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${flag} needs a value\n${usage}`);
-      i += 1;
-      return next;
-    };
-    switch (flag) {
-      case '--help': case '-h': args.help = true; break;
-      case '--release': args.release = value(); break;
-      case '--profile': args.profile = value(); break;
-      case '--out': args.out = value(); break;
-      case '--format': args.formats = listOf(value(), REPORT_FORMATS, '--format'); break;
-      case '--platforms': args.platforms = listOf(value(), PLATFORMS, '--platforms'); break;
-      case '--baseline': {
-        const list = inline !== undefined ? [inline] : [];
-        while (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) list.push(argv[++i]!);
-        if (list.length === 0) throw new UsageError(`--baseline needs at least one results path\n${usage}`);
-        args.baseline = [...(args.baseline ?? []), ...list];
-        break;
-      }
-      default:
-        if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}\n${usage}`);
-        args.results.push(arg);
-    }
+/** Writes the report files; a folder that cannot take them (full disk, a file in the way) is one line, exit 2. */
+function writeReport(report: CompatibilityReport, out: string, formats: ReportFormat[]): string[] {
+  try {
+    return writeReportFiles(report, out, formats);
+  } catch (error) {
+    const { code, path } = error as NodeJS.ErrnoException;
+    if (!code) throw error;
+    throw new UsageError(`failed to write the report to --out ${out}: ${code}${path ? ` (${path})` : ''}`);
   }
-  if (!args.help && args.results.length === 0) throw new UsageError(`no RESULTS given (record files or folders)\n${usage}`);
-  return args;
-}
-
-function listOf<T extends string>(text: string, allowed: readonly T[], flag: string): T[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = items.filter((s) => !(allowed as readonly string[]).includes(s));
-  if (bad.length || items.length === 0) throw new UsageError(`${flag}: unknown value ${bad.join(', ') || '(empty)'}; expected some of ${allowed.join(', ')}`);
-  return items as T[];
 }

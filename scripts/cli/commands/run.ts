@@ -1,22 +1,35 @@
 import { readFile } from 'node:fs/promises';
 import { cellId, DEFAULT_MATRIX_FILE, expandCells, loadRunnerMatrix, type Cell } from '../../../matrix/index.ts';
-import { UsageError } from '../main.ts';
+import { loadResultRecords } from '../../../reporters/load-result-records.ts';
+import { UsageError } from '../arguments.ts';
+import { checkOutputFolder } from '../output-folder.ts';
 import { failedSelection } from '../../pipeline/rerun-failed.ts';
 import { guardSignals } from '../../pipeline/signals.ts';
 import { Progress } from '../../pipeline/progress.ts';
+import { defaultPipelineDeps, type PipelineDeps } from '../../pipeline/pipeline-deps.ts';
 import { runCells, runExitCode } from '../../pipeline/run-pipeline.ts';
 import { parseRunArguments, RUN_USAGE, type RunArguments } from '../../pipeline/run-arguments.ts';
+import { outcomeTable, writeRunReports } from '../../pipeline/run-summary.ts';
+import { runStateDir, stateFolderProblem, stateRoot } from '../../pipeline/state-folder.ts';
 import type { CellResult } from '../../pipeline/pipeline-options.ts';
 
-/** `run`: per cell plan → provision → install → KBS → suites → collect → teardown → result record. Named
- *  runCommand because scripts/cli/main.ts loads it by that name (it is not scripts/exec's runCommand). */
-export async function runCommand(argv: string[]): Promise<number> {
+/** Sign-off reasons printed at the end of a run; the HTML report has every one. */
+const REASONS_SHOWN = 8;
+
+/** `run`: per cell plan → provision → install → KBS → suites → collect → teardown → result record; then the
+ *  summary, the sign-off these records alone would give and their HTML report. Named runCommand because
+ *  scripts/cli/main.ts loads it by that name (it is not scripts/exec's runCommand). `deps` are the real ones; the
+ *  harness's self-tests hand in doubles of the cluster, install and KBS (test/pipeline/support/scripted-run.ts). */
+export async function runCommand(argv: string[], deps: PipelineDeps = defaultPipelineDeps): Promise<number> {
   const parsed = parseRunArguments(argv);
-  if (typeof parsed === 'string') throw new UsageError(`${parsed}\n${RUN_USAGE}`);
   if (parsed.help) {
     console.log(RUN_USAGE);
     return 0;
   }
+  checkOutputFolder(parsed.out);
+  const root = stateRoot();
+  const misplaced = stateFolderProblem(root, parsed.out);
+  if (misplaced) throw new UsageError(misplaced);
   // Platform setups (e.g. the control platform's registry and KBS double) register themselves on import.
   await import('../../pipeline/registered-platform-setups.ts');
   const { cells, testIds } = selectCells(parsed);
@@ -31,6 +44,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     results = await runCells(cells, {
       runId,
       outDir: parsed.out,
+      stateDir: runStateDir(root, runId),
       keepCluster: parsed.keepCluster,
       dryRun: parsed.dryRun,
       externalKbs: parsed.kbsUrl && parsed.kbsAdminKey ? { url: parsed.kbsUrl, adminKeyFile: parsed.kbsAdminKey } : undefined,
@@ -38,11 +52,12 @@ export async function runCommand(argv: string[]): Promise<number> {
       signal: guard.signal,
       progress: new Progress(),
       log: (line) => console.error(line),
-    });
+    }, deps);
   } finally {
     guard.dispose();
   }
-  await printSummary(results, parsed.dryRun);
+  await printCellResults(results, parsed.dryRun);
+  if (!parsed.dryRun) printRunSummary(results, parsed.out, runId);
   const interrupted = guard.interrupted();
   return interrupted ? interrupted.exitCode : runExitCode(results);
 }
@@ -73,14 +88,45 @@ function onExisting(cell: Cell, kubeconfig: string, context?: string): Cell {
   return { ...cell, cluster, id: cellId(cell.release, cell.platform, cluster, cell.containerRuntime, cell.pullMode) };
 }
 
-async function printSummary(results: CellResult[], dryRun: boolean): Promise<void> {
+/** One line per cell: how it ended, why, and its record. A dry run also prints each cell's command script. */
+async function printCellResults(results: CellResult[], dryRun: boolean): Promise<void> {
   for (const result of results) {
     if (dryRun && result.dryRunFiles?.[0]) {
       console.log(`\n# ${result.cell.id}: ${result.dryRunFiles[0]}`);
       console.log(await readFile(result.dryRunFiles[0], 'utf8'));
     }
-    const where = result.recordFile ? ` → ${result.recordFile}` : '';
-    const why = result.failedStep ? ` (${result.failedStep}: ${result.error?.split('\n')[0]})` : '';
-    console.log(`${result.status.padEnd(11)} ${result.cell.id}${why}${where}`);
   }
+  console.log('');
+  for (const result of results) {
+    const where = result.recordFile ? ` → ${result.recordFile}` : '';
+    console.log(`${result.status.padEnd(11)} ${result.cell.id}${whyOf(result)}${where}`);
+    if (result.keptStateDir) console.log(`            state folder kept with the cluster (--keep-cluster): ${result.keptStateDir}`);
+  }
+}
+
+function whyOf(result: CellResult): string {
+  if (result.status === 'skipped') return ` (${result.skipReason})`;
+  if (result.status === 'interrupted') {
+    const unfinished = result.unfinished?.length ? `; interrupted before: ${result.unfinished.join(', ')}` : '';
+    return ` (${result.failedStep}: ${result.error}${unfinished})`;
+  }
+  return result.failedStep ? ` (${result.failedStep}: ${result.error?.split('\n')[0]})` : '';
+}
+
+/** The records of this run: feature × outcome counts, the sign-off they alone would give, and the report. */
+function printRunSummary(results: CellResult[], outDir: string, runId: string): void {
+  const files = results.flatMap((r) => (r.recordFile ? [r.recordFile] : []));
+  if (!files.length) return;
+  const { records, warnings } = loadResultRecords(files);
+  for (const warning of warnings) console.error(`warning: ${warning}`);
+  if (!records.length) return;
+  console.log(`\n${outcomeTable(records)}\n`);
+  for (const report of writeRunReports(records, outDir, runId)) {
+    const { verdict, reasons } = report.signoff;
+    console.log(`sign-off ${report.release} from this run alone: ${verdict}${reasons.length ? ` (${reasons.length} reason${reasons.length === 1 ? '' : 's'})` : ''}`);
+    for (const reason of reasons.slice(0, REASONS_SHOWN)) console.log(`  ${reason}`);
+    if (reasons.length > REASONS_SHOWN) console.log(`  … ${reasons.length - REASONS_SHOWN} more in the report`);
+    console.log(`report ${report.release}: ${report.htmlFile}`);
+  }
+  for (const file of files) console.log(`record: ${file}`);
 }

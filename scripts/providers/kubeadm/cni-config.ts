@@ -1,7 +1,8 @@
 import { NODE_LAYOUT } from './node-layout.ts';
 
 /** A single-node pod network from Debian's containernetworking-plugins: a bridge with host-local addresses.
- *  No masquerade: pods talk only to this node (registry, KBS double), never to other addresses. */
+ *  Pods talk only to each other and to the node address (registries, KBS double): no masquerade and no default
+ *  route, so nothing a pod sends is forwarded to an address the harness did not create. */
 export function renderBridgeConflist(): string {
   return JSON.stringify(
     {
@@ -17,7 +18,7 @@ export function renderBridgeConflist(): string {
           ipam: {
             type: 'host-local',
             ranges: [[{ subnet: NODE_LAYOUT.nodePodRange }]],
-            routes: [{ dst: '0.0.0.0/0' }],
+            routes: [{ dst: `${NODE_LAYOUT.nodeAddress}/32` }],
           },
         },
         { type: 'portmap', capabilities: { portMappings: true } },

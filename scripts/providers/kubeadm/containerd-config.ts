@@ -29,6 +29,8 @@ state = "${NODE_LAYOUT.containerdState}"
       runtime_type = "io.containerd.runc.v2"
       [${cri}.containerd.runtimes.runc.options]
         SystemdCgroup = false
+        # runc's state under our folder too (its default, /run/containerd/runc, is any containerd's)
+        Root = "${NODE_LAYOUT.runcRoot}"
   [${cri}.cni]
     bin_dir = "${NODE_LAYOUT.cniBinDir}"
     conf_dir = "${NODE_LAYOUT.cniConfDir}"

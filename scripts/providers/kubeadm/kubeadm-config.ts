@@ -4,6 +4,8 @@ import { NODE_LAYOUT, CRI_ENDPOINT } from './node-layout.ts';
 export interface KubeadmConfigInput {
   kubernetesVersion: string; // v1.30.14
   nodeName: string;
+  /** The node's own address (node-address.ts): advertised, the kubelet's node IP, and the only address the
+   *  apiserver and the kubelet listen on. */
   advertiseAddress: string;
   criSocket: string;
   /** Bundle source: the local image repository and etcd tag; packages source: upstream defaults. */
@@ -27,6 +29,8 @@ export function renderKubeadmConfig(input: KubeadmConfigInput): string {
       criSocket: input.criSocket,
       taints: [],
       imagePullPolicy: input.imageRepository ? 'Never' : 'IfNotPresent',
+      // Without it the kubelet reports the address of the default route's interface as the node's InternalIP.
+      kubeletExtraArgs: { 'node-ip': input.advertiseAddress },
     },
     skipPhases: input.skipPhases,
   };
@@ -36,6 +40,8 @@ export function renderKubeadmConfig(input: KubeadmConfigInput): string {
     kubernetesVersion: input.kubernetesVersion,
     clusterName: 'coco-conformance',
     networking: { podSubnet: NODE_LAYOUT.podSubnet, serviceSubnet: NODE_LAYOUT.serviceSubnet },
+    // kubeadm puts the advertise address into the serving certificate already; naming it keeps that a requirement.
+    apiServer: { certSANs: [input.advertiseAddress], extraArgs: { 'bind-address': input.advertiseAddress } },
   };
   if (input.imageRepository) {
     cluster.imageRepository = input.imageRepository;
@@ -47,8 +53,12 @@ export function renderKubeadmConfig(input: KubeadmConfigInput): string {
     cgroupDriver: input.cgroupDriver,
     failSwapOn: false,
     containerRuntimeEndpoint: input.criSocket,
+    // The API (logs, exec) on the node address only; healthz stays on loopback, where only this host asks.
+    address: input.advertiseAddress,
   };
   return [init, cluster, kubelet].map((doc) => dump(doc, { lineWidth: 120 })).join('---\n');
 }
 
 export const BUNDLE_CRI_SOCKET = CRI_ENDPOINT;
+/** The system containerd of a runner with kubeadm, kubelet and containerd installed from packages. */
+export const PACKAGES_CRI_SOCKET = 'unix:///run/containerd/containerd.sock';

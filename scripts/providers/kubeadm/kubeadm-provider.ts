@@ -1,12 +1,15 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterSpec } from '../../../matrix/cell.ts';
-import { runCommand } from '../../exec/run-command.ts';
 import type { ClusterInfo, ClusterProvider, ProviderContext, ProvisionedCluster } from '../cluster-provider.ts';
-import { cleanBundleNode, prepareBundleNode } from './bundle-node.ts';
-import { BUNDLE_CRI_SOCKET, renderKubeadmConfig } from './kubeadm-config.ts';
-import { startKubeletWhenConfigured, stopKubelet } from './kubelet-process.ts';
+import { prepareBundleNode } from './bundle-node.ts';
+import { BUNDLE_CRI_SOCKET, PACKAGES_CRI_SOCKET, renderKubeadmConfig } from './kubeadm-config.ts';
+import { startKubeletWhenConfigured } from './kubelet-process.ts';
+import { cleanLocalCluster, describeLeftovers, LocalClusterInUseError } from './local-cluster-cleanup.ts';
+import { findLocalClusterLeftovers } from './local-cluster-leftovers.ts';
+import { beginLocalClusterState, KUBEADM_CONFIG_FILE, ownerStatus, readLocalClusterState } from './local-cluster-state.ts';
+import { createNodeAddress } from './node-address.ts';
 import { NODE_LAYOUT } from './node-layout.ts';
 import { ensureOfflineBundle, OFFLINE_BUNDLE_BUILD_SCRIPT, plannedBundle, type OfflineBundle } from './offline-bundle.ts';
 import { kubectlArgv } from '../shared/kubectl.ts';
@@ -14,8 +17,8 @@ import { commandOutputToFile } from '../shared/logs-to-file.ts';
 import { clusterVersions, listNodes } from '../shared/node-list.ts';
 import { stepCommand, stepFile } from '../shared/step-command.ts';
 
-const PACKAGES_CRI_SOCKET = 'unix:///run/containerd/containerd.sock';
 const ADMIN_CONF = '/etc/kubernetes/admin.conf';
+const EARLIER_CLUSTER_LOG = `${NODE_LAYOUT.logDir}/earlier-cluster-cleanup.log`;
 /** Flannel is what upstream's kubeadm runners apply as the pod network on a real runner. */
 const FLANNEL_MANIFEST = 'https://github.com/flannel-io/flannel/releases/latest/download/kube-flannel.yml';
 /** Checks that cannot pass in a VM without kernel config, or that the bundle answers differently (no systemd). */
@@ -33,7 +36,9 @@ export class KubeadmProvider implements ClusterProvider {
   async create(spec: ClusterSpec, ctx: ProviderContext): Promise<ProvisionedCluster> {
     const fromBundle = spec.source === 'bundle';
     const nodeName = hostname().toLowerCase();
-    const advertiseAddress = await this.nodeAddress(ctx);
+    await this.removeEarlierCluster(ctx);
+    if (!ctx.dryRun) beginLocalClusterState(fromBundle ? 'bundle' : 'packages', ctx.workDir);
+    const advertiseAddress = await createNodeAddress(ctx);
     let kubernetesVersion = `v${spec.kubernetes ?? '1.30'}.0`;
     if (fromBundle) {
       if (ctx.dryRun) ctx.record('offline bundle', ['bash', OFFLINE_BUNDLE_BUILD_SCRIPT]);
@@ -42,7 +47,7 @@ export class KubeadmProvider implements ClusterProvider {
       ctx.log(`kubeadm: preparing the node from the offline bundle ${this.bundle.dir}`);
       await prepareBundleNode(this.bundle, ctx);
     }
-    const configPath = join(ctx.workDir, 'kubeadm-config.yaml');
+    const configPath = join(ctx.workDir, KUBEADM_CONFIG_FILE);
     await stepFile(ctx, 'kubeadm config', configPath, renderKubeadmConfig({
       kubernetesVersion,
       nodeName,
@@ -89,14 +94,16 @@ export class KubeadmProvider implements ClusterProvider {
     await kubelet;
   }
 
+  /** Removes the local cluster by its markers. A cluster whose state file names another run that is still
+   *  running is that run's: this run's create refused it, and its teardown leaves it alone. */
   async destroy(cluster: ProvisionedCluster, ctx: ProviderContext): Promise<void> {
     if (!cluster.createdByHarness) return;
-    const fromBundle = this.bundle !== undefined || isBundleNode();
-    await stepCommand(ctx, 'kubeadm reset', ['kubeadm', 'reset', '--force', '--cri-socket', fromBundle ? BUNDLE_CRI_SOCKET : PACKAGES_CRI_SOCKET], { nothrow: true });
-    if (fromBundle) {
-      if (ctx.dryRun) ctx.record('stop kubelet', ['sh', '-c', `kill -TERM "$(cat ${NODE_LAYOUT.kubeletPidFile})"`]);
-      else await stopKubelet();
-      await cleanBundleNode(ctx);
+    const state = ctx.dryRun ? undefined : readLocalClusterState();
+    if (typeof state === 'object' && ownerStatus(state) === 'running') return;
+    const source = this.bundle !== undefined || typeof state !== 'object' || state.source === 'bundle' ? 'bundle' : 'packages';
+    const result = await cleanLocalCluster(ctx, source);
+    if (result.remaining.length) {
+      throw new Error(`failed to tear down the local cluster: still there after cleanup: ${describeLeftovers(result.remaining).join('; ')}`);
     }
   }
 
@@ -117,6 +124,7 @@ export class KubeadmProvider implements ClusterProvider {
     for (const name of ['kubelet', 'containerd']) {
       await commandOutputToFile(ctx, ['tail', '-n', '2000', `${NODE_LAYOUT.logDir}/${name}.log`], join(dir, `${name}.log`));
     }
+    if (!ctx.dryRun && existsSync(EARLIER_CLUSTER_LOG)) copyFileSync(EARLIER_CLUSTER_LOG, join(dir, 'earlier-cluster-cleanup.log'));
     await commandOutputToFile(ctx, kubectlArgv(cluster.kubeconfigPath, cluster.context, 'get', 'pods', '-A', '-o', 'wide'), join(dir, 'pods.txt'));
   }
 
@@ -124,18 +132,31 @@ export class KubeadmProvider implements ClusterProvider {
     return clusterVersions(cluster, ctx, this.bundle ? 'kubeadm (offline bundle)' : 'kubeadm');
   }
 
-  private async nodeAddress(ctx: ProviderContext): Promise<string> {
-    // The address of the default route's interface: this machine's own address (a table lookup, nothing is sent).
-    const route = await runCommand(['ip', '-4', 'route', 'show', 'default'], { nothrow: true });
-    const device = route.stdout.match(/\bdev\s+(\S+)/)?.[1];
-    const addr = device ? await runCommand(['ip', '-4', '-o', 'addr', 'show', 'dev', device], { nothrow: true }) : undefined;
-    const address = addr?.stdout.match(/\binet\s+([0-9.]+)/)?.[1];
-    if (!address && !ctx.dryRun) throw new Error('failed to find the node address: no IPv4 default route (ip -4 route show default)');
-    return address ?? '192.0.2.2';
+  /** Only one local cluster fits on this machine. One that a killed run left behind (nothing could tear it down)
+   *  is found by its markers and removed, in one line of output; one whose run is still running is refused. */
+  private async removeEarlierCluster(ctx: ProviderContext): Promise<void> {
+    if (ctx.dryRun) {
+      ctx.record('earlier cluster', '# a local cluster an earlier run left behind is removed first (coco-conformance cleanup)');
+      return;
+    }
+    rmSync(EARLIER_CLUSTER_LOG, { force: true });
+    const earlier = await findLocalClusterLeftovers();
+    if (earlier.items.length === 0) return;
+    if (earlier.owner?.status === 'running') {
+      const inUse = new LocalClusterInUseError(earlier.owner.pid, earlier.owner.startedAt);
+      throw new Error(`failed to provision the local cluster: the one on this machine is in use: ${inUse.message}`);
+    }
+    const found = earlier.items.slice(0, 3).map((i) => `${i.kind} ${i.id}`).join(', ') + (earlier.items.length > 3 ? ', …' : '');
+    ctx.log(`found a local cluster left by an earlier run (${earlier.owner ? `pid ${earlier.owner.pid}` : `no state file; ${found}`}); cleaning it up`);
+    const result = await cleanLocalCluster(ctx);
+    // The details go to the node's log folder, which collectLogs copies into the cell's logs.
+    mkdirSync(NODE_LAYOUT.logDir, { recursive: true });
+    writeFileSync(EARLIER_CLUSTER_LOG, [`${new Date().toISOString()} earlier run: ${earlier.owner?.pid ?? 'unknown'}`,
+      ...describeLeftovers(result.removed).map((line) => `removed ${line}`),
+      ...describeLeftovers(result.remaining).map((line) => `still there: ${line}`), ''].join('\n'));
+    if (result.remaining.length) {
+      throw new Error(`failed to clean up the local cluster left by an earlier run: still there: ${describeLeftovers(result.remaining).join('; ')}; ` +
+        'see `coco-conformance cleanup`');
+    }
   }
-}
-
-/** Our own containerd config marks a node prepared from the bundle (also after the run that prepared it died). */
-function isBundleNode(): boolean {
-  return existsSync(NODE_LAYOUT.containerdConfig);
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { startDaemon, stopDaemon } from '../../exec/daemon.ts';
+import { startDaemon } from '../../exec/daemon.ts';
+import { recordLocalClusterProcess } from './local-cluster-state.ts';
 import { NODE_LAYOUT } from './node-layout.ts';
 
 const KUBELET_CONFIG = '/var/lib/kubelet/config.yaml';
@@ -29,14 +30,12 @@ export async function startKubeletWhenConfigured(binDir: string, deadlineMs: num
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  return startDaemon({
+  const pid = startDaemon({
     name: 'kubelet',
     argv: kubeletArgv(binDir),
     logFile: `${NODE_LAYOUT.logDir}/kubelet.log`,
     pidFile: NODE_LAYOUT.kubeletPidFile,
   });
-}
-
-export async function stopKubelet(): Promise<void> {
-  await stopDaemon(NODE_LAYOUT.kubeletPidFile);
+  recordLocalClusterProcess('kubelet', pid);
+  return pid;
 }

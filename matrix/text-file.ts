@@ -1,0 +1,94 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { InputError } from './input-error.ts';
+
+/** What a user's input file is expected to hold, for the message when it holds something else. */
+export interface TextFileKind {
+  /** "YAML", "JSON": the message reads "not a YAML text file". */
+  format: string;
+  /** Files above this are refused before a byte is read: a matrix is a few kilobytes, and a parser's memory grows
+   *  with its input. */
+  maxBytes: number;
+}
+
+/** Reads a user's UTF-8 text file whole, refusing what is not one — a folder or device (reading /dev/zero never
+ *  ends), a file over the size limit, bytes that are not UTF-8 — with an InputError naming `displayFile` and, for
+ *  bad bytes, their line and column. The file's content never appears in a message: a binary file would garble the
+ *  terminal. */
+export function readTextFile(file: string, displayFile: string, kind: TextFileKind): string {
+  const refuse = (problem: string, line?: number, column?: number) => new InputError(displayFile, '', problem, line, column);
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch (error) {
+    throw refuse(failedToRead(error));
+  }
+  if (stats.isDirectory()) throw refuse('is a folder, not a file');
+  if (!stats.isFile()) throw refuse('is not a regular file (a device, a pipe or a socket)');
+  if (stats.size > kind.maxBytes) throw refuse(`is ${stats.size} bytes; the limit is ${kind.maxBytes}`);
+
+  // Read at most one byte past the limit, so a file that grows after the stat is still caught.
+  const bytes = Buffer.alloc(Math.min(stats.size, kind.maxBytes) + 1);
+  let length = 0;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      for (let n = 1; n > 0 && length < bytes.length; length += n) n = readSync(fd, bytes, length, bytes.length - length, null);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw refuse(failedToRead(error));
+  }
+  if (length > kind.maxBytes) throw refuse(`grew past the limit of ${kind.maxBytes} bytes while being read`);
+  const content = bytes.subarray(0, length);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(content);
+  } catch {
+    const at = byteLineColumn(content, firstInvalidUtf8Offset(content));
+    throw refuse(`not a ${kind.format} text file (not valid UTF-8)`, at.line, at.column);
+  }
+}
+
+function failedToRead(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'file not found' : `failed to read file: ${code ?? String(error)}`;
+}
+
+/** The offset where the content stops being UTF-8: the first byte of the broken character. A prefix that decodes
+ *  (allowing a character cut at its end) has only prefixes that decode, so the first failing prefix is found by
+ *  bisection; when the byte that fails it ends a character left incomplete (é in Latin-1 followed by a newline),
+ *  the broken character starts at that incomplete one. */
+function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  const decodes = (length: number, stream: boolean) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, length), { stream });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let good = 0;
+  let bad = bytes.length;
+  while (bad - good > 1) {
+    const middle = Math.floor((good + bad) / 2);
+    if (decodes(middle, true)) good = middle;
+    else bad = middle;
+  }
+  const failing = bad - 1;
+  if (decodes(failing, false)) return failing;
+  let start = failing - 1;
+  while (start > 0 && failing - start < 4 && (bytes[start]! & 0xc0) === 0x80) start--;
+  return start;
+}
+
+function byteLineColumn(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line += 1;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1 };
+}

@@ -1,0 +1,193 @@
+/**
+ * Benchmark of `report` over many nights: synthetic result records (runners × nights × tests, written with the
+ * harness's own record writer) are merged and rendered into every format, and the same files are only read and
+ * JSON-parsed — the floor no merge can go under. Each measurement runs in a fresh child process, so its peak RSS
+ * (process.resourceUsage().maxRSS) is its own. Between the two, "read+check" reads and checks every record as the
+ * report does (size limit, UTF-8, schema) without merging, to show where the time goes. The measurements alternate
+ * (parse, check, merge, merge, check, parse) and the best
+ * time of each pair is kept (the higher peak RSS), so a warming page cache favours neither. Wall and CPU time are
+ * both printed: on a machine busy with other work, CPU time is the steadier of the two. Prints a table; asserts
+ * nothing.
+ *
+ *   npm run bench:report -- [--sizes 150000,300000,1500000] [--nights 365] [--tests 32] [--keep]
+ *
+ * A size is a number of test results: runners = size / (nights × tests), rounded. The records of the largest size
+ * are written once (about 0.8 KB a test on disk); smaller sizes read the first runners' folders.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadRelease } from '../../matrix/index.ts';
+import { buildCompatibilityReportFromFiles, streamResultRecords, writeReportFiles } from '../../reporters/index.ts';
+import { writeSyntheticRecords, type SyntheticAttempt } from './synthetic-records.ts';
+
+const RELEASE = 'v0.9.0';
+const say = (line: string) => console.log(`[bench] ${line}`);
+
+interface Measurement {
+  ms: number;
+  /** User + system CPU time: steadier than wall time on a machine that is busy with other work. */
+  cpuMs: number;
+  maxRssMb: number;
+  tests: number;
+  files: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '150000,300000,1500000' },
+    nights: { type: 'string', default: '365' },
+    tests: { type: 'string', default: '32' },
+    keep: { type: 'boolean', default: false },
+    // Internal: one measurement in this (fresh) process.
+    child: { type: 'string' },
+    out: { type: 'string' },
+  },
+  allowPositionals: true,
+});
+
+if (values.child) {
+  const folders = process.argv.slice(process.argv.indexOf('--') + 1);
+  const measurement = values.child === 'parse' ? parseOnly(folders) : values.child === 'check' ? readAndCheck(folders) : mergeAndRender(folders, values.out!);
+  process.stdout.write(`${JSON.stringify(measurement)}\n`);
+} else {
+  main();
+}
+
+/** The floor: every file read and parsed, in the same order the report reads them, nothing kept. */
+function parseOnly(folders: string[]): Measurement {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  let tests = 0;
+  let files = 0;
+  for (const folder of folders) {
+    for (const file of jsonFiles(folder)) {
+      const record = JSON.parse(readFileSync(file, 'utf8')) as { tests: unknown[] };
+      tests += record.tests.length;
+      files++;
+    }
+  }
+  return { ms: performance.now() - started, cpuMs: cpuSince(cpu), maxRssMb: process.resourceUsage().maxRSS / 1024, tests, files };
+}
+
+/** Between the two: every record read and checked as the report reads it (size limit, UTF-8, schema), nothing
+ *  merged — what the merge itself adds is the rest. */
+function readAndCheck(folders: string[]): Measurement {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  let tests = 0;
+  let files = 0;
+  streamResultRecords(folders, (record) => {
+    tests += record.tests.length;
+    files++;
+  });
+  return { ms: performance.now() - started, cpuMs: cpuSince(cpu), maxRssMb: process.resourceUsage().maxRSS / 1024, tests, files };
+}
+
+/** What `coco-conformance report` does: stream, validate and fold the records, build the report, write every format. */
+function mergeAndRender(folders: string[], out: string): Measurement {
+  const profile = loadRelease(RELEASE);
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const report = buildCompatibilityReportFromFiles({ results: folders, profile });
+  writeReportFiles(report, out);
+  const ms = performance.now() - started;
+  return { ms, cpuMs: cpuSince(cpu), maxRssMb: process.resourceUsage().maxRSS / 1024, tests: -1, files: report.records };
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+function jsonFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((e) => (e.isDirectory() ? jsonFiles(join(folder, e.name)) : e.name.endsWith('.json') ? [join(folder, e.name)] : []));
+}
+
+function measure(kind: 'parse' | 'check' | 'merge', folders: string[], out: string): Measurement {
+  const script = fileURLToPath(import.meta.url);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', kind, '--out', out, '--', ...folders], {
+    encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  if (run.status !== 0) throw new Error(`failed to measure ${kind} over ${folders.length} folder(s): exit ${run.status}: ${run.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Measurement;
+}
+
+/** A realistic year: mostly what the release expects, a few failures and flakes, now and then a night lost to
+ *  infrastructure, and reruns. */
+function nightlyOutcome(at: SyntheticAttempt) {
+  const x = Math.sin(at.night * 12.9898 + at.runner.index * 78.233 + at.testId.length * 37.719 + at.attempt * 4.1414) * 43758.5453;
+  const roll = x - Math.floor(x);
+  if (at.natural === 'skipped') return at.natural;
+  if (at.night % 53 === at.runner.index % 53) return 'infra-error' as const;
+  if (roll < 0.01) return 'failed' as const;
+  if (roll < 0.02) return 'flaky' as const;
+  return at.natural;
+}
+
+function folderBytes(folders: string[]): number {
+  let bytes = 0;
+  for (const folder of folders) for (const file of jsonFiles(folder)) bytes += statSync(file).size;
+  return bytes;
+}
+
+function main(): void {
+  const nights = Number(values.nights);
+  const testsPerRecord = Number(values.tests);
+  const sizes = values.sizes.split(',').map(Number);
+  const plans = sizes.map((size) => ({ size, runners: Math.max(1, Math.round(size / (nights * testsPerRecord))) }));
+  const work = mkdtempSync(join(tmpdir(), 'coco-bench-report-'));
+  const runners = Math.max(...plans.map((p) => p.runners));
+  say(`writing ${runners} runners × ${nights} nights × ${testsPerRecord} tests under ${work}`);
+  const generated = performance.now();
+  const written = writeSyntheticRecords(join(work, 'results'), {
+    profile: loadRelease(RELEASE), runners, nights, testsPerRecord, firstNight: '2024-01-01', outcome: nightlyOutcome,
+    rerun: (runner, night) => (night + runner.index) % 31 === 0,
+  });
+  say(`wrote ${written.files} records, ${written.tests} test results in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
+
+  const rows: string[][] = [];
+  for (const plan of plans) {
+    const folders = written.folders.slice(0, plan.runners);
+    const out = join(work, `report-${plan.size}`);
+    const parses: Measurement[] = [];
+    const checks: Measurement[] = [];
+    const merges: Measurement[] = [];
+    parses.push(measure('parse', folders, out));
+    checks.push(measure('check', folders, out));
+    merges.push(measure('merge', folders, out));
+    merges.push(measure('merge', folders, out));
+    checks.push(measure('check', folders, out));
+    parses.push(measure('parse', folders, out));
+    const best = (list: Measurement[]): Measurement => ({
+      ...list[0]!, ms: Math.min(...list.map((m) => m.ms)), cpuMs: Math.min(...list.map((m) => m.cpuMs)), maxRssMb: Math.max(...list.map((m) => m.maxRssMb)),
+    });
+    const parse = best(parses);
+    const check = best(checks);
+    const merge = best(merges);
+    const reportMb = readdirSync(out).reduce((sum, f) => sum + statSync(join(out, f)).size, 0) / 1e6;
+    rows.push([
+      String(parse.tests), String(plan.runners), String(parse.files), (folderBytes(folders) / 1e6).toFixed(0),
+      (parse.ms / 1000).toFixed(2), (check.ms / 1000).toFixed(2), (merge.ms / 1000).toFixed(2), (merge.ms / parse.ms).toFixed(2),
+      (parse.cpuMs / 1000).toFixed(2), (merge.cpuMs / 1000).toFixed(2), (merge.cpuMs / parse.cpuMs).toFixed(2),
+      parse.maxRssMb.toFixed(0), merge.maxRssMb.toFixed(0), reportMb.toFixed(2),
+    ]);
+    say(`${parse.tests} results: parse ${(parse.ms / 1000).toFixed(2)} s, merge+render ${(merge.ms / 1000).toFixed(2)} s, peak RSS ${merge.maxRssMb.toFixed(0)} MB`);
+  }
+  const header = ['test results', 'runners', 'records', 'MB on disk', 'parse-only s', 'read+check s', 'merge+render s', 'ratio',
+    'parse CPU s', 'merge CPU s', 'CPU ratio', 'parse RSS MB', 'merge RSS MB', 'report MB'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
+  console.log('');
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+  console.log('');
+  console.log(`targets: ratio ≤ 2.00 and merge RSS < 500 MB at 150k results; linear growth; merge RSS < 1024 MB at 1.5M. ${nights} nights, ${testsPerRecord} tests a record, release ${RELEASE}; node ${process.version}.`);
+  if (values.keep) say(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,39 @@
+import { tmpdir } from 'node:os';
+import { UsageError } from '../arguments.ts';
+import type { ProviderContext } from '../../providers/cluster-provider.ts';
+import { cleanLocalCluster, describeLeftovers, LocalClusterInUseError } from '../../providers/kubeadm/local-cluster-cleanup.ts';
+
+export const CLEANUP_USAGE = 'usage: coco-conformance cleanup\n' +
+  '  removes everything a killed run left of the local kubeadm cluster (processes, containers, mounts, interfaces,\n' +
+  '  iptables chains, state), found by its own markers; exit 0 also when there is nothing to remove';
+
+/** `cleanup`: the local cluster's leftovers after a run that could not tear down (SIGKILL, a crash, a power cut of
+ *  the harness only). Says what it removed; running it again finds nothing. */
+export async function cleanupCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(CLEANUP_USAGE);
+    return 0;
+  }
+  if (argv.length) throw new UsageError(`unexpected argument ${JSON.stringify(argv[0])} (cleanup takes none)`);
+  const ctx: ProviderContext = { workDir: tmpdir(), dryRun: false, record: () => {}, log: (line) => console.error(line) };
+  let result;
+  try {
+    result = await cleanLocalCluster(ctx);
+  } catch (error) {
+    if (!(error instanceof LocalClusterInUseError)) throw error;
+    console.error(`failed to clean up the local cluster: ${error.message}`);
+    return 1;
+  }
+  if (result.removed.length === 0 && result.remaining.length === 0) {
+    console.log('nothing to clean up: no local cluster of coco-conformance on this machine');
+    return 0;
+  }
+  const by = result.earlierRun ? ` (left by run pid ${result.earlierRun})` : '';
+  for (const line of describeLeftovers(result.removed)) console.log(`removed ${line}`);
+  if (result.remaining.length) {
+    console.error(`failed to clean up the local cluster${by}: still there: ${describeLeftovers(result.remaining).join('; ')}`);
+    return 1;
+  }
+  console.log(`local cluster cleaned up${by}: ${result.removed.length} leftovers removed`);
+  return 0;
+}
