@@ -1,5 +1,5 @@
 /**
- * Benchmark (issue 5): the same pod steps done by the harness and by a plain kubectl script as upstream's bats tests
+ * Benchmark: the same pod steps done by the harness and by a plain kubectl script as upstream's bats tests
  * do them — apply, `kubectl wait --for=condition=Ready`, `kubectl logs`, `kubectl delete` — side by side in one run.
  * Prints both times and the ratio; asserts nothing (targets are read, not enforced).
  *

@@ -23,7 +23,7 @@ function thrownBy(load: () => unknown): unknown {
   return undefined;
 }
 
-test('the corpus has a case for every kind of mistake the brief names', () => {
+test('the corpus has a case for every kind of mistake the loaders must refuse', () => {
   expect(cases.length).toBeGreaterThanOrEqual(40);
   for (const name of cases) expect(name).toMatch(/^(profile|matrix)-[a-z0-9-]+\.yaml$/);
   for (const hostile of ['matrix-alias-bomb', 'matrix-nesting-100', 'profile-tab-indentation', 'matrix-duplicate-key']) {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { load } from 'js-yaml';
+import { parse } from 'yaml';
 import { clusterChains, withoutClusterChains } from '../../scripts/providers/kubeadm/iptables-rules.ts';
 import { renderKubeadmConfig } from '../../scripts/providers/kubeadm/kubeadm-config.ts';
 import { renderContainerdConfig } from '../../scripts/providers/kubeadm/containerd-config.ts';
@@ -29,7 +29,7 @@ test('the kubeadm config points kubeadm at the bundle images and never pulls', (
     kubernetesVersion: 'v1.30.14', nodeName: 'vm', advertiseAddress: '198.18.0.1', criSocket: 'unix:///run/x.sock',
     imageRepository: 'coco-bundle.local', etcdImageTag: '3.5.15-0', cgroupDriver: 'cgroupfs',
     skipPhases: ['addon/coredns', 'addon/kube-proxy'],
-  }).split('---\n').map((d) => load(d) as Record<string, any>);
+  }).split('---\n').map((d) => parse(d) as Record<string, any>);
   const [init, cluster, kubelet] = docs;
   expect(init?.kind).toBe('InitConfiguration');
   expect(init?.nodeRegistration).toMatchObject({ taints: [], imagePullPolicy: 'Never', criSocket: 'unix:///run/x.sock' });
@@ -43,7 +43,7 @@ test('the node is advertised, listens and is certified on the node address only'
   const [init, cluster, kubelet] = renderKubeadmConfig({
     kubernetesVersion: 'v1.30.14', nodeName: 'vm', advertiseAddress: '198.18.0.1', criSocket: 'unix:///run/x.sock',
     cgroupDriver: 'cgroupfs', skipPhases: [],
-  }).split('---\n').map((d) => load(d) as Record<string, any>);
+  }).split('---\n').map((d) => parse(d) as Record<string, any>);
   expect(init?.localAPIEndpoint).toEqual({ advertiseAddress: '198.18.0.1', bindPort: 6443 });
   expect(init?.nodeRegistration.kubeletExtraArgs).toEqual({ 'node-ip': '198.18.0.1' });
   expect(cluster?.apiServer).toEqual({ certSANs: ['198.18.0.1'], extraArgs: { 'bind-address': '198.18.0.1' } });

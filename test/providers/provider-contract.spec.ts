@@ -115,7 +115,7 @@ test('kind and k3s refuse to destroy a cluster they did not create', async () =>
   }
 });
 
-test('kubeadm (the lead\'s provider) meets the same contract in dry run: records, creates, destroys twice', async () => {
+test('kubeadm meets the same contract in dry run: records, creates, destroys twice', async () => {
   const { ctx, lines } = recordingContext();
   const provider = providerFor('kubeadm');
   const cluster = await provider.create({ distro: 'kubeadm', kubernetes: '1.30', source: 'packages' }, ctx);

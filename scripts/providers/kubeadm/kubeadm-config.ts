@@ -1,4 +1,4 @@
-import { dump } from 'js-yaml';
+import { stringify } from 'yaml';
 import { NODE_LAYOUT, CRI_ENDPOINT } from './node-layout.ts';
 
 export interface KubeadmConfigInput {
@@ -56,7 +56,7 @@ export function renderKubeadmConfig(input: KubeadmConfigInput): string {
     // The API (logs, exec) on the node address only; healthz stays on loopback, where only this host asks.
     address: input.advertiseAddress,
   };
-  return [init, cluster, kubelet].map((doc) => dump(doc, { lineWidth: 120 })).join('---\n');
+  return [init, cluster, kubelet].map((doc) => stringify(doc, { lineWidth: 120 })).join('---\n');
 }
 
 export const BUNDLE_CRI_SOCKET = CRI_ENDPOINT;
