@@ -5,7 +5,7 @@ export type { ResultRecord, TestRecord, Outcome, EnvironmentFacts } from './resu
 export { validateResultRecord, looksLikeResultRecord, RESULT_RECORD_SCHEMA } from './validate-result-record.ts';
 export type { ResultRecordReporterOptions } from './reporter-options.ts';
 export { writeRecordAtomically, recordFileName } from './record-file.ts';
-export { writeInfraErrorRecord, type InfraErrorRecordInput } from './infra-error-record.ts';
+export { writeInfraErrorRecord, writeSkippedCellRecord, type InfraErrorRecordInput } from './not-run-record.ts';
 export { loadResultRecords, type LoadedRecords } from './load-result-records.ts';
 export { streamResultRecords } from './stream-result-records.ts';
 export { mergeRecords, RecordFold } from './merge-records.ts';

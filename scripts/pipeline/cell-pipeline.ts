@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
-import { writeInfraErrorRecord } from '../../reporters/infra-error-record.ts';
+import { writeInfraErrorRecord, writeSkippedCellRecord } from '../../reporters/not-run-record.ts';
 import type { ProviderContext } from '../providers/cluster-provider.ts';
 import { DryRunRecorder } from './dry-run-recorder.ts';
 import { cellWorkspace, type CellWorkspace } from './cell-workspace.ts';
@@ -11,7 +11,6 @@ import type { PipelineDeps } from './pipeline-deps.ts';
 import type { CellResult, PipelineOptions } from './pipeline-options.ts';
 import { InterruptedError } from './signals.ts';
 import { writeInterruptedRecord } from './interrupted-record.ts';
-import { writeSkippedCellRecord } from './skipped-cell-record.ts';
 import { makePrivateFolder, removeStateFolder } from './state-folder.ts';
 import { cellSteps } from './cell-steps.ts';
 

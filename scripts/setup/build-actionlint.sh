@@ -7,23 +7,13 @@
 set -euo pipefail
 
 ACTIONLINT_VERSION=${ACTIONLINT_VERSION:-v1.7.12}
-cache=${COCO_CACHE_DIR:-$HOME/.cache/coco-conformance}
-bin_dir="$cache/bin"
-target="$bin_dir/actionlint"
-started=$(date +%s)
-step() { printf '[build-actionlint +%ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
-
+# shellcheck source=scripts/setup/cached-go-tool.sh
+source "$(dirname "$0")/cached-go-tool.sh"
+tool_init actionlint
+actionlint_version() { "$target" -version | head -n 1; }
 # `actionlint -version` prints the module version it was built from on its first line.
-if [ -x "$target" ] && [ "$("$target" -version 2>/dev/null | head -n 1)" = "$ACTIONLINT_VERSION" ]; then
-  step "actionlint $ACTIONLINT_VERSION cached"
-  echo "$target"
-  exit 0
-fi
-
-command -v go >/dev/null || { echo "failed to build actionlint: go is not on PATH" >&2; exit 1; }
-mkdir -p "$bin_dir"
-staging=$(mktemp -d "$bin_dir/.actionlint-build.XXXXXX")
-trap 'rm -rf "$staging"' EXIT
+tool_cached "$ACTIONLINT_VERSION" actionlint_version
+tool_staging
 step "building github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
 CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local GOBIN="$staging" \
   go install -trimpath -ldflags "-s -w" "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" >&2
@@ -36,6 +26,4 @@ printf '%s' "$sound" | "$staging/actionlint" -shellcheck= -pyflakes= - >/dev/nul
 if printf '%s' "$broken" | "$staging/actionlint" -shellcheck= -pyflakes= - >/dev/null 2>&1; then
   echo "failed to build actionlint: $ACTIONLINT_VERSION accepts a workflow with an unknown context key" >&2; exit 1
 fi
-mv -f "$staging/actionlint" "$target"
-step "built actionlint $("$target" -version | head -n 1)"
-echo "$target"
+tool_install "$ACTIONLINT_VERSION"

@@ -14,27 +14,12 @@ SKOPEO_VERSION=${SKOPEO_VERSION:-v1.19.0}
 # the module's own hash is pinned here (go mod download's "Sum", recorded when v1.19.0 was first built) and
 # checked before building; skopeo's dependencies are still verified by its go.sum and the checksum database.
 SKOPEO_SUM_v1_19_0="h1:MiA+kxXGHg47GeHqdqyipNwBOa4OaBxFnFiNiwtcYu0="
-cache=${COCO_CACHE_DIR:-$HOME/.cache/coco-conformance}
-bin_dir="$cache/bin"
-target="$bin_dir/skopeo"
-started=$(date +%s)
-step() { printf '[build-skopeo +%ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
-
-installed_version() {
-  [ -x "$target" ] || return 0
-  "$target" --version 2>/dev/null | sed -n 's/^skopeo version \([0-9][0-9.]*\).*/v\1/p'
-}
-
-if [ "$(installed_version)" = "$SKOPEO_VERSION" ]; then
-  step "skopeo $SKOPEO_VERSION cached"
-  echo "$target"
-  exit 0
-fi
-
-command -v go >/dev/null || { echo "failed to build skopeo: go is not on PATH" >&2; exit 1; }
-mkdir -p "$bin_dir"
-staging=$(mktemp -d "$bin_dir/.skopeo-build.XXXXXX")
-trap 'rm -rf "$staging"' EXIT
+# shellcheck source=scripts/setup/cached-go-tool.sh
+source "$(dirname "$0")/cached-go-tool.sh"
+tool_init skopeo
+skopeo_version() { "$target" --version | sed -n 's/^skopeo version \([0-9][0-9.]*\).*/v\1/p'; }
+tool_cached "$SKOPEO_VERSION" skopeo_version
+tool_staging
 
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local GONOSUMDB=github.com/containers/skopeo
 pinned_var="SKOPEO_SUM_${SKOPEO_VERSION//./_}"
@@ -74,6 +59,4 @@ step "building skopeo $SKOPEO_VERSION (tags: $tags); this takes minutes on a sma
 # Refuse to install a binary that cannot do what it was built for.
 "$staging/skopeo" copy --help 2>&1 | grep -q -- '--encryption-key' \
   || { echo "failed to build skopeo: $SKOPEO_VERSION has no --encryption-key" >&2; exit 1; }
-mv -f "$staging/skopeo" "$target"
-step "built $("$target" --version)"
-echo "$target"
+tool_install "$SKOPEO_VERSION"

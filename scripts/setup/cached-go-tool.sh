@@ -1,0 +1,40 @@
+# Sourced by the build-<tool>.sh scripts: the one way a tool built from the Go module proxy is cached under
+# ${COCO_CACHE_DIR:-~/.cache/coco-conformance}/bin and installed (built into a staging folder, checked, then renamed
+# into place, so a half-built binary is never taken for a cached one). Each script prints the binary path last.
+#
+#   tool_init NAME             sets $target (the cached binary), $bin_dir and step() for progress on stderr
+#   tool_cached VERSION CMD…   exits 0 after printing $target when `CMD…` (run on $target) prints VERSION
+#   tool_staging               needs go on PATH; makes $staging, removed on exit
+#   tool_install VERSION       moves $staging/NAME to $target and prints its path
+
+tool_init() {
+  tool_name=$1
+  cache=${COCO_CACHE_DIR:-$HOME/.cache/coco-conformance}
+  bin_dir="$cache/bin"
+  target="$bin_dir/$tool_name"
+  tool_started=$(date +%s)
+}
+
+step() { printf '[build-%s +%ss] %s\n' "$tool_name" "$(( $(date +%s) - tool_started ))" "$*" >&2; }
+
+tool_cached() {
+  local version=$1; shift
+  if [ -x "$target" ] && [ "$("$@" 2>/dev/null)" = "$version" ]; then
+    step "$tool_name $version cached"
+    echo "$target"
+    exit 0
+  fi
+}
+
+tool_staging() {
+  command -v go >/dev/null || { echo "failed to build $tool_name: go is not on PATH" >&2; exit 1; }
+  mkdir -p "$bin_dir"
+  staging=$(mktemp -d "$bin_dir/.$tool_name-build.XXXXXX")
+  trap 'rm -rf "$staging"' EXIT
+}
+
+tool_install() {
+  mv -f "$staging/$tool_name" "$target"
+  step "built $tool_name $1"
+  echo "$target"
+}
