@@ -62,9 +62,8 @@ export interface MergedTest {
   runIds: string[];
 }
 
-/** A test its run planned on the run's newest night for it that no record of that night finished (the run was
- *  interrupted or crashed): it counts as not run, whatever an older night says. */
-export interface UnfinishedTest {
+/** Which test of which cell run: run + project + test id, and what the grid files it under. */
+export interface TestOfRun {
   runKey: string;
   runner: string;
   cellId: string;
@@ -75,19 +74,15 @@ export interface UnfinishedTest {
   project: string;
 }
 
+/** A test its run planned on the run's newest night for it that no record of that night finished (the run was
+ *  interrupted or crashed): it counts as not run, whatever an older night says. */
+export type UnfinishedTest = TestOfRun;
+
 /** What one night says about a test, folded over that night's records as reruns are. */
 export type NightOutcome = Outcome | 'unfinished';
 
 /** One test (run + project + test id) over every night it ran or was planned on. */
-export interface TestNights {
-  runKey: string;
-  runner: string;
-  cellId: string;
-  platform: PlatformId;
-  required: boolean;
-  feature: Feature;
-  id: string;
-  project: string;
+export interface TestNights extends TestOfRun {
   /** Indexes into MergedResults.nights, ascending, one per night the test has a result or was planned. */
   nightIndexes: Int32Array;
   /** The night's folded outcome, index for index. */

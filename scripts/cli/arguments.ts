@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { FEATURES, PLATFORMS } from '../../matrix/vocabulary.ts';
 
 /** A wrong flag, a flag without its value, a value the flag does not take, a missing argument: one line, exit 2. */
 export class UsageError extends Error {
@@ -18,6 +19,15 @@ export type FlagSpec =
   | { takes: 'values'; choices?: readonly string[]; commas?: boolean };
 
 export type FlagSpecs = Record<string, FlagSpec>;
+
+/** The flags that choose cells of a runner matrix, as `plan` and `run` take them. */
+export const CELL_SELECTION_FLAGS = {
+  matrix: { takes: 'value' },
+  runner: { takes: 'value' },
+  cell: { takes: 'value' },
+  platform: { takes: 'value', choices: PLATFORMS },
+  suite: { takes: 'values', choices: FEATURES, commas: true },
+} as const;
 
 /** The parsed flags, by name (without the dashes): true, a string, or a list of strings. */
 export type ParsedFlags<S extends FlagSpecs> = {

@@ -1,6 +1,5 @@
 import type { CellFilter } from '../../matrix/expand-cells.ts';
-import { FEATURES, PLATFORMS } from '../../matrix/vocabulary.ts';
-import { parseArguments, UsageError } from '../cli/arguments.ts';
+import { CELL_SELECTION_FLAGS, parseArguments, UsageError } from '../cli/arguments.ts';
 
 /** `run`'s flags, parsed. */
 export interface RunArguments {
@@ -22,11 +21,7 @@ export const RUN_USAGE = 'usage: coco-conformance run [--matrix FILE] [--runner 
   '[--kbs-url URL --kbs-admin-key FILE]';
 
 const RUN_FLAGS = {
-  matrix: { takes: 'value' },
-  runner: { takes: 'value' },
-  cell: { takes: 'value' },
-  platform: { takes: 'value', choices: PLATFORMS },
-  suite: { takes: 'values', choices: FEATURES, commas: true },
+  ...CELL_SELECTION_FLAGS,
   out: { takes: 'value' },
   kubeconfig: { takes: 'value' },
   context: { takes: 'value' },

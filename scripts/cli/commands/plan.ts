@@ -1,16 +1,9 @@
-import { clusterLabel, FEATURES, planCells, PLATFORMS, type CellFilter, type PlannedCell } from '../../../matrix/index.ts';
-import { parseArguments } from '../arguments.ts';
+import { clusterLabel, FEATURES, planCells, type CellFilter, type PlannedCell } from '../../../matrix/index.ts';
+import { CELL_SELECTION_FLAGS, parseArguments } from '../arguments.ts';
 
 const USAGE = 'usage: coco-conformance plan [--matrix FILE] [--runner NAME] [--cell ID] [--platform P] [--suite S…] [--json]';
 
-const PLAN_FLAGS = {
-  matrix: { takes: 'value' },
-  runner: { takes: 'value' },
-  cell: { takes: 'value' },
-  platform: { takes: 'value', choices: PLATFORMS },
-  suite: { takes: 'values', choices: FEATURES, commas: true },
-  json: { takes: 'switch' },
-} as const;
+const PLAN_FLAGS = { ...CELL_SELECTION_FLAGS, json: { takes: 'switch' } } as const;
 
 interface PlanOptions {
   matrix?: string;
