@@ -1,10 +1,13 @@
 import type { ExpectedOutcome } from './expected-outcome.ts';
 import type { Claim, ReleaseLimitation, ReleaseProfile } from './release-profile.ts';
 import type { CatalogTest, FailureSignature } from './test-catalog.ts';
-import type { PlatformId } from './vocabulary.ts';
+import { guestPullVoidedBy } from './pull-mode.ts';
+import type { PlatformId, PullMode } from './vocabulary.ts';
 
-/** What `test` is expected to do on `platform` under `profile`, derived from the release's claim and the test's
- *  variant — never written per test. In order:
+/** What `test` is expected to do on `platform` under `profile` with `pullMode` (a cell's; a developer's run without a
+ *  cell renders nydus pods), derived from the release's claim and the test's variant — never written per test. A
+ *  pull mode that is not guest pull (host, or forced where the release's kata cannot force it) turns a supported
+ *  guest-pull claim into unsupported: the release claims nothing for it. Then, in order:
  *  1. a platform the release does not define or ship → skip, with the profile's note;
  *  2. a not-applicable claim → skip, with the claim's reason;
  *  3. a limitation-check test → pass when the release lists its limitation (on this platform), skip otherwise;
@@ -12,9 +15,9 @@ import type { PlatformId } from './vocabulary.ts';
  *  5. limitation / unsupported: a non-discriminating test (catalog, or a limitation naming it) → pass, marked;
  *     a negative test → pass (a misuse must still be refused); a positive test → fail, with the release-notes
  *     sentence and issue, so a limitation that starts passing is flagged. */
-export function expectedOutcome(profile: ReleaseProfile, platform: PlatformId, test: CatalogTest): ExpectedOutcome {
+export function expectedOutcome(profile: ReleaseProfile, platform: PlatformId, test: CatalogTest, pullMode: PullMode = 'nydus'): ExpectedOutcome {
   const spec = profile.platforms[platform];
-  const claim = claimFor(profile, platform, test);
+  const claim = claimUnderPullMode(claimFor(profile, platform, test), profile, test, pullMode);
   if (!spec) {
     return { expect: 'skip', claim: claim.status, reason: `release ${profile.release} does not define platform ${platform}` };
   }
@@ -59,6 +62,13 @@ function claimFor(profile: ReleaseProfile, platform: PlatformId, test: CatalogTe
       note: `release ${profile.release} makes no claim for ${test.feature} on ${platform}`,
     }
   );
+}
+
+/** Only a supported claim is narrowed: a limitation or no claim (control) already expects what host pull gives. */
+function claimUnderPullMode(claim: Claim, profile: ReleaseProfile, test: CatalogTest, pullMode: PullMode): Claim {
+  if (test.feature !== 'guest-pull' || claim.status !== 'supported') return claim;
+  const voided = guestPullVoidedBy(profile, pullMode);
+  return voided ? { status: 'unsupported', note: voided } : claim;
 }
 
 function appliesOn(limitation: ReleaseLimitation, platform: PlatformId): boolean {

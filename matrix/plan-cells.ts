@@ -41,7 +41,7 @@ export function planCells(
       id: test.id,
       feature: test.feature,
       variant: test.variant,
-      outcome: expectedOutcome(profile, cell.platform, test),
+      outcome: expectedOutcome(profile, cell.platform, test, cell.pullMode),
     }));
     const counts = { pass: 0, fail: 0, skip: 0 };
     for (const test of tests) counts[test.outcome.expect] += 1;

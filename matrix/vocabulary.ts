@@ -26,11 +26,13 @@ export type Variant = (typeof VARIANTS)[number];
 export const CLUSTER_DISTROS = ['kind', 'k3s', 'kubeadm', 'existing'] as const;
 export type ClusterDistro = (typeof CLUSTER_DISTROS)[number];
 
-export const CONTAINER_RUNTIMES = ['containerd', 'crio'] as const;
+/** containerd only: every cluster provider configures containerd (its runtime handlers, the nydus snapshotter). */
+export const CONTAINER_RUNTIMES = ['containerd'] as const;
 export type ContainerRuntime = (typeof CONTAINER_RUNTIMES)[number];
 
-/** nydus: guest pull through the nydus snapshotter (the CoCo default); forced: guest pull forced by the agent;
- *  host: the image is pulled and unpacked on the host. */
+/** nydus: guest pull through the per-handler nydus snapshotter (the CoCo default); forced: guest pull forced by the
+ *  kata runtime (experimental_force_guest_pull, no snapshotter); host: the image is pulled and unpacked on the host.
+ *  What each configures: matrix/pull-mode.ts. */
 export const PULL_MODES = ['nydus', 'forced', 'host'] as const;
 export type PullMode = (typeof PULL_MODES)[number];
 

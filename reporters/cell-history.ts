@@ -1,8 +1,7 @@
 import type { Claim } from '../matrix/release-profile.ts';
 import type { Feature, PlatformId } from '../matrix/vocabulary.ts';
-import type { GridState } from './compatibility-report.ts';
 import type { NightOutcome, TestNights } from './merged-results.ts';
-import { gridStateOf, type GradedTest } from './grid-state.ts';
+import { gridStateOf, type GradedTest, type GridState } from './grid-state.ts';
 
 /** What one night says about a grid cell or a test, as TestGrid's columns do. */
 export const WEATHERS = ['PASS', 'FAIL', 'FLAKY', 'INFRA', 'NOT-RUN'] as const;

@@ -4,6 +4,7 @@ import type { Cell } from '../matrix/cell.ts';
 import type { EnvironmentFacts, Outcome, ResultRecord } from './result-record.ts';
 import type { MergedRun, MergedTest } from './merged-results.ts';
 import type { CellHistory, ReportHistory } from './cell-history.ts';
+import type { GridState } from './grid-state.ts';
 
 /** The typed model every renderer (HTML, Markdown, JSON, JUnit) and the sign-off read. Built by a pure function
  *  (build-compatibility-report.ts); renderers never look at records themselves. */
@@ -31,9 +32,6 @@ export interface CompatibilityReport {
 
 /** The part of a release profile the report reads, so tests and tools can build one from a small object. */
 export type ReportProfile = Pick<ReleaseProfile, 'release' | 'claims' | 'platforms'>;
-
-export const GRID_STATES = ['PASS', 'FAIL', 'FLAKY', 'KNOWN-LIMITATION', 'LIMITATION-PASSED', 'NOT-RUN', 'INFRA-FAIL', 'N/A'] as const;
-export type GridState = (typeof GRID_STATES)[number];
 
 export interface PlatformColumn {
   id: PlatformId;

@@ -2,7 +2,10 @@ import type { Claim } from '../matrix/release-profile.ts';
 import type { ClaimStatus } from '../matrix/vocabulary.ts';
 import type { Outcome } from './result-record.ts';
 import type { MergedTest } from './merged-results.ts';
-import type { GridState } from './compatibility-report.ts';
+
+/** The states a feature × platform grid cell can take; grading here decides which one a cell gets. */
+export const GRID_STATES = ['PASS', 'FAIL', 'FLAKY', 'KNOWN-LIMITATION', 'LIMITATION-PASSED', 'NOT-RUN', 'INFRA-FAIL', 'N/A'] as const;
+export type GridState = (typeof GRID_STATES)[number];
 
 /** What grading needs of a test: a current MergedTest, or one test's result on a past night. */
 export type GradedTest = Pick<MergedTest, 'id' | 'outcome' | 'runKey' | 'runner' | 'skipReason'> & { expected: Pick<MergedTest['expected'], 'expect'> };

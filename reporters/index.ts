@@ -17,7 +17,7 @@ export {
   type Weather, type HistoryOptions, type ReportHistory, type CellHistory, type TestHistory,
 } from './cell-history.ts';
 export * from './compatibility-report.ts';
-export { gridStateOf } from './grid-state.ts';
+export { GRID_STATES, gridStateOf, type GridState } from './grid-state.ts';
 export { decideSignoff, judgedStateOf } from './signoff-verdict.ts';
 export { diffAgainstBaseline } from './baseline-diff.ts';
 export { testedStacksOf } from './tested-stacks.ts';

@@ -83,6 +83,6 @@ function catalogEntry(id: string): CatalogTest {
 }
 
 function expectedFor(profile: ReleaseProfile | undefined, cell: Cell, test: CatalogTest): ExpectedOutcome {
-  if (profile) return expectedOutcome(profile, cell.platform, test);
+  if (profile) return expectedOutcome(profile, cell.platform, test, cell.pullMode);
   return { expect: 'pass', claim: 'supported', reason: 'not derived: no release profile was given' };
 }

@@ -1,7 +1,7 @@
 import type { CompatibilityReport, GridCell, RunSummary } from './compatibility-report.ts';
 import type { MergedTest } from './merged-results.ts';
 import type { TestHistory, Weather } from './cell-history.ts';
-import { GRID_STATES } from './compatibility-report.ts';
+import { GRID_STATES } from './grid-state.ts';
 import { REPORT_CSS, REPORT_JS } from './html-assets.ts';
 import { OUTCOME_SEVERITY, STATE_MEANINGS, WEATHER_MEANINGS, cellAnchor, escapeHtml as h, formatDuration } from './render-text.ts';
 import { stackLines } from './render-tested-stacks.ts';

@@ -1,5 +1,5 @@
-import type { CompatibilityReport, DiffEntry, GridCell, GridState, RunSummary } from './compatibility-report.ts';
-import { GRID_STATES } from './compatibility-report.ts';
+import type { CompatibilityReport, DiffEntry, GridCell, RunSummary } from './compatibility-report.ts';
+import { GRID_STATES, type GridState } from './grid-state.ts';
 import type { MergedTest } from './merged-results.ts';
 import type { TestHistory } from './cell-history.ts';
 import { OUTCOME_SEVERITY, STATE_ICONS, STATE_MEANINGS, WEATHER_ICONS, WEATHER_MEANINGS, firstLine, formatDuration, markdownCell, weatherText } from './render-text.ts';

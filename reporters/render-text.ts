@@ -1,4 +1,4 @@
-import type { GridState } from './compatibility-report.ts';
+import type { GridState } from './grid-state.ts';
 import type { Weather } from './cell-history.ts';
 import type { Outcome } from './result-record.ts';
 

@@ -1,5 +1,6 @@
 import type { PlatformId } from '../matrix/vocabulary.ts';
-import type { GridCell, GridState, PlatformColumn, SignoffVerdict } from './compatibility-report.ts';
+import type { GridCell, PlatformColumn, SignoffVerdict } from './compatibility-report.ts';
+import type { GridState } from './grid-state.ts';
 
 /** The release sign-off, decided from the grid alone:
  *  - FAIL (exit 1) when any grid cell, on any platform, is FAIL (something failed unexpectedly, or passed where the

@@ -2,9 +2,6 @@ import { InputError, EXIT_BAD_INPUT } from '../../matrix/input-error.ts';
 import { CommandError } from '../exec/command-error.ts';
 import { closestName, UsageError } from './arguments.ts';
 
-// Commands that still import UsageError from here keep working; new code imports it from ./arguments.ts.
-export { UsageError };
-
 type Command = (argv: string[]) => Promise<number>;
 
 /** Each command lives in its own module and is loaded only when asked for, so `plan` never pays for Playwright. */

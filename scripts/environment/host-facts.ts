@@ -4,7 +4,7 @@ import type { EnvironmentFacts } from '../../reporters/result-record.ts';
 import { runCommand } from '../exec/run-command.ts';
 
 /** Files that say whether the host kernel offers a TEE to guests (KVM module parameters, s390 ultravisor). */
-export const TEE_HOST_FILES: Record<string, string> = {
+const TEE_HOST_FILES: Record<string, string> = {
   tdx: '/sys/module/kvm_intel/parameters/tdx',
   sev_snp: '/sys/module/kvm_amd/parameters/sev_snp',
   sev: '/sys/module/kvm_amd/parameters/sev',
@@ -13,7 +13,7 @@ export const TEE_HOST_FILES: Record<string, string> = {
 };
 
 /** Firmware facts that are world-readable on some hosts; absent ones are simply left out. */
-export const TEE_FIRMWARE_FILES: Record<string, string> = {
+const TEE_FIRMWARE_FILES: Record<string, string> = {
   sev_firmware: '/sys/devices/platform/ccp/firmware_version', // not every kernel exposes it
   tdx_module: '/sys/firmware/tdx/tdx_module/version',
   bios_version: '/sys/class/dmi/id/bios_version',

@@ -10,13 +10,13 @@ const EXIT_MEANINGS: Record<number, string> = {
   143: 'terminated (SIGTERM)',
 };
 
-export function exitCodeMeaning(code: number | null): string {
+function exitCodeMeaning(code: number | null): string {
   if (code === null) return 'no exit code (killed by a signal)';
   return EXIT_MEANINGS[code] ?? 'command failed';
 }
 
 /** Quotes one argument for a POSIX shell, only when it needs it, so the printed command can be pasted as is. */
-export function shellQuote(arg: string): string {
+function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_\-+=.,/:@%^]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 

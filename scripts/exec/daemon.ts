@@ -7,7 +7,7 @@ import { readProcess } from './process-table.ts';
 /** A long-running process the harness starts itself where no init system exists (this machine has no systemd as
  *  PID 1): detached, its own process group, output to a log file, its pid in a file so that any later run can
  *  stop it — also after the run that started it was killed. */
-export interface DaemonSpec {
+interface DaemonSpec {
   name: string;
   argv: readonly string[];
   logFile: string;

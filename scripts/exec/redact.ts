@@ -31,11 +31,6 @@ export function redact(text: string): string {
   return out;
 }
 
-export function registeredSecretCount(): number {
-  readSharedSecrets();
-  return secrets.size;
-}
-
 /** Picks up what other processes appended since the last read (the file only grows). */
 function readSharedSecrets(): void {
   const shared = process.env.COCO_SECRETS_FILE;

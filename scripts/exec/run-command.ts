@@ -54,9 +54,3 @@ export async function runCommand(argv: readonly string[], options: RunOptions = 
   }
   return result;
 }
-
-/** True when `program` is on PATH. */
-export async function hasCommand(program: string): Promise<boolean> {
-  const result = await runCommand(['sh', '-c', 'command -v "$1"', 'sh', program], { nothrow: true });
-  return result.exitCode === 0;
-}

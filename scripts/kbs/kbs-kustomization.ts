@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../providers/shared/harness-labels.ts';
+import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../fixtures/cluster/harness-labels.ts';
 import { KBS_IMAGE_PLACEHOLDER, splitImage } from './kbs-recipe-paths.ts';
 
 export interface KbsKustomizationInput {

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { KbsIbmSeDeploy, KbsTdxDeploy } from '../../matrix/release-profile.ts';
 import type { ProviderContext } from '../providers/cluster-provider.ts';
-import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../providers/shared/harness-labels.ts';
+import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../fixtures/cluster/harness-labels.ts';
 import { stepCommand, stepFile } from '../providers/shared/step-command.ts';
 import type { KbsDeployPlan } from './kbs-recipe-paths.ts';
 import { type KbsRunnerInputs, type NeededRunnerInput, runnerInput } from './kbs-runner-inputs.ts';

@@ -9,7 +9,7 @@ import { TEST_CATALOG } from '../../matrix/test-catalog.ts';
 export function planCellTests(cell: Cell, profile: ReleaseProfile, testIds?: readonly string[]): PlannedTest[] {
   return TEST_CATALOG
     .filter((test) => cell.suites.includes(test.feature) && (!testIds || testIds.includes(test.id)))
-    .map((test) => ({ id: test.id, feature: test.feature, variant: test.variant, outcome: expectedOutcome(profile, cell.platform, test) }));
+    .map((test) => ({ id: test.id, feature: test.feature, variant: test.variant, outcome: expectedOutcome(profile, cell.platform, test, cell.pullMode) }));
 }
 
 /** Why a cell has nothing to run, when every one of its tests is expected to skip (a platform the release does not

@@ -4,7 +4,7 @@ import type { EnvironmentFacts } from '../../reporters/result-record.ts';
 import type { InstalledRelease } from '../install/installed-release.ts';
 import type { DeployedKbs } from '../kbs/deployed-kbs.ts';
 import type { ClusterProvider, ProvisionedCluster } from '../providers/cluster-provider.ts';
-import type { PreparedPlatform } from './platform-setup.ts';
+import type { PreparedPlatform } from '../platforms/platform-setup.ts';
 
 /** What a cell has made so far: teardown undoes exactly this, whichever step stopped the cell. */
 export interface CellState {

@@ -83,14 +83,13 @@ export async function cellSteps(
     await writeEnvironmentFile(ws.environmentFile, state.environment);
   });
 
-  if (setup && !options.dryRun) {
+  // In a dry run the setup records what it would start instead of starting it.
+  if (setup) {
     state.prepared = await step('platform-setup', () => setup.prepare({
       cell, profile, cluster, provider, providerContext: ctx, release: state.installed!, kbs: state.kbs,
       workDir: ws.workDir, outDir: ws.artifactsDir, dryRun: options.dryRun, signal: options.signal, log: options.log,
     }));
     state.doubles = [...state.prepared.doubles];
-  } else if (setup) {
-    ctx.record('platform-setup', `# platform setup of ${cell.platform} (local registry, images, doubles): not run in a dry run`);
   }
 
   const suiteEnv = buildSuiteEnvironment({
@@ -99,7 +98,7 @@ export async function cellSteps(
   });
   if (options.dryRun) {
     await step('suites', () => deps.runDryRunSuites({
-      release: cell.release, platform: cell.platform, cell, outDir: join(ws.dryRunDir, 'suites'), kbsUrl: suiteEnv.kbs.url,
+      release: cell.release, platform: cell.platform, cell, outDir: ws.dryRunDir, kbsUrl: suiteEnv.kbs.url,
     }));
     return undefined;
   }

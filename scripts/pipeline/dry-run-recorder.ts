@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pasteable } from '../exec/command-error.ts';
 
-export interface RecordedStep {
+interface RecordedStep {
   step: string;
   argv?: readonly string[];
   /** A file's content, a wait description or a manifest (text starting with '#' or YAML). */

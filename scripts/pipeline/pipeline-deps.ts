@@ -10,7 +10,7 @@ import { deployKbs, removeKbs } from '../kbs/kbs-deploy.ts';
 import { useExternalKbs } from '../kbs/external-kbs.ts';
 import type { ClusterProvider } from '../providers/cluster-provider.ts';
 import { resolveProvider } from '../providers/index.ts';
-import { platformSetupFor, type PlatformSetup } from './platform-setup.ts';
+import { platformSetupFor, type PlatformSetup } from '../platforms/index.ts';
 import { runSuites } from './suite-run.ts';
 
 export interface DryRunSuitesInput {
@@ -38,13 +38,11 @@ export interface PipelineDeps {
   platformSetupFor(platform: PlatformId): PlatformSetup | undefined;
 }
 
-/** The suites' dry run lives with the suites (scripts/cli/commands/run-dry.ts); loaded only when a dry run asks,
+/** The suites' dry run lives with the fixtures it plans from (fixtures/dry-run); loaded only when a dry run asks,
  *  so a normal run never pays for it. */
 async function runDryRunSuites(input: DryRunSuitesInput): Promise<void> {
-  const modulePath = '../cli/commands/run-dry.ts';
-  const loaded = (await import(modulePath)) as { runDryRun?: (input: DryRunSuitesInput) => Promise<unknown> };
-  if (!loaded.runDryRun) throw new Error(`failed to dry-run the suites: ${modulePath} exports no runDryRun`);
-  await loaded.runDryRun(input);
+  const { runDryRun } = await import('../../fixtures/dry-run/index.ts');
+  await runDryRun(input);
 }
 
 export const defaultPipelineDeps: PipelineDeps = {

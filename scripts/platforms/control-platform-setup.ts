@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { buildTestImages, ensureSkopeo, pushImage } from '../../fixtures/images/index.ts';
 import { generateAdminKeyPair, KbsDouble, loadAdminPublicKey, type StartedKbsDouble } from '../../fixtures/kbs/index.ts';
 import { LocalRegistry, registerRegistryCredentials, type StartedLocalRegistry } from '../../fixtures/registry/index.ts';
-import type { PlatformSetup, PlatformSetupContext, PreparedPlatform } from '../pipeline/platform-setup.ts';
+import type { PlatformSetup, PlatformSetupContext, PreparedPlatform } from './platform-setup.ts';
 import { trustLocalRegistry } from './registry-hosts.ts';
 
-export const KBS_DOUBLE_DESCRIPTION =
-  'KBS: test double of trustee v0.9.0 admin API (fixtures/kbs/kbs-double.ts) — verifies the EdDSA admin JWT as trustee does; releases nothing to a guest';
+const KBS_DOUBLE_DESCRIPTION =
+  "KBS: test double of trustee e890fc9 (CoCo v0.9.0's CI) admin API (fixtures/kbs/kbs-double.ts) — verifies the EdDSA admin JWT as trustee does; releases nothing to a guest";
 
 /** The control platform on a cluster that runs on this machine: runc, no confidentiality. Trustee and upstream
  *  test images cannot be pulled here, so it brings a real open registry and a real authenticated (htpasswd)
@@ -78,16 +78,28 @@ async function startRegistry(
   return registry;
 }
 
+/** What prepare() would start, for `run --dry-run`. The registries and the KBS double listen on free ports picked
+ *  when they start, so the ports are placeholders; the registry password is generated then and never shown. */
 function dryRunPlan(ctx: PlatformSetupContext, nodeIp: string): PreparedPlatform {
-  const record = ctx.providerContext.record;
-  record('control platform', ['docker-registry', 'serve', '<open registry config>', `# listening on ${nodeIp}:<port>`]);
-  record('control platform', ['docker-registry', 'serve', '<htpasswd registry config>', `# listening on ${nodeIp}:<port>`]);
-  record('control platform', ['skopeo', 'copy', 'oci-archive:<busybox-static image>', `docker://${nodeIp}:<open port>/coco-conformance/busybox`]);
-  record('control platform', ['skopeo', 'copy', '--dest-creds', '<redacted>', 'oci-archive:<busybox-static image>', `docker://${nodeIp}:<auth port>/coco-conformance/busybox-auth`]);
-  record('control platform', `# KBS test double listening on http://${nodeIp}:<port>${ctx.profile.kbs.apiPrefix}`);
+  const record = (entry: readonly string[] | string) => ctx.providerContext.record('platform-setup', entry);
+  const dir = join(ctx.workDir, 'control');
+  const open = `${nodeIp}:<open-registry-port>`;
+  const auth = `${nodeIp}:<auth-registry-port>`;
+  const kbsUrl = `http://${nodeIp}:<kbs-double-port>`;
+  record(`# build the test image busybox from Debian's busybox-static into ${join(dir, 'images')}`);
+  record(['docker-registry', 'serve', join(dir, 'registry-open', '<config.yml>')]);
+  record(`# open registry listening on ${open}`);
+  record(['docker-registry', 'serve', join(dir, 'registry-auth', '<config.yml>')]);
+  record(`# htpasswd registry listening on ${auth}, user and password generated at start`);
+  record(`# containerd trusts both plain-http registries: a hosts.toml each for ${open} and ${auth}`);
+  record(['skopeo', 'copy', 'oci-archive:<busybox image>', `docker://${open}/coco-conformance/busybox:<tag>`]);
+  record(['skopeo', 'copy', '--dest-authfile', '<auth file>', 'oci-archive:<busybox image>', `docker://${auth}/coco-conformance/busybox-auth:<tag>`]);
+  record(`# ${KBS_DOUBLE_DESCRIPTION}: listening on ${kbsUrl}${ctx.profile.kbs.apiPrefix}, admin key pair in ${join(dir, 'kbs')}`);
+  const handler = ctx.profile.platforms[ctx.cell.platform]?.handler ?? 'runc';
+  record(`# pods run with RuntimeClass ${ctx.release.runtimeClasses.join(', ')} (handler ${handler}, no TEE), created by the install step`);
   return {
     doubles: [KBS_DOUBLE_DESCRIPTION],
     cleanup: async () => {},
-    suiteEnv: { kbs: { url: `http://${nodeIp}:8080`, isDouble: true }, nodeShell: 'local' },
+    suiteEnv: { kbs: { url: kbsUrl, isDouble: true }, nodeShell: 'local' },
   };
 }

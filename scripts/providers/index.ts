@@ -8,7 +8,6 @@ import { KindProvider } from './kind/provider.ts';
 import { KubeadmProvider } from './kubeadm/kubeadm-provider.ts';
 
 export type { ClusterProvider, ClusterInfo, ProvisionedCluster, ProviderContext } from './cluster-provider.ts';
-export { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE, HARNESS_LABEL_SELECTOR } from './shared/harness-labels.ts';
 export { stepCommand, stepFile } from './shared/step-command.ts';
 export { kubectlArgv } from './shared/kubectl.ts';
 
@@ -28,7 +27,7 @@ export function providerFor(distro: ClusterDistro): ClusterProvider {
 
 /** Env var naming a module whose default export is a ClusterProvider used for every cell. ONLY the harness's own
  *  tests set it (a slow or failing fake provider for signal and infra-failure tests); a real run never does. */
-export const TEST_PROVIDER_MODULE_ENV = 'COCO_TEST_PROVIDER_MODULE';
+const TEST_PROVIDER_MODULE_ENV = 'COCO_TEST_PROVIDER_MODULE';
 
 export async function resolveProvider(distro: ClusterDistro): Promise<ClusterProvider> {
   const testModule = process.env[TEST_PROVIDER_MODULE_ENV];

@@ -10,7 +10,7 @@ import { checkBaseImageName } from '../../scripts/kbs/kbs-kustomization.ts';
 import { persistentVolumeManifest } from '../../scripts/kbs/kbs-platform-deploy.ts';
 import type { KbsRunnerInputs } from '../../scripts/kbs/kbs-runner-inputs.ts';
 import type { ProviderContext } from '../../scripts/providers/cluster-provider.ts';
-import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../scripts/providers/shared/harness-labels.ts';
+import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../fixtures/cluster/harness-labels.ts';
 import { kubectlForKustomize } from './support/kustomize-binary.ts';
 import { scratch } from './support/scratch-dir.ts';
 

@@ -45,7 +45,10 @@ test('run --dry-run also writes the suites\' manifests and KBS calls (runDryRun)
   const { result, dir } = await dryRun();
   expect(result.stdout + result.stderr).toContain(`dry-run     ${CELL}`);
   expect(result.exitCode).toBe(0);
-  expect(existsSync(join(dir, 'suites'))).toBe(true);
+  // The tree is <out>/dry-run/<cell>/suites/<feature>/<case>/…, one suites level.
+  expect(existsSync(join(dir, 'suites', 'summary.json'))).toBe(true);
+  expect(existsSync(join(dir, 'suites', 'attestation', 'resource-released-allow-all', 'manifests.yaml'))).toBe(true);
+  expect(existsSync(join(dir, 'suites', 'suites'))).toBe(false);
 });
 
 test('--kubeconfig moves the cell to the existing cluster: nothing is created or destroyed', async () => {
@@ -84,6 +87,14 @@ test('run --dry-run --matrix matrix/nightly.yaml exits 0: the coco-dev cell v0.9
     'v0.9.0/sev/kubeadm-1.30/containerd/nydus', 'v0.9.0/control/kubeadm-1.30/containerd/host']) {
     expect(result.stdout).toContain(`dry-run     ${other}`);
   }
+  // The control cell shows what its platform setup would start: both registries, the KBS double, the runtime class.
+  const control = readFileSync(join(out, 'dry-run', 'v0.9.0/control/kubeadm-1.30/containerd/host', 'commands.sh'), 'utf8');
+  const setup = control.slice(control.indexOf('# --- platform-setup ---'), control.indexOf('# --- collect ---'));
+  expect(setup.match(/^docker-registry serve /gm), setup).toHaveLength(2);
+  expect(setup).toContain("# KBS: test double of trustee e890fc9 (CoCo v0.9.0's CI) admin API");
+  expect(setup).toContain('# pods run with RuntimeClass control (handler runc, no TEE)');
+  const controlSummary = JSON.parse(readFileSync(join(out, 'dry-run', 'v0.9.0/control/kubeadm-1.30/containerd/host', 'suites', 'summary.json'), 'utf8'));
+  expect(controlSummary.kbsUrl).toBe('http://198.18.0.1:<kbs-double-port>');
   expect(readdirSync(stateRoot), 'the state folders of the dry run are gone').toEqual([]);
   expect(filesContaining(out, 'PRIVATE KEY')).toEqual([]);
 });

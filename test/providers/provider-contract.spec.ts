@@ -1,5 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import YAML from 'yaml';
 import type { ClusterSpec } from '../../matrix/cell.ts';
 import type { ClusterProvider } from '../../scripts/providers/cluster-provider.ts';
 import { providerFor } from '../../scripts/providers/index.ts';
@@ -115,13 +118,71 @@ test('kind and k3s refuse to destroy a cluster they did not create', async () =>
   }
 });
 
-test('kubeadm meets the same contract in dry run: records, creates, destroys twice', async () => {
-  const { ctx, lines } = recordingContext();
-  const provider = providerFor('kubeadm');
-  const cluster = await provider.create({ distro: 'kubeadm', kubernetes: '1.30', source: 'packages' }, ctx);
-  expect(cluster.createdByHarness).toBe(true);
-  expect(lines.some((line) => line.startsWith('kubeadm init'))).toBe(true);
-  await provider.destroy(cluster, ctx);
-  await provider.destroy(cluster, ctx);
-  expect(lines.some((line) => line.includes('kubeadm reset'))).toBe(true);
-});
+/** The bundle's versions as the bundle build script reads them (KEY=VALUE lines), read here on their own. */
+function bundleVersions(): Record<string, string> {
+  const text = readFileSync(resolve(import.meta.dirname, '../../scripts/bundle/versions.env'), 'utf8');
+  return Object.fromEntries(text.split('\n').filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=', 2) as [string, string]));
+}
+
+/** What the kubeadm config must say, per source: the bundle's own containerd and local image names, or the
+ *  system containerd and upstream's images of a runner with kubeadm from packages. */
+const KUBEADM_SOURCES = {
+  packages: { criSocket: 'unix:///run/containerd/containerd.sock', imageRepository: undefined, kubernetesVersion: 'v1.30.0', skipPhases: [] },
+  bundle: {
+    criSocket: 'unix:///run/coco-conformance/containerd/containerd.sock', imageRepository: bundleVersions().IMAGE_REPOSITORY,
+    kubernetesVersion: bundleVersions().KUBE_VERSION, skipPhases: ['addon/coredns', 'addon/kube-proxy'],
+  },
+} as const;
+
+for (const [source, want] of Object.entries(KUBEADM_SOURCES)) {
+  test(`kubeadm (${source}) in dry run: kubeadm init reads the config it recorded, for this node, its address and CRI socket; destroy twice`, async () => {
+    const { ctx, lines } = recordingContext();
+    const files = new Map<string, string>();
+    const keepLine = ctx.record;
+    ctx.record = (step, entry) => {
+      if (typeof entry === 'string' && entry.startsWith('# file: ')) {
+        const [header, ...body] = entry.split('\n');
+        files.set(header!.slice('# file: '.length), body.join('\n'));
+      }
+      keepLine(step, entry);
+    };
+    const provider = providerFor('kubeadm');
+    const cluster = await provider.create({ distro: 'kubeadm', kubernetes: '1.30', source: source as 'packages' | 'bundle' }, ctx);
+    expect(cluster.createdByHarness).toBe(true);
+
+    const init = lines.find((line) => line.startsWith('kubeadm init'));
+    const configPath = init?.match(/ --config (\S+)/)?.[1];
+    expect(configPath, `kubeadm init reads a config from the cell's folder: ${init}`).toBe('/work/cell/kubeadm-config.yaml');
+    const configText = files.get(configPath!);
+    expect(configText, `the dry run recorded ${configPath}`).toBeDefined();
+    const docs = YAML.parseAllDocuments(configText!).map((doc) => doc.toJS());
+    const byKind = (kind: string) => docs.find((doc) => doc?.kind === kind);
+    const initConfig = byKind('InitConfiguration');
+    const clusterConfig = byKind('ClusterConfiguration');
+    const kubeletConfig = byKind('KubeletConfiguration');
+
+    // The node's address is the one the dry run puts on the harness's own interface.
+    const address = lines.map((line) => line.match(/^ip addr add ([0-9.]+)\/32 dev /)?.[1]).find(Boolean);
+    expect(address, lines.join('\n')).toBe('198.18.0.1');
+    expect(initConfig.localAPIEndpoint.advertiseAddress).toBe(address);
+    expect(initConfig.nodeRegistration.kubeletExtraArgs['node-ip']).toBe(address);
+    expect(clusterConfig.apiServer.extraArgs['bind-address']).toBe(address);
+    expect(initConfig.nodeRegistration.name).toBe(hostname().toLowerCase());
+    expect(initConfig.nodeRegistration.criSocket).toBe(want.criSocket);
+    expect(kubeletConfig.containerRuntimeEndpoint).toBe(want.criSocket);
+    expect(initConfig.skipPhases).toEqual(want.skipPhases);
+    expect(clusterConfig.imageRepository).toBe(want.imageRepository);
+    expect(clusterConfig.kubernetesVersion).toBe(want.kubernetesVersion);
+    if (source === 'bundle') {
+      // Nothing may be pulled: kubeadm takes only the images the bundle imported.
+      expect(initConfig.nodeRegistration.imagePullPolicy).toBe('Never');
+      expect(clusterConfig.etcd.local.imageRepository).toBe(want.imageRepository);
+    }
+    // The label step names the same node the config registers.
+    expect(lines).toContain(`kubectl --kubeconfig /work/cell/kubeconfig label node ${hostname().toLowerCase()} node.kubernetes.io/worker= --overwrite`);
+
+    await provider.destroy(cluster, ctx);
+    await provider.destroy(cluster, ctx);
+    expect(lines.filter((line) => line.startsWith('kubeadm reset'))).toHaveLength(2);
+  });
+}

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { runDryRun } from '../../scripts/cli/commands/run-dry.ts';
+import { runDryRun } from '../../fixtures/dry-run/index.ts';
 
 const KBS = 'http://192.0.2.10:30080';
 let out: string;

@@ -2,7 +2,7 @@ import { readBundleCache } from '../../doctor/bundle-cache.ts';
 import { readClusterReach } from '../../doctor/cluster-reach.ts';
 import { readTeeSupport } from '../../doctor/tee-support.ts';
 import { readToolVersions } from '../../doctor/tool-versions.ts';
-import { UsageError } from '../main.ts';
+import { UsageError } from '../arguments.ts';
 
 /** `doctor`: what this runner has and lacks — host TEE switches, tools, the offline bundle, a reachable cluster.
  *  Informational: always exit 0, plain lines fit for a CI log. */

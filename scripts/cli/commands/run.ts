@@ -8,7 +8,7 @@ import { guardSignals } from '../../pipeline/signals.ts';
 import { Progress } from '../../pipeline/progress.ts';
 import { defaultPipelineDeps, type PipelineDeps } from '../../pipeline/pipeline-deps.ts';
 import { runCells, runExitCode } from '../../pipeline/run-pipeline.ts';
-import { parseRunArguments, RUN_USAGE, type RunArguments } from '../../pipeline/run-arguments.ts';
+import { parseRunArguments, RUN_USAGE, type RunArguments } from '../run-arguments.ts';
 import { outcomeTable, writeRunReports } from '../../pipeline/run-summary.ts';
 import { runStateDir, stateFolderProblem, stateRoot } from '../../pipeline/state-folder.ts';
 import type { CellResult } from '../../pipeline/pipeline-options.ts';
@@ -30,8 +30,6 @@ export async function runCommand(argv: string[], deps: PipelineDeps = defaultPip
   const root = stateRoot();
   const misplaced = stateFolderProblem(root, parsed.out);
   if (misplaced) throw new UsageError(misplaced);
-  // Platform setups (e.g. the control platform's registry and KBS double) register themselves on import.
-  await import('../../pipeline/registered-platform-setups.ts');
   const { cells, testIds } = selectCells(parsed);
   if (!cells.length) {
     console.log('nothing to run: no cell selected');

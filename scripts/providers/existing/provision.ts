@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterSpec } from '../../../matrix/cell.ts';
 import type { ProvisionedCluster, ProviderContext } from '../cluster-provider.ts';
-import { HARNESS_LABEL_SELECTOR } from '../shared/harness-labels.ts';
+import { HARNESS_LABEL_SELECTOR } from '../../../fixtures/cluster/harness-labels.ts';
 import { kubectlArgv } from '../shared/kubectl.ts';
 import { DRY_RUN_NODE_IP, parseNodeList } from '../shared/node-list.ts';
 import { stepCommand } from '../shared/step-command.ts';

@@ -1,5 +1,5 @@
 import type { CellFilter } from '../../matrix/expand-cells.ts';
-import { CELL_SELECTION_FLAGS, parseArguments, UsageError } from '../cli/arguments.ts';
+import { CELL_SELECTION_FLAGS, parseArguments, UsageError } from './arguments.ts';
 
 /** `run`'s flags, parsed. */
 export interface RunArguments {

@@ -1,7 +1,6 @@
 import type { SuiteEnvironment } from '../../fixtures/suite-environment.ts';
 import type { Cell } from '../../matrix/cell.ts';
 import type { ReleaseProfile } from '../../matrix/release-profile.ts';
-import type { PlatformId } from '../../matrix/vocabulary.ts';
 import type { ClusterProvider, ProviderContext, ProvisionedCluster } from '../providers/cluster-provider.ts';
 import type { DeployedKbs } from '../kbs/deployed-kbs.ts';
 import type { InstalledRelease } from '../install/installed-release.ts';
@@ -39,19 +38,4 @@ export interface PlatformSetup {
   /** true when prepare() brings its own KBS (a double): the pipeline then deploys no trustee for the cell. */
   readonly providesKbs?: boolean;
   prepare(ctx: PlatformSetupContext): Promise<PreparedPlatform>;
-}
-
-const setups = new Map<PlatformId, PlatformSetup>();
-
-/** Registers the setup of a platform; a second registration replaces the first (tests swap in fakes). */
-export function registerPlatformSetup(platform: PlatformId, setup: PlatformSetup): void {
-  setups.set(platform, setup);
-}
-
-export function platformSetupFor(platform: PlatformId): PlatformSetup | undefined {
-  return setups.get(platform);
-}
-
-export function clearPlatformSetups(): void {
-  setups.clear();
 }

@@ -1,0 +1,58 @@
+import type { ReleaseProfile } from './release-profile.ts';
+import type { PullMode } from './vocabulary.ts';
+
+/** kata's runtime setting that forces guest pull without a remote snapshotter: `experimental_force_guest_pull` in
+ *  the [runtime] section of the runtime class's configuration (src/runtime/config/configuration-qemu-{tdx,snp,se,
+ *  coco-dev}.toml.in; kata-containers 3.19.0 is the first tag whose templates carry it — 3.7.0 … 3.18.0 do not). */
+export const FORCED_GUEST_PULL_SETTING = { section: 'runtime', key: 'experimental_force_guest_pull', value: true, sinceKata: '3.19.0' } as const;
+
+/** Whether pods carry containerd's runtime-handler annotation: it selects the per-handler nydus snapshotter, which is
+ *  what `nydus` pull means; forced and host pulls use the default snapshotter. */
+export function usesRuntimeHandlerAnnotation(pullMode: PullMode): boolean {
+  return pullMode === 'nydus';
+}
+
+/** Why a pull mode voids the release's guest-pull claims, or undefined when it keeps them: `host` pulls and unpacks on
+ *  the host, which no guest-pull claim covers; `forced` only where the release's kata has the forcing setting. */
+export function guestPullVoidedBy(profile: ReleaseProfile, pullMode: PullMode): string | undefined {
+  if (pullMode === 'host') {
+    return `pull mode host: the image is pulled and unpacked on the host, and release ${profile.release} claims guest pull only ` +
+      '(its notes: "Host pulling with Nydus snapshotter is not yet enabled.")';
+  }
+  if (pullMode === 'forced' && !forcedGuestPullAvailable(profile)) {
+    return `pull mode forced: release ${profile.release} ships kata ${profile.components.kata.version}, whose runtime has no ` +
+      `${FORCED_GUEST_PULL_SETTING.key} (kata ${FORCED_GUEST_PULL_SETTING.sinceKata} and later), so without the nydus snapshotter the image is pulled on the host`;
+  }
+  return undefined;
+}
+
+/** What the runtime must be configured with for the pull mode, for plans and dry runs; undefined when the install
+ *  as the release ships it already does it (nydus). */
+export function pullModeRuntimeSetup(profile: ReleaseProfile, pullMode: PullMode, runtimeClass: string): string | undefined {
+  if (pullMode === 'forced') {
+    const { section, key, value, sinceKata } = FORCED_GUEST_PULL_SETTING;
+    const available = forcedGuestPullAvailable(profile)
+      ? ''
+      : ` — release ${profile.release}'s kata ${profile.components.kata.version} has no such setting (kata ${sinceKata} and later)`;
+    return `forced guest pull: the install must set ${key} = ${value} in the [${section}] section of the kata configuration of ` +
+      `runtime class ${runtimeClass}; pods carry no runtime-handler annotation${available}`;
+  }
+  if (pullMode === 'host') {
+    return `host pull: pods carry no runtime-handler annotation, so containerd pulls and unpacks the image on the host with its default snapshotter`;
+  }
+  return undefined;
+}
+
+function forcedGuestPullAvailable(profile: ReleaseProfile): boolean {
+  return compareVersions(profile.components.kata.version, FORCED_GUEST_PULL_SETTING.sinceKata) >= 0;
+}
+
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.replace(/^v/, '').split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i += 1) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
