@@ -12,4 +12,4 @@ export { expandCells, type CellFilter } from './expand-cells.ts';
 export { cellId, clusterLabel } from './cell-id.ts';
 export { expectedOutcome } from './derive-expected-outcome.ts';
 export { planCells, DEFAULT_MATRIX_FILE, type PlannedCell, type PlannedTest } from './plan-cells.ts';
-export { FORCED_GUEST_PULL_SETTING, guestPullVoidedBy, pullModeRuntimeSetup, usesRuntimeHandlerAnnotation } from './pull-mode.ts';
+export { guestPullVoidedBy, pullModeRuntimeSetup, usesRuntimeHandlerAnnotation } from './pull-mode.ts';

@@ -18,7 +18,7 @@ export function loadReleaseProfile(file: string): ReleaseProfile {
 
 /** Validates and cross-checks a parsed release profile: all of loading after the file is read. `file` is the
  *  profile's file name (the release tag in it must match the profile's). */
-export function releaseProfileFromSource(source: YamlSource, file: string): ReleaseProfile {
+function releaseProfileFromSource(source: YamlSource, file: string): ReleaseProfile {
   const violation = findViolation(source.value, RELEASE_PROFILE_SCHEMA);
   if (violation) throw source.error(violation.path, violation.problem, violation.at);
   const profile = source.value as ReleaseProfile;

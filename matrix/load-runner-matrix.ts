@@ -19,7 +19,7 @@ export function loadRunnerMatrixWithProfiles(file: string, releasesDir = DEFAULT
 }
 
 /** Validates and cross-checks a parsed runner matrix: all of loading after the file is read. */
-export function runnerMatrixFromSource(source: YamlSource, releasesDir = DEFAULT_RELEASES_DIR): LoadedRunnerMatrix {
+function runnerMatrixFromSource(source: YamlSource, releasesDir = DEFAULT_RELEASES_DIR): LoadedRunnerMatrix {
   rejectUnsupportedRuntimes(source);
   const violation = findViolation(source.value, RUNNER_MATRIX_SCHEMA);
   if (violation) throw source.error(violation.path, violation.problem, violation.at);

@@ -9,7 +9,7 @@ import { diffAgainstBaseline } from './baseline-diff.ts';
 import { testedStacksOf } from './tested-stacks.ts';
 import { decideSignoff } from './signoff-verdict.ts';
 import { platformShortName } from './platform-names.ts';
-import { streamResultRecords } from './stream-result-records.ts';
+import { streamResultRecords } from './load-result-records.ts';
 
 export interface ReportInput {
   records: Iterable<ResultRecord>;

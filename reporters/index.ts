@@ -6,9 +6,8 @@ export { validateResultRecord, looksLikeResultRecord, RESULT_RECORD_SCHEMA } fro
 export type { ResultRecordReporterOptions } from './reporter-options.ts';
 export { writeRecordAtomically, recordFileName } from './record-file.ts';
 export { writeInfraErrorRecord, writeSkippedCellRecord, type InfraErrorRecordInput } from './not-run-record.ts';
-export { loadResultRecords, type LoadedRecords } from './load-result-records.ts';
-export { streamResultRecords } from './stream-result-records.ts';
-export { mergeRecords, RecordFold } from './merge-records.ts';
+export { loadResultRecords, streamResultRecords, type LoadedRecords } from './load-result-records.ts';
+export { RecordFold } from './merge-records.ts';
 export { mergeOutcomes } from './merge-outcomes.ts';
 export type { MergedResults, MergedRun, MergedTest, TestNights, NightOutcome } from './merged-results.ts';
 export { buildCompatibilityReport, buildCompatibilityReportFromFiles, type ReportInput, type FileReportInput } from './build-compatibility-report.ts';

@@ -19,32 +19,42 @@ export const MAX_RECORD_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Reads result records from files and folders (folders recursively, every *.json that is meant to be a record;
  *  other JSON, such as Playwright's or allure's, is passed over quietly). A truncated, unreadable or invalid
- *  record becomes a warning naming the file and is skipped, so one crashed runner never blocks a report. */
+ *  record becomes a warning naming the file and is skipped, so one crashed runner never blocks a report. Holds every
+ *  record: for a year of nights use streamResultRecords. */
 export function loadResultRecords(paths: readonly string[]): LoadedRecords {
-  const loaded: LoadedRecords = { records: [], files: [], warnings: [] };
+  const records: ResultRecord[] = [];
+  const files: string[] = [];
+  const warnings = streamResultRecords(paths, (record, file) => {
+    records.push(record);
+    files.push(file);
+  });
+  return { records, files, warnings };
+}
+
+/** Hands each result record under `paths` to `visit`, one file at a time, and keeps none: a year of nights from many
+ *  runners is read in the memory of one record. Folders are read recursively in name order; a file named twice (a
+ *  folder and a file in it) is read once. Returns the warnings, one line each. */
+export function streamResultRecords(paths: readonly string[], visit: (record: ResultRecord, file: string) => void): string[] {
+  const warnings: string[] = [];
   const seen = new Set<string>();
   for (const path of paths) {
-    let stats;
+    let isFolder: boolean;
     try {
-      stats = statSync(path);
+      isFolder = statSync(path).isDirectory();
     } catch {
-      loaded.warnings.push(`${path}: no such file or folder; skipped`);
+      warnings.push(`${path}: no such file or folder; skipped`);
       continue;
     }
-    const files = stats.isDirectory() ? jsonFilesUnder(path, loaded.warnings) : [path];
-    for (const file of files) {
+    for (const file of isFolder ? jsonFilesUnder(path, warnings) : [path]) {
       const absolute = resolve(file);
-      if (seen.has(absolute)) continue; // the same file named twice (a folder and a file in it) counts once
+      if (seen.has(absolute)) continue;
       seen.add(absolute);
-      const read = readResultRecordFile(file, !stats.isDirectory());
-      if (read.warning) loaded.warnings.push(read.warning);
-      if (read.record) {
-        loaded.records.push(read.record);
-        loaded.files.push(file);
-      }
+      const read = readResultRecordFile(file, !isFolder);
+      if (read.warning) warnings.push(read.warning);
+      if (read.record) visit(read.record, file);
     }
   }
-  return loaded;
+  return warnings;
 }
 
 /** What reading one record file gave: the record (possibly with a warning, e.g. a run that never finished), or
@@ -101,21 +111,20 @@ function judgeRecordFile(file: string, named: boolean): RecordFileResult {
   return { record };
 }
 
-function jsonFilesUnder(folder: string, warnings: string[]): string[] {
+/** Every *.json under a folder, in name order, one folder listing at a time. */
+function* jsonFilesUnder(folder: string, warnings: string[]): Generator<string> {
   let entries;
   try {
     entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
     warnings.push(`${folder}: cannot be listed (${(error as NodeJS.ErrnoException).code ?? String(error)}); skipped`);
-    return [];
+    return;
   }
-  const out: string[] = [];
   for (const entry of entries) {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) out.push(...jsonFilesUnder(path, warnings));
-    else if (entry.isFile() && entry.name.endsWith('.json')) out.push(path);
+    if (entry.isDirectory()) yield* jsonFilesUnder(path, warnings);
+    else if (entry.isFile() && entry.name.endsWith('.json')) yield path;
   }
-  return out;
 }
 
 /** A warning quotes what a file holds (a run id, an unknown field's name): control characters are escaped and a very

@@ -172,13 +172,6 @@ export class RecordFold {
   }
 }
 
-/** Folds records held in memory (tests, small tools); a report over many nights streams them into a RecordFold. */
-export function mergeRecords(records: Iterable<ResultRecord>): MergedResults {
-  const fold = new RecordFold();
-  for (const record of records) fold.add(record);
-  return fold.result();
-}
-
 export function nightText(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }

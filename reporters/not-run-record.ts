@@ -2,7 +2,7 @@ import type { Cell } from '../matrix/cell.ts';
 import type { ReleaseProfile } from '../matrix/release-profile.ts';
 import type { ExpectedOutcome } from '../matrix/expected-outcome.ts';
 import type { PlannedTest } from '../matrix/plan-cells.ts';
-import { expectedOutcome, TEST_CATALOG, type CatalogTest } from '../matrix/index.ts';
+import { catalogTest, expectedOutcome, TEST_CATALOG, type CatalogTest } from '../matrix/index.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type EnvironmentFacts, type ResultRecord, type TestRecord } from './result-record.ts';
 import { writeRecordAtomically } from './record-file.ts';
 import { cleanErrorText } from './error-text.ts';
@@ -32,7 +32,7 @@ export interface InfraErrorRecordInput {
 export function writeInfraErrorRecord(input: InfraErrorRecordInput): ResultRecord {
   const message = cleanErrorText(input.error instanceof Error ? input.error.message : String(input.error));
   const tests = (input.tests ?? TEST_CATALOG.filter((t) => input.cell.suites.length === 0 || input.cell.suites.includes(t.feature)))
-    .map((t) => (typeof t === 'string' ? catalogEntry(t) : t));
+    .map((t) => (typeof t === 'string' ? catalogTest(t) : t));
   return writeNotRunRecord(input.outFile, {
     runId: input.runId, runner: input.runner, cell: input.cell, release: input.release, status: 'infra-error',
     infraError: { step: input.step, message }, environment: input.environment ?? {}, doubles: input.doubles ?? [],
@@ -55,7 +55,10 @@ export function writeSkippedCellRecord(input: SkippedCellRecordInput): ResultRec
     runId: input.runId, runner: input.cell.runner, cell: input.cell, release: input.cell.release, status: 'complete',
     environment: {}, doubles: [],
     planned: input.planned.map((test) => ({ id: test.id, feature: test.feature, project: input.cell.platform })),
-  }, input.planned.map((test) => ({ test: { ...catalogEntry(test.id), title: `${test.id}: ${catalogEntry(test.id).title}` }, expected: test.outcome })),
+  }, input.planned.map((test) => {
+    const entry = catalogTest(test.id);
+    return { test: { ...entry, title: `${entry.id}: ${entry.title}` }, expected: test.outcome };
+  }),
   (expected) => ({ outcome: 'skipped', skipReason: expected.reason ?? 'skipped' }));
 }
 
@@ -74,12 +77,6 @@ function writeNotRunRecord(file: string, head: RecordHead, tests: readonly { tes
   };
   writeRecordAtomically(file, record);
   return record;
-}
-
-function catalogEntry(id: string): CatalogTest {
-  const entry = TEST_CATALOG.find((t) => t.id === id);
-  if (!entry) throw new Error(`writeInfraErrorRecord: unknown test id "${id}" (not in matrix/test-catalog.ts)`);
-  return entry;
 }
 
 function expectedFor(profile: ReleaseProfile | undefined, cell: Cell, test: CatalogTest): ExpectedOutcome {

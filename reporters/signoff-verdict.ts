@@ -51,13 +51,13 @@ export function judgedStateOf(cell: GridCell): { state: GridState; summary: stri
   return cell.notRequired ? cell.notRequired.judged : { state: cell.state, summary: cell.summary };
 }
 
-/** A note for what the sign-off did not judge: a state that would have counted, or a claim it would have had to see
- *  passing. A limitation holding on a not-required cell is not worth a line. */
 /** True when the state the grid shows is not the one the sign-off judges: cells not required for sign-off made it. */
 export function shownStateNotJudged(cell: GridCell): boolean {
   return cell.notRequired !== undefined && cell.notRequired.judged?.state !== cell.state;
 }
 
+/** A note for what the sign-off did not judge: a state that would have counted, or a claim it would have had to see
+ *  passing. A limitation holding on a not-required cell is not worth a line. */
 function notRequiredNote(cell: GridCell, judged: { state: GridState } | undefined, where: string, wouldBeRequired: boolean): string | undefined {
   if (!cell.notRequired) return undefined;
   const runs = cell.notRequired.runs.join(', ');

@@ -17,6 +17,7 @@ import { join, resolve, sep } from 'node:path';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createGunzip, createInflateRaw } from 'node:zlib';
 import { EXIT_BAD_INPUT, InputError } from '../../matrix/input-error.ts';
+import { parseSecretsLine } from '../exec/redact.ts';
 
 interface Secret {
   /** Line of the secrets file, so two secrets with the same label stay apart in a hit line. */
@@ -49,16 +50,12 @@ function readSecretsFile(file: string): Secret[] {
   const seen = new Set<string>();
   text.split('\n').forEach((raw, index) => {
     if (raw.trim() === '') return;
-    const fields = raw.split(' ');
-    const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
-    if (fields.length !== 2 || !base64.test(fields[0]!) || !base64.test(fields[1]!)) {
-      // The line itself is never printed: it holds a secret.
-      throw new InputError(file, 'entry', 'expected "<base64 replacement> <base64 value>"', index + 1);
-    }
-    const value = Buffer.from(fields[1]!, 'base64');
+    const entry = parseSecretsLine(raw);
+    // The line itself is never printed: it holds a secret.
+    if (!entry) throw new InputError(file, 'entry', 'expected "<base64 replacement> <base64 value>"', index + 1);
+    const { value, replacement } = entry;
     if (seen.has(value.toString('latin1'))) return;
     seen.add(value.toString('latin1'));
-    const replacement = Buffer.from(fields[0]!, 'base64').toString('utf8');
     const label = /^\[secret:(.*)\]$/.exec(replacement)?.[1] ?? 'unlabelled';
     secrets.push({ line: index + 1, label, value });
   });

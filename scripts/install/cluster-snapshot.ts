@@ -38,10 +38,6 @@ export class ClusterSnapshot {
   }
 }
 
-export function podRestarts(pod: KubeObject): number {
-  return (pod.status?.containerStatuses ?? []).reduce((sum, status) => sum + status.restartCount, 0);
-}
-
 export function isRunning(pod: KubeObject): boolean {
   return pod.status?.phase === 'Running';
 }

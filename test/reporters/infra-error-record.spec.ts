@@ -48,5 +48,5 @@ test('writeInfraErrorRecord: a complete, valid record, every test of the cell an
 test('writeInfraErrorRecord rejects a test id that is not in the catalog', async () => {
   expect(() => writeInfraErrorRecord({
     outFile: join(scratch, 'x.json'), runId: 'r', runner: 'r', cell: cell('tdx', 'r'), release: 'v9.9.9', step: 'provision', error: 'boom', tests: ['no/such-test'],
-  })).toThrow('writeInfraErrorRecord: unknown test id "no/such-test" (not in matrix/test-catalog.ts)');
+  })).toThrow('unknown conformance test id "no/such-test" (not in matrix/test-catalog.ts)');
 });

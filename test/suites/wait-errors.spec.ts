@@ -72,6 +72,12 @@ test('podReady explains a back-off it saw first from the pod\'s Warning events',
     `pod x not Ready: its image cannot be pulled (ImagePullBackOff: Failed to pull image "r/encrypted:1": ${noProcessor})`);
 });
 
+test('podReady keeps waiting through a back-off whose cause, read from the events, may heal', async () => {
+  const waitFor = createWaitFor(source([pending('ImagePullBackOff', 'Back-off pulling image "r/a:1"')], undefined,
+    ['Failed to pull image "r/a:1": failed to pull manifest error sending request for url (https://r/v2/)']), timeouts);
+  await expect(waitFor.podReady('ns', 'x')).rejects.toThrow('pod x not Ready after 1s; last phase Pending, reason ImagePullBackOff');
+});
+
 test('podReady keeps waiting through a pull error that may heal (guest-components 1033)', async () => {
   const waitFor = createWaitFor(source([pending('ErrImagePull', 'failed to pull manifest error sending request for url (https://r/v2/)')]), timeouts);
   await expect(waitFor.podReady('ns', 'x')).rejects.toThrow('pod x not Ready after 1s; last phase Pending, reason ErrImagePull');

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isRunning } from '../../exec/daemon.ts';
 import { readProcess } from '../../exec/process-table.ts';
@@ -89,10 +89,6 @@ export function recordLocalClusterRegistry(hostPort: string): void {
   updateState((state) => {
     if (!state.registries.includes(hostPort)) state.registries.push(hostPort);
   });
-}
-
-export function removeLocalClusterState(): void {
-  rmSync(NODE_LAYOUT.stateFile, { force: true });
 }
 
 /** Whether the run that owns the cluster is this process, still running elsewhere, or gone. */
