@@ -6,6 +6,7 @@ import { expandCells, type CellFilter } from './expand-cells.ts';
 import type { ExpectedOutcome } from './expected-outcome.ts';
 import { DEFAULT_RELEASES_DIR } from './load-release-profile.ts';
 import { loadRunnerMatrixWithProfiles } from './load-runner-matrix.ts';
+import type { ReleaseProfile } from './release-profile.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
 import type { Feature, Variant } from './vocabulary.ts';
 
@@ -37,15 +38,18 @@ export function planCells(
   const cells = expandCells(matrix, filter).map((cell) => {
     const profile = profiles.get(cell.release);
     if (!profile) throw new Error(`failed to plan cell ${cell.id}: release ${cell.release} was not loaded`);
-    const tests = TEST_CATALOG.filter((test) => cell.suites.includes(test.feature)).map((test) => ({
-      id: test.id,
-      feature: test.feature,
-      variant: test.variant,
-      outcome: expectedOutcome(profile, cell.platform, test, cell.pullMode),
-    }));
+    const tests = planCellTests(cell, profile);
     const counts = { pass: 0, fail: 0, skip: 0 };
     for (const test of tests) counts[test.outcome.expect] += 1;
     return { cell, tests, counts };
   });
   return { matrix, cells };
+}
+
+/** The tests a cell runs — its suites' catalog tests, or only the given ids of a rerun — each with what it is
+ *  expected to do there: what `plan` prints and what `run` executes. */
+export function planCellTests(cell: Cell, profile: ReleaseProfile, testIds?: readonly string[]): PlannedTest[] {
+  return TEST_CATALOG
+    .filter((test) => cell.suites.includes(test.feature) && (!testIds || testIds.includes(test.id)))
+    .map((test) => ({ id: test.id, feature: test.feature, variant: test.variant, outcome: expectedOutcome(profile, cell.platform, test, cell.pullMode) }));
 }
