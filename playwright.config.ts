@@ -2,7 +2,7 @@ import { defineConfig, type PlaywrightTestConfig, type Project } from '@playwrig
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadSuiteEnvironment } from './fixtures/cluster/load-suite-environment.ts';
+import { loadSuiteEnvironment } from './fixtures/cluster/index.ts';
 import { loadRelease, type PlatformId } from './matrix/index.ts';
 
 /** The conformance suites (the harness's own tests use test/playwright.config.ts). Everything comes from the suite

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ReleaseProfile } from './release-profile.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
-import { FEATURES, type PlatformId } from './vocabulary.ts';
+import { CONTROL_PLATFORM, FEATURES, PLATFORM_ID, type PlatformId } from './vocabulary.ts';
 import type { YamlSource } from './yaml-source.ts';
 
 /** Rules that span fields of a schema-valid release profile. Throws the first InputError found. */
@@ -11,8 +11,18 @@ export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource,
     throw source.error(['release'], `release ${JSON.stringify(profile.release)} does not match the file name ${path.basename(file)}`);
   }
   const defined = new Set(Object.keys(profile.platforms));
+  for (const platform of defined) {
+    if (!PLATFORM_ID.pattern.test(platform)) {
+      throw source.error(['platforms', platform], `${JSON.stringify(platform)} is not ${PLATFORM_ID.patternHint}`, 'key');
+    }
+  }
+  if (!defined.has(CONTROL_PLATFORM)) {
+    throw source.error(['platforms'], `missing platform ${JSON.stringify(CONTROL_PLATFORM)} (the harness's negative control; every profile defines it)`);
+  }
   const mustBeDefined = (platform: string, at: (string | number)[], where: 'key' | 'value' = 'value') => {
-    if (!defined.has(platform)) throw source.error(at, `platform ${JSON.stringify(platform)} is not defined under platforms`, where);
+    if (!defined.has(platform)) {
+      throw source.error(at, `unknown platform ${JSON.stringify(platform)} (platforms defines: ${[...defined].join(', ')})`, where);
+    }
   };
   checkOverlays(profile, source);
   for (const feature of FEATURES) {
@@ -28,6 +38,9 @@ export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource,
     }
   }
   checkLimitations(profile, source, mustBeDefined);
+  for (const key of ['paramsBakedIntoImage', 'allowAllAgentPolicyOn'] as const) {
+    profile.guestComponents[key].forEach((platform, index) => mustBeDefined(platform, ['guestComponents', key, index]));
+  }
   checkTeeEvidence(profile, source);
   checkSignedImages(profile, source);
   profile.testedStacks.forEach((stack, index) => mustBeDefined(stack.platform, ['testedStacks', index, 'platform']));
@@ -79,7 +92,8 @@ function checkLimitations(
 }
 
 /** Probes have distinct names and expressions JavaScript can compile, and a platform the release claims TEE evidence
- *  for carries its own probe (named after it) — otherwise the test could pass on another TEE's evidence. */
+ *  for carries its own probe (named after it or its TEE kind: a GPU platform on SNP shows SNP's evidence) —
+ *  otherwise the test could pass on another TEE's evidence. */
 function checkTeeEvidence(profile: ReleaseProfile, source: YamlSource): void {
   for (const [platform, spec] of Object.entries(profile.platforms)) {
     const probes = spec?.teeEvidence ?? [];
@@ -93,8 +107,9 @@ function checkTeeEvidence(profile: ReleaseProfile, source: YamlSource): void {
       if (problem) throw source.error([...at, 'expect'], `not a JavaScript regular expression: ${problem}`);
     });
     const claimed = profile.claims['tee-evidence']?.[platform as PlatformId]?.status === 'supported';
-    if (claimed && !firstIndex.has(platform)) {
-      throw source.error(['platforms', platform], `tee-evidence is claimed supported on ${platform}, but teeEvidence has no probe named ${JSON.stringify(platform)}` +
+    const ownNames = [...new Set([platform, ...(spec?.teeKind ? [spec.teeKind] : [])])];
+    if (claimed && !ownNames.some((name) => firstIndex.has(name))) {
+      throw source.error(['platforms', platform], `tee-evidence is claimed supported on ${platform}, but teeEvidence has no probe named ${ownNames.map((n) => JSON.stringify(n)).join(' or ')}` +
         ` (has: ${[...firstIndex.keys()].join(', ') || 'none'})`, 'key');
     }
   }
@@ -103,11 +118,11 @@ function checkTeeEvidence(profile: ReleaseProfile, source: YamlSource): void {
 
 /** The control is the negative control of every TEE probe: it must run each one, unchanged, and see it fail. */
 function checkControlProbes(profile: ReleaseProfile, source: YamlSource): void {
-  const control = profile.platforms.control;
+  const control = profile.platforms[CONTROL_PLATFORM];
   if (!control) return;
   const carried = new Map((control.teeEvidence ?? []).map((probe) => [probe.name, JSON.stringify(probe)]));
   for (const [platform, spec] of Object.entries(profile.platforms)) {
-    if (platform === 'control') continue;
+    if (platform === CONTROL_PLATFORM) continue;
     for (const probe of spec?.teeEvidence ?? []) {
       if (carried.get(probe.name) !== JSON.stringify(probe)) {
         throw source.error(['platforms', 'control', ...(control.teeEvidence ? ['teeEvidence'] : [])],

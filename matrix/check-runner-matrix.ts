@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { RunnerMatrix } from './cell.ts';
-import { cellsOfRun } from './cell-id.ts';
-import { loadReleaseProfile, releaseProfileFile } from './load-release-profile.ts';
+import { cellsOfRun } from './expand-cells.ts';
+import { encodedPlatformIds, loadReleaseProfile, releaseProfileFile } from './load-release-profile.ts';
 import type { ReleaseProfile } from './release-profile.ts';
 import { displayPath, type YamlSource } from './yaml-source.ts';
 
@@ -17,6 +17,11 @@ export function checkRunnerMatrix(matrix: RunnerMatrix, source: YamlSource, rele
       throw source.error(['runners', r, 'name'], `duplicate runner name ${JSON.stringify(runner.name)} (also runners[${first}])`);
     }
     runnerIndex.set(runner.name, r);
+    // Platforms are data: a runner's must be one some encoded release defines (each release it runs is checked below).
+    const known = encodedPlatformIds(releasesDir);
+    if (!known.includes(runner.platform)) {
+      throw source.error(['runners', r, 'platform'], `unknown platform ${JSON.stringify(runner.platform)} (expected one of: ${known.join(', ')})`);
+    }
     runner.runs.forEach((run, s) => {
       const at = ['runners', r, 'runs', s];
       checkCluster(run.cluster, source, [...at, 'cluster']);

@@ -1,6 +1,6 @@
 import type { ExpectedOutcome } from './expected-outcome.ts';
 import type { Claim, ReleaseLimitation, ReleaseProfile } from './release-profile.ts';
-import type { CatalogTest, FailureSignature } from './test-catalog.ts';
+import type { CatalogTest, FailureSignature, Requirement } from './test-catalog.ts';
 import { guestPullVoidedBy } from './pull-mode.ts';
 import type { PlatformId, PullMode } from './vocabulary.ts';
 
@@ -9,15 +9,16 @@ import type { PlatformId, PullMode } from './vocabulary.ts';
  *  pull mode that is not guest pull (host, or forced where the release's kata cannot force it) turns a supported
  *  guest-pull claim into unsupported: the release claims nothing for it. Then, in order:
  *  1. a platform the release does not define or ship → skip, with the profile's note;
- *  2. a not-applicable claim → skip, with the claim's reason;
+ *  2. a not-applicable claim, or a requirement the release or platform lacks (catalog `requires`) → skip, with why;
  *  3. a limitation-check test → pass when the release lists its limitation (on this platform), skip otherwise;
- *  4. a supported claim → pass;
+ *  4. a supported claim → pass, unless a limitation the release lists covers the test (catalog `limitedBy`): a
+ *     positive test is then expected to fail with that limitation's sentence;
  *  5. limitation / unsupported: a non-discriminating test (catalog, or a limitation naming it) → pass, marked;
  *     a negative test → pass (a misuse must still be refused); a positive test → fail, with the release-notes
  *     sentence and issue, so a limitation that starts passing is flagged. */
 export function expectedOutcome(profile: ReleaseProfile, platform: PlatformId, test: CatalogTest, pullMode: PullMode = 'nydus'): ExpectedOutcome {
   const spec = profile.platforms[platform];
-  const claim = claimUnderPullMode(claimFor(profile, platform, test), profile, test, pullMode);
+  const claim = claimUnderPullMode(claimFor(profile, platform, test), profile, platform, test, pullMode);
   if (!spec) {
     return { expect: 'skip', claim: claim.status, reason: `release ${profile.release} does not define platform ${platform}` };
   }
@@ -27,13 +28,20 @@ export function expectedOutcome(profile: ReleaseProfile, platform: PlatformId, t
   if (claim.status === 'not-applicable') {
     return { expect: 'skip', claim: claim.status, reason: claim.note ?? `${test.feature} does not apply to ${platform}` };
   }
+  const unmet = test.requires?.map((r) => unmetRequirement(profile, platform, r)).find((why) => why !== undefined);
+  if (unmet) return { expect: 'skip', claim: claim.status, reason: unmet };
   if (test.variant === 'limitation-check') {
     const limitation = profile.limitations.find((l) => l.id === test.limitation && appliesOn(l, platform));
     return limitation
       ? { expect: 'pass', claim: claim.status, reason: limitation.text }
       : { expect: 'skip', claim: claim.status, reason: `release ${profile.release} does not list the limitation "${test.limitation}" on ${platform}` };
   }
-  if (claim.status === 'supported') return { expect: 'pass', claim: claim.status };
+  const limitedBy = test.limitedBy ? profile.limitations.find((l) => l.id === test.limitedBy && appliesOn(l, platform)) : undefined;
+  if (claim.status === 'supported' && !(limitedBy && test.variant === 'positive')) return { expect: 'pass', claim: claim.status };
+  if (limitedBy && test.variant === 'positive') {
+    return { expect: 'fail', claim: 'limitation', reason: limitedBy.text, ...(limitedBy.issue ? { issue: limitedBy.issue } : {}),
+      signature: failureSignature(test, platform) };
+  }
 
   const nonDiscriminating = test.nonDiscriminating ?? nonDiscriminatingLimitation(profile, platform, test)?.text;
   if (nonDiscriminating) return { expect: 'pass', claim: claim.status, nonDiscriminating };
@@ -65,9 +73,9 @@ function claimFor(profile: ReleaseProfile, platform: PlatformId, test: CatalogTe
 }
 
 /** Only a supported claim is narrowed: a limitation or no claim (control) already expects what host pull gives. */
-function claimUnderPullMode(claim: Claim, profile: ReleaseProfile, test: CatalogTest, pullMode: PullMode): Claim {
+function claimUnderPullMode(claim: Claim, profile: ReleaseProfile, platform: PlatformId, test: CatalogTest, pullMode: PullMode): Claim {
   if (test.feature !== 'guest-pull' || claim.status !== 'supported') return claim;
-  const voided = guestPullVoidedBy(profile, pullMode);
+  const voided = guestPullVoidedBy(profile, pullMode, platform);
   return voided ? { status: 'unsupported', note: voided } : claim;
 }
 
@@ -77,4 +85,19 @@ function appliesOn(limitation: ReleaseLimitation, platform: PlatformId): boolean
 
 function nonDiscriminatingLimitation(profile: ReleaseProfile, platform: PlatformId, test: CatalogTest): ReleaseLimitation | undefined {
   return profile.limitations.find((l) => appliesOn(l, platform) && l.nonDiscriminating?.includes(test.id));
+}
+
+/** Why the release or the platform cannot run a test that needs `requirement`, or undefined when it can. */
+function unmetRequirement(profile: ReleaseProfile, platform: PlatformId, requirement: Requirement): string | undefined {
+  switch (requirement) {
+    case 'kbs-resource-delete':
+      return profile.kbs.resourceDelete ? undefined : `release ${profile.release}'s KBS has no resource DELETE (kbs.resourceDelete)`;
+    case 'gpu':
+      return profile.platforms[platform]?.gpu ? undefined : `platform ${platform} has no confidential GPU (platforms.${platform}.gpu)`;
+    case 'init-data':
+      return profile.guestComponents.initData ? undefined : `release ${profile.release} has no init-data (guestComponents.initData)`;
+    case 'kata-guest':
+      return profile.platforms[platform]?.handler.startsWith('kata') ? undefined
+        : `platform ${platform} runs no kata guest (handler ${profile.platforms[platform]?.handler}): only a guest reads init-data, so its absence cannot fail here`;
+  }
 }

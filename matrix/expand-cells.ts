@@ -1,7 +1,8 @@
-import type { Cell, RunnerMatrix } from './cell.ts';
-import { cellsOfRun } from './cell-id.ts';
+import type { Cell, RunnerMatrix, RunnerSpec, RunSpec } from './cell.ts';
+import { cellId } from './cell-id.ts';
 import { InputError } from './input-error.ts';
-import { FEATURES, PLATFORMS, type Feature } from './vocabulary.ts';
+import { encodedPlatformIds } from './load-release-profile.ts';
+import { FEATURES, type Feature } from './vocabulary.ts';
 
 /** Narrows the cells of a matrix: to one runner, one cell id, one platform, and/or some feature suites. */
 export interface CellFilter {
@@ -21,8 +22,8 @@ export function expandCells(matrix: RunnerMatrix, filter: CellFilter = {}): Cell
   if (filter.runner !== undefined && !matrix.runners.some((r) => r.name === filter.runner)) {
     throw problem(`no runner named ${JSON.stringify(filter.runner)} (runners: ${matrix.runners.map((r) => r.name).join(', ')})`);
   }
-  if (filter.platform !== undefined && !(PLATFORMS as readonly string[]).includes(filter.platform)) {
-    throw problem(`unknown platform ${JSON.stringify(filter.platform)} (expected one of: ${PLATFORMS.join(', ')})`);
+  if (filter.platform !== undefined && !encodedPlatformIds().includes(filter.platform)) {
+    throw problem(`unknown platform ${JSON.stringify(filter.platform)} (expected one of: ${encodedPlatformIds().join(', ')})`);
   }
   const unknownSuite = filter.suites?.find((suite) => !(FEATURES as readonly string[]).includes(suite));
   if (unknownSuite !== undefined) {
@@ -41,6 +42,24 @@ export function expandCells(matrix: RunnerMatrix, filter: CellFilter = {}): Cell
     .filter((c) => c.suites.length > 0);
   if (selected.length === 0) throw problem(`no cell matches ${describeFilter(filter)}`);
   return selected;
+}
+
+/** The cells one run of a runner stands for: every release × pull mode, in the order the matrix lists them. */
+export function cellsOfRun(runner: RunnerSpec, run: RunSpec): Cell[] {
+  return run.releases.flatMap((release) =>
+    run.pullModes.map((pullMode) => ({
+      id: cellId(release, runner.platform, run.cluster, run.containerRuntime, pullMode),
+      runner: runner.name,
+      release,
+      platform: runner.platform,
+      arch: runner.arch,
+      cluster: run.cluster,
+      containerRuntime: run.containerRuntime,
+      pullMode,
+      suites: [...(run.suites ?? FEATURES)],
+      required: run.required ?? true,
+    })),
+  );
 }
 
 function rejectDuplicateIds(matrix: RunnerMatrix, cells: Cell[]): void {

@@ -6,10 +6,13 @@ export type * from './expected-outcome.ts';
 export { TEST_CATALOG, catalogTest, type CatalogTest, type FailureSignature } from './test-catalog.ts';
 export { InputError, EXIT_BAD_INPUT } from './input-error.ts';
 
-export { loadReleaseProfile, loadRelease, releaseProfileFile, DEFAULT_RELEASES_DIR } from './load-release-profile.ts';
+export {
+  loadReleaseProfile, loadRelease, releaseProfileFile, DEFAULT_RELEASES_DIR, encodedReleases, encodedPlatformIds, compareReleases,
+} from './load-release-profile.ts';
 export { loadRunnerMatrix, loadRunnerMatrixWithProfiles, type LoadedRunnerMatrix } from './load-runner-matrix.ts';
 export { expandCells, type CellFilter } from './expand-cells.ts';
 export { cellId, clusterLabel } from './cell-id.ts';
 export { expectedOutcome } from './derive-expected-outcome.ts';
 export { planCells, DEFAULT_MATRIX_FILE, type PlannedCell, type PlannedTest } from './plan-cells.ts';
 export { guestPullVoidedBy, pullModeRuntimeSetup, usesRuntimeHandlerAnnotation } from './pull-mode.ts';
+export { diffReleaseProfiles, type ReleaseDiff, type Change as ReleaseChange } from './diff-release.ts';

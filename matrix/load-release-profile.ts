@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkReleaseProfile } from './check-release-profile.ts';
@@ -38,4 +38,43 @@ export function loadRelease(release: string, releasesDir = DEFAULT_RELEASES_DIR)
     throw new InputError(displayPath(file), '', `no release profile for ${JSON.stringify(release)} (looked for ${displayPath(file)})`);
   }
   return loadReleaseProfile(file);
+}
+
+/** The releases with a profile in `releasesDir`, oldest first (by version, so v0.10.0 follows v0.9.0). */
+export function encodedReleases(releasesDir = DEFAULT_RELEASES_DIR): string[] {
+  return readdirSync(releasesDir)
+    .map((name) => /^(v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.yaml$/.exec(name)?.[1])
+    .filter((release): release is string => release !== undefined)
+    .sort(compareReleases);
+}
+
+/** Orders release tags by their numbers: v0.9.0 < v0.10.0 < v0.10.1; a pre-release sorts before its release. */
+export function compareReleases(a: string, b: string): number {
+  const parts = (tag: string) => tag.replace(/^v/, '').split(/[.-]/);
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const [x, y] = [pa[i], pb[i]];
+    if (x === undefined) return i >= 3 ? 1 : -1;
+    if (y === undefined) return i >= 3 ? -1 : 1;
+    const [nx, ny] = [Number(x), Number(y)];
+    const diff = Number.isNaN(nx) || Number.isNaN(ny) ? x.localeCompare(y) : nx - ny;
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+const platformIdsByDir = new Map<string, string[]>();
+
+/** Every platform some encoded release defines, in the order the releases first define them: the platform
+ *  vocabulary is data (a release may add one), so a flag or a matrix naming a platform is checked against this. */
+export function encodedPlatformIds(releasesDir = DEFAULT_RELEASES_DIR): string[] {
+  const cached = platformIdsByDir.get(releasesDir);
+  if (cached) return cached;
+  const ids = new Set<string>();
+  for (const release of encodedReleases(releasesDir)) {
+    for (const id of Object.keys(loadRelease(release, releasesDir).platforms)) ids.add(id);
+  }
+  const list = [...ids];
+  platformIdsByDir.set(releasesDir, list);
+  return list;
 }

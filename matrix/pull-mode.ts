@@ -1,5 +1,5 @@
 import type { ReleaseProfile } from './release-profile.ts';
-import type { PullMode } from './vocabulary.ts';
+import type { PlatformId, PullMode } from './vocabulary.ts';
 
 /** kata's runtime setting that forces guest pull without a remote snapshotter: `experimental_force_guest_pull` in
  *  the [runtime] section of the runtime class's configuration (src/runtime/config/configuration-qemu-{tdx,snp,se,
@@ -12,12 +12,28 @@ export function usesRuntimeHandlerAnnotation(pullMode: PullMode): boolean {
   return pullMode === 'nydus';
 }
 
+/** The snapshotter the release's operator overlay configures for the platform's runtime class (operator ≥ v0.10
+ *  config.runtimeClasses, install.overlays.<o>.runtimeClassConfig), or undefined where the profile does not say. */
+export function configuredSnapshotter(profile: ReleaseProfile, platform: PlatformId): string | undefined {
+  const spec = profile.platforms[platform];
+  if (profile.install.method !== 'operator' || !spec?.overlay) return undefined;
+  const overlay = profile.install.overlays[spec.overlay];
+  return overlay?.runtimeClassConfig?.[spec.runtimeClass]?.snapshotter ?? overlay?.snapshotter;
+}
+
 /** Why a pull mode voids the release's guest-pull claims, or undefined when it keeps them: `host` pulls and unpacks on
- *  the host, which no guest-pull claim covers; `forced` only where the release's kata has the forcing setting. */
-export function guestPullVoidedBy(profile: ReleaseProfile, pullMode: PullMode): string | undefined {
+ *  the host, which no guest-pull claim covers; `forced` only where the release's kata has the forcing setting;
+ *  `nydus` where the release's install gives the platform's runtime class no nydus snapshotter. */
+export function guestPullVoidedBy(profile: ReleaseProfile, pullMode: PullMode, platform?: PlatformId): string | undefined {
+  const snapshotter = platform ? configuredSnapshotter(profile, platform) : undefined;
+  if (pullMode === 'nydus' && snapshotter !== undefined && snapshotter !== 'nydus') {
+    return `pull mode nydus: release ${profile.release}'s install configures snapshotter ${JSON.stringify(snapshotter)} for ` +
+      `${profile.platforms[platform!]?.runtimeClass}, not nydus, so the image is pulled on the host`;
+  }
   if (pullMode === 'host') {
-    return `pull mode host: the image is pulled and unpacked on the host, and release ${profile.release} claims guest pull only ` +
-      '(its notes: "Host pulling with Nydus snapshotter is not yet enabled.")';
+    const notes = profile.limitations.find((l) => l.id === 'nydus-host-pull-not-enabled');
+    return `pull mode host: the image is pulled and unpacked on the host, and release ${profile.release} claims guest pull only` +
+      (notes ? ` (its notes: "${notes.text}")` : '');
   }
   if (pullMode === 'forced' && !forcedGuestPullAvailable(profile)) {
     return `pull mode forced: release ${profile.release} ships kata ${profile.components.kata.version}, whose runtime has no ` +

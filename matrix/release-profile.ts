@@ -1,4 +1,4 @@
-import type { Arch, ClaimStatus, Feature, PlatformId } from './vocabulary.ts';
+import type { Arch, ClaimStatus, Feature, PlatformId, TeeKind } from './vocabulary.ts';
 
 /** Everything that changes from one CoCo release to the next, as loaded from matrix/releases/vX.Y.Z.yaml.
  *  Adding a release is a new YAML file, never new code. */
@@ -51,6 +51,9 @@ export interface CcRuntimeOverlay {
   /** The runtime class name `kata` points at, when the overlay creates that default class. */
   defaultRuntimeClassHandler?: string;
   snapshotter?: string;
+  /** Per runtime class, what the CcRuntime configures (operator ≥ v0.10 config.runtimeClasses): the containerd
+   *  snapshotter and the pull type ("" for none: the image is pulled on the host). */
+  runtimeClassConfig?: Record<string, { snapshotter: string; pullType: string }>;
   /** The labels a node carries once this overlay's CcRuntime is installed on it (its pre-install done label and
    *  its installDoneLabel): readiness waits for every one of them on some node. */
   nodeLabels: Record<string, string>;
@@ -59,11 +62,17 @@ export interface CcRuntimeOverlay {
 export interface OperatorReadiness {
   controllerPodPrefix: string; // cc-operator-controller-manager
   controllerTimeoutSeconds: number;
-  daemonPods: string[]; // cc-operator-daemon-install, cc-operator-pre-install-daemon
-  daemonTimeoutSeconds: number;
+  /** How upstream's operator.sh decides the CcRuntime is installed. */
+  installed: InstalledCheck;
   runtimeClassTimeoutSeconds: number;
   stabilisation: Stabilisation;
 }
+
+/** daemon-pods: the operator's install daemons are Running (operator.sh up to v0.11); ccruntime-status: the
+ *  CcRuntime's .status.installationStatus.completed.completedNodesCount equals .status.totalNodesCount (v0.12+). */
+export type InstalledCheck =
+  | { by: 'daemon-pods'; pods: string[]; timeoutSeconds: number }
+  | { by: 'ccruntime-status'; timeoutSeconds: number };
 
 /** Upstream's wait_for_stabilization: once everything is up, the operator namespace is looked at every
  *  `intervalSeconds`; a look is unchanged when no container restarted and no new one appeared since the one before.
@@ -89,7 +98,9 @@ export interface HelmInstall {
   version: string;
   releaseName: string; // coco
   namespace: string; // coco-system
+  /** Values for every install, then per arch (the chart's values/kata-s390x.yaml, …) merged over them. */
   values?: Record<string, unknown>;
+  valuesByArch?: Partial<Record<Arch, Record<string, unknown>>>;
   runtimeClasses: Record<string, string[]>; // per arch or per overlay name
   readinessTimeoutSeconds: number;
 }
@@ -113,59 +124,98 @@ export interface KbsRecipe {
   service: string;
   port: number;
   apiPrefix: string; // /kbs/v0
+  /** The KBS attestation protocol trustee and the guest speak (0.1.0 … 0.4.0). */
+  protocolVersion: string;
   adminAuth: {
     style: 'ed25519-jwt' | 'ed25519-jwt-role';
-    claims: string[]; // iat, exp, nbf
+    /** The claims the harness's tokens carry, as that trustee's kbs-client signs them. */
+    claims: AdminClaim[]; // iat, exp, nbf
     validitySeconds: number;
     clockSkewSeconds: number;
+    /** How trustee's configuration names the admin key: a bare auth_public_key, an [admin] section, or personas. */
+    config: 'auth-public-key' | 'admin-section' | 'admin-personas';
   };
+  /** DELETE /kbs/v0/resource/<path> exists: tests delete what they set, and the resource-delete test runs. */
   resourceDelete: boolean;
   policies: {
+    /** The Rego dialect of that trustee's regorus: v0 (`allow {`) or v1 (`allow if {`). */
+    regoDialect: 'v0' | 'v1';
+    /** What a resource policy sees (trustee kbs/src/policy_engine): `path-string` — data["resource-path"] is
+     *  "<repo>/<type>/<tag>" (with `resourcePathPrefix` before it, "resource/" from CoCo 0.12); `structured` —
+     *  data is {"plugin": "resource", "resource-path": ["<repo>", "<type>", "<tag>"], "query": {…}} (CoCo 0.18+). */
+    resourceInput: { shape: 'path-string'; resourcePathPrefix: string } | { shape: 'structured' };
+    /** What the resource policy's `input` holds for a guest with the sample attester and for a TEE one, in that
+     *  trustee's token claims (`{"tee": "sample"}` before EAR tokens; `submods.cpu…` / `submods.cpu0…` after). The
+     *  self-tests evaluate the suites' policies against these with a real Rego engine. */
+    attesterInput: { sample: Record<string, unknown>; tee: Record<string, unknown> };
     defaultResourcePolicy: string;
     allowAll: string;
     denyAll: string;
     /** The resource policy the suites set, per kind of platform; `${WITHHELD}` stands for the deny test's marker. */
-    suiteResourcePolicy: { tee: string; nonTee: string };
+    suiteResourcePolicy: { tee: string; nonTee: string; gpu?: string };
   };
   /** What trustee answers on / (the upstream health check expects this). */
   healthCheckExpects: string;
 }
 
-/** Directories are relative to KbsRecipe.kustomizeDir. A platform without its own entry uses `default[arch]`. */
+/** Directories are relative to KbsRecipe.kustomizeDir. A platform uses the entry of its TEE kind (platforms.<p>.teeKind)
+ *  when there is one, else `default[arch]`. */
 export interface KbsDeployDirs {
-  /** Per arch: nodeport/<arch>, a NodePort service the guest reaches on the node's InternalIP. */
+  /** Per arch: nodeport/<arch> (trustee before the flat layout) or nodeport, a NodePort service the guest reaches on
+   *  the node's InternalIP. */
   default: Partial<Record<Arch, string>>;
   tdx?: KbsTdxDeploy;
   se?: KbsIbmSeDeploy;
 }
 
-/** Intel TDX: a directory that mounts an sgx_default_qcnl.conf pointing the KBS at the runner's PCCS. */
-export interface KbsTdxDeploy {
-  dir: string;
-  /** The QCNL file the directory's configMapGenerator reads; the harness writes it with the runner's PCCS URL. */
-  qcnlConfig: string;
-  /** use_secure_cert in that file: false accepts a PCCS with a self-signed certificate. */
-  useSecureCert: boolean;
-}
+/** Intel TDX: `custom-pccs` — a directory that mounts an sgx_default_qcnl.conf pointing the KBS at the runner's PCCS;
+ *  `ita` — the Intel Trust Authority build of trustee (its own image), whose kbs-config.toml needs the runner's ITA
+ *  API key in place of a placeholder; `default` — TDX deploys like every other platform. */
+export type KbsTdxDeploy =
+  | {
+      kind: 'custom-pccs';
+      dir: string;
+      /** The QCNL file the directory's configMapGenerator reads; the harness writes it with the runner's PCCS URL. */
+      qcnlConfig: string;
+      /** use_secure_cert in that file: false accepts a PCCS with a self-signed certificate. */
+      useSecureCert: boolean;
+    }
+  | {
+      kind: 'ita';
+      dir: string;
+      /** The image of the ITA build (kata versions.yaml's ita_image). */
+      image: string;
+      /** The configuration file the API key goes into, and the text in it the key replaces. */
+      configFile: string;
+      keyPlaceholder: string;
+    };
 
-/** IBM Secure Execution: a directory whose KBS reads the SE credentials from the PersistentVolume of its arch. */
+/** IBM Secure Execution: a directory whose KBS reads the SE credentials from a PersistentVolume. */
 export interface KbsIbmSeDeploy {
   dir: string;
+  /** Where key.bin goes for SE when it is not the arch's overlay (the flat layout's overlays/ibm-se). */
+  keyDir?: string;
+  /** The PersistentVolume manifest SE needs when the arch's overlay does not already claim one (flat layout). */
+  persistentVolume?: string;
   /** Files the runner's credentials directory must hold, relative to it; `*` matches within one file name. */
   credentialFiles: string[];
   /** The value of SE_SKIP_CERTS_VERIFICATION on the kbs container. */
   skipCertsVerification: boolean;
 }
 
+export type AdminClaim = 'iat' | 'exp' | 'nbf';
+
 export interface GuestComponentsBehaviour {
-  /** How a pod points at KBS: kernel_params (kata ≤ 3.x early) or init-data (later). */
+  /** How the suites' pods point at KBS, as upstream's create_coco_pod_yaml does at the release's kata tag: kernel
+   *  parameters (every release so far; init-data only in upstream's init-data tests) or init-data. */
   kbsConfig: 'kernel-params' | 'init-data';
   annotations: {
     runtimeHandler: string; // io.containerd.cri.runtime-handler
     kernelParams: string; // io.katacontainers.config.hypervisor.kernel_params
     agentPolicy: string; // io.katacontainers.config.agent.policy
-    initData?: string;
   };
+  /** Init-data (CoCo 0.14+ on bare metal): where it goes and what it holds. */
+  initData?: InitDataFormat;
   /** Kernel parameter templates; ${KBS} is replaced by the KBS URL, ${RESOURCE} by a kbs:/// URI. */
   kernelParams: {
     kbc: string; // agent.aa_kbc_params=cc_kbc::${KBS}
@@ -179,9 +229,12 @@ export interface GuestComponentsBehaviour {
   allowAllAgentPolicyOn: PlatformId[];
   sealedSecret: {
     encoding: 'base64-standard' | 'base64url-nopad' | 'es256-jws';
+    /** The fake header and signature of the unsigned encodings (ignored for es256-jws). */
     header: string;
     signature: string;
     payloadVersion: string; // 0.1.0
+    /** es256-jws: the KBS resource the guest fetches the public JWK from (the JWS header's kid, as kbs:///<path>). */
+    signingKeyPath?: string;
   };
   cdhResourceEndpoint: string; // http://127.0.0.1:8006/cdh/resource
   resourcePaths: {
@@ -217,20 +270,49 @@ export interface SignedImageVerification {
   };
 }
 
+/** Each is a list of fragments that must all appear (kata 3.9.0 asserts two for a missing key). */
 export interface FailureTexts {
-  encryptedImageNoKey: string;
-  encryptedImageWrongKey: string;
-  authenticatedRegistryWrongCredentials: string;
-  authenticatedRegistryNoCredentials: string;
-  teeNotEnabled: string;
+  encryptedImageNoKey: string[];
+  encryptedImageWrongKey: string[];
+  authenticatedRegistryWrongCredentials: string[];
+  authenticatedRegistryNoCredentials: string[];
+  teeNotEnabled: string[];
+}
+
+/** kata's init-data (confidential_common.sh / k8s-initdata.bats at the release's tag). */
+export interface InitDataFormat {
+  /** io.katacontainers.config.runtime.cc_init_data (kata 3.17) or io.katacontainers.config.hypervisor.cc_init_data. */
+  annotation: string;
+  version: string; // 0.1.0
+  algorithm: string; // sha256
+  /** gzip-base64: gzip, then standard base64 (`gzip -c | base64 -w0`). */
+  encoding: 'gzip-base64';
+  /** The aa.toml and cdh.toml texts; ${KBS} is the KBS URL, ${CDH_IMAGE_SECTION} the [image] table the pod asks for. */
+  aaToml: string;
+  cdhToml: string;
+  /** cdh.toml [image] keys that carry what the kernel parameters carry otherwise; absent → a kernel parameter. */
+  cdhImageKeys?: { registryAuth?: string; imagePolicy?: string };
+  /** The texts upstream's init-data tests look for: the image the init-data-configured guest's policy rejects,
+   *  and the hub's error when no init-data told it where KBS is. */
+  failureTexts: { imageRejected: string[]; withoutInitData: string[] };
 }
 
 export interface PlatformSpec {
+  /** As the release notes name it ("Intel TDX"), for the rendered tested-stacks section. */
+  name: string;
+  /** For grid column headers ("TDX"). */
+  shortName: string;
   runtimeClass: string;
   /** The RuntimeClass handler (kata-qemu-snp, runc, …). */
   handler: string;
   arches: Arch[];
   tee: boolean;
+  /** The hardware under the platform, for what depends on it rather than on the platform's name (TDX's PCCS for the
+   *  KBS, SE's credentials, doctor's checks). Absent for platforms without a TEE (coco-dev, control). */
+  teeKind?: TeeKind;
+  /** A GPU passed to the confidential guest (NVIDIA GPU platforms): the extended resource a pod asks for and the CDI
+   *  device annotation (kata 3.25.0 runtimeclass_workloads/pod-attestable-gpu.yaml.in), when the release says. */
+  gpu?: { vendor: string; model: string; resource?: string; cdiAnnotation?: Record<string, string> };
   /** The install overlay that creates this platform's runtime class. */
   overlay?: string;
   /** false when the release does not ship this runtime class at all (e.g. kata-qemu-coco-dev in v0.9.0). */
@@ -297,4 +379,6 @@ export interface TestImages {
   wrongKeyBase64: string;
   busybox: string;
   authenticated: string;
+  /** The GPU attestation pod's image (kata 3.25.0 pod-attestable-gpu.yaml.in: CUDA base with nvidia-smi). */
+  gpu?: string;
 }

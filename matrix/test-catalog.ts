@@ -12,6 +12,11 @@ export interface FailureSignature {
   because: string;
 }
 
+/** What a test needs from the release or the platform beyond a claim; where it is missing the test is skipped with
+ *  the reason (a release before KBS resource DELETE, a platform without a GPU, a release without init-data, a
+ *  platform without a kata guest — a negative test of what only a guest does cannot fail on runc). */
+export type Requirement = 'kbs-resource-delete' | 'gpu' | 'init-data' | 'kata-guest';
+
 /** Every conformance test the suites define, by stable id. Suites look their metadata up here, so plan, dry-run,
  *  expected outcomes and reports agree on what exists without running Playwright. */
 export interface CatalogTest {
@@ -27,6 +32,10 @@ export interface CatalogTest {
   /** Positive tests: how they fail where the feature is missing; `onControl` where runc (no guest at all) fails
    *  them differently from a guest that lacks the feature. */
   failsAs?: FailureSignature & { onControl?: FailureSignature };
+  requires?: Requirement[];
+  /** A release limitation that covers this test even where its feature is claimed supported (v0.9.0 claims sealed
+   *  secrets but "only supports secrets in environment variables", so the file variant is expected to fail). */
+  limitedBy?: string;
 }
 
 /** A pod whose image a runc host cannot decrypt or whose guest did not get the key. On a plain containerd host the
@@ -43,6 +52,12 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
       because: 'the pod runs, but no attested guest asked KBS for the resource, so the CDH endpoint returns nothing' } },
   { id: 'attestation/resource-withheld-deny-all', feature: 'attestation', variant: 'negative',
     title: 'a KBS resource is withheld when the resource policy denies all' },
+  { id: 'attestation/deleted-resource-gone', feature: 'attestation', variant: 'negative', requires: ['kbs-resource-delete'],
+    title: 'a KBS resource deleted through the admin API no longer reaches the guest' },
+  { id: 'attestation/gpu-attested', feature: 'attestation', variant: 'positive', requires: ['gpu'],
+    title: "the guest's confidential GPU is attested and ready",
+    failsAs: { step: 'assert: the GPU is in its confidential-compute ready state', pattern: 'Confidential Compute GPUs Ready state',
+      because: 'no attested confidential GPU reports its ready state in the pod log' } },
 
   { id: 'encrypted-image/no-key-fails', feature: 'encrypted-images', variant: 'negative',
     title: 'an encrypted image does not run when KBS holds no key' },
@@ -73,6 +88,10 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
       because: 'no confidential-data-hub unseals the value: the variable holds the sealed text' } },
   { id: 'sealed-secret/stays-sealed-without-resource', feature: 'sealed-secrets', variant: 'negative',
     title: 'a sealed secret stays sealed when KBS lacks the resource, and the pod still runs' },
+  { id: 'sealed-secret/unsealed-as-file', feature: 'sealed-secrets', variant: 'positive', limitedBy: 'sealed-secrets-env-only',
+    title: 'a sealed secret mounted as a file is unsealed when KBS holds the resource',
+    failsAs: { step: 'assert: the guest unsealed the secret file', pattern: 'must hold the unsealed value from the mounted secret file',
+      because: 'nothing unseals a mounted secret: the file holds the sealed text' } },
 
   { id: 'guest-pull/not-unpacked-on-host', feature: 'guest-pull', variant: 'positive',
     title: 'the image is pulled in the guest, not unpacked on the host',
@@ -96,6 +115,26 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
   { id: 'signed-images/signed-image-runs', feature: 'signed-images', variant: 'positive',
     title: 'a cosign-signed image allowed by the security policy runs',
     nonDiscriminating: 'a signed image runs whether or not signatures are verified (and on runc); only the rejection of an unsigned image proves verification' },
+  { id: 'signed-images/unsigned-accept-anything-runs', feature: 'signed-images', variant: 'positive',
+    title: 'an unsigned image runs under a security policy that accepts anything for its registry',
+    nonDiscriminating: 'an image the policy accepts runs whether or not signatures are verified; it rules out false negatives' },
+  { id: 'signed-images/wrong-key-rejected', feature: 'signed-images', variant: 'positive',
+    title: 'a signed image is rejected when the security policy names another key',
+    failsAs: { step: 'act: the image policy rejects the image signed with another key', pattern: 'is Ready; expected it to fail',
+      because: 'nothing verifies signatures, so the signed image simply runs' } },
+  { id: 'signed-images/no-policy-runs', feature: 'signed-images', variant: 'positive',
+    title: 'an unsigned image runs when no security policy file is set',
+    nonDiscriminating: 'without a policy nothing is verified, on any runtime' },
+
+  // Init-data (kata 3.17.0 tests/integration/kubernetes/k8s-initdata.bats, CoCo 0.14+): the KBS address comes only
+  // from the pod's init-data, the image policy from a kernel parameter; the policy rejects the image's registry, so a
+  // rejection proves the guest reached KBS through its init-data.
+  { id: 'init-data/kbs-from-init-data', feature: 'init-data', variant: 'positive', requires: ['init-data'],
+    title: 'a guest told where KBS is only by init-data fetches its image policy, which rejects the image',
+    failsAs: { step: 'act: the image policy from KBS rejects the image', pattern: 'is Ready; expected it to fail',
+      because: 'nothing reads the init-data or verifies images, so the image simply runs' } },
+  { id: 'init-data/no-kbs-without-init-data', feature: 'init-data', variant: 'negative', requires: ['init-data', 'kata-guest'],
+    title: 'without init-data the guest cannot reach KBS for its image policy, and the pod does not start' },
 ];
 
 export function catalogTest(id: string): CatalogTest {

@@ -9,12 +9,23 @@ export const FEATURES = [
   'guest-pull',
   'tee-evidence',
   'signed-images',
+  'init-data',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
-/** Platform ids. `control` is runc without confidentiality: the negative control where a release claims nothing. */
-export const PLATFORMS = ['tdx', 'snp', 'sev', 'se', 'coco-dev', 'enclave-cc-hw', 'enclave-cc-sim', 'control'] as const;
-export type PlatformId = (typeof PLATFORMS)[number];
+/** Platform ids are data: each release profile defines its platforms (tdx, snp, se, nvidia-gpu-snp, …), and a
+ *  release may add one without a code change (matrix/load-release-profile.ts encodedPlatformIds lists them all).
+ *  Only `control` — runc without confidentiality, the negative control where a release claims nothing — is the
+ *  harness's own. */
+export type PlatformId = string;
+export const CONTROL_PLATFORM = 'control';
+export const PLATFORM_ID = { pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/, patternHint: 'a platform id like "tdx" or "nvidia-gpu-snp"' };
+
+/** What kind of trusted execution a platform runs on, for what depends on the hardware rather than the platform's
+ *  name: the KBS deploy directory (TDX's PCCS, SE's credentials) and `doctor`'s host checks. A GPU platform is its
+ *  host TEE's kind plus a GPU. */
+export const TEE_KINDS = ['tdx', 'snp', 'sev', 'se', 'sgx'] as const;
+export type TeeKind = (typeof TEE_KINDS)[number];
 
 export const CLAIM_STATUSES = ['supported', 'limitation', 'unsupported', 'not-applicable'] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];

@@ -1,4 +1,4 @@
-import { FEATURES, PLATFORMS, type PlatformId } from '../matrix/vocabulary.ts';
+import { FEATURES, type PlatformId } from '../matrix/vocabulary.ts';
 import { OUTCOMES, type Outcome, type ResultRecord } from './result-record.ts';
 import type { MergedResults, MergedTest, TestNights, UnfinishedTest } from './merged-results.ts';
 import type { CompatibilityReport, GridCell, NonDiscriminatingTest, PlatformColumn, ReportProfile, RunSummary } from './compatibility-report.ts';
@@ -6,9 +6,8 @@ import { RecordFold } from './merge-records.ts';
 import { gridStateOf } from './grid-state.ts';
 import { cellHistoryOf, historyNights, resolveHistoryOptions, type CellHistory, type HistoryOptions } from './cell-history.ts';
 import { diffAgainstBaseline } from './baseline-diff.ts';
-import { testedStacksOf } from './tested-stacks.ts';
+import { platformOrder, testedStacksOf } from './tested-stacks.ts';
 import { decideSignoff } from './signoff-verdict.ts';
-import { platformShortName } from './platform-names.ts';
 import { streamResultRecords } from './load-result-records.ts';
 
 export interface ReportInput {
@@ -120,7 +119,7 @@ function reportOf(input: Omit<ReportInput, 'records' | 'baseline'>, current: Rel
     totals: countOutcomes(merged.tests) as Record<Outcome, number>,
     nonDiscriminating: nonDiscriminatingOf(grid),
     doubles: merged.runs.filter((r) => r.doubles.length).map((r) => ({ runner: r.runner, cellId: r.cell.id, doubles: r.doubles })),
-    testedStacks: testedStacksOf(merged.runs, new Set(merged.tests.filter((t) => t.outcome !== 'infra-error' && t.outcome !== 'skipped').map((t) => t.runKey))),
+    testedStacks: testedStacksOf(profile, merged.runs, new Set(merged.tests.filter((t) => t.outcome !== 'infra-error' && t.outcome !== 'skipped').map((t) => t.runKey))),
     signoff: decideSignoff(grid, platforms, input.signoffPlatforms),
     warnings,
   };
@@ -136,11 +135,11 @@ function reportOf(input: Omit<ReportInput, 'records' | 'baseline'>, current: Rel
  *  any platform that has records (the control platform claims nothing but shows how the suites behave on runc). */
 function columnsOf(profile: ReportProfile, merged: MergedResults): PlatformColumn[] {
   const withRecords = new Set(merged.runs.map((r) => r.platform));
-  return PLATFORMS.flatMap((id) => {
+  return platformOrder(profile, merged.runs).flatMap((id) => {
     const spec = profile.platforms[id];
     const claimed = FEATURES.some((f) => ['supported', 'limitation'].includes(profile.claims[f]?.[id]?.status ?? ''));
     if (!claimed && !withRecords.has(id)) return [];
-    const column: PlatformColumn = { id, name: platformShortName(id), shipped: spec?.shipped ?? true, claimed };
+    const column: PlatformColumn = { id, name: spec?.shortName ?? id, shipped: spec?.shipped ?? true, claimed };
     if (spec?.runtimeClass) column.runtimeClass = spec.runtimeClass;
     return [column];
   });

@@ -84,8 +84,11 @@ function supportedState(tests: readonly GradedTest[], flaky: readonly GradedTest
   const wanted = new Set([...tests.filter((t) => !plannedSkip(t)).map((t) => t.id), ...unfinished]);
   const byRun = new Map<string, GradedTest[]>();
   for (const t of tests) byRun.set(t.runKey, [...(byRun.get(t.runKey) ?? []), t]);
+  // A test a covering limitation expects to fail (v0.9.0's sealed secret as a file, under "only … environment
+  // variables") holds the claim when it fails as expected.
+  const held = (t: GradedTest) => t.outcome === 'passed' || t.outcome === 'flaky' || (t.outcome === 'expected-failure' && t.expected.expect === 'fail');
   const complete = [...byRun.entries()].filter(([, list]) => {
-    const passed = new Set(list.filter((t) => t.outcome === 'passed' || t.outcome === 'flaky').map((t) => t.id));
+    const passed = new Set(list.filter(held).map((t) => t.id));
     return [...wanted].every((id) => passed.has(id));
   });
   if (complete.length > 0) {
@@ -95,7 +98,7 @@ function supportedState(tests: readonly GradedTest[], flaky: readonly GradedTest
     }
     return { state: 'PASS' as const, summary: `all ${wanted.size} test(s) passed on ${runners}` };
   }
-  const passedSomewhere = new Set(tests.filter((t) => t.outcome === 'passed' || t.outcome === 'flaky').map((t) => t.id));
+  const passedSomewhere = new Set(tests.filter(held).map((t) => t.id));
   const missing = [...wanted].filter((id) => !passedSomewhere.has(id));
   const gap = missing.length ? `not run: ${missing.join(', ')}` : 'no single run passed every test';
   return infra.length

@@ -23,7 +23,6 @@ export { testedStacksOf } from './tested-stacks.ts';
 export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';
 export { MARKDOWN_LIMIT, enforceMarkdownLimit } from './markdown-budget.ts';
-export { renderJson } from './render-json.ts';
 export { renderJunit } from './render-junit.ts';
 export { renderTestedStacksMarkdown } from './render-tested-stacks.ts';
-export { writeReportFiles, REPORT_FORMATS, type ReportFormat } from './write-report-files.ts';
+export { writeReportFiles, renderJson, REPORT_FORMATS, type ReportFormat } from './write-report-files.ts';

@@ -1,8 +1,7 @@
 import type { Cell } from '../matrix/cell.ts';
-import type { ReleaseProfile } from '../matrix/release-profile.ts';
 import type { ExpectedOutcome } from '../matrix/expected-outcome.ts';
 import type { PlannedTest } from '../matrix/plan-cells.ts';
-import { catalogTest, expectedOutcome, TEST_CATALOG, type CatalogTest } from '../matrix/index.ts';
+import { catalogTest, TEST_CATALOG, type CatalogTest } from '../matrix/index.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type EnvironmentFacts, type ResultRecord, type TestRecord } from './result-record.ts';
 import { writeRecordAtomically } from './record-file.ts';
 import { cleanErrorText } from './error-text.ts';
@@ -16,28 +15,31 @@ export interface InfraErrorRecordInput {
   runner: string;
   cell: Cell;
   release: string;
-  /** When given, each test carries the outcome it was expected to have, as if it had run. */
-  profile?: ReleaseProfile;
+  /** The cell's tests as the plan step planned them, each with its expected outcome, recorded as if it had run.
+   *  Absent when the plan step itself failed: then the cell's suites' catalog tests, their outcome not derived. */
+  planned?: readonly PlannedTest[];
   /** The pipeline step that failed: provision, install, kbs, registry… */
   step: string;
   error: unknown;
-  /** The tests the cell would have run (catalog entries or ids); default: the catalog tests of the cell's suites. */
-  tests?: readonly (CatalogTest | string)[];
   environment?: EnvironmentFacts;
   doubles?: string[];
 }
+
+/** What a test that could not be planned is recorded as expecting: nothing was derived, and the record says so. */
+const NOT_DERIVED: ExpectedOutcome = { expect: 'pass', claim: 'supported', reason: 'not derived: no release profile was given' };
 
 /** For the pipeline when provisioning or install fails: every test of the cell is an infra-error, so the report
  *  shows INFRA-FAIL (and the sign-off INCONCLUSIVE). */
 export function writeInfraErrorRecord(input: InfraErrorRecordInput): ResultRecord {
   const message = cleanErrorText(input.error instanceof Error ? input.error.message : String(input.error));
-  const tests = (input.tests ?? TEST_CATALOG.filter((t) => input.cell.suites.length === 0 || input.cell.suites.includes(t.feature)))
-    .map((t) => (typeof t === 'string' ? catalogTest(t) : t));
+  const tests = input.planned
+    ? input.planned.map((test) => ({ test: catalogTest(test.id), expected: test.outcome }))
+    : TEST_CATALOG.filter((t) => input.cell.suites.length === 0 || input.cell.suites.includes(t.feature))
+      .map((test) => ({ test, expected: NOT_DERIVED }));
   return writeNotRunRecord(input.outFile, {
     runId: input.runId, runner: input.runner, cell: input.cell, release: input.release, status: 'infra-error',
     infraError: { step: input.step, message }, environment: input.environment ?? {}, doubles: input.doubles ?? [],
-  }, tests.map((t) => ({ test: t, expected: expectedFor(input.profile, input.cell, t) })),
-  () => ({ outcome: 'infra-error', error: `not run: ${input.step} failed: ${message}` }));
+  }, tests, () => ({ outcome: 'infra-error', error: `not run: ${input.step} failed: ${message}` }));
 }
 
 export interface SkippedCellRecordInput {
@@ -77,9 +79,4 @@ function writeNotRunRecord(file: string, head: RecordHead, tests: readonly { tes
   };
   writeRecordAtomically(file, record);
   return record;
-}
-
-function expectedFor(profile: ReleaseProfile | undefined, cell: Cell, test: CatalogTest): ExpectedOutcome {
-  if (profile) return expectedOutcome(profile, cell.platform, test, cell.pullMode);
-  return { expect: 'pass', claim: 'supported', reason: 'not derived: no release profile was given' };
 }

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import { resolve, join } from 'node:path';
 import type { Cell } from '../matrix/cell.ts';
-import { PLATFORMS, type PlatformId } from '../matrix/vocabulary.ts';
+import { encodedPlatformIds } from '../matrix/load-release-profile.ts';
+import { CONTROL_PLATFORM, type PlatformId } from '../matrix/vocabulary.ts';
 import type { EnvironmentFacts, ResultRecord } from './result-record.ts';
 import { recordFileName } from './record-file.ts';
 
@@ -77,9 +78,10 @@ function parseCell(value: Cell | string | undefined, runner: string, release: st
 /** One record is one cell of one platform: a run over several platforms needs a cell (COCO_CELL) per platform run. */
 function developerPlatform(value: string | undefined): PlatformId {
   const named = (value ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-  if (named.length === 0) return 'control';
-  const unknown = named.filter((p) => !(PLATFORMS as readonly string[]).includes(p));
-  if (unknown.length) throw new Error(`result-record reporter: COCO_PLATFORM: unknown platform "${unknown[0]}" (one of ${PLATFORMS.join(', ')})`);
+  if (named.length === 0) return CONTROL_PLATFORM;
+  const known = encodedPlatformIds();
+  const unknown = named.filter((p) => !known.includes(p));
+  if (unknown.length) throw new Error(`result-record reporter: COCO_PLATFORM: unknown platform "${unknown[0]}" (one of ${known.join(', ')})`);
   if (named.length > 1) {
     throw new Error(`result-record reporter: COCO_PLATFORM names ${named.length} platforms (${named.join(', ')}), but a record is filed under one: run one platform at a time, or give the cell in COCO_CELL`);
   }

@@ -1,16 +1,15 @@
 import type { MergedRun } from './merged-results.ts';
 import type { TestedStack, TestedStackGroup } from './compatibility-report.ts';
-import { PLATFORMS } from '../matrix/vocabulary.ts';
-import { platformName } from './platform-names.ts';
+import type { ReportProfile } from './compatibility-report.ts';
 
 const DISTRO_NAMES: Record<string, string> = { kubeadm: 'Kubeadm', k3s: 'k3s', kind: 'kind', existing: 'existing cluster' };
 
 /** The release notes' "This release has been tested on the following stacks" from the captured environments:
  *  one group per platform, identical stacks folded together with the runners that share them. Only runs that
  *  executed at least one test count: an infra-failed cell tested nothing on its stack. */
-export function testedStacksOf(runs: readonly MergedRun[], ranTests: ReadonlySet<string>): TestedStackGroup[] {
+export function testedStacksOf(profile: ReportProfile, runs: readonly MergedRun[], ranTests: ReadonlySet<string>): TestedStackGroup[] {
   const groups: TestedStackGroup[] = [];
-  for (const platform of PLATFORMS) {
+  for (const platform of platformOrder(profile, runs)) {
     const stacks = new Map<string, TestedStack>();
     for (const run of runs.filter((r) => r.platform === platform && ranTests.has(r.key))) {
       const stack = stackOf(run);
@@ -19,7 +18,7 @@ export function testedStacksOf(runs: readonly MergedRun[], ranTests: ReadonlySet
       if (seen) seen.runners = [...new Set([...seen.runners, run.runner])].sort();
       else stacks.set(key, stack);
     }
-    if (stacks.size) groups.push({ platform, name: platformName(platform), stacks: [...stacks.values()] });
+    if (stacks.size) groups.push({ platform, name: profile.platforms[platform]?.name ?? platform, stacks: [...stacks.values()] });
   }
   return groups;
 }
@@ -42,4 +41,12 @@ function stackOf(run: MergedRun): TestedStack {
   set('kustomize', text(env.kustomize));
   set('helm', text(env.helm));
   return stack;
+}
+
+/** The profile's platforms in its order, then any platform only the records name (a record of another release's
+ *  platform, or a profile that dropped it), by name. */
+export function platformOrder(profile: ReportProfile, runs: readonly { platform: string }[]): string[] {
+  const defined = Object.keys(profile.platforms);
+  const extra = [...new Set(runs.map((r) => r.platform))].filter((p) => !defined.includes(p)).sort();
+  return [...defined, ...extra];
 }

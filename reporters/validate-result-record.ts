@@ -1,11 +1,21 @@
 import { readFileSync } from 'node:fs';
+import type { ObjectPath } from '../matrix/object-path.ts';
+import { compileSchema, type JsonSchema, type SchemaCheck } from '../matrix/schema/validate.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord } from './result-record.ts';
-import { validateAgainstSchema, type JsonSchema, type SchemaViolation } from './schema-validator.ts';
 
 /** The shipped schema, read once: reporters/result-record.schema.json is the contract other tools can use too. */
 export const RESULT_RECORD_SCHEMA: JsonSchema = JSON.parse(
   readFileSync(new URL('./result-record.schema.json', import.meta.url), 'utf8'),
 ) as JsonSchema;
+
+/** One problem of a record: where (`tests[3].outcome`, `(document)` for the root) and what. */
+export interface SchemaViolation {
+  path: string;
+  problem: string;
+}
+
+/** Compiled on first use, once: a year of nights is millions of values through the same check. */
+let checkRecord: SchemaCheck | undefined;
 
 export type RecordValidation =
   | { ok: true; record: ResultRecord }
@@ -23,8 +33,31 @@ export function validateResultRecord(document: unknown): RecordValidation {
       problems: [{ path: 'schemaVersion', problem: `is ${version}; this harness reads version ${RESULT_RECORD_SCHEMA_VERSION} (upgrade coco-conformance)` }],
     };
   }
-  const problems = validateAgainstSchema(document, RESULT_RECORD_SCHEMA);
-  return problems.length === 0 ? { ok: true, record: document as ResultRecord } : { ok: false, problems };
+  checkRecord ??= compileSchema(RESULT_RECORD_SCHEMA, 'record');
+  const firstMet = checkRecord.firstMet(document);
+  if (!firstMet) return { ok: true, record: document as ResultRecord };
+  const violations = hasMoreValuesThan(document, MAX_VALUES_FOR_EVERY_PROBLEM) ? [firstMet] : checkRecord.violations(document);
+  return { ok: false, problems: violations.map((v) => ({ path: recordPathText(v.path), problem: v.problem })) };
+}
+
+/** Every problem of an invalid record is listed (in document order) only up to this many values, about a megabyte
+ *  of record where a real one has a few thousand: listing them keeps an error object per problem, and 16 MB of empty
+ *  test objects would be gigabytes of them. A larger invalid record is described by the first problem met. */
+const MAX_VALUES_FOR_EVERY_PROBLEM = 20_000;
+
+/** Whether `value` holds more than `limit` values (itself included); stops counting there. */
+function hasMoreValuesThan(value: unknown, limit: number): boolean {
+  let count = 1;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null) continue;
+    for (const key in next) {
+      if (++count > limit) return true;
+      pending.push((next as Record<string, unknown>)[key]);
+    }
+  }
+  return count > limit;
 }
 
 /** A record is about 6 levels deep. The schema walk and its messages (which quote values) recurse through what they
@@ -35,10 +68,15 @@ const MAX_RECORD_DEPTH = 32;
  *  limit, and nothing is allocated unless a path is found: this runs over every value of every record. */
 function findDeepValue(value: unknown, remaining: number): string | undefined {
   const parts = deepPathParts(value, remaining);
-  if (!parts) return undefined;
-  let path = '';
-  for (const part of parts.reverse()) path += typeof part === 'number' ? `[${part}]` : path ? `.${part}` : part;
-  return path || '(document)';
+  return parts ? recordPathText(parts.reverse()) : undefined;
+}
+
+/** A path inside a record as its messages write it and json-positions.ts finds it again: keys as they are (a record's
+ *  keys are the schema's words), `tests[3].outcome`, `(document)` for the root. */
+function recordPathText(path: ObjectPath): string {
+  let text = '';
+  for (const part of path) text += typeof part === 'number' ? `[${part}]` : text ? `.${part}` : part;
+  return text || '(document)';
 }
 
 function deepPathParts(value: unknown, remaining: number): (string | number)[] | undefined {

@@ -3,11 +3,15 @@ import { join, resolve } from 'node:path';
 import type { CompatibilityReport } from './compatibility-report.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
-import { renderJson } from './render-json.ts';
 import { renderJunit } from './render-junit.ts';
 
 export const REPORT_FORMATS = ['html', 'md', 'json', 'junit'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The whole model, for tools (dashboards, a later merge). Key order follows the model, so output is stable. */
+export function renderJson(report: CompatibilityReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
 
 const OUTPUTS: Record<ReportFormat, { file: string; render: (r: CompatibilityReport) => string }> = {
   html: { file: 'report.html', render: renderHtml },

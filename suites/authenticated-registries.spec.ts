@@ -17,14 +17,14 @@ test(...conformance('authenticated-registry/wrong-credentials-fail', async (c) =
   needCredentials(c);
   await c.setup();
   const failure = await test.step('act: the pull is refused', () => c.waitFor.imagePullFailed(c.namespace, c.plan.pod));
-  await c.expectFailureText(failure, c.plan.expect.failureText);
+  await c.expectFailureText(failure, c.plan.failureText);
 }));
 
 test(...conformance('authenticated-registry/no-credentials-fail', async (c) => {
   needCredentials(c);
   await c.setup();
   const failure = await test.step('act: the pull is refused', () => c.waitFor.imagePullFailed(c.namespace, c.plan.pod));
-  await c.expectFailureText(failure, c.plan.expect.failureText);
+  await c.expectFailureText(failure, c.plan.failureText);
 }));
 
 // Passes while the limitation holds: with the right credentials in KBS only, the host cannot fetch the manifest.

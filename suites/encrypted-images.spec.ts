@@ -7,7 +7,7 @@ import { conformance, test } from '../fixtures/conformance-test.ts';
 test(...conformance('encrypted-image/no-key-fails', async (c) => {
   await c.setup();
   const failure = await test.step('act: the image cannot be decrypted', () => c.waitFor.imagePullFailed(c.namespace, c.plan.pod));
-  await c.expectFailureText(failure, c.plan.expect.failureText);
+  await c.expectFailureText(failure, c.plan.failureText);
 }));
 
 test(...conformance('encrypted-image/right-key-runs', async (c) => {
@@ -18,12 +18,12 @@ test(...conformance('encrypted-image/right-key-runs', async (c) => {
 test(...conformance('encrypted-image/wrong-key-fails', async (c) => {
   await c.setup();
   const failure = await test.step('act: the image cannot be decrypted', () => c.waitFor.imagePullFailed(c.namespace, c.plan.pod));
-  await c.expectFailureText(failure, c.plan.expect.failureText);
+  await c.expectFailureText(failure, c.plan.failureText);
 }));
 
 // Upstream's own wrong key (anVua19rZXk=) decodes to 8 bytes: the guest rejects it on length before any decryption.
 test(...conformance('encrypted-image/wrong-length-key-fails', async (c) => {
   await c.setup();
   const failure = await test.step('act: the image cannot be decrypted', () => c.waitFor.imagePullFailed(c.namespace, c.plan.pod));
-  await c.expectFailureText(failure, c.plan.expect.failureText);
+  await c.expectFailureText(failure, c.plan.failureText);
 }));

@@ -18,8 +18,7 @@ test(...conformance('guest-pull/not-unpacked-on-host', async (c) => {
 
 test(...conformance('guest-pull/init-container-shared-volume', async (c) => {
   await c.setup();
-  await test.step('act: the init container runs, then the main container', () => c.waitFor.podReady(c.namespace, c.plan.pod));
-  const log = await c.doneLog();
+  const log = await c.readyThenLog('act: the init container runs, then the main container');
   await test.step('assert: the main container read the init container\'s timestamp', () => {
     expect(log).toContain(c.plan.expect.okText);
   });

@@ -8,8 +8,7 @@ import { teeEvidenceVerdict } from '../fixtures/manifests/index.ts';
 
 test(...conformance('tee-evidence/guest-is-tee', async (c) => {
   await c.setup();
-  await test.step('act: the pod starts', () => c.waitFor.podReady(c.namespace, c.plan.pod));
-  const log = await c.doneLog();
+  const log = await c.readyThenLog('act: the pod starts');
   await test.step('assert: the guest shows its TEE evidence', async () => {
     const verdict = teeEvidenceVerdict(c.ctx, log);
     await attachRedacted(test.info(), { name: 'tee-evidence-probes.txt', body: verdict.report.join('\n'), contentType: 'text/plain' });

@@ -1,11 +1,11 @@
-import { ARCHES, CLAIM_STATUSES, FEATURES, PLATFORMS } from '../vocabulary.ts';
+import { ARCHES, CLAIM_STATUSES, FEATURES, PLATFORM_ID, TEE_KINDS } from '../vocabulary.ts';
 import { anything, bool, int, list, literal, obj, oneOf, opt, record, req, str, union } from './schema-node.ts';
 
 /** The shape of matrix/releases/vX.Y.Z.yaml — exactly matrix/release-profile.ts's ReleaseProfile. Cross-field rules
  *  (every platform has a claim, overlays exist, …) live in check-release-profile.ts. */
 
 const text = () => str();
-const platform = () => oneOf(PLATFORMS, 'platform');
+const platform = () => str(PLATFORM_ID);
 const feature = () => oneOf(FEATURES, 'feature');
 const version = () => obj({ version: req(text()) });
 export const RELEASE_TAG = { pattern: /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, patternHint: 'a release tag like "v0.9.0"' };
@@ -20,6 +20,8 @@ const components = obj({
 });
 
 const seconds = () => int(1);
+/** A failure text: fragments that must all appear. */
+const fragments = () => list(text(), { minItems: 1 });
 
 const uninstallStep = union('action', {
   'delete-ccruntime': obj({ action: req(literal('delete-ccruntime')) }),
@@ -48,6 +50,7 @@ const operatorInstall = obj({
         runtimeClasses: req(list(text(), { minItems: 1, unique: true })),
         defaultRuntimeClassHandler: opt(text()),
         snapshotter: opt(text()),
+        runtimeClassConfig: opt(record(obj({ snapshotter: req(str()), pullType: req(str()) }))),
         nodeLabels: req(record(text())),
       }),
     ),
@@ -56,8 +59,10 @@ const operatorInstall = obj({
     obj({
       controllerPodPrefix: req(text()),
       controllerTimeoutSeconds: req(seconds()),
-      daemonPods: req(list(text(), { minItems: 1 })),
-      daemonTimeoutSeconds: req(seconds()),
+      installed: req(union('by', {
+        'daemon-pods': obj({ by: req(literal('daemon-pods')), pods: req(list(text(), { minItems: 1 })), timeoutSeconds: req(seconds()) }),
+        'ccruntime-status': obj({ by: req(literal('ccruntime-status')), timeoutSeconds: req(seconds()) }),
+      })),
       runtimeClassTimeoutSeconds: req(seconds()),
       stabilisation: req(obj({ unchangedPolls: req(int(1)), intervalSeconds: req(seconds()), maxPolls: req(int(1)) })),
     }),
@@ -73,6 +78,7 @@ const helmInstall = obj({
   namespace: req(text()),
   // Helm values are free-form; only their being a map is checked.
   values: opt(record(anything())),
+  valuesByArch: opt(record(record(anything()), { enum: ARCHES, noun: 'architecture' })),
   runtimeClasses: req(record(list(text(), { minItems: 1 }))),
   readinessTimeoutSeconds: req(seconds()),
 });
@@ -81,9 +87,14 @@ const perArch = () => record(text(), { enum: ARCHES, noun: 'architecture' });
 
 const kbsDeployDirs = obj({
   default: req(perArch()),
-  tdx: opt(obj({ dir: req(text()), qcnlConfig: req(text()), useSecureCert: req(bool()) })),
+  tdx: opt(union('kind', {
+    'custom-pccs': obj({ kind: req(literal('custom-pccs')), dir: req(text()), qcnlConfig: req(text()), useSecureCert: req(bool()) }),
+    ita: obj({ kind: req(literal('ita')), dir: req(text()), image: req(text()), configFile: req(text()), keyPlaceholder: req(text()) }),
+  })),
   se: opt(obj({
     dir: req(text()),
+    keyDir: opt(text()),
+    persistentVolume: opt(text()),
     credentialFiles: req(list(text(), { minItems: 1, unique: true })),
     skipCertsVerification: req(bool()),
   })),
@@ -102,29 +113,45 @@ const kbs = obj({
   service: req(text()),
   port: req(int(1)),
   apiPrefix: req(text()),
+  protocolVersion: req(text()),
   adminAuth: req(
     obj({
       style: req(oneOf(['ed25519-jwt', 'ed25519-jwt-role'], 'admin auth style')),
-      claims: req(list(text(), { minItems: 1, unique: true })),
+      claims: req(list(oneOf(['iat', 'exp', 'nbf'], 'admin token claim'), { minItems: 1, unique: true })),
       validitySeconds: req(seconds()),
       clockSkewSeconds: req(int(0)),
+      config: req(oneOf(['auth-public-key', 'admin-section', 'admin-personas'], 'admin configuration')),
     }),
   ),
   resourceDelete: req(bool()),
   policies: req(obj({
+    regoDialect: req(oneOf(['v0', 'v1'], 'Rego dialect')),
+    resourceInput: req(union('shape', {
+      'path-string': obj({ shape: req(literal('path-string')), resourcePathPrefix: req(str()) }),
+      structured: obj({ shape: req(literal('structured')) }),
+    })),
+    attesterInput: req(obj({ sample: req(record(anything())), tee: req(record(anything())) })),
     defaultResourcePolicy: req(text()),
     allowAll: req(text()),
     denyAll: req(text()),
-    suiteResourcePolicy: req(obj({ tee: req(text()), nonTee: req(text()) })),
+    suiteResourcePolicy: req(obj({ tee: req(text()), nonTee: req(text()), gpu: opt(text()) })),
   })),
   healthCheckExpects: req(text()),
 });
 
 const guestComponents = obj({
   kbsConfig: req(oneOf(['kernel-params', 'init-data'], 'KBS configuration style')),
-  annotations: req(
-    obj({ runtimeHandler: req(text()), kernelParams: req(text()), agentPolicy: req(text()), initData: opt(text()) }),
-  ),
+  annotations: req(obj({ runtimeHandler: req(text()), kernelParams: req(text()), agentPolicy: req(text()) })),
+  initData: opt(obj({
+    annotation: req(text()),
+    version: req(text()),
+    algorithm: req(text()),
+    encoding: req(oneOf(['gzip-base64'], 'init-data encoding')),
+    aaToml: req(text()),
+    cdhToml: req(text()),
+    cdhImageKeys: opt(obj({ registryAuth: opt(text()), imagePolicy: opt(text()) })),
+    failureTexts: req(obj({ imageRejected: req(fragments()), withoutInitData: req(fragments()) })),
+  })),
   kernelParams: req(
     obj({ kbc: req(text()), restApiResource: req(text()), procsCdh: req(text()), registryAuth: req(text()) }),
   ),
@@ -136,6 +163,7 @@ const guestComponents = obj({
       header: req(text()),
       signature: req(text()),
       payloadVersion: req(text()),
+      signingKeyPath: opt(text()),
     }),
   ),
   cdhResourceEndpoint: req(text()),
@@ -144,11 +172,11 @@ const guestComponents = obj({
   ),
   failureTexts: req(
     obj({
-      encryptedImageNoKey: req(text()),
-      encryptedImageWrongKey: req(text()),
-      authenticatedRegistryWrongCredentials: req(text()),
-      authenticatedRegistryNoCredentials: req(text()),
-      teeNotEnabled: req(text()),
+      encryptedImageNoKey: req(fragments()),
+      encryptedImageWrongKey: req(fragments()),
+      authenticatedRegistryWrongCredentials: req(fragments()),
+      authenticatedRegistryNoCredentials: req(fragments()),
+      teeNotEnabled: req(fragments()),
     }),
   ),
   signedImages: opt(
@@ -159,8 +187,8 @@ const guestComponents = obj({
       kernelParams: req(obj({ imagePolicy: req(text()), signatureVerification: req(text()) })),
       failureTexts: req(
         obj({
-          unsignedImage: req(list(text(), { minItems: 1 })),
-          wrongKey: req(list(text(), { minItems: 1 })),
+          unsignedImage: req(fragments()),
+          wrongKey: req(fragments()),
         }),
       ),
     }),
@@ -174,10 +202,14 @@ const teeProbe = obj({
 });
 
 const platformSpec = obj({
+  name: req(text()),
+  shortName: req(text()),
   runtimeClass: req(text()),
   handler: req(text()),
   arches: req(list(oneOf(ARCHES, 'architecture'), { minItems: 1, unique: true })),
   tee: req(bool()),
+  teeKind: opt(oneOf(TEE_KINDS, 'TEE kind')),
+  gpu: opt(obj({ vendor: req(text()), model: req(text()), resource: opt(text()), cdiAnnotation: opt(record(text())) })),
   overlay: opt(text()),
   shipped: req(bool()),
   note: opt(text()),
@@ -216,8 +248,8 @@ export const RELEASE_PROFILE_SCHEMA = obj({
   install: req(union('method', { operator: operatorInstall, helm: helmInstall })),
   kbs: req(kbs),
   guestComponents: req(guestComponents),
-  platforms: req(record(platformSpec, { enum: PLATFORMS, noun: 'platform' })),
-  claims: req(record(record(claim, { enum: PLATFORMS, noun: 'platform' }), { enum: FEATURES, noun: 'feature', requireAll: true })),
+  platforms: req(record(platformSpec)),
+  claims: req(record(record(claim), { enum: FEATURES, noun: 'feature', requireAll: true })),
   limitations: req(list(limitation)),
   testedStacks: req(list(testedStack)),
   timeouts: req(
@@ -237,6 +269,7 @@ export const RELEASE_PROFILE_SCHEMA = obj({
       wrongKeyBase64: req(text()),
       busybox: req(text()),
       authenticated: req(text()),
+      gpu: opt(text()),
     }),
   ),
 });

@@ -1,4 +1,4 @@
-import { ARCHES, CLUSTER_DISTROS, CONTAINER_RUNTIMES, FEATURES, PLATFORMS, PULL_MODES } from '../vocabulary.ts';
+import { ARCHES, CLUSTER_DISTROS, CONTAINER_RUNTIMES, FEATURES, PLATFORM_ID, PULL_MODES } from '../vocabulary.ts';
 import { RELEASE_TAG } from './release-profile-schema.ts';
 import { bool, list, literal, obj, oneOf, opt, req, str } from './schema-node.ts';
 
@@ -26,7 +26,7 @@ const run = obj({
 
 const runner = obj({
   name: req(str({ pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/, patternHint: 'a kebab-case runner name like "tdx-kubeadm-01"' })),
-  platform: req(oneOf(PLATFORMS, 'platform')),
+  platform: req(str(PLATFORM_ID)),
   arch: req(oneOf(ARCHES, 'architecture')),
   description: opt(str()),
   runs: req(list(run, { minItems: 1 })),

@@ -1,7 +1,8 @@
-/** A small schema language for the YAML formats (release profile, runner matrix). It is close to JSON Schema
- *  (see to-json-schema.ts, which writes the editor-facing .schema.json files from it) but built from the shared
- *  vocabularies in TypeScript, so an enum can never drift from matrix/vocabulary.ts, and every node knows the noun
- *  its messages use ("unknown platform", "unknown claim status"). */
+/** A small schema language for the YAML formats (release profile, runner matrix). It is close to JSON Schema and
+ *  rendered as it (to-json-schema.ts): the loaders validate against that JSON Schema (validate.ts), and the
+ *  editor-facing .schema.json files are it. It is built from the shared vocabularies in TypeScript, so an enum can
+ *  never drift from matrix/vocabulary.ts, and every node knows the noun its messages use ("unknown platform",
+ *  "unknown claim status"). */
 
 export type SchemaNode =
   | StringNode

@@ -2,8 +2,16 @@ import type { SchemaNode } from './schema-node.ts';
 
 type Json = Record<string, unknown>;
 
-/** Renders a schema node as JSON Schema (draft 2020-12), for editors (yaml-language-server) and other tools.
- *  The TypeScript schema stays the source of truth; test/matrix checks the .schema.json files are in sync. */
+/** What a value of an enum, or a key of a record, is called in messages. */
+export const NOUN_KEYWORD = 'x-noun';
+/** How a pattern reads to a person. */
+export const PATTERN_HINT_KEYWORD = 'x-patternHint';
+
+/** Renders a schema node as JSON Schema (draft 2020-12): the schema the loaders validate with (validate.ts) and the
+ *  .schema.json files for editors (yaml-language-server) and other tools. The TypeScript schema stays the source of
+ *  truth; test/matrix checks the .schema.json files are in sync. Two annotations carry what messages call things
+ *  (NOUN_KEYWORD: "unknown platform"; PATTERN_HINT_KEYWORD: 'is not a release tag like "v0.9.0"'); a union becomes a
+ *  `discriminator` over its tag, so a value is checked against the one variant its tag names. */
 export function toJsonSchema(node: SchemaNode, title?: string): Json {
   const body = convert(node);
   return title ? { $schema: 'https://json-schema.org/draft/2020-12/schema', title, ...body } : body;
@@ -16,7 +24,9 @@ function convert(node: SchemaNode): Json {
       return described({
         type: 'string',
         ...(node.enum ? { enum: [...node.enum] } : {}),
+        ...(node.enum && node.noun ? { [NOUN_KEYWORD]: node.noun } : {}),
         ...(node.pattern ? { pattern: node.pattern.source } : {}),
+        ...(node.pattern && node.patternHint ? { [PATTERN_HINT_KEYWORD]: node.patternHint } : {}),
       });
     case 'integer':
       return described({ type: 'integer', ...(node.minimum !== undefined ? { minimum: node.minimum } : {}) });
@@ -43,11 +53,15 @@ function convert(node: SchemaNode): Json {
     case 'record':
       return described({
         type: 'object',
-        ...(node.keys ? { propertyNames: { enum: [...node.keys.enum] } } : {}),
+        ...(node.keys ? { propertyNames: { enum: [...node.keys.enum], [NOUN_KEYWORD]: node.keys.noun } } : {}),
         ...(node.keys?.requireAll ? { required: [...node.keys.enum] } : {}),
         additionalProperties: convert(node.values),
       });
     case 'union':
-      return described({ oneOf: Object.values(node.variants).map(convert) });
+      return described({
+        type: 'object',
+        discriminator: { propertyName: node.tag },
+        oneOf: Object.values(node.variants).map(convert),
+      });
   }
 }

@@ -1,145 +1,188 @@
-import type { ObjectPath } from '../object-path.ts';
-import type { ArrayNode, ObjectNode, RecordNode, SchemaNode, StringNode, UnionNode } from './schema-node.ts';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ObjectPath, PathSegment } from '../object-path.ts';
+import type { SchemaNode } from './schema-node.ts';
+import { NOUN_KEYWORD, PATTERN_HINT_KEYWORD, toJsonSchema } from './to-json-schema.ts';
+import { describeSchemaError, type Violation, type Wording } from './violation-wording.ts';
 
-/** The first thing wrong with a document. `at: 'key'` points a message at a map key (an unknown key), otherwise at
- *  the value (or, for a missing key, at the map that lacks it). */
-export interface Violation {
-  path: ObjectPath;
-  problem: string;
-  at: 'key' | 'value';
+export type JsonSchema = Record<string, unknown>;
+
+/** A compiled schema. */
+export interface SchemaCheck {
+  /** Every violation, in document order (see violationsInDocumentOrder), or the first `limit`; empty when valid. ajv
+   *  keeps every error it meets for this, so its memory grows with the number of violations. */
+  violations(value: unknown, limit?: number): Violation[];
+  /** Undefined when valid; otherwise the first violation ajv meets, which is in the order of the schema's keywords,
+   *  not of the document. ajv stops there: one pass at most, whatever the document holds. */
+  firstMet(value: unknown): Violation | undefined;
 }
 
-class ViolationFound extends Error {
-  constructor(readonly violation: Violation) {
-    super(violation.problem);
-  }
+/** The one validator of the harness: release profiles, runner matrices and result records are all checked by ajv
+ *  against JSON Schemas, compiled once each. verbose, so the wording can quote the value and read the annotations
+ *  of the schema that failed. strictRequired is off: a map whose keys are data (claims) requires keys that
+ *  propertyNames, not properties, defines. validateSchema is off: checking a schema against the draft 2020-12
+ *  meta-schema compiles the meta-schema first, a tenth of a second at every start; test/matrix/json-schema.spec.ts
+ *  checks the shipped schemas against it instead. */
+const OPTIONS = { verbose: true, discriminator: true, strict: true, strictRequired: false, validateSchema: false } as const;
+/** Document order needs every error: ajv reports in the order of its schema keywords, so they are sorted after. */
+const everyError = new Ajv2020({ ...OPTIONS, allErrors: true });
+const firstError = new Ajv2020({ ...OPTIONS, allErrors: false });
+for (const instance of [everyError, firstError]) instance.addVocabulary([NOUN_KEYWORD, PATTERN_HINT_KEYWORD]);
+
+/** Compiles a JSON Schema into a check whose messages use `wording`; each ajv mode is compiled on first use. */
+export function compileSchema(schema: JsonSchema, wording: Wording): SchemaCheck {
+  const inlined = inlineLocalRefs(schema);
+  let every: ValidateFunction | undefined;
+  let first: ValidateFunction | undefined;
+  return {
+    violations(value, limit = Infinity) {
+      every ??= everyError.compile(inlined);
+      return every(value) ? [] : violationsInDocumentOrder(every.errors ?? [], value, wording, limit);
+    },
+    firstMet(value) {
+      first ??= firstError.compile(inlined);
+      if (first(value)) return undefined;
+      const errors = first.errors ?? [];
+      const error = errors.find((e) => e.propertyName === undefined) ?? errors[0]!;
+      return describeSchemaError(error, decodePath(error.instancePath, value, new KeyPositions()).path, wording);
+    },
+  };
 }
 
-/** Checks `value` against `schema` and returns the first violation in document order, or undefined.
- *  Children are checked before a map's missing keys, so a mistake the user wrote is reported before one they
- *  have not written yet. */
+const checksOfNodes = new WeakMap<SchemaNode, SchemaCheck>();
+
+/** The first violation of `value`, in document order, against a schema of the YAML formats (their JSON Schema,
+ *  compiled once), or undefined. A YAML input is small (yaml-limits.ts), so listing every error costs little. */
 export function findViolation(value: unknown, schema: SchemaNode): Violation | undefined {
-  try {
-    check(value, schema, []);
-    return undefined;
-  } catch (error) {
-    if (error instanceof ViolationFound) return error.violation;
-    throw error;
+  let check = checksOfNodes.get(schema);
+  if (!check) {
+    check = compileSchema(toJsonSchema(schema), 'yaml');
+    checksOfNodes.set(schema, check);
   }
+  return check.violations(value, 1)[0];
 }
 
-function fail(path: ObjectPath, problem: string, at: Violation['at'] = 'value'): never {
-  throw new ViolationFound({ path, problem, at });
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return `a string (${JSON.stringify(value)})`;
-  if (typeof value === 'number') return Number.isInteger(value) ? `an integer (${value})` : `a number (${value})`;
-  return `a ${typeof value} (${String(value)})`;
-}
-
-const oneOfList = (values: readonly string[]) => values.join(', ');
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function check(value: unknown, schema: SchemaNode, path: ObjectPath): void {
-  switch (schema.kind) {
-    case 'string':
-      return checkString(value, schema, path);
-    case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(path, `expected an integer, got ${describeValue(value)}`);
-      if (schema.minimum !== undefined && value < schema.minimum) fail(path, `expected at least ${schema.minimum}, got ${value}`);
-      return;
-    case 'boolean':
-      if (typeof value !== 'boolean') fail(path, `expected true or false, got ${describeValue(value)}`);
-      return;
-    case 'const':
-      if (value !== schema.value) fail(path, `expected ${JSON.stringify(schema.value)}, got ${describeValue(value)}`);
-      return;
-    case 'array':
-      return checkArray(value, schema, path);
-    case 'object':
-      return checkObject(value, schema, path);
-    case 'record':
-      return checkRecord(value, schema, path);
-    case 'union':
-      return checkUnion(value, schema, path);
-    case 'any':
-      return;
-  }
-}
-
-function checkString(value: unknown, schema: StringNode, path: ObjectPath): void {
-  if (typeof value !== 'string') {
-    // YAML reads 1.30 as the number 1.3 and `yes` as true; the fix is almost always quotes.
-    const hint = typeof value === 'number' || typeof value === 'boolean' ? '; put it in quotes to keep it text' : '';
-    fail(path, `expected a string, got ${describeValue(value)}${hint}`);
-  }
-  if (schema.enum && !schema.enum.includes(value)) {
-    fail(path, `unknown ${schema.noun ?? 'value'} ${JSON.stringify(value)} (expected one of: ${oneOfList(schema.enum)})`);
-  }
-  if (schema.pattern && !schema.pattern.test(value)) {
-    fail(path, `${JSON.stringify(value)} is not ${schema.patternHint ?? `matching ${schema.pattern}`}`);
-  }
-}
-
-function checkArray(value: unknown, schema: ArrayNode, path: ObjectPath): void {
-  if (!Array.isArray(value)) fail(path, `expected a list, got ${describeValue(value)}`);
-  value.forEach((item, index) => check(item, schema.items, [...path, index]));
-  if (schema.minItems !== undefined && value.length < schema.minItems) {
-    fail(path, `expected at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, got ${value.length}`);
-  }
-  if (schema.unique) {
-    const seen = new Map<string, number>();
-    value.forEach((item, index) => {
-      const key = JSON.stringify(item);
-      const first = seen.get(key);
-      if (first !== undefined) fail([...path, index], `duplicate item ${key} (also at index ${first})`);
-      seen.set(key, index);
-    });
-  }
-}
-
-function checkObject(value: unknown, schema: ObjectNode, path: ObjectPath): void {
-  if (!isMap(value)) fail(path, `expected a map, got ${describeValue(value)}`);
-  const known = Object.keys(schema.properties);
-  for (const [key, child] of Object.entries(value)) {
-    // Own keys only: a key named "constructor" must not find Object.prototype.constructor.
-    const property = Object.hasOwn(schema.properties, key) ? schema.properties[key] : undefined;
-    if (!property) fail([...path, key], `unknown key ${JSON.stringify(key)} (expected one of: ${oneOfList(known)})`, 'key');
-    check(child, property.schema, [...path, key]);
-  }
-  for (const [key, property] of Object.entries(schema.properties)) {
-    if (property.required && !(key in value)) fail(path, `missing required key ${JSON.stringify(key)}`);
-  }
-}
-
-function checkRecord(value: unknown, schema: RecordNode, path: ObjectPath): void {
-  if (!isMap(value)) fail(path, `expected a map, got ${describeValue(value)}`);
-  for (const [key, child] of Object.entries(value)) {
-    if (schema.keys && !schema.keys.enum.includes(key)) {
-      fail([...path, key], `unknown ${schema.keys.noun} ${JSON.stringify(key)} (expected one of: ${oneOfList(schema.keys.enum)})`, 'key');
+/** The schema with every local reference ("#/$defs/name") replaced by its definition. Under allErrors ajv appends
+ *  the errors of a referenced schema to a copy of all the errors before them, at every use: a record with
+ *  thousands of bad tests would take minutes. Inlined, every error is one push. Its `$id` goes too: with no
+ *  reference left it names nothing, and ajv refuses a second schema under an id it holds. */
+function inlineLocalRefs(schema: JsonSchema): JsonSchema {
+  const { $defs, $id: _id, ...body } = schema;
+  const definitions = ($defs ?? {}) as Record<string, unknown>;
+  const inline = (node: unknown, via: readonly string[]): unknown => {
+    if (Array.isArray(node)) return node.map((item) => inline(item, via));
+    if (typeof node !== 'object' || node === null) return node;
+    const { $ref, ...rest } = node as JsonSchema;
+    const inlinedRest = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, inline(value, via)]));
+    if ($ref === undefined) return inlinedRest;
+    const name = /^#\/\$defs\/([^/]+)$/.exec(String($ref))?.[1];
+    if (name === undefined || !Object.hasOwn(definitions, name)) {
+      throw new Error(`failed to inline the schema reference ${String($ref)}: only "#/$defs/<name>" of the same schema is supported`);
     }
-    check(child, schema.values, [...path, key]);
-  }
-  if (schema.keys?.requireAll) {
-    for (const key of schema.keys.enum) {
-      if (!(key in value)) fail(path, `missing ${schema.keys.noun} ${JSON.stringify(key)}`);
-    }
-  }
+    if (via.includes(name)) throw new Error(`failed to inline the schema reference ${String($ref)}: the definition refers to itself`);
+    const definition = inline(definitions[name], [...via, name]);
+    if (Object.keys(inlinedRest).length === 0) return definition;
+    return { ...inlinedRest, allOf: [...((inlinedRest.allOf as unknown[] | undefined) ?? []), definition] };
+  };
+  return inline(body, []) as JsonSchema;
 }
 
-function checkUnion(value: unknown, schema: UnionNode, path: ObjectPath): void {
-  if (!isMap(value)) fail(path, `expected a map, got ${describeValue(value)}`);
-  const tags = Object.keys(schema.variants);
-  if (!(schema.tag in value)) fail(path, `missing required key ${JSON.stringify(schema.tag)} (one of: ${oneOfList(tags)})`);
-  const tag = value[schema.tag];
-  const variant = typeof tag === 'string' ? schema.variants[tag] : undefined;
-  if (!variant) fail([...path, schema.tag], `unknown ${schema.tag} ${JSON.stringify(tag)} (expected one of: ${oneOfList(tags)})`);
-  checkObject(value, variant, path);
+/** Where an error sits among the others, as a sort key compared element by element: the position of each map key
+ *  (its index among the map's keys as written) or list index down to the value the error is about, then a rank
+ *  there. A value's own checks rank before its children (a wrong type says more than anything inside), an unknown
+ *  key before what is under it, and what needs all the children seen — missing keys, too few items, duplicates —
+ *  after them, so a mistake the user wrote is reported before one they have not written yet. */
+const RANK = { unknownKey: -2, ownCheck: -1, afterChildren: Infinity };
+/** Within a value's own checks: the type first, then what it is compared with, then the finer checks. */
+const OWN_CHECK_ORDER: Partial<Record<string, number>> = { type: 0, const: 1, enum: 1, discriminator: 2 };
+const OWN_CHECK_OTHERS = 3; // pattern, minimum, minLength, …
+/** Within what comes after the children: missing keys (in the order the schema lists them), then list-wide checks. */
+const AFTER_CHILDREN_ORDER: Partial<Record<string, number>> = { required: 0, minItems: 1, uniqueItems: 2 };
+
+interface Placed {
+  error: ErrorObject;
+  path: ObjectPath;
+  sortKey: number[];
+  ownCheck: boolean;
+}
+
+/** ajv's errors sorted into document order, with one own-check error per value (ajv reports both the type and the
+ *  enum of `5` against a string enum; the type is the one that helps), the first `limit` described. */
+function violationsInDocumentOrder(errors: readonly ErrorObject[], root: unknown, wording: Wording, limit: number): Violation[] {
+  const keyPositions = new KeyPositions();
+  const placed: Placed[] = [];
+  for (const error of errors) {
+    // An enum inside propertyNames reports the key's own failure; the propertyNames error after it says the same.
+    if (error.propertyName !== undefined) continue;
+    const { path, positions, value } = decodePath(error.instancePath, root, keyPositions);
+    const unknownKey = unknownKeyOf(error);
+    const afterChildren = AFTER_CHILDREN_ORDER[error.keyword];
+    const sortKey =
+      unknownKey !== undefined ? [...positions, keyPositions.of(value, unknownKey), RANK.unknownKey, 0]
+      : afterChildren !== undefined ? [...positions, RANK.afterChildren, afterChildren]
+      : [...positions, RANK.ownCheck, OWN_CHECK_ORDER[error.keyword] ?? OWN_CHECK_OTHERS];
+    placed.push({ error, path, sortKey, ownCheck: unknownKey === undefined && afterChildren === undefined });
+  }
+  placed.sort((a, b) => compareKeys(a.sortKey, b.sortKey)); // stable: ties keep ajv's order (required keys as listed)
+  const violations: Violation[] = [];
+  const checkedValues = new Set<string>();
+  for (const { error, path, ownCheck } of placed) {
+    if (violations.length >= limit) break;
+    if (ownCheck) {
+      if (checkedValues.has(error.instancePath)) continue;
+      checkedValues.add(error.instancePath);
+    }
+    violations.push(describeSchemaError(error, path, wording));
+  }
+  return violations;
+}
+
+function unknownKeyOf(error: ErrorObject): string | undefined {
+  if (error.keyword === 'additionalProperties') return String(error.params.additionalProperty);
+  if (error.keyword === 'propertyNames') return String(error.params.propertyName);
+  return undefined;
+}
+
+function compareKeys(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** An ajv instancePath (a JSON Pointer) as a path of keys and list indexes, the document position of each, and the
+ *  value it leads to. */
+function decodePath(pointer: string, root: unknown, keyPositions: KeyPositions): { path: ObjectPath; positions: number[]; value: unknown } {
+  const path: PathSegment[] = [];
+  const positions: number[] = [];
+  let node = root;
+  if (pointer === '') return { path, positions, value: node };
+  for (const escaped of pointer.slice(1).split('/')) {
+    const key = escaped.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node)) {
+      const index = Number(key);
+      path.push(index);
+      positions.push(index);
+      node = node[index];
+    } else {
+      path.push(key);
+      positions.push(keyPositions.of(node, key));
+      node = (node as Record<string, unknown>)[key];
+    }
+  }
+  return { path, positions, value: node };
+}
+
+/** The index of a key among its map's keys, in the order the document has them; each map's keys listed once. */
+class KeyPositions {
+  private readonly byMap = new Map<object, Map<string, number>>();
+
+  of(map: unknown, key: string): number {
+    if (typeof map !== 'object' || map === null) return 0;
+    let keys = this.byMap.get(map);
+    if (!keys) {
+      keys = new Map(Object.keys(map).map((k, i) => [k, i]));
+      this.byMap.set(map, keys);
+    }
+    return keys.get(key) ?? keys.size;
+  }
 }

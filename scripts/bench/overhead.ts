@@ -15,8 +15,7 @@ import { parseArgs } from 'node:util';
 import { ClusterClient } from '../../fixtures/cluster/index.ts';
 import { buildTestImages } from '../../fixtures/images/index.ts';
 import { runCommand } from '../exec/run-command.ts';
-import { KubeadmProvider } from '../providers/kubeadm/kubeadm-provider.ts';
-import type { ProviderContext, ProvisionedCluster } from '../providers/cluster-provider.ts';
+import { KubeadmProvider, type ProviderContext, type ProvisionedCluster } from '../providers/index.ts';
 
 const { values } = parseArgs({ options: { pods: { type: 'string', default: '20' }, kubeconfig: { type: 'string' }, image: { type: 'string' } } });
 const pods = Number(values.pods);
@@ -41,11 +40,11 @@ async function harnessRound(client: ClusterClient, image: string, round: number)
   for (let i = 0; i < pods; i++) {
     const name = `h${round}-${i}`;
     await client.core.createNamespacedPod({ namespace, body: podManifest(name, image) as never });
-    await client.waitFor.podReady(namespace, name, 120_000);
+    await client.waitFor.podReady(namespace, name);
     const log = await client.podLog(namespace, name);
     if (!log.includes('ready')) throw new Error(`pod ${name}: log lacks "ready": ${log}`);
     await client.core.deleteNamespacedPod({ namespace, name });
-    await client.waitFor.podGone(namespace, name, 120_000);
+    await client.waitFor.podGone(namespace, name);
   }
   return performance.now() - started;
 }
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
     const kubectl = (...args: string[]) => runCommand(['kubectl', '--kubeconfig', kubeconfig!, ...args]);
     writeFileSync(join(work, 'runtimeclass.json'), JSON.stringify({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'control' }, handler: 'runc' }));
     await kubectl('apply', '-f', join(work, 'runtimeclass.json'));
-    const client = ClusterClient.connect({ kubeconfig }, { podReadyMs: 120_000, podFailedMs: 120_000, runtimeClassMs: 60_000, logMs: 60_000 });
+    const client = ClusterClient.connect({ kubeconfig }, { podReadySeconds: 120, podFailedSeconds: 120, runtimeClassSeconds: 60, logSeconds: 60 });
     await client.createNamespace(namespace, { 'app.kubernetes.io/managed-by': 'coco-conformance' });
     say(`warm-up pod, then ${pods} pods per side, order harness, kubectl, kubectl, harness`);
     await harnessRound(client, image, 0).catch(() => undefined); // first pull/unpack is paid by nobody

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { expectedOutcome, TEST_CATALOG, type CatalogTest, type PlatformId, type ReleaseProfile } from '../../matrix/index.ts';
-import { RESULT_RECORD_SCHEMA_VERSION, type Outcome, type ResultRecord, type TestRecord } from '../../reporters/result-record.ts';
-import { recordFileName, writeRecordAtomically } from '../../reporters/record-file.ts';
+import { RESULT_RECORD_SCHEMA_VERSION, recordFileName, writeRecordAtomically, type Outcome, type ResultRecord, type TestRecord } from '../../reporters/index.ts';
 
 /** Synthetic result records shaped like a year of nightly runs: N runners (each one matrix cell) × nights × tests,
  *  written one file at a time with the harness's own record writer, so nothing but the record being written is in

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FEATURES, PLATFORMS } from '../../matrix/vocabulary.ts';
+import { encodedPlatformIds, FEATURES } from '../../matrix/index.ts';
 
 /** A wrong flag, a flag without its value, a value the flag does not take, a missing argument: one line, exit 2. */
 export class UsageError extends Error {
@@ -12,11 +12,13 @@ export class UsageError extends Error {
  *  - `list`: one value, comma-separated (`--format html,md`);
  *  - `values`: one or more, up to the next flag, each also comma-separated when `commas` (`--suite a b`, `--suite a,b`);
  *    the flag may be given again, adding to the list.
- *  `choices` limits the values (for value, list and values); an unknown one is named with the closest choice. */
+ *  `choices` limits the values (for value, list and values); an unknown one is named with the closest choice. Choices
+ *  that are data (the platforms the release profiles define) are a function, read only when the flag is given. */
+export type Choices = readonly string[] | (() => readonly string[]);
 export type FlagSpec =
   | { takes: 'switch' }
-  | { takes: 'value' | 'list'; choices?: readonly string[] }
-  | { takes: 'values'; choices?: readonly string[]; commas?: boolean };
+  | { takes: 'value' | 'list'; choices?: Choices }
+  | { takes: 'values'; choices?: Choices; commas?: boolean };
 
 export type FlagSpecs = Record<string, FlagSpec>;
 
@@ -25,7 +27,7 @@ export const CELL_SELECTION_FLAGS = {
   matrix: { takes: 'value' },
   runner: { takes: 'value' },
   cell: { takes: 'value' },
-  platform: { takes: 'value', choices: PLATFORMS },
+  platform: { takes: 'value', choices: () => encodedPlatformIds() },
   suite: { takes: 'values', choices: FEATURES, commas: true },
 } as const;
 
@@ -114,8 +116,9 @@ function addValues(flags: Record<string, true | string | string[]>, name: string
   flags[name] = [...((flags[name] as string[] | undefined) ?? []), ...items];
 }
 
-function checkChoices(flag: string, values: readonly string[], choices: readonly string[] | undefined): void {
-  if (!choices) return;
+function checkChoices(flag: string, values: readonly string[], choicesSpec: Choices | undefined): void {
+  if (!choicesSpec) return;
+  const choices = typeof choicesSpec === 'function' ? choicesSpec() : choicesSpec;
   const unknown = values.find((value) => !choices.includes(value));
   if (unknown === undefined) return;
   const closest = closestName(unknown, choices);

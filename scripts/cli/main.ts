@@ -12,10 +12,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   signoff: { summary: 'release sign-off verdict: exit 0 PASS, 1 FAIL, 3 INCONCLUSIVE', load: async () => (await import('./commands/signoff.ts')).signoffCommand },
   doctor: { summary: 'what this runner has and lacks', load: async () => (await import('./commands/doctor.ts')).doctorCommand },
   cleanup: { summary: 'remove what a killed run left of the local cluster', load: async () => (await import('./commands/cleanup.ts')).cleanupCommand },
+  releases: { summary: 'list the encoded releases', load: async () => (await import('./commands/releases.ts')).releasesCommand },
+  'diff-release': { summary: 'what changed between two releases', load: async () => (await import('./commands/releases.ts')).diffReleaseCommand },
 };
 
 export function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
   return ['usage: coco-conformance <command> [options]', '', 'commands:', ...lines, '', 'See README.md for every option.'].join('\n');
 }
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { EnvironmentFacts } from '../../reporters/result-record.ts';
+import type { EnvironmentFacts } from '../../reporters/index.ts';
 import { captureClusterFacts, type ClusterFactsInput } from './cluster-facts.ts';
 import { captureHostFacts } from './host-facts.ts';
 import { captureToolVersions } from './tool-versions.ts';

@@ -1,5 +1,5 @@
 import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { EnvironmentFacts } from '../../reporters/result-record.ts';
+import type { EnvironmentFacts } from '../../reporters/index.ts';
 
 export interface ClusterFactsInput {
   kubeconfig: string;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import type { EnvironmentFacts } from '../../reporters/result-record.ts';
+import type { EnvironmentFacts } from '../../reporters/index.ts';
 import { runCommand } from '../exec/run-command.ts';
 
 /** Files that say whether the host kernel offers a TEE to guests (KVM module parameters, s390 ultravisor). */

@@ -1,4 +1,4 @@
-import type { EnvironmentFacts } from '../../reporters/result-record.ts';
+import type { EnvironmentFacts } from '../../reporters/index.ts';
 import { runCommand } from '../exec/run-command.ts';
 
 /** kustomize as kubectl embeds it (what `kubectl apply -k` really uses) and helm, when installed. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ReleaseProfile } from '../../matrix/release-profile.ts';
-import { goneCheck, runtimeClassesAmong, runtimeClassesPresent } from './gone-checks.ts';
+import { runtimeClassesGone, runtimeClassesPresent, type WaitOptions } from '../../fixtures/cluster/wait/index.ts';
 import type { InstalledRelease } from './installed-release.ts';
 import { kubectl, type InstallContext } from './install-context.ts';
 import { waitStep } from './wait-step.ts';
@@ -28,15 +28,16 @@ export async function installControl(ctx: InstallContext, profile: ReleaseProfil
   const file = join(ctx.provider.workDir, 'runtimeclass-control.yaml');
   await ctx.file('install', file, controlRuntimeClassManifest(name, handler));
   await ctx.command('install', kubectl(ctx, 'apply', '-f', file));
-  const timeout = profile.timeouts?.runtimeClassSeconds ?? CONTROL_DEFAULTS.timeoutSeconds;
-  await waitStep(ctx, 'install', 'default', `runtime class ${name} within ${timeout}s`,
-    (start) => runtimeClassesPresent([name], timeout, start));
+  await waitStep(ctx, 'install', [{ condition: runtimeClassesPresent([name]), options: controlLimit(profile) }]);
   return { release: profile.release, platform: 'control', method: 'control', runtimeClasses: [name], componentImages: {} };
 }
 
 export async function uninstallControl(ctx: InstallContext, profile: ReleaseProfile, installed: InstalledRelease): Promise<void> {
-  const timeout = profile.timeouts?.runtimeClassSeconds ?? CONTROL_DEFAULTS.timeoutSeconds;
   await ctx.command('uninstall', kubectl(ctx, 'delete', 'runtimeclass', ...installed.runtimeClasses, '--ignore-not-found'));
-  await waitStep(ctx, 'uninstall', 'default', `runtime class ${installed.runtimeClasses.join(', ')} gone`,
-    (start) => goneCheck('runtime class', timeout, start, runtimeClassesAmong(installed.runtimeClasses)));
+  await waitStep(ctx, 'uninstall', [{ condition: runtimeClassesGone(installed.runtimeClasses), options: controlLimit(profile) }]);
+}
+
+/** The profile's runtime-class limit, for the class to come and to go. */
+function controlLimit(profile: ReleaseProfile): WaitOptions {
+  return { timeoutSeconds: profile.timeouts?.runtimeClassSeconds ?? CONTROL_DEFAULTS.timeoutSeconds };
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { HelmInstall, ReleaseProfile } from '../../matrix/release-profile.ts';
 import type { Arch, PlatformId } from '../../matrix/vocabulary.ts';
-import { goneCheck, runtimeClassesAmong, runtimeClassesPresent } from './gone-checks.ts';
+import { runtimeClassesGone, runtimeClassesPresent } from '../../fixtures/cluster/wait/index.ts';
 import type { InstalledRelease } from './installed-release.ts';
 import { kubectl, type InstallContext } from './install-context.ts';
 import { waitStep } from './wait-step.ts';
@@ -18,6 +18,25 @@ export function helmRuntimeClasses(profile: ReleaseProfile, recipe: HelmInstall,
   return (overlay ? recipe.runtimeClasses[overlay] : undefined) ?? recipe.runtimeClasses[arch] ?? [];
 }
 
+/** The values for one install: the profile's values for every arch, with the arch's own (the chart's
+ *  values/kata-s390x.yaml and the like) merged over them, maps key by key. */
+export function helmValues(recipe: HelmInstall, arch: Arch): Record<string, unknown> {
+  return mergeValues(recipe.values ?? {}, recipe.valuesByArch?.[arch] ?? {});
+}
+
+function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const below = out[key];
+    out[key] = isMap(below) && isMap(value) ? mergeValues(below, value) : value;
+  }
+  return out;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** v0.18+: the operator is gone; one chart, and helm --wait waits for its workloads. */
 export async function installHelm(
   ctx: InstallContext,
@@ -28,22 +47,21 @@ export async function installHelm(
 ): Promise<InstalledRelease> {
   const runtimeClasses = helmRuntimeClasses(profile, recipe, platform, arch);
   const valuesArgs: string[] = [];
-  if (recipe.values && Object.keys(recipe.values).length) {
+  const values = helmValues(recipe, arch);
+  if (Object.keys(values).length) {
     const valuesFile = join(ctx.provider.workDir, 'helm-values.yaml');
-    await ctx.file('install', valuesFile, stringify(recipe.values));
+    await ctx.file('install', valuesFile, stringify(values));
     valuesArgs.push('--values', valuesFile);
   }
   await ctx.command('install', helmArgv(ctx, 'install', recipe.releaseName, recipe.chart, '--version', recipe.version,
     '--namespace', recipe.namespace, '--create-namespace', '--wait', `--timeout=${recipe.readinessTimeoutSeconds}s`, ...valuesArgs));
-  await waitStep(ctx, 'install', recipe.namespace, `runtime classes ${runtimeClasses.join(', ')} within ${recipe.readinessTimeoutSeconds}s`,
-    (start) => runtimeClassesPresent(runtimeClasses, recipe.readinessTimeoutSeconds, start));
+  await waitStep(ctx, 'install', [{ condition: runtimeClassesPresent(runtimeClasses), options: { timeoutSeconds: recipe.readinessTimeoutSeconds } }]);
   return { release: profile.release, platform, method: 'helm', namespace: recipe.namespace, runtimeClasses, componentImages: {} };
 }
 
 export async function uninstallHelm(ctx: InstallContext, recipe: HelmInstall, installed: InstalledRelease): Promise<void> {
   await ctx.command('uninstall', helmArgv(ctx, 'uninstall', recipe.releaseName, '--namespace', recipe.namespace, '--wait',
     `--timeout=${recipe.readinessTimeoutSeconds}s`, '--ignore-not-found'));
-  await waitStep(ctx, 'uninstall', recipe.namespace, `runtime classes ${installed.runtimeClasses.join(', ')} gone`,
-    (start) => goneCheck('runtime classes', recipe.readinessTimeoutSeconds, start, runtimeClassesAmong(installed.runtimeClasses)));
+  await waitStep(ctx, 'uninstall', [{ condition: runtimeClassesGone(installed.runtimeClasses), options: { timeoutSeconds: recipe.readinessTimeoutSeconds } }]);
   await ctx.command('uninstall', kubectl(ctx, 'delete', 'namespace', recipe.namespace, '--ignore-not-found', '--wait'));
 }

@@ -1,9 +1,7 @@
 import type { RunOptions, RunResult } from '../exec/run-command.ts';
 import type { ProviderContext, ProvisionedCluster } from '../providers/cluster-provider.ts';
 import { stepCommand, stepFile } from '../providers/shared/step-command.ts';
-import type { ClusterEventSource, Clock } from './cluster-events.ts';
-import { realClock } from './cluster-events.ts';
-import { kubeEventSource } from './kube-event-source.ts';
+import { kubeEventSource, realClock, type ClusterEventSource, type Clock } from '../../fixtures/cluster/wait/index.ts';
 
 /** What install and uninstall act through: commands (kubectl, helm) and the cluster's events. Tests swap both for
  *  a recording; a dry run records the commands and describes the waits instead of doing them. */
@@ -22,7 +20,7 @@ export function installContext(cluster: ProvisionedCluster, provider: ProviderCo
     provider,
     command: (step, argv, options) => stepCommand(provider, step, argv, options),
     file: (step, path, content) => stepFile(provider, step, path, content),
-    events: kubeEventSource(cluster.kubeconfigPath, cluster.context),
+    events: kubeEventSource({ path: cluster.kubeconfigPath, context: cluster.context }),
     clock: realClock,
   };
 }

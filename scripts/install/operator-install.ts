@@ -2,8 +2,7 @@ import type { CcRuntimeOverlay, OperatorInstall, ReleaseProfile } from '../../ma
 import type { PlatformId } from '../../matrix/vocabulary.ts';
 import type { InstalledRelease } from './installed-release.ts';
 import { kubectl, type InstallContext } from './install-context.ts';
-import { readinessCheck } from './readiness-check.ts';
-import { describeStabilisation } from './stabilisation-check.ts';
+import { controllerReady, overlayReady } from './operator-readiness.ts';
 import { imagesOf, waitStep } from './wait-step.ts';
 
 /** The overlay that creates the platform's runtime class, as the profile names it. */
@@ -30,18 +29,9 @@ export async function installOperator(
   const label = `${recipe.workerLabel.key}=${recipe.workerLabel.value}`;
   await ctx.command('install', kubectl(ctx, 'label', 'node', workerNode, label, '--overwrite'));
   await ctx.command('install', kubectl(ctx, 'apply', '-k', recipe.operatorKustomization));
-  await waitStep(ctx, 'install', namespace,
-    `controller pod ${readiness.controllerPodPrefix}-* Running in ${namespace} within ${readiness.controllerTimeoutSeconds}s`,
-    (start) => readinessCheck({ readiness, namespace, runtimeClasses: [], nodeLabels: {}, stages: ['controller'] }, start));
+  await waitStep(ctx, 'install', controllerReady(readiness, namespace));
   await ctx.command('install', kubectl(ctx, 'apply', '-k', overlay.kustomization));
-  const snapshot = await waitStep(ctx, 'install', namespace,
-    `daemon pods ${readiness.daemonPods.join(', ')} Running within ${readiness.daemonTimeoutSeconds}s; ` +
-      `runtime classes ${overlay.runtimeClasses.join(', ')} within ${readiness.runtimeClassTimeoutSeconds}s; ` +
-      `node labels ${labelList(overlay.nodeLabels)}; ${describeStabilisation(readiness.stabilisation)}`,
-    (start) => readinessCheck({
-      readiness, namespace, runtimeClasses: overlay.runtimeClasses, nodeLabels: overlay.nodeLabels,
-      stages: ['daemons', 'runtime-classes', 'node-labels', 'stabilisation'],
-    }, start));
+  const view = await waitStep(ctx, 'install', overlayReady(readiness, namespace, overlay));
   return {
     release: profile.release,
     platform,
@@ -49,10 +39,6 @@ export async function installOperator(
     namespace,
     overlay: name,
     runtimeClasses: overlay.runtimeClasses,
-    componentImages: imagesOf(snapshot, namespace),
+    componentImages: imagesOf(view, namespace),
   };
-}
-
-function labelList(labels: Record<string, string>): string {
-  return Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(', ') || '(none)';
 }

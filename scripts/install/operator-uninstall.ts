@@ -1,5 +1,5 @@
 import type { OperatorInstall, ReleaseProfile, UninstallStep } from '../../matrix/release-profile.ts';
-import { goneCheck, nodesLabelled, podsWithPrefixes, runtimeClassesAmong } from './gone-checks.ts';
+import { nodeLabelsGone, podsGone, runtimeClassesGone, type Condition } from '../../fixtures/cluster/wait/index.ts';
 import type { InstalledRelease } from './installed-release.ts';
 import { kubectl, type InstallContext } from './install-context.ts';
 import { waitStep } from './wait-step.ts';
@@ -25,28 +25,26 @@ async function runStep(
   runtimeClasses: string[],
 ): Promise<void> {
   const ns = recipe.namespace;
+  const waitGone = (condition: Condition<void>, timeoutSeconds: number) =>
+    waitStep(ctx, 'uninstall', [{ condition, options: { timeoutSeconds } }]);
   switch (step.action) {
     case 'delete-ccruntime':
       await ctx.command('uninstall', kubectl(ctx, 'delete', '-k', overlayKustomization, '--ignore-not-found'));
       return;
     case 'wait-pods-gone':
-      await waitStep(ctx, 'uninstall', ns, `pods ${step.pods.join(', ')} gone within ${step.timeoutSeconds}s`,
-        (start) => goneCheck('pods', step.timeoutSeconds, start, podsWithPrefixes(step.pods)));
+      await waitGone(podsGone(ns, step.pods, 'daemon pods'), step.timeoutSeconds);
       return;
     case 'wait-runtime-classes-gone':
-      await waitStep(ctx, 'uninstall', ns, `runtime classes ${runtimeClasses.join(', ')} gone within ${step.timeoutSeconds}s`,
-        (start) => goneCheck('runtime classes', step.timeoutSeconds, start, runtimeClassesAmong(runtimeClasses)));
+      await waitGone(runtimeClassesGone(runtimeClasses), step.timeoutSeconds);
       return;
     case 'wait-node-labels-gone':
-      await waitStep(ctx, 'uninstall', ns, `node labels ${step.labels.join(', ')} gone within ${step.timeoutSeconds}s`,
-        (start) => goneCheck('node labels', step.timeoutSeconds, start, nodesLabelled(step.labels)));
+      await waitGone(nodeLabelsGone(step.labels), step.timeoutSeconds);
       return;
     case 'delete-operator':
       await ctx.command('uninstall', kubectl(ctx, 'delete', '-k', recipe.operatorKustomization, '--ignore-not-found'));
       return;
     case 'wait-controller-gone':
-      await waitStep(ctx, 'uninstall', ns, `controller ${recipe.readiness.controllerPodPrefix} gone within ${step.timeoutSeconds}s`,
-        (start) => goneCheck('controller pods', step.timeoutSeconds, start, podsWithPrefixes([recipe.readiness.controllerPodPrefix])));
+      await waitGone(podsGone(ns, [recipe.readiness.controllerPodPrefix], 'controller pod'), step.timeoutSeconds);
       return;
   }
 }

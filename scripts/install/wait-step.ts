@@ -1,30 +1,22 @@
-import { ClusterSnapshot } from './cluster-snapshot.ts';
+import type { ClusterView, WaitStage } from '../../fixtures/cluster/wait/index.ts';
+import { waitInOrder } from '../../fixtures/cluster/wait/index.ts';
 import type { InstallContext } from './install-context.ts';
-import { waitUntil, type Check } from './wait-until.ts';
 
-/** Waits on the cluster's events, or in dry-run records what it would wait for (a dry run has no cluster). The
- *  check is built at the moment the wait starts, so its limits count from there. */
-export async function waitStep<T>(
-  ctx: InstallContext,
-  step: string,
-  namespace: string,
-  description: string,
-  makeCheck: (startMs: number) => Check<T>,
-): Promise<T | undefined> {
-  ctx.provider.record(step, `# wait (watch): ${description}`);
+/** Waits for the stages in order on the cluster's events, or in dry-run records what it would wait for (a dry run
+ *  has no cluster). Each stage's limit counts from the end of the one before. Resolves with the view at the end. */
+export async function waitStep(ctx: InstallContext, step: string, stages: readonly WaitStage[]): Promise<ClusterView | undefined> {
+  ctx.provider.record(step, `# wait (watch): ${stages.map(({ condition, options }) =>
+    `${condition.what} within ${options.timeoutSeconds}s`).join('; then ')}`);
   if (ctx.provider.dryRun) return undefined;
-  try {
-    return await waitUntil(ctx.events, ctx.clock, namespace, makeCheck(ctx.clock.now()), ctx.provider.signal);
-  } catch (error) {
-    throw new Error(`failed to wait for ${description}: ${(error as Error).message}`, { cause: error });
-  }
+  const { view } = await waitInOrder({ source: ctx.events, clock: ctx.clock, signal: ctx.provider.signal }, stages);
+  return view;
 }
 
-/** namespace/container → image of every pod in the snapshot. */
-export function imagesOf(snapshot: ClusterSnapshot | undefined, namespace: string): Record<string, string> {
+/** namespace/container → image of every pod in the view. */
+export function imagesOf(view: ClusterView | undefined, namespace: string): Record<string, string> {
   const images: Record<string, string> = {};
-  for (const pod of snapshot?.pods() ?? []) {
-    for (const container of pod.spec?.containers ?? []) images[`${namespace}/${container.name}`] = container.image;
+  for (const pod of view?.pods() ?? []) {
+    for (const container of pod.spec?.containers ?? []) images[`${namespace}/${container.name}`] = container.image ?? '';
   }
   return images;
 }

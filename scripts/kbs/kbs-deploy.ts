@@ -3,23 +3,36 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateAdminKeyPair } from '../../fixtures/kbs/admin-key-pair.ts';
 import type { KbsRecipe } from '../../matrix/release-profile.ts';
-import type { Arch, PlatformId } from '../../matrix/vocabulary.ts';
+import type { KbsEndpoint } from '../../fixtures/suite-environment.ts';
+import type { Arch, PlatformId, TeeKind } from '../../matrix/vocabulary.ts';
 import { registerSecret } from '../exec/redact.ts';
 import type { ProviderContext, ProvisionedCluster } from '../providers/cluster-provider.ts';
-import { kubectlArgv } from '../providers/shared/kubectl.ts';
-import { DRY_RUN_NODE_IP } from '../providers/shared/node-list.ts';
-import { stepCommand, stepFile } from '../providers/shared/step-command.ts';
-import type { DeployedKbs } from './deployed-kbs.ts';
-import { checkKbsHealth } from './kbs-health.ts';
-import { checkBaseImageName, kbsKustomization } from './kbs-kustomization.ts';
-import { applyPersistentVolume, checkIbmSeCredentials, prepareTdx, runnerInputsNeeded } from './kbs-platform-deploy.ts';
-import { kbsPaths, TRUSTEE_REPOSITORY } from './kbs-recipe-paths.ts';
-import { checkRunnerInputs, type KbsRunnerInputs } from './kbs-runner-inputs.ts';
+import { podsRunning } from '../../fixtures/cluster/wait/index.ts';
+import { DRY_RUN_NODE_IP, waitInCluster } from '../providers/shared/node-list.ts';
+import { kubectlArgv, stepCommand, stepFile } from '../providers/shared/step-command.ts';
+import {
+  applyPersistentVolume, checkIbmSeCredentials, checkRunnerInputs, prepareTdx, readTrusteeText, runnerInputsNeeded, type KbsRunnerInputs,
+} from './platform-extras.ts';
+import { checkBaseImageName, kbsKustomization, kbsPaths, TRUSTEE_REPOSITORY } from './trustee-layout.ts';
+
+/** A KBS the suites can use: deployed by the harness (and so removed by it) or given from outside. */
+export interface DeployedKbs {
+  endpoint: KbsEndpoint;
+  deployedByHarness: boolean;
+  image?: string;
+  /** The kustomization applied, for teardown. */
+  kustomization?: string;
+  /** Manifests applied outside the kustomization (s390x's PersistentVolume), removed after it. */
+  manifests?: string[];
+  kubeconfig?: string;
+  context?: string;
+}
 
 export interface KbsDeployInput {
   recipe: KbsRecipe;
-  /** Chooses the trustee deploy directory (kbs.deployDirs): custom_pccs for tdx, the SE directory for se. */
   platform: PlatformId;
+  /** Chooses the trustee deploy directory (kbs.deployDirs): the TDX one (custom_pccs or ita), the SE one. */
+  teeKind?: TeeKind;
   arch: Arch;
   cluster: ProvisionedCluster;
   /** The node whose InternalIP the guest reaches the NodePort on. */
@@ -29,25 +42,28 @@ export interface KbsDeployInput {
   readyTimeoutSeconds: number;
   /** A local trustee checkout to use instead of cloning (air-gapped runners). */
   trusteeCheckout?: string;
-  /** Machine-specific values (PCCS URL, IBM SE credentials directory); see kbs-runner-inputs.ts. */
+  /** Machine-specific values (PCCS URL, ITA key, IBM SE credentials directory); see platform-extras.ts. */
   runnerInputs?: KbsRunnerInputs;
 }
 
 type KbsPaths = ReturnType<typeof kbsPaths>;
 type Kubectl = (...args: string[]) => string[];
 
-/** Trustee's kustomize at the pinned ref, as kata's confidential_kbs.sh (3.7.0) drives deploy-kbs.sh: a secret in
- *  overlays/<arch>/key.bin, a fresh Ed25519 admin key pair as base/kbs.key + base/kbs.pem, the platform's extras
- *  (TDX's PCCS, SE's credentials, s390x's PersistentVolume), then the harness's kustomization over the deploy dir. */
+/** Trustee's kustomize at the pinned ref, as kata's confidential_kbs.sh drives deploy-kbs.sh: a secret in the
+ *  overlay's key.bin (overlays/<arch> until trustee's flat layout, overlays or overlays/ibm-se after), a fresh Ed25519
+ *  admin key pair as base/kbs.key + base/kbs.pem, the platform's extras (TDX's PCCS or ITA key, SE's credentials, a
+ *  PersistentVolume), then the harness's kustomization over the deploy dir. */
 export async function deployKbs(ctx: ProviderContext, input: KbsDeployInput): Promise<DeployedKbs> {
   const { recipe, arch, cluster } = input;
   const kubectl: Kubectl = (...args) => kubectlArgv(cluster.kubeconfigPath, cluster.context, ...args);
   const checkout = input.trusteeCheckout ?? join(ctx.workDir, 'trustee');
-  const paths = kbsPaths(checkout, recipe, input.platform, arch);
+  const paths = kbsPaths(checkout, recipe, input.teeKind, arch);
   checkRunnerInputs(input.runnerInputs ?? {}, runnerInputsNeeded(paths.plan, paths.persistentVolume), ctx.dryRun);
   if (!input.trusteeCheckout) await stepCommand(ctx, 'kbs', ['git', 'clone', '--quiet', '--no-checkout', TRUSTEE_REPOSITORY, checkout]);
   await stepCommand(ctx, 'kbs', ['git', '-C', checkout, 'checkout', '--quiet', '--force', recipe.ref]);
-  if (!ctx.dryRun) checkBaseImageName(await readTrusteeFile(paths.baseKustomization), recipe.baseImageName, paths.baseKustomization);
+  if (!ctx.dryRun) {
+    checkBaseImageName(await readTrusteeText(paths.baseKustomization, 'the trustee base kustomization'), recipe.baseImageName, paths.baseKustomization);
+  }
 
   const secret = randomBytes(32).toString('base64');
   registerSecret(secret, 'kbs key.bin');
@@ -66,12 +82,13 @@ export async function deployKbs(ctx: ProviderContext, input: KbsDeployInput): Pr
   await stepFile(ctx, 'kbs', join(paths.kustomizationDir, 'kustomization.yaml'), kbsKustomization({
     resource: paths.deployDirFromKustomization,
     baseImageName: recipe.baseImageName,
-    image: recipe.image,
+    // The ITA build of trustee is its own image (kata versions.yaml ita_image).
+    image: paths.plan.platform === 'tdx' && paths.plan.tdx.kind === 'ita' ? paths.plan.tdx.image : recipe.image,
     seSkipCertsVerification: paths.plan.platform === 'se' ? paths.plan.se.skipCertsVerification : undefined,
   }));
   await stepCommand(ctx, 'kbs', kubectl('apply', '-k', paths.kustomizationDir));
-  await stepCommand(ctx, 'kbs', kubectl('-n', recipe.namespace, 'rollout', 'status', `deployment/${recipe.deployment}`,
-    `--timeout=${input.readyTimeoutSeconds}s`));
+  // kata's confidential_kbs.sh waits for a Running kbs-* pod in the KBS namespace (3.25.0 :444-445), then checks health.
+  await waitInCluster(cluster, ctx, 'kbs', podsRunning(recipe.namespace, [recipe.deployment], 'KBS pod'), input.readyTimeoutSeconds);
   const port = await stepCommand(ctx, 'kbs', kubectl('-n', recipe.namespace, 'get', 'service', recipe.service,
     '-o', 'jsonpath={.spec.ports[0].nodePort}'));
   const nodePort = ctx.dryRun ? '<node-port>' : port.stdout.trim();
@@ -91,8 +108,8 @@ export async function deployKbs(ctx: ProviderContext, input: KbsDeployInput): Pr
   };
 }
 
-/** What the deploy directory needs before it is applied: TDX's QCNL file (kata confidential_kbs.sh:293-303), SE's
- *  credentials (:276-282), and the arch's PersistentVolume (trustee deploy-kbs.sh:25-33). Returns manifests applied
+/** What the deploy directory needs before it is applied: TDX's QCNL file (kata 3.7.0 confidential_kbs.sh:293-303) or
+ *  ITA key, SE's credentials (:276-282), and a PersistentVolume (trustee deploy-kbs.sh:25-33 at e890fc9). Returns manifests applied
  *  outside the kustomization, for teardown. */
 async function preparePlatform(ctx: ProviderContext, kubectl: Kubectl, paths: KbsPaths, input: KbsDeployInput): Promise<string[]> {
   const inputs = input.runnerInputs ?? {};
@@ -103,14 +120,6 @@ async function preparePlatform(ctx: ProviderContext, kubectl: Kubectl, paths: Kb
   return [await applyPersistentVolume(ctx, kubectl, paths.persistentVolume, manifest, inputs, input.nodeName)];
 }
 
-async function readTrusteeFile(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new Error(`failed to read ${file} of the trustee checkout: ${(error as Error).message}`, { cause: error });
-  }
-}
-
 /** Removes a KBS the harness deployed; a KBS given from outside is never touched. */
 export async function removeKbs(ctx: ProviderContext, kbs: DeployedKbs): Promise<void> {
   if (!kbs.deployedByHarness || !kbs.kustomization || !kbs.kubeconfig) return;
@@ -119,4 +128,37 @@ export async function removeKbs(ctx: ProviderContext, kbs: DeployedKbs): Promise
   for (const manifest of kbs.manifests ?? []) {
     await stepCommand(ctx, 'teardown', kubectlArgv(kbs.kubeconfig, kbs.context, 'delete', '-f', manifest, '--ignore-not-found', '--wait'));
   }
+}
+
+/** A KBS run by someone else (`--kbs-url`, `--kbs-admin-key`): the harness only checks it answers, never removes it. */
+export async function useExternalKbs(ctx: ProviderContext, url: string, adminKeyFile: string, expects: string, timeoutMs: number): Promise<DeployedKbs> {
+  const trimmed = url.replace(/\/+$/, '');
+  if (!ctx.dryRun) {
+    let key: string;
+    try {
+      key = await readFile(adminKeyFile, 'utf8');
+    } catch (error) {
+      throw new Error(`failed to read the KBS admin key ${adminKeyFile}: ${(error as Error).message}`, { cause: error });
+    }
+    // The key itself must never reach a log, an error text or a record; its path may.
+    registerSecret(key.trim(), 'kbs-admin-key');
+  }
+  await checkKbsHealth(ctx, trimmed, expects, timeoutMs);
+  return { endpoint: { url: trimmed, adminKeyFile, isDouble: false }, deployedByHarness: false };
+}
+
+/** Trustee answers 404 on paths it does not serve (`/`): upstream's busybox wget check expects "404 Not Found".
+ *  The harness does the same GET itself; anything else (refused, 5xx, 200 from something else) is not a KBS. */
+export async function checkKbsHealth(ctx: ProviderContext, url: string, expects: string, timeoutMs: number): Promise<void> {
+  const expectedStatus = Number.parseInt(expects, 10) || 404;
+  ctx.record('kbs', `# health: GET ${url}/ expecting HTTP ${expectedStatus} (${expects})`);
+  if (ctx.dryRun) return;
+  let status: number;
+  try {
+    const signal = ctx.signal ? AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+    status = (await fetch(`${url}/`, { signal })).status;
+  } catch (error) {
+    throw new Error(`failed to check KBS health at ${url}/: ${(error as Error).message}`, { cause: error });
+  }
+  if (status !== expectedStatus) throw new Error(`failed to check KBS health at ${url}/: HTTP ${status}, expected ${expectedStatus}`);
 }

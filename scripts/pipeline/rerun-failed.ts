@@ -1,6 +1,5 @@
 import type { Cell } from '../../matrix/cell.ts';
-import { loadResultRecords } from '../../reporters/load-result-records.ts';
-import type { Outcome, ResultRecord } from '../../reporters/result-record.ts';
+import { loadResultRecords, type Outcome, type ResultRecord } from '../../reporters/index.ts';
 
 /** Outcomes worth running again. A flaky test passed in the end; a skipped one would only skip again. */
 const RERUN_OUTCOMES: readonly Outcome[] = ['failed', 'failed-wrong-reason', 'unexpected-pass', 'infra-error'];

@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import { loadRelease } from '../../matrix/load-release-profile.ts';
 import { FEATURES } from '../../matrix/vocabulary.ts';
-import { buildCompatibilityReport } from '../../reporters/build-compatibility-report.ts';
-import type { SignoffVerdict } from '../../reporters/compatibility-report.ts';
-import { OUTCOMES, type Outcome, type ResultRecord } from '../../reporters/result-record.ts';
-import { writeReportFiles } from '../../reporters/write-report-files.ts';
+import { buildCompatibilityReport, OUTCOMES, writeReportFiles, type Outcome, type ResultRecord, type SignoffVerdict } from '../../reporters/index.ts';
 
 /** What this run alone says about a release: the sign-off its records would give and its HTML report. */
 export interface RunReport {

@@ -1,7 +1,7 @@
 import type { SuiteEnvironment } from '../../fixtures/suite-environment.ts';
 import type { Cell } from '../../matrix/cell.ts';
-import type { DeployedKbs } from '../kbs/deployed-kbs.ts';
-import type { ProvisionedCluster } from '../providers/cluster-provider.ts';
+import type { DeployedKbs } from '../kbs/index.ts';
+import type { ProvisionedCluster } from '../providers/index.ts';
 
 export interface SuiteEnvironmentInput {
   cell: Cell;

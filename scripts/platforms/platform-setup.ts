@@ -1,9 +1,9 @@
 import type { SuiteEnvironment } from '../../fixtures/suite-environment.ts';
 import type { Cell } from '../../matrix/cell.ts';
 import type { ReleaseProfile } from '../../matrix/release-profile.ts';
-import type { ClusterProvider, ProviderContext, ProvisionedCluster } from '../providers/cluster-provider.ts';
-import type { DeployedKbs } from '../kbs/deployed-kbs.ts';
-import type { InstalledRelease } from '../install/installed-release.ts';
+import type { ClusterProvider, ProviderContext, ProvisionedCluster } from '../providers/index.ts';
+import type { DeployedKbs } from '../kbs/index.ts';
+import type { InstalledRelease } from '../install/index.ts';
 
 /** What a platform's local setup sees: the cell and everything the pipeline made for it so far. */
 export interface PlatformSetupContext {

@@ -1,8 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderRegistryHosts } from '../providers/kubeadm/containerd-config.ts';
-import { readLocalClusterState, recordLocalClusterRegistry } from '../providers/kubeadm/local-cluster-state.ts';
-import { NODE_LAYOUT } from '../providers/kubeadm/node-layout.ts';
+import { NODE_LAYOUT, readLocalClusterState, recordLocalClusterRegistry, renderRegistryHosts } from '../providers/index.ts';
 
 /** Lets this node's containerd pull from a plain-http registry on this machine: a hosts.toml in the registry
  *  config folder of the harness's own containerd (offline-bundle node), else the system containerd's.

@@ -32,6 +32,9 @@ export interface ProviderContext {
   clusterName?: string;
 }
 
+/** The name of a cluster a provider creates when the context names none. */
+export const DEFAULT_CLUSTER_NAME = 'coco-conformance';
+
 /** A small interface, one contract sentence per member (kind's provider is the model). Every external command goes
  *  through scripts/exec/run-command.ts. */
 export interface ClusterProvider {

@@ -8,8 +8,13 @@ import { KindProvider } from './kind/provider.ts';
 import { KubeadmProvider } from './kubeadm/kubeadm-provider.ts';
 
 export type { ClusterProvider, ClusterInfo, ProvisionedCluster, ProviderContext } from './cluster-provider.ts';
-export { stepCommand, stepFile } from './shared/step-command.ts';
-export { kubectlArgv } from './shared/kubectl.ts';
+export { commandOutputToFile, stepCommand, stepFile } from './shared/step-command.ts';
+export { kubectlArgv } from './shared/step-command.ts';
+export { KubeadmProvider } from './kubeadm/kubeadm-provider.ts';
+export { cleanLocalCluster, describeLeftovers, LocalClusterInUseError } from './kubeadm/local-cluster-cleanup.ts';
+export { renderRegistryHosts } from './kubeadm/containerd-config.ts';
+export { readLocalClusterState, recordLocalClusterRegistry } from './kubeadm/local-cluster-state.ts';
+export { NODE_LAYOUT } from './kubeadm/node-layout.ts';
 
 /** The provider of a cluster distro. k3s reads K3S_INSTALL_SCRIPT / K3S_BINARY_DIR for air-gapped runners. */
 export function providerFor(distro: ClusterDistro): ClusterProvider {

@@ -86,7 +86,7 @@ test('a flag without its value, or with a value it does not take, names the flag
   expectOneLine(cli(['plan', '--matrix', '--json']), 'coco-conformance plan: --matrix needs a value');
   expectOneLine(cli(['plan', '--json=yes']), 'coco-conformance plan: --json takes no value (got "yes")');
   expectOneLine(cli(['plan', '--suite', 'nosuch']),
-    'coco-conformance plan: --suite: unknown value "nosuch" (expected one of: attestation, encrypted-images, authenticated-registries, sealed-secrets, guest-pull, tee-evidence, signed-images)');
+    'coco-conformance plan: --suite: unknown value "nosuch" (expected one of: attestation, encrypted-images, authenticated-registries, sealed-secrets, guest-pull, tee-evidence, signed-images, init-data)');
   expectOneLine(cli(['plan', '--suite=sealed-secret']), /^coco-conformance plan: --suite: unknown value "sealed-secret"; did you mean sealed-secrets\? /);
   expectOneLine(cli(['plan', '--platform', 'tdx2']), /^coco-conformance plan: --platform: unknown value "tdx2"; did you mean tdx\? /);
   expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--format', 'html,pdf']), /^coco-conformance report: --format: unknown value "pdf" /);

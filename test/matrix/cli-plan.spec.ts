@@ -19,7 +19,7 @@ test('plan defaults to the embedded local matrix', () => {
   const result = cli('plan');
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/^CELL +RUNNER +PLATFORM +CLUSTER +RUNTIME +PULL +SUITES +TESTS \(pass\/fail\/skip\)\n/);
-  expect(result.stdout).toContain('v0.9.0/control/kubeadm-1.30/containerd/host  local   control   kubeadm-1.30 (bundle)  containerd  host  all     17 (11/6/0)');
+  expect(result.stdout).toContain('v0.9.0/control/kubeadm-1.30/containerd/host  local   control   kubeadm-1.30 (bundle)  containerd  host  all     25 (13/8/4)');
   expect(result.stdout).toContain('1 cell from matrix/local.yaml');
 });
 
@@ -29,7 +29,7 @@ test('plan --json carries every cell, its counts and each test outcome', () => {
   const plan = JSON.parse(result.stdout);
   expect(plan.matrix).toBe('matrix/nightly.yaml');
   expect(plan.cells).toHaveLength(1);
-  expect(plan.cells[0]).toMatchObject({ id: 'v0.9.0/snp/kubeadm-1.24/containerd/nydus', suites: ['attestation', 'signed-images'], expected: { pass: 3, fail: 1, skip: 0 } });
+  expect(plan.cells[0]).toMatchObject({ id: 'v0.9.0/snp/kubeadm-1.24/containerd/nydus', suites: ['attestation', 'signed-images'], expected: { pass: 5, fail: 2, skip: 2 } });
   expect(plan.cells[0].tests.find((t: { id: string }) => t.id === 'signed-images/unsigned-image-rejected')).toMatchObject({
     expect: 'fail', reason: 'Signed images are not yet supported.' });
   // A signed image runs whether or not signatures are verified: that test cannot discriminate under the limitation.

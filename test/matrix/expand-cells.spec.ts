@@ -62,7 +62,7 @@ test('a cell carries its runner, release, platform, cluster, runtime, pull mode;
 
 const BAD_FILTERS: Array<{ filter: CellFilter; message: string }> = [
   { filter: { runner: 'tdx-01' }, message: 'table.yaml: runners: no runner named "tdx-01" (runners: snp-01, dev-01)' },
-  { filter: { platform: 'sgx' }, message: 'table.yaml: runners: unknown platform "sgx" (expected one of: tdx, snp, sev, se, coco-dev, enclave-cc-hw, enclave-cc-sim, control)' },
+  { filter: { platform: 'sgx' }, message: 'table.yaml: runners: unknown platform "sgx" (expected one of: tdx, snp, sev, se, coco-dev, enclave-cc-hw, enclave-cc-sim, control, nvidia-gpu-snp, nvidia-gpu-tdx)' },
   { filter: { suites: ['attestations'] }, message: `table.yaml: runners: unknown suite "attestations" (expected one of: ${FEATURES.join(', ')})` },
   { filter: { cell: 'v0.9.0/snp' }, message: `table.yaml: runners: no cell "v0.9.0/snp" (cells: ${ALL_IDS.join(', ')})` },
   { filter: { platform: 'tdx' }, message: 'table.yaml: runners: no cell matches platform tdx' },

@@ -41,7 +41,7 @@ test('the shipped v0.9.0 profile passes every rule', () => {
 
 test('every platform needs a claim for every feature', () => {
   const { file, text } = edited((t) => t.replace(/\n    control: \*control\n(?=\n# The limitations)/, '\n'));
-  expect(messageOf(file)).toBe(`${file}:${positionOf(text, 'tdx: &not-signed')}: claims.signed-images: missing claim for platform "control"`);
+  expect(messageOf(file)).toBe(`${file}:${positionOf(text, 'tdx: &no-init-data')}: claims.init-data: missing claim for platform "control"`);
 });
 
 test('a limitation claim must quote the release notes', () => {
@@ -66,9 +66,9 @@ test("a shipped platform's runtime class is one its overlay creates", () => {
 });
 
 test('a claim names a platform the profile defines', () => {
-  const { file, text } = edited((t) => t.replace(/  enclave-cc-sim:\n    runtimeClass: enclave-cc\n(    .*\n)+/, ''));
+  const { file, text } = edited((t) => t.replace(/  enclave-cc-sim:\n    name: .*\n(    .*\n)+/, ''));
   expect(messageOf(file)).toBe(
-    `${file}:${positionOf(text, 'enclave-cc-sim: *enclave-cc-untested')}: claims.attestation.enclave-cc-sim: platform "enclave-cc-sim" is not defined under platforms`,
+    `${file}:${positionOf(text, 'enclave-cc-sim: *enclave-cc-untested')}: claims.attestation.enclave-cc-sim: unknown platform "enclave-cc-sim" (platforms defines: tdx, snp, sev, se, coco-dev, enclave-cc-hw, control)`,
   );
 });
 
@@ -101,7 +101,7 @@ test('probe names are unique per platform', () => {
 test('a platform claimed to show TEE evidence carries its own probe', () => {
   const { file, text } = edited((t) => t.replace('        name: tdx\n', '        name: tdx-guest\n'));
   expect(messageOf(file)).toBe(
-    `${file}:${positionOf(text, 'tdx:\n    runtimeClass')}: platforms.tdx: tee-evidence is claimed supported on tdx, but teeEvidence has no probe named "tdx" (has: tdx-guest)`,
+    `${file}:${positionOf(text, 'tdx:\n    name')}: platforms.tdx: tee-evidence is claimed supported on tdx, but teeEvidence has no probe named "tdx" (has: tdx-guest)`,
   );
 });
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { loadRelease, TEST_CATALOG, type Cell, type PullMode } from '../../matrix/index.ts';
+import { expectedOutcome, loadRelease, TEST_CATALOG, type Cell, type PullMode } from '../../matrix/index.ts';
 import { planCells } from '../../matrix/plan-cells.ts';
 import { planDryRun, type DryRunPlatform } from '../../fixtures/dry-run/index.ts';
 
@@ -74,4 +74,16 @@ test('plan counts follow the pull mode; the control cell (host) keeps its expect
   };
   expect(await counts('nydus')).toEqual({ pass: 2 });
   expect(await counts('host')).toEqual({ pass: 1, fail: 1 });
+});
+
+test("nydus keeps a guest-pull claim only where the release's install gives the runtime class the nydus snapshotter", () => {
+  // operator v0.14.0 config/samples/ccruntime/default/kustomization.yaml:17-37: kata-qemu-tdx nydus / guest-pull.
+  const v014 = loadRelease('v0.14.0');
+  const guestPull = TEST_CATALOG.find((t) => t.id === 'guest-pull/not-unpacked-on-host')!;
+  expect(expectedOutcome(v014, 'tdx', guestPull, 'nydus')).toMatchObject({ expect: 'pass' });
+  const withoutNydus = structuredClone(v014);
+  if (withoutNydus.install.method !== 'operator') throw new Error('v0.14.0 installs with the operator');
+  withoutNydus.install.overlays.default!.runtimeClassConfig!['kata-qemu-tdx'] = { snapshotter: '', pullType: '' };
+  expect(expectedOutcome(withoutNydus, 'tdx', guestPull, 'nydus')).toMatchObject({
+    expect: 'fail', reason: expect.stringContaining('configures snapshotter "" for kata-qemu-tdx, not nydus') });
 });

@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { FEATURES, loadRelease, PLATFORMS, type OperatorInstall } from '../../matrix/index.ts';
+import { FEATURES, loadRelease, type OperatorInstall, type PlatformId } from '../../matrix/index.ts';
+
+const PLATFORMS = ['tdx', 'snp', 'sev', 'se', 'coco-dev', 'enclave-cc-hw', 'enclave-cc-sim', 'control'];
 
 /** The facts v0.9.0.yaml must carry (release notes + upstream-facts.md). */
 const profile = loadRelease('v0.9.0');
@@ -35,8 +37,8 @@ test('operator install: refs, overlays and their runtime classes, readiness, uni
   expect(Object.values(install.overlays).flatMap((o) => o.runtimeClasses)).not.toContain('kata-qemu-coco-dev');
   expect(install.readiness).toEqual({
     controllerPodPrefix: 'cc-operator-controller-manager',
-    controllerTimeoutSeconds: 120, daemonTimeoutSeconds: 600, runtimeClassTimeoutSeconds: 300,
-    daemonPods: ['cc-operator-daemon-install', 'cc-operator-pre-install-daemon'],
+    controllerTimeoutSeconds: 120, runtimeClassTimeoutSeconds: 300,
+    installed: { by: 'daemon-pods', pods: ['cc-operator-daemon-install', 'cc-operator-pre-install-daemon'], timeoutSeconds: 600 },
     // operator.sh wait_for_stabilization: `iteration -gt 3` (4 unchanged looks), `sleep 21`, `count -gt 20`.
     stabilisation: { unchangedPolls: 4, intervalSeconds: 21, maxPolls: 21 },
   });
@@ -69,8 +71,9 @@ test('guest-components v0.9.0 behaviour', () => {
   expect(gc.sealedSecret).toEqual({ encoding: 'base64-standard', header: 'fakejwsheader', signature: 'fakesignature', payloadVersion: '0.1.0' });
   expect(gc.resourcePaths.credentials).toBe('default/credentials/test');
   expect(gc.paramsBakedIntoImage).toEqual(['se']);
-  expect(gc.failureTexts.encryptedImageWrongKey).toBe('failed to get decrypt key missing private key needed for decryption');
-  expect(gc.failureTexts.authenticatedRegistryWrongCredentials).toBe('failed to pull manifest Not authorized');
+  expect(gc.failureTexts.encryptedImageWrongKey).toEqual(['failed to get decrypt key missing private key needed for decryption']);
+  expect(gc.failureTexts.authenticatedRegistryWrongCredentials).toEqual(['failed to pull manifest Not authorized']);
+  expect(gc.initData).toBeUndefined();
 });
 
 test('signed images: v0.10.0 values (kata 3.9.0), marked as such, under the v0.9.0 limitation', () => {
@@ -97,7 +100,7 @@ test('platforms, with coco-dev not shipped and control as runc', () => {
 });
 
 test('TEE evidence: one probe per TEE platform, runnable in busybox; the control carries all of them', () => {
-  const probes = (platform: (typeof PLATFORMS)[number]) => profile.platforms[platform]?.teeEvidence ?? [];
+  const probes = (platform: PlatformId) => profile.platforms[platform]?.teeEvidence ?? [];
   expect(probes('tdx')).toEqual([{ name: 'tdx', command: ['sed', '-n', '/^flags/{p;q}', '/proc/cpuinfo'], expect: '^flags\\s*:.*\\btdx_guest\\b' }]);
   expect(probes('snp')).toEqual([{ name: 'snp', command: ['dmesg'], expect: 'Memory Encryption Features active:.*SEV-SNP' }]);
   expect(probes('sev')).toEqual([{ name: 'sev', command: ['dmesg'], expect: 'Memory Encryption Features active:.*(SEV$|SEV )' }]);

@@ -7,10 +7,9 @@ import { loadRelease } from '../../matrix/index.ts';
 import { writeRecordAtomically } from '../../reporters/record-file.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord } from '../../reporters/result-record.ts';
 import { validateResultRecord } from '../../reporters/validate-result-record.ts';
-import type { ClusterProvider } from '../../scripts/providers/cluster-provider.ts';
-import { defaultPipelineDeps, type PipelineDeps } from '../../scripts/pipeline/pipeline-deps.ts';
+import type { ClusterProvider } from '../../scripts/providers/index.ts';
 import { Progress } from '../../scripts/pipeline/progress.ts';
-import { runCells, runExitCode } from '../../scripts/pipeline/run-pipeline.ts';
+import { defaultPipelineDeps, runCells, runExitCode, type PipelineDeps } from '../../scripts/pipeline/run-cell.ts';
 
 function cell(id: string, kubernetes: string): Cell {
   return {
@@ -163,4 +162,14 @@ test('suites that write no record are an infra failure of step suites', async ()
   expect(result!.failedStep).toBe('suites');
   expect(existsSync(result!.recordFile!)).toBe(true);
   expect(loadRelease('v0.9.0').release).toBe('v0.9.0');
+});
+
+test('a rerun whose provision fails records exactly the tests it planned, with their planned outcomes', async () => {
+  const opts = { ...options(scratch('out-rerun'), []), testIds: new Map([['v0.9.0/snp/kind-1.29/containerd/nydus', ['attestation/resource-withheld-deny-all']]]) };
+  const [result] = await runCells([cell('v0.9.0/snp/kind-1.29/containerd/nydus', '1.29')], opts, fakeDeps([]));
+  expect(result!.status).toBe('infra-error');
+  const record = JSON.parse(readFileSync(result!.recordFile!, 'utf8')) as ResultRecord;
+  expect(record.tests.map((t) => `${t.id} ${t.outcome}`)).toEqual(['attestation/resource-withheld-deny-all infra-error']);
+  expect(record.tests[0]!.expected.expect, 'the outcome the plan derived for the negative test on snp').toBe('pass');
+  expect(record.tests[0]!.expected.reason ?? '').not.toContain('not derived');
 });

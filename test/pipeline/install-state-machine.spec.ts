@@ -91,8 +91,10 @@ test.describe('operator install against hand-written API responses', () => {
     const { ctx } = scriptedInstallContext(cluster, phaseOf);
     const error = await installRelease(ctx, profile, target).then(() => undefined, (e: Error) => e);
     expect(error?.message).toMatch(new RegExp(
-      'failed to install release v0\\.9\\.0 for snp: failed to wait for daemon pods .*: release not ready \\(stabilisation\\): ' +
-      `not stable after ${maxPolls} looks ${intervalSeconds}s apart: 0 unchanged, ${unchangedPolls} needed; ` +
+      'failed to install release v0\\.9\\.0 for snp: failed to wait for the pods of confidential-containers-system stable ' +
+      `\\(${unchangedPolls} unchanged looks ${intervalSeconds}s apart\\): ` +
+      `not stable after ${maxPolls} looks ${intervalSeconds}s apart; expected ${unchangedPolls} looks ${intervalSeconds}s apart without a ` +
+      `new or restarted container \\(at most ${maxPolls}\\), last seen 0 unchanged looks of ${maxPolls}; ` +
       `last change: pod cc-operator-daemon-install-4rz6m container cc-runtime-install-pod restarted \\(restarts ${maxPolls - 1} → ${maxPolls}\\)`));
     expect(cluster.now()).toBe(15_000 + 97_000 + maxPolls * INTERVAL_MS);
   });
@@ -112,13 +114,16 @@ test.describe('operator install against hand-written API responses', () => {
     const { ctx } = scriptedInstallContext(cluster, phaseOf);
     const error = await installRelease(ctx, profile, { ...target, platform: 'snp' }).then(() => undefined, (e: Error) => e);
     // Runtime classes first: the default overlay's never all come in this script.
-    expect(error?.message).toMatch(/\(runtime-classes\): runtime classes kata, kata-clh, kata-qemu, kata-qemu-tdx, kata-qemu-sev, kata-qemu-snp not present \(present: enclave-cc\)/);
+    expect(error?.message).toContain('failed to wait for runtime classes kata, kata-clh, kata-qemu, kata-qemu-tdx, kata-qemu-sev, kata-qemu-snp ' +
+      'present: timed out after 300s; expected each of them present, last seen kata, kata-clh, kata-qemu, kata-qemu-tdx, kata-qemu-sev, ' +
+      'kata-qemu-snp missing (present: enclave-cc)');
     const labelsOnly = script('operator-v0.9.0-happy.json');
     delete lastNodeEvent(labelsOnly.phases['apply-ccruntime']!).object.metadata.labels!['katacontainers.io/kata-runtime'];
     const stuck = new ScriptedCluster(labelsOnly);
     const failure = await installRelease(scriptedInstallContext(stuck, phaseOf).ctx, profile, target).then(() => undefined, (e: Error) => e);
-    expect(failure?.message).toMatch(
-      /release not ready after 300s \(node-labels\): no node carries cc-preinstall\/done=true, katacontainers\.io\/kata-runtime=true \(coco-worker-0: cc-preinstall\/done=true\)/);
+    expect(failure?.message).toContain('failed to wait for a node labelled cc-preinstall/done=true, katacontainers.io/kata-runtime=true: ' +
+      'timed out after 300s; expected a node carrying cc-preinstall/done=true, katacontainers.io/kata-runtime=true, ' +
+      'last seen coco-worker-0: cc-preinstall/done=true');
     // The limit counts from the end of the runtime-class stage (the last class at 95 s).
     expect(stuck.now()).toBe(15_000 + 95_000 + 300_000);
   });
@@ -127,10 +132,35 @@ test.describe('operator install against hand-written API responses', () => {
     const cluster = ScriptedCluster.load(fixture('operator-v0.9.0-runtime-class-missing.json'));
     const { ctx } = scriptedInstallContext(cluster, phaseOf);
     const error = await installRelease(ctx, profile, target).then(() => undefined, (e: Error) => e);
-    expect(error?.message).toMatch(/release not ready after 300s \(runtime-classes\): runtime class kata-qemu-snp not present \(present: kata, kata-clh, kata-qemu, kata-qemu-sev, kata-qemu-tdx\)/);
+    expect(error?.message).toContain('present: timed out after 300s; expected each of them present, ' +
+      'last seen kata-qemu-snp missing (present: kata, kata-clh, kata-qemu, kata-qemu-sev, kata-qemu-tdx)');
     // The limit counts from the end of the daemon stage (install daemon Running at 60 s).
     expect(cluster.now()).toBe(15_000 + 60_000 + 300_000);
     expect(error?.cause).toBeInstanceOf(Error);
+  });
+});
+
+test.describe('operator install, CcRuntime status readiness (operator.sh from v0.12)', () => {
+  const statusProfile = { ...profile, install: { ...recipe, readiness: { ...recipe.readiness, installed: { by: 'ccruntime-status' as const, timeoutSeconds: 600 } } } };
+  const ccRuntime = (completed: number, at: number) => ({ at, type: completed ? 'MODIFIED' as const : 'ADDED' as const, kind: 'CcRuntime' as const,
+    object: { metadata: { name: recipe.overlays.default!.ccRuntime }, status: { totalNodesCount: 1, installationStatus: { completed: { completedNodesCount: completed } } } } });
+  const withCcRuntime = (...events: Array<ReturnType<typeof ccRuntime>>): ScriptedCluster => {
+    const base = script('operator-v0.9.0-happy.json');
+    return new ScriptedCluster({ ...base, phases: { ...base.phases, 'apply-ccruntime': [...base.phases['apply-ccruntime']!, ...events] } });
+  };
+
+  test('waits for the overlay\'s CcRuntime to report every node installed before the runtime classes', async () => {
+    const cluster = withCcRuntime(ccRuntime(0, 50), ccRuntime(1, 100));
+    await installRelease(scriptedInstallContext(cluster, phaseOf).ctx, statusProfile, target);
+    // Installed at 100 s, after the classes (95 s) and labels (97 s) came: the later stages are met at once.
+    expect(cluster.now()).toBe(15_000 + 100_000 + unchangedPolls * INTERVAL_MS);
+  });
+
+  test('a CcRuntime that never completes fails at its limit, saying what it reported', async () => {
+    const cluster = withCcRuntime(ccRuntime(0, 50));
+    await expect(installRelease(scriptedInstallContext(cluster, phaseOf).ctx, statusProfile, target)).rejects.toThrow(
+      `failed to wait for CcRuntime ${recipe.overlays.default!.ccRuntime} installed: timed out after 600s; expected completedNodesCount equal to ` +
+      'totalNodesCount, last seen completedNodesCount 0, totalNodesCount 1');
   });
 });
 
@@ -172,7 +202,7 @@ test.describe('operator uninstall against hand-written API responses', () => {
     const installed = await installRelease(ctx, profile, target);
     commands.length = 0;
     await expect(uninstallRelease(ctx, profile, installed)).rejects.toThrow(
-      'failed to uninstall release v0.9.0: failed to wait for runtime classes kata, kata-clh, kata-qemu, kata-qemu-tdx, kata-qemu-sev, kata-qemu-snp gone within 300s: runtime classes still present after 300s: kata, kata-clh, kata-qemu, kata-qemu-sev, kata-qemu-snp, kata-qemu-tdx',
+      'failed to uninstall release v0.9.0: failed to wait for runtime classes kata, kata-clh, kata-qemu, kata-qemu-tdx, kata-qemu-sev, kata-qemu-snp gone: timed out after 300s; expected none left, last seen still present: kata, kata-clh, kata-qemu, kata-qemu-sev, kata-qemu-snp, kata-qemu-tdx',
     );
     // The operator is never deleted while its CcRuntime's leftovers remain.
     expect(commands.map((c) => c.line)).not.toContainEqual(expect.stringContaining(OPERATOR));

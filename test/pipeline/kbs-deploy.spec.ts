@@ -4,13 +4,10 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRelease } from '../../matrix/index.ts';
 import { redact } from '../../scripts/exec/redact.ts';
-import { deployKbs, removeKbs } from '../../scripts/kbs/kbs-deploy.ts';
-import { useExternalKbs } from '../../scripts/kbs/external-kbs.ts';
-import { kbsKustomization } from '../../scripts/kbs/kbs-kustomization.ts';
-import { checkIbmSeCredentials, missingFiles } from '../../scripts/kbs/kbs-platform-deploy.ts';
-import { kbsDeployPlan, kbsPaths, splitImage } from '../../scripts/kbs/kbs-recipe-paths.ts';
-import { kbsRunnerInputsFromEnv } from '../../scripts/kbs/kbs-runner-inputs.ts';
-import type { ProviderContext } from '../../scripts/providers/cluster-provider.ts';
+import { deployKbs, removeKbs, useExternalKbs } from '../../scripts/kbs/kbs-deploy.ts';
+import { checkIbmSeCredentials, kbsRunnerInputsFromEnv, missingFiles } from '../../scripts/kbs/platform-extras.ts';
+import { kbsDeployPlan, kbsKustomization, kbsPaths, splitImage } from '../../scripts/kbs/trustee-layout.ts';
+import type { ProviderContext } from '../../scripts/providers/index.ts';
 import { recordingContext } from '../providers/support/recording-context.ts';
 import { scratch } from './support/scratch-dir.ts';
 
@@ -32,7 +29,7 @@ test('trustee deploy (dry run): pinned ref, key.bin, admin key pair as base/kbs.
     `# file: ${T}/base/kbs.pem`,
     `# file: ${T}/coco-conformance/kustomization.yaml`,
     `${K} apply -k ${T}/coco-conformance`,
-    `${K} -n coco-tenant rollout status deployment/kbs --timeout=300s`,
+    '# wait (watch): KBS pod kbs-* Running in coco-tenant within 300s',
     `${K} -n coco-tenant get service kbs -o 'jsonpath={.spec.ports[0].nodePort}'`,
     '# health: GET http://<node-internal-ip>:<node-port>/ expecting HTTP 404 (404 Not Found)',
   ]);
@@ -45,7 +42,7 @@ test('trustee deploy (dry run) on tdx: the PCCS URL goes into custom_pccs/sgx_de
   const entries: string[] = [];
   const record = ctx.record;
   ctx.record = (step, entry) => { entries.push(typeof entry === 'string' ? entry : entry.join(' ')); record(step, entry); };
-  await deployKbs(ctx, { ...base, platform: 'tdx', arch: 'x86_64', runnerInputs: { pccsUrl: 'https://10.0.0.12:8081/sgx/certification/v4/' } });
+  await deployKbs(ctx, { ...base, platform: 'tdx', teeKind: 'tdx', arch: 'x86_64', runnerInputs: { pccsUrl: 'https://10.0.0.12:8081/sgx/certification/v4/' } });
   expect(lines).toContain(`# file: ${T}/custom_pccs/sgx_default_qcnl.conf`);
   expect(entries.find((e) => e.includes('sgx_default_qcnl.conf'))).toContain('"pccs_url": "https://10.0.0.12:8081/sgx/certification/v4/"');
   expect(entries.find((e) => e.includes('coco-conformance/kustomization.yaml'))).toContain('- ../custom_pccs');
@@ -53,7 +50,7 @@ test('trustee deploy (dry run) on tdx: the PCCS URL goes into custom_pccs/sgx_de
 
 test('trustee deploy (dry run) on se: credentials checked, the s390x PersistentVolume applied before the kustomization and removed after it', async () => {
   const { ctx, lines } = recordingContext();
-  const kbs = await deployKbs(ctx, { ...base, platform: 'se', arch: 's390x', runnerInputs: { ibmSeCredsDir: '/opt/se-creds' } });
+  const kbs = await deployKbs(ctx, { ...base, platform: 'se', teeKind: 'se', arch: 's390x', runnerInputs: { ibmSeCredsDir: '/opt/se-creds' } });
   const pv = lines.indexOf(`${K} apply -f /work/cell/kbs-persistent-volume.yaml`);
   expect(lines).toContain(`# file: ${T}/overlays/s390x/key.bin`);
   expect(lines.some((l) => l.startsWith('# check the IBM SE credentials in /opt/se-creds: certs/DigiCertCA.crt'))).toBe(true);
@@ -70,9 +67,9 @@ test('trustee deploy (dry run) on se: credentials checked, the s390x PersistentV
 
 test('a real run without the runner inputs tdx and s390x need stops before any command and names them', async () => {
   const { ctx, lines } = recordingContext();
-  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'tdx', arch: 'x86_64' })).rejects.toThrow(
+  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'tdx', teeKind: 'tdx', arch: 'x86_64' })).rejects.toThrow(
     'failed to deploy KBS: missing runner input COCO_TDX_PCCS_URL (the PCCS URL custom_pccs/sgx_default_qcnl.conf points the KBS at on tdx)');
-  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'se', arch: 's390x' })).rejects.toThrow(
+  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'se', teeKind: 'se', arch: 's390x' })).rejects.toThrow(
     /^failed to deploy KBS: missing runner input COCO_IBM_SE_CREDS_DIR \(the IBM SE credentials directory on the KBS node, holding certs\/DigiCertCA.crt, /);
   await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'control', arch: 's390x' })).rejects.toThrow(
     'failed to deploy KBS: missing runner input COCO_IBM_SE_CREDS_DIR (the node directory the local PersistentVolume pv.yaml points at; trustee\'s deploy-kbs.sh requires it on this arch)');
@@ -121,11 +118,11 @@ test('the harness kustomization names its resource relatively and pins the image
   expect(splitImage('ghcr.io/a/kbs:v1@sha256:0123')).toEqual({ newName: 'ghcr.io/a/kbs', digest: 'sha256:0123' });
 });
 
-test('deploy directories: tdx → custom_pccs, se → nodeport/s390x (no ibm-se dir at e890fc9), others nodeport/<arch>', () => {
+test('deploy directories by TEE kind: tdx → custom_pccs, se → nodeport/s390x (no ibm-se dir at e890fc9), others nodeport/<arch>', () => {
   expect(kbsDeployPlan(profile.kbs, 'tdx', 'x86_64')).toMatchObject({ platform: 'tdx', dir: 'custom_pccs' });
   expect(kbsDeployPlan(profile.kbs, 'se', 's390x')).toMatchObject({ platform: 'se', dir: 'nodeport/s390x' });
   expect(kbsDeployPlan(profile.kbs, 'snp', 'x86_64')).toEqual({ platform: 'default', dir: 'nodeport/x86_64' });
-  expect(kbsDeployPlan(profile.kbs, 'coco-dev', 's390x')).toEqual({ platform: 'default', dir: 'nodeport/s390x' });
+  expect(kbsDeployPlan(profile.kbs, undefined, 's390x')).toEqual({ platform: 'default', dir: 'nodeport/s390x' });
   expect(kbsPaths('/c', profile.kbs, 'tdx', 'x86_64').deployDirFromKustomization).toBe('../custom_pccs');
 });
 
@@ -165,4 +162,31 @@ test.describe('external KBS (--kbs-url, --kbs-admin-key) on loopback', () => {
     );
     status = 404;
   });
+});
+
+test('later trustee layouts, from the profiles: flat nodeport, ITA on TDX (its key a secret, its image pinned), SE in overlays/ibm-se', async () => {
+  const v018 = loadRelease('v0.18.0');
+  const { ctx, lines } = recordingContext();
+  const entries: string[] = [];
+  const record = ctx.record;
+  ctx.record = (step, entry) => { entries.push(typeof entry === 'string' ? entry : entry.join(' ')); record(step, entry); };
+  await deployKbs(ctx, { ...base, recipe: v018.kbs, platform: 'tdx', teeKind: 'tdx', arch: 'x86_64', runnerInputs: { itaApiKey: 'ita-key-5f0c2e9a' } });
+  // kata 3.25.0 confidential_kbs.sh:405-428: DEPLOYMENT_DIR=ita, ITA_KEY into ita/kbs-config.toml, the kbs-ita-as image.
+  expect(lines).toContain(`# file: ${T}/overlays/key.bin`);
+  expect(lines.some((l) => l.startsWith(`# file: ${T}/ita/kbs-config.toml`))).toBe(true);
+  expect(entries.join('\n')).not.toContain('ita-key-5f0c2e9a');
+  const kustomization = entries.find((e) => e.includes('coco-conformance/kustomization.yaml'))!;
+  expect(kustomization).toContain('- ../ita');
+  expect(kustomization).toContain('newName: ghcr.io/confidential-containers/staged-images/kbs-ita-as');
+  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, recipe: v018.kbs, platform: 'tdx', teeKind: 'tdx', arch: 'x86_64' })).rejects.toThrow(
+    'failed to deploy KBS: missing runner input COCO_ITA_API_KEY (the Intel Trust Authority API key ita/kbs-config.toml needs on tdx)');
+  // SE: key.bin and the PersistentVolume of overlays/ibm-se, nodeport/ibm-se deployed; other s390x platforms need no PV.
+  const se = recordingContext();
+  await deployKbs(se.ctx, { ...base, recipe: v018.kbs, platform: 'se', teeKind: 'se', arch: 's390x', runnerInputs: { ibmSeCredsDir: '/opt/se-creds' } });
+  expect(se.lines).toContain(`# file: ${T}/overlays/ibm-se/key.bin`);
+  expect(se.lines).toContain(`${K} apply -f /work/cell/kbs-persistent-volume.yaml`);
+  const dev = recordingContext();
+  await deployKbs(dev.ctx, { ...base, recipe: v018.kbs, platform: 'coco-dev', arch: 's390x' });
+  expect(dev.lines).not.toContain(`${K} apply -f /work/cell/kbs-persistent-volume.yaml`);
+  expect(kbsDeployPlan(v018.kbs, undefined, 'x86_64')).toEqual({ platform: 'default', dir: 'nodeport' });
 });

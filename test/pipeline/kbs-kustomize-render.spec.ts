@@ -6,11 +6,10 @@ import { loadRelease } from '../../matrix/index.ts';
 import type { Arch, PlatformId } from '../../matrix/vocabulary.ts';
 import { runCommand } from '../../scripts/exec/run-command.ts';
 import { deployKbs } from '../../scripts/kbs/kbs-deploy.ts';
-import { checkBaseImageName } from '../../scripts/kbs/kbs-kustomization.ts';
-import { persistentVolumeManifest } from '../../scripts/kbs/kbs-platform-deploy.ts';
-import type { KbsRunnerInputs } from '../../scripts/kbs/kbs-runner-inputs.ts';
-import type { ProviderContext } from '../../scripts/providers/cluster-provider.ts';
-import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../fixtures/cluster/harness-labels.ts';
+import { checkBaseImageName } from '../../scripts/kbs/trustee-layout.ts';
+import { persistentVolumeManifest, type KbsRunnerInputs } from '../../scripts/kbs/platform-extras.ts';
+import type { ProviderContext } from '../../scripts/providers/index.ts';
+import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../fixtures/cluster/index.ts';
 import { kubectlForKustomize } from './support/kustomize-binary.ts';
 import { scratch } from './support/scratch-dir.ts';
 
@@ -57,7 +56,7 @@ async function deployAndRender(platform: PlatformId, arch: Arch, runnerInputs: K
   cpSync(DOUBLE, checkout, { recursive: true });
   const { ctx, lines } = materialisingContext(scratch('cell'));
   const kbs = await deployKbs(ctx, {
-    recipe: profile.kbs, platform, arch, cluster, nodeIp: '10.0.0.12', nodeName: 'node-1', readyTimeoutSeconds: 300,
+    recipe: profile.kbs, platform, teeKind: profile.platforms[platform]?.teeKind, arch, cluster, nodeIp: '10.0.0.12', nodeName: 'node-1', readyTimeoutSeconds: 300,
     trusteeCheckout: checkout, runnerInputs,
   });
   const kustomization = parse(readFileSync(join(kbs.kustomization!, 'kustomization.yaml'), 'utf8')) as { resources: string[] };

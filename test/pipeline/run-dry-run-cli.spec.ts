@@ -28,7 +28,7 @@ test('run --dry-run writes and prints the provider, install, KBS and teardown co
   // Remote kustomize targets are printed shell-quoted ('github.com/…?ref=v0.9.0'), as pasteable commands must be.
   const order = ['kind create cluster', 'label node coco-', "apply -k 'github.com/confidential-containers/operator/config/release?ref=v0.9.0'",
     '# wait (watch): controller pod cc-operator-controller-manager-*', "apply -k 'github.com/confidential-containers/operator/config/samples/ccruntime/default?ref=v0.9.0'",
-    'git -C', 'apply -k', 'rollout status deployment/kbs', 'kind export logs', 'kind delete cluster'];
+    'git -C', 'apply -k', '# wait (watch): KBS pod kbs-* Running in coco-tenant', 'kind export logs', 'kind delete cluster'];
   let at = -1;
   for (const fragment of order) {
     const next = script.indexOf(fragment, at + 1);

@@ -104,9 +104,10 @@ for (const [signal, code, seconds] of [['SIGINT', 130, '3131'], ['SIGTERM', 143,
     // The suites never started: every test of the cell is named as not run.
     expect(record.runErrors).toEqual([
       `run stopped by ${signal} during provision`,
-      'interrupted before: attestation/resource-released-allow-all, attestation/resource-withheld-deny-all',
+      'interrupted before: attestation/resource-released-allow-all, attestation/resource-withheld-deny-all, attestation/deleted-resource-gone, attestation/gpu-attested',
     ]);
-    expect(record.planned?.map((p) => p.id)).toEqual(['attestation/resource-released-allow-all', 'attestation/resource-withheld-deny-all']);
+    expect(record.planned?.map((p) => p.id)).toEqual(['attestation/resource-released-allow-all', 'attestation/resource-withheld-deny-all',
+      'attestation/deleted-resource-gone', 'attestation/gpu-attested']);
     expect(record.endedAt).toBeTruthy();
     expect(readdirSync(stateRoot), 'the state folder is removed with the teardown').toEqual([]);
     expect(output).toContain('[cell v0.9.0/control/kind-1.30/containerd/host] provision ✗');

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../scripts/exec/run-command.ts';
 import { ExistingProvider } from '../../scripts/providers/existing/provider.ts';
-import type { ProviderContext } from '../../scripts/providers/cluster-provider.ts';
+import type { ProviderContext } from '../../scripts/providers/index.ts';
 
 const kubeconfig = process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
 

@@ -4,8 +4,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
 import type { ClusterSpec } from '../../matrix/cell.ts';
-import type { ClusterProvider } from '../../scripts/providers/cluster-provider.ts';
-import { providerFor } from '../../scripts/providers/index.ts';
+import { providerFor, type ClusterProvider } from '../../scripts/providers/index.ts';
 import { recordingContext } from './support/recording-context.ts';
 
 const K = 'kubectl --kubeconfig /work/cell/kubeconfig';
@@ -19,7 +18,7 @@ const CASES: Array<{ distro: 'kind' | 'k3s' | 'existing'; spec: ClusterSpec; exp
     expected: [
       '# file: /work/cell/kind-config.yaml',
       'kind create cluster --name coco-test --config /work/cell/kind-config.yaml --kubeconfig /work/cell/kubeconfig --image kindest/node:v1.30.4 --wait=300s',
-      `${K} --context kind-coco-test wait --for=condition=Ready node --all --timeout=300s`,
+      '# wait (watch): every node Ready within 300s',
       `${K} --context kind-coco-test label node coco-test-control-plane node.kubernetes.io/worker= --overwrite`,
       `${K} --context kind-coco-test get nodes -o json`,
       'kind load image-archive /images/busybox.tar --name coco-test',
@@ -34,10 +33,10 @@ const CASES: Array<{ distro: 'kind' | 'k3s' | 'existing'; spec: ClusterSpec; exp
       'curl -sfL -o /work/cell/k3s-install.sh https://get.k3s.io',
       'env INSTALL_K3S_VERSION=v1.30.5+k3s1 sh /work/cell/k3s-install.sh',
       'install -m 0600 /etc/rancher/k3s/k3s.yaml /work/cell/kubeconfig',
-      `${K} wait --for=condition=Ready node --all --timeout=300s`,
+      '# wait (watch): every node Ready within 300s',
       '# file: /var/lib/rancher/k3s/agent/etc/containerd/config.toml.tmpl',
       'systemctl restart k3s',
-      `${K} wait --for=condition=Ready node --all --timeout=300s`,
+      '# wait (watch): every node Ready within 300s',
       `${K} label node ${hostname()} node.kubernetes.io/worker= --overwrite`,
       `${K} get nodes -o json`,
       'k3s ctr -n k8s.io images import /images/busybox.tar',

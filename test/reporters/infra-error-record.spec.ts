@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { loadRelease } from '../../matrix/index.ts';
+import { planCellTests } from '../../matrix/plan-cells.ts';
 import { buildCompatibilityReport, validateResultRecord, writeInfraErrorRecord } from '../../reporters/index.ts';
 import { registerSecret } from '../../scripts/exec/redact.ts';
 import { cell } from './sample-records.ts';
@@ -19,7 +20,7 @@ test('writeInfraErrorRecord: a complete, valid record, every test of the cell an
   const snpCell = { ...cell('snp', 'snp-01', ['attestation', 'encrypted-images']), release: 'v0.9.0', id: 'v0.9.0/snp/kubeadm-1.30/containerd/nydus' };
   const outFile = join(scratch, 'infra.json');
   writeInfraErrorRecord({
-    outFile, runId: 'night-1', runner: 'snp-01', cell: snpCell, release: 'v0.9.0', profile: loadRelease('v0.9.0'),
+    outFile, runId: 'night-1', runner: 'snp-01', cell: snpCell, release: 'v0.9.0', planned: planCellTests(snpCell, loadRelease('v0.9.0')),
     step: 'install', error: new Error('operator pods not Running after 600s; pull secret registry-password-123456 rejected'),
   });
   const text = readFileSync(outFile, 'utf8');
@@ -32,6 +33,7 @@ test('writeInfraErrorRecord: a complete, valid record, every test of the cell an
   expect(record.infraError).toEqual({ step: 'install', message: 'operator pods not Running after 600s; pull secret [REDACTED] rejected' });
   expect(record.tests.map((t) => t.id)).toEqual([
     'attestation/resource-released-allow-all', 'attestation/resource-withheld-deny-all',
+    'attestation/deleted-resource-gone', 'attestation/gpu-attested',
     'encrypted-image/no-key-fails', 'encrypted-image/right-key-runs', 'encrypted-image/wrong-key-fails',
     'encrypted-image/wrong-length-key-fails',
   ]);
@@ -45,8 +47,9 @@ test('writeInfraErrorRecord: a complete, valid record, every test of the cell an
   expect(report.signoff.verdict).toBe('INCONCLUSIVE');
 });
 
-test('writeInfraErrorRecord rejects a test id that is not in the catalog', async () => {
+test('writeInfraErrorRecord rejects a planned test id that is not in the catalog', async () => {
   expect(() => writeInfraErrorRecord({
-    outFile: join(scratch, 'x.json'), runId: 'r', runner: 'r', cell: cell('tdx', 'r'), release: 'v9.9.9', step: 'provision', error: 'boom', tests: ['no/such-test'],
+    outFile: join(scratch, 'x.json'), runId: 'r', runner: 'r', cell: cell('tdx', 'r'), release: 'v9.9.9', step: 'provision', error: 'boom',
+    planned: [{ id: 'no/such-test', feature: 'attestation', variant: 'positive', outcome: { expect: 'pass', claim: 'supported' } }],
   })).toThrow('unknown conformance test id "no/such-test" (not in matrix/test-catalog.ts)');
 });

@@ -11,11 +11,28 @@ export const RELEASE = 'v9.9.9';
 
 type ClaimTable = Partial<Record<Feature, Partial<Record<PlatformId, ClaimStatus | Claim>>>>;
 
+const SAMPLE_PLATFORM_NAMES: Record<string, [string, string]> = {
+  tdx: ['Intel TDX', 'TDX'],
+  snp: ['AMD SEV-SNP', 'SEV-SNP'],
+  sev: ['AMD SEV', 'SEV'],
+  se: ['Secure Execution on IBM zSystems (s390x) running LinuxONE', 'IBM SE'],
+  'coco-dev': ['non-TEE development (coco-dev)', 'coco-dev'],
+  'enclave-cc-hw': ['enclave-cc (Intel SGX hardware)', 'enclave-cc hw'],
+  'enclave-cc-sim': ['enclave-cc (SGX simulation)', 'enclave-cc sim'],
+  control: ['control (runc, no confidentiality)', 'control'],
+};
+const platformRank = (id: string) => {
+  const rank = Object.keys(SAMPLE_PLATFORM_NAMES).indexOf(id);
+  return rank < 0 ? Number.MAX_SAFE_INTEGER : rank;
+};
+
 export function profile(claims: ClaimTable, unshipped: PlatformId[] = []): ReportProfile {
   const platforms: ReportProfile['platforms'] = {};
   const ids = new Set<PlatformId>([...Object.values(claims).flatMap((c) => Object.keys(c ?? {}) as PlatformId[]), ...unshipped]);
-  for (const id of ids) {
-    platforms[id] = { runtimeClass: `kata-qemu-${id}`, handler: `kata-qemu-${id}`, arches: ['x86_64'], tee: id !== 'control', shipped: !unshipped.includes(id) };
+  // In the order (and with the names) the release profiles give them, so the golden reports read as real ones do.
+  for (const id of [...ids].sort((a, b) => platformRank(a) - platformRank(b))) {
+    const [name, shortName] = SAMPLE_PLATFORM_NAMES[id] ?? [id, id];
+    platforms[id] = { name, shortName, runtimeClass: `kata-qemu-${id}`, handler: `kata-qemu-${id}`, arches: ['x86_64'], tee: id !== 'control', shipped: !unshipped.includes(id) };
   }
   const table = {} as ReportProfile['claims'];
   for (const [feature, row] of Object.entries(claims)) {

@@ -43,5 +43,6 @@ test('--grep @sealed-secrets selects one suite', async () => {
   const text = await list('--grep', '@sealed-secrets', '--project', 'snp');
   expect(text).toContain('sealed-secret/unsealed-with-resource');
   expect(text).toContain('sealed-secret/stays-sealed-without-resource');
-  expect(text).toContain('Total: 2 tests');
+  expect(text).toContain('sealed-secret/unsealed-as-file');
+  expect(text).toContain('Total: 3 tests');
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../../scripts/exec/run-command.ts';
-import { expectedOutcome, loadRelease, PLATFORMS, TEST_CATALOG, type PlatformId } from '../../matrix/index.ts';
+import { encodedReleases, expectedOutcome, loadRelease, TEST_CATALOG, type PlatformId, type ReleaseProfile } from '../../matrix/index.ts';
 import {
   manifestsToRedactedYaml, namespaceName, planFor, platformSpec, suiteResourcePolicy, type ManifestContext,
 } from '../../fixtures/manifests/index.ts';
@@ -32,39 +32,54 @@ test('on a TEE platform the suites\' resource policy keeps trustee\'s rule: the 
 });
 
 /** The policies evaluated by a real Rego engine (opa, built from the Go module proxy by scripts/setup/build-opa.sh;
- *  trustee itself uses regorus), as trustee e890fc9 evaluates a resource policy: the attestation claims as input,
- *  {"resource-path": "<repo>/<type>/<tag>"} as data, the query data.policy.allow (kbs/src/policy_engine/opa/mod.rs:44-57).
- *  v0.9.0's trustee speaks Rego v0 (`allow { … }`), hence --v0-compatible. */
-async function allows(rego: string, tee: string, resourcePath: string): Promise<boolean> {
-  const opa = (await runCommand(['bash', resolve(import.meta.dirname, '../../scripts/setup/build-opa.sh')], { timeoutMs: 20 * 60_000 }))
+ *  trustee itself uses regorus) as the release's trustee evaluates a resource policy: the attestation claims of a
+ *  sample or a TEE attester as input (kbs.policies.attesterInput), the resource path as data in that trustee's shape
+ *  (kbs.policies.resourceInput: a "<prefix><repo>/<type>/<tag>" string — trustee e890fc9 kbs/src/policy_engine/opa/
+ *  mod.rs:44-57 — or {"plugin", "resource-path": [...], "query"} from trustee v0.17.0, kbs/src/api_server.rs:184-202),
+ *  the query data.policy.allow, and the release's Rego dialect (v0 needs opa's --v0-compatible). */
+let opaBinary: string | undefined;
+async function allows(release: ReleaseProfile, rego: string, attester: 'sample' | 'tee', resourcePath: string): Promise<boolean> {
+  opaBinary ??= (await runCommand(['bash', resolve(import.meta.dirname, '../../scripts/setup/build-opa.sh')], { timeoutMs: 20 * 60_000 }))
     .stdout.trim().split('\n').pop()!;
+  const { resourceInput, attesterInput, regoDialect } = release.kbs.policies;
   const dir = mkdtempSync(join(tmpdir(), 'coco-rego-'));
+  const data = resourceInput.shape === 'path-string'
+    ? { 'resource-path': `${resourceInput.resourcePathPrefix}${resourcePath}` }
+    : { plugin: 'resource', 'resource-path': resourcePath.split('/'), query: {} };
   writeFileSync(join(dir, 'policy.rego'), rego);
-  writeFileSync(join(dir, 'data.json'), JSON.stringify({ 'resource-path': resourcePath }));
-  writeFileSync(join(dir, 'input.json'), JSON.stringify({ tee, 'tcb-status': {} }));
-  const result = await runCommand([opa, 'eval', '--v0-compatible', '--format', 'raw', '-d', join(dir, 'policy.rego'),
-    '-d', join(dir, 'data.json'), '-i', join(dir, 'input.json'), 'data.policy.allow']);
-  expect(['true', 'false'], `opa's answer for tee ${tee} at ${resourcePath}`).toContain(result.stdout.trim());
+  writeFileSync(join(dir, 'data.json'), JSON.stringify(data));
+  writeFileSync(join(dir, 'input.json'), JSON.stringify(attesterInput[attester]));
+  const result = await runCommand([opaBinary, 'eval', ...(regoDialect === 'v0' ? ['--v0-compatible'] : []), '--format', 'raw',
+    '-d', join(dir, 'policy.rego'), '-d', join(dir, 'data.json'), '-i', join(dir, 'input.json'), 'data.policy.allow'], { nothrow: true });
+  expect(result.exitCode, `opa on ${release.release}'s policy (${regoDialect}): ${result.stderr.slice(0, 400)}`).toBe(0);
+  expect(['true', 'false'], `opa's answer for a ${attester} attester at ${resourcePath} (${release.release})`).toContain(result.stdout.trim());
   return result.stdout.trim() === 'true';
 }
 
-test('a real Rego engine agrees: on TEE hardware only a TEE attester gets a resource, and withheld ones nobody', async () => {
-  test.setTimeout(20 * 60_000);
-  const tdx = suiteResourcePolicy(ctx('tdx'));
-  expect(await allows(tdx, 'tdx', 'default/aa/key-1a2b3c4d')).toBe(true);
-  expect(await allows(tdx, 'sample', 'default/aa/key-1a2b3c4d')).toBe(false);
-  expect(await allows(tdx, 'tdx', 'default/aa/key-withheld-1a2b3c4d')).toBe(false);
-  // Non-TEE (upstream's allow_all there): the sample attester gets ordinary resources, never withheld ones.
-  const control = suiteResourcePolicy(ctx('control'));
-  expect(await allows(control, 'sample', 'default/aa/key-1a2b3c4d')).toBe(true);
-  expect(await allows(control, 'sample', 'default/aa/key-withheld-1a2b3c4d')).toBe(false);
-  // The profile's copies of trustee's own policies mean what upstream says they mean.
-  const { defaultResourcePolicy, allowAll, denyAll } = profile.kbs.policies;
-  expect(await allows(defaultResourcePolicy, 'sample', 'default/aa/key')).toBe(false);
-  expect(await allows(defaultResourcePolicy, 'snp', 'default/aa/key')).toBe(true);
-  expect(await allows(allowAll, 'sample', 'default/aa/key')).toBe(true);
-  expect(await allows(denyAll, 'tdx', 'default/aa/key')).toBe(false);
-});
+for (const release of encodedReleases()) {
+  test(`${release}: a real Rego engine agrees — on TEE hardware only a TEE attester gets a resource, withheld ones nobody`, async () => {
+    test.setTimeout(20 * 60_000);
+    const profile = loadRelease(release);
+    const policy = (platform: PlatformId) => suiteResourcePolicy({ ...ctx('tdx'), profile, platform, spec: platformSpec(profile, platform) });
+    const tdx = policy('tdx');
+    expect(await allows(profile, tdx, 'tee', 'default/aa/key-1a2b3c4d')).toBe(true);
+    expect(await allows(profile, tdx, 'sample', 'default/aa/key-1a2b3c4d')).toBe(false);
+    expect(await allows(profile, tdx, 'tee', 'default/aa/key-withheld-1a2b3c4d')).toBe(false);
+    // Non-TEE (upstream's allow_all there): the sample attester gets ordinary resources, never withheld ones.
+    const control = policy('control');
+    expect(await allows(profile, control, 'sample', 'default/aa/key-1a2b3c4d')).toBe(true);
+    expect(await allows(profile, control, 'sample', 'default/aa/key-withheld-1a2b3c4d')).toBe(false);
+    // The profile's copies of trustee's own policies mean what upstream says they mean.
+    const { defaultResourcePolicy, allowAll, denyAll } = profile.kbs.policies;
+    expect(await allows(profile, defaultResourcePolicy, 'sample', 'default/aa/key')).toBe(false);
+    expect(await allows(profile, defaultResourcePolicy, 'tee', 'default/aa/key')).toBe(true);
+    expect(await allows(profile, allowAll, 'sample', 'default/aa/key')).toBe(true);
+    expect(await allows(profile, denyAll, 'tee', 'default/aa/key')).toBe(false);
+    // The GPU policy (kbs_set_gpu0_resource_policy) compiles in the dialect and never releases a withheld resource.
+    const gpu = profile.kbs.policies.suiteResourcePolicy.gpu;
+    if (gpu) expect(await allows(profile, gpu.replaceAll('${WITHHELD}', 'withheld'), 'tee', 'default/aa/key-withheld-1a2b3c4d')).toBe(false);
+  });
+}
 
 test('attached manifests keep every Secret\'s shape but none of its values', () => {
   const plan = planFor('authenticated-registry/right-credentials-run', ctx('tdx'));
@@ -82,7 +97,7 @@ test('every positive test that can be expected to fail names where and how it mu
   let held = 0;
   for (const test of TEST_CATALOG.filter((t) => t.variant === 'positive' && !t.nonDiscriminating)) {
     expect(test.failsAs, `${test.id} has a failure signature in the catalog`).toBeDefined();
-    for (const platform of PLATFORMS) {
+    for (const platform of Object.keys(profile.platforms)) {
       const expected = expectedOutcome(profile, platform, test);
       if (expected.expect !== 'fail') continue;
       held += 1;

@@ -1,7 +1,6 @@
 import { tmpdir } from 'node:os';
-import { UsageError } from '../arguments.ts';
-import type { ProviderContext } from '../../providers/cluster-provider.ts';
-import { cleanLocalCluster, describeLeftovers, LocalClusterInUseError } from '../../providers/kubeadm/local-cluster-cleanup.ts';
+import { parseArguments } from '../arguments.ts';
+import { cleanLocalCluster, describeLeftovers, LocalClusterInUseError, type ProviderContext } from '../../providers/index.ts';
 
 export const CLEANUP_USAGE = 'usage: coco-conformance cleanup\n' +
   '  removes everything a killed run left of the local kubeadm cluster (processes, containers, mounts, interfaces,\n' +
@@ -10,11 +9,10 @@ export const CLEANUP_USAGE = 'usage: coco-conformance cleanup\n' +
 /** `cleanup`: the local cluster's leftovers after a run that could not tear down (SIGKILL, a crash, a power cut of
  *  the harness only). Says what it removed; running it again finds nothing. */
 export async function cleanupCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (parseArguments(argv, {}, { positionals: false }).help) {
     console.log(CLEANUP_USAGE);
     return 0;
   }
-  if (argv.length) throw new UsageError(`unexpected argument ${JSON.stringify(argv[0])} (cleanup takes none)`);
   const ctx: ProviderContext = { workDir: tmpdir(), dryRun: false, record: () => {}, log: (line) => console.error(line) };
   let result;
   try {

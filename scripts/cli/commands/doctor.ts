@@ -2,16 +2,15 @@ import { readBundleCache } from '../../doctor/bundle-cache.ts';
 import { readClusterReach } from '../../doctor/cluster-reach.ts';
 import { readTeeSupport } from '../../doctor/tee-support.ts';
 import { readToolVersions } from '../../doctor/tool-versions.ts';
-import { UsageError } from '../arguments.ts';
+import { parseArguments } from '../arguments.ts';
 
 /** `doctor`: what this runner has and lacks — host TEE switches, tools, the offline bundle, a reachable cluster.
  *  Informational: always exit 0, plain lines fit for a CI log. */
 export async function doctorCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (parseArguments(argv, {}, { positionals: false }).help) {
     console.log('usage: coco-conformance doctor');
     return 0;
   }
-  if (argv.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(argv[0])} (doctor takes none)`);
   const [tools, cluster] = await Promise.all([readToolVersions(), readClusterReach()]);
   const lines: string[] = ['host TEE support'];
   for (const tee of readTeeSupport()) {

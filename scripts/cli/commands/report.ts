@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadRelease, loadReleaseProfile, PLATFORMS, type PlatformId, type ReleaseProfile } from '../../../matrix/index.ts';
+import { encodedPlatformIds, loadRelease, loadReleaseProfile, type PlatformId, type ReleaseProfile } from '../../../matrix/index.ts';
 import {
   buildCompatibilityReportFromFiles, REPORT_FORMATS, writeReportFiles, type CompatibilityReport, type ReportFormat,
 } from '../../../reporters/index.ts';
@@ -14,7 +14,7 @@ export const RESULTS_FLAGS = {
   release: { takes: 'value' },
   /** A profile file instead of --release (a draft profile for a release not yet in matrix/releases). */
   profile: { takes: 'value' },
-  platforms: { takes: 'list', choices: PLATFORMS },
+  platforms: { takes: 'list', choices: () => encodedPlatformIds() },
 } as const;
 
 const REPORT_FLAGS = {

@@ -1,17 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { cellId, DEFAULT_MATRIX_FILE, expandCells, loadRunnerMatrix, type Cell } from '../../../matrix/index.ts';
-import { loadResultRecords } from '../../../reporters/load-result-records.ts';
+import { loadResultRecords } from '../../../reporters/index.ts';
 import { UsageError } from '../arguments.ts';
 import { checkOutputFolder } from '../output-folder.ts';
 import { failedSelection } from '../../pipeline/rerun-failed.ts';
 import { guardSignals } from '../../pipeline/signals.ts';
 import { Progress } from '../../pipeline/progress.ts';
-import { defaultPipelineDeps, type PipelineDeps } from '../../pipeline/pipeline-deps.ts';
-import { runCells, runExitCode } from '../../pipeline/run-pipeline.ts';
+import { defaultPipelineDeps, runCells, runExitCode, type CellResult, type PipelineDeps } from '../../pipeline/run-cell.ts';
 import { parseRunArguments, RUN_USAGE, type RunArguments } from '../run-arguments.ts';
 import { outcomeTable, writeRunReports } from '../../pipeline/run-summary.ts';
-import { runStateDir, stateFolderProblem, stateRoot } from '../../pipeline/state-folder.ts';
-import type { CellResult } from '../../pipeline/pipeline-options.ts';
+import { runStateDir, stateFolderProblem, stateRoot } from '../../pipeline/cell-workspace.ts';
 
 /** Sign-off reasons printed at the end of a run; the HTML report has every one. */
 const REASONS_SHOWN = 8;

@@ -12,10 +12,8 @@ import { beginLocalClusterState, KUBEADM_CONFIG_FILE, ownerStatus, readLocalClus
 import { createNodeAddress } from './node-address.ts';
 import { NODE_LAYOUT } from './node-layout.ts';
 import { ensureOfflineBundle, OFFLINE_BUNDLE_BUILD_SCRIPT, plannedBundle, type OfflineBundle } from './offline-bundle.ts';
-import { kubectlArgv } from '../shared/kubectl.ts';
-import { commandOutputToFile } from '../shared/logs-to-file.ts';
-import { clusterVersions, listNodes } from '../shared/node-list.ts';
-import { stepCommand, stepFile } from '../shared/step-command.ts';
+import { commandOutputToFile, kubectlArgv, stepCommand, stepFile } from '../shared/step-command.ts';
+import { clusterVersions, listNodes, PROVISION_TIMEOUTS, waitNodesReady } from '../shared/node-list.ts';
 
 const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 const EARLIER_CLUSTER_LOG = `${NODE_LAYOUT.logDir}/earlier-cluster-cleanup.log`;
@@ -71,8 +69,8 @@ export class KubeadmProvider implements ClusterProvider {
     // kubeadm v1.30 already leaves no taint (taints: [] above); removing it again is harmless on older configs.
     await stepCommand(ctx, 'untaint', kubectl('taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-'), { nothrow: true });
     await stepCommand(ctx, 'label worker', kubectl('label', 'node', nodeName, 'node.kubernetes.io/worker=', '--overwrite'));
-    await stepCommand(ctx, 'wait node ready', kubectl('wait', '--for=condition=Ready', `node/${nodeName}`, '--timeout=300s'));
     const cluster: ProvisionedCluster = { name: 'coco-conformance', kubeconfigPath, nodes: [], createdByHarness: true };
+    await waitNodesReady(cluster, ctx, PROVISION_TIMEOUTS.nodesReadySeconds);
     cluster.nodes = ctx.dryRun ? [{ name: nodeName, internalIp: advertiseAddress, labels: {} }] : await this.nodes(cluster, ctx);
     return cluster;
   }

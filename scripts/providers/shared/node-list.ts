@@ -1,6 +1,6 @@
+import { kubeEventSource, nodesReady, realClock, waitUntil, type Condition } from '../../../fixtures/cluster/wait/index.ts';
 import type { ClusterInfo, ProvisionedCluster, ProviderContext } from '../cluster-provider.ts';
-import { kubectlArgv } from './kubectl.ts';
-import { stepCommand } from './step-command.ts';
+import { kubectlArgv, stepCommand } from './step-command.ts';
 
 type NodeEntry = ProvisionedCluster['nodes'][number];
 
@@ -13,6 +13,12 @@ interface NodeListJson {
     };
   }>;
 }
+
+/** Named limits of the provisioning steps, so an error can say which one ran out. */
+export const PROVISION_TIMEOUTS = {
+  /** Every node Ready after the control plane came up (kind/k3s pull nothing from outside once images are local). */
+  nodesReadySeconds: 300,
+} as const;
 
 /** Placeholder a dry run returns where a real run would read the node list, so later steps can still be recorded. */
 export const DRY_RUN_NODE_IP = '<node-internal-ip>';
@@ -59,11 +65,18 @@ export async function labelWorker(cluster: ProvisionedCluster, ctx: ProviderCont
   );
 }
 
-/** Waits (kubectl wait is a watch) until every node reports Ready, within a named limit. */
-export async function waitNodesReady(cluster: ProvisionedCluster, ctx: ProviderContext, timeoutSeconds: number): Promise<void> {
-  await stepCommand(
-    ctx,
-    'provision',
-    kubectlArgv(cluster.kubeconfigPath, cluster.context, 'wait', '--for=condition=Ready', 'node', '--all', `--timeout=${timeoutSeconds}s`),
-  );
+/** Waits on a watch until every node reports Ready, within a named limit; a dry run records the wait, as install
+ *  records its waits. */
+export function waitNodesReady(cluster: ProvisionedCluster, ctx: ProviderContext, timeoutSeconds: number): Promise<void> {
+  return waitInCluster(cluster, ctx, 'provision', nodesReady(), timeoutSeconds);
+}
+
+/** One named condition of the wait vocabulary on a provisioned cluster, for the life-cycle steps outside install
+ *  (provisioning, the KBS deploy): recorded as `# wait (watch): …` so a dry run shows it. */
+export async function waitInCluster(cluster: ProvisionedCluster, ctx: ProviderContext, step: string, condition: Condition<void>,
+  timeoutSeconds: number): Promise<void> {
+  ctx.record(step, `# wait (watch): ${condition.what} within ${timeoutSeconds}s`);
+  if (ctx.dryRun) return;
+  const source = kubeEventSource({ path: cluster.kubeconfigPath, context: cluster.context });
+  await waitUntil({ source, clock: realClock, signal: ctx.signal }, condition, { timeoutSeconds });
 }

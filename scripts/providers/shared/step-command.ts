@@ -16,6 +16,11 @@ export async function stepCommand(
   return runCommand(argv, { ...options, signal: ctx.signal });
 }
 
+/** kubectl argv bound to one cluster, so no command ever falls back to the user's default kubeconfig by accident. */
+export function kubectlArgv(kubeconfig: string, context: string | undefined, ...args: string[]): string[] {
+  return ['kubectl', '--kubeconfig', kubeconfig, ...(context ? ['--context', context] : []), ...args];
+}
+
 /** Writes a file a later command reads (a cluster config, a kustomization), or only records its content in dry-run.
  *  `shown` replaces the content in the record when the file holds a secret. */
 export async function stepFile(
@@ -32,6 +37,16 @@ export async function stepFile(
   await writeFile(path, content, { mode: options.mode ?? 0o644 });
   // writeFile's mode only applies when the file is new; a rerun must not leave an old, wider mode behind.
   if (options.mode !== undefined) await chmod(path, options.mode);
+}
+
+/** Runs a log-producing command and keeps its output in a file. Log collection is best effort: a missing journal
+ *  must not hide the logs that do exist, so a failing command leaves its error text in the file instead. */
+export async function commandOutputToFile(ctx: ProviderContext, argv: readonly string[], file: string): Promise<void> {
+  const result = await stepCommand(ctx, 'collect', argv, { nothrow: true });
+  if (ctx.dryRun) return;
+  await mkdir(dirname(file), { recursive: true });
+  const text = result.exitCode === 0 ? result.stdout : `exit ${result.exitCode}\n${result.stderr}\n${result.stdout}`;
+  await writeFile(file, text);
 }
 
 /** The env assignments a command needs, as a pasteable `env K=V … argv` prefix in the record. */

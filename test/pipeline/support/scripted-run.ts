@@ -5,9 +5,9 @@ import { generateAdminKeyPair } from '../../../fixtures/kbs/admin-key-pair.ts';
 import { LocalRegistry } from '../../../fixtures/registry/local-registry.ts';
 import { runCommand } from '../../../scripts/cli/commands/run.ts';
 import { registerSecret } from '../../../scripts/exec/redact.ts';
-import { defaultPipelineDeps, type PipelineDeps } from '../../../scripts/pipeline/pipeline-deps.ts';
+import { defaultPipelineDeps, type PipelineDeps } from '../../../scripts/pipeline/run-cell.ts';
 import { runSuites } from '../../../scripts/pipeline/suite-run.ts';
-import type { ClusterProvider } from '../../../scripts/providers/cluster-provider.ts';
+import type { ClusterProvider } from '../../../scripts/providers/index.ts';
 
 /** TEST DOUBLE of bin/coco-conformance.mjs for `run`, started by the pipeline's self-tests as
  *  `node --import tsx scripted-run.ts <run flags>`: the real run command — arguments, state folder, signals,

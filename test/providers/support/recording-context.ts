@@ -1,4 +1,4 @@
-import type { ProviderContext } from '../../../scripts/providers/cluster-provider.ts';
+import type { ProviderContext } from '../../../scripts/providers/index.ts';
 import { pasteable } from '../../../scripts/exec/command-error.ts';
 
 /** A dry-run ProviderContext that keeps every recorded command as a pasteable line (files and waits as their

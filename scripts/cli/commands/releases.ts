@@ -1,0 +1,87 @@
+import { diffReleaseProfiles, encodedReleases, loadRelease, type ReleaseDiff, type ReleaseProfile } from '../../../matrix/index.ts';
+import { parseArguments, UsageError } from '../arguments.ts';
+
+const RELEASES_USAGE = 'usage: coco-conformance releases [--json]';
+const DIFF_USAGE = 'usage: coco-conformance diff-release vA vB [--json]';
+const JSON_FLAG = { json: { takes: 'switch' } } as const;
+
+/** `releases`: the releases encoded in matrix/releases, oldest first, with what a runner needs to know of each. */
+export async function releasesCommand(argv: string[]): Promise<number> {
+  const { flags, help } = parseArguments(argv, JSON_FLAG, { positionals: false });
+  if (help) {
+    console.log(RELEASES_USAGE);
+    return 0;
+  }
+  const profiles = encodedReleases().map((release) => loadRelease(release));
+  if (flags.json) {
+    console.log(JSON.stringify(profiles.map(summaryOf), null, 2));
+    return 0;
+  }
+  const rows = profiles.map((p) => {
+    const s = summaryOf(p);
+    return [s.release, s.date, `kata ${s.kata}`, s.install, s.kbsConfig, s.shipped.join(', ')];
+  });
+  console.log(table(['RELEASE', 'DATE', 'KATA', 'INSTALL', 'KBS VIA', 'PLATFORMS SHIPPED'], rows));
+  console.log(`\n${profiles.length} release${profiles.length === 1 ? '' : 's'} encoded (matrix/releases)`);
+  return 0;
+}
+
+function summaryOf(p: ReleaseProfile) {
+  return {
+    release: p.release,
+    date: p.releaseDate,
+    kata: p.components.kata.version,
+    trustee: p.components.trustee.ref,
+    install: p.install.method === 'helm' ? `helm ${p.install.version}` : `operator ${p.components.operator?.version ?? ''}`.trim(),
+    kbsConfig: p.guestComponents.kbsConfig + (p.guestComponents.initData ? ' (init-data tests)' : ''),
+    shipped: Object.entries(p.platforms).filter(([, spec]) => spec?.shipped).map(([id]) => id),
+  };
+}
+
+/** `diff-release vA vB`: what changed between two encoded releases — mechanics, components, platforms, claims,
+ *  limitations, tests — the table a release team reviews when it bumps the baseline. */
+export async function diffReleaseCommand(argv: string[]): Promise<number> {
+  const { flags, positionals, help } = parseArguments(argv, JSON_FLAG, { positionals: true });
+  if (help) {
+    console.log(DIFF_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 2) throw new UsageError(`give two releases, e.g. v0.17.0 v0.18.0 (got ${positionals.length}); ${DIFF_USAGE}`);
+  const [from, to] = positionals.map((release) => loadRelease(release)) as [ReleaseProfile, ReleaseProfile];
+  const diff = diffReleaseProfiles(from, to);
+  console.log(flags.json ? JSON.stringify(diff, null, 2) : renderReleaseDiff(diff));
+  return 0;
+}
+
+/** Markdown, so it can be pasted into the release issue as is. */
+export function renderReleaseDiff(diff: ReleaseDiff): string {
+  const out: string[] = [`# ${diff.from} → ${diff.to}`];
+  const section = (title: string, headers: string[], rows: string[][]) => {
+    out.push('', `## ${title}`, '');
+    if (rows.length === 0) out.push('(no change)');
+    else out.push(markdownTable(headers, rows));
+  };
+  const changes = (title: string, list: ReleaseDiff['mechanics']) =>
+    section(title, ['what', diff.from, diff.to], list.map((c) => [c.what, c.from, c.to]));
+  changes('Mechanics', diff.mechanics);
+  changes('Components', diff.components);
+  changes('Platforms', diff.platforms);
+  section('Claims', ['feature', 'platform', diff.from, diff.to, 'note'],
+    diff.claims.map((c) => [c.feature, c.platform, c.from, c.to, c.note ?? '']));
+  section('Limitations', ['', 'release-notes sentence'],
+    [...diff.limitations.added.map((t) => ['added', t]), ...diff.limitations.removed.map((t) => ['removed', t])]);
+  section('Tests', ['', 'test'], [...diff.tests.added.map((t) => ['added', t]), ...diff.tests.dropped.map((t) => ['dropped', t])]);
+  section('Expected outcomes', ['test', 'platform', diff.from, diff.to], diff.expectations.map((e) => [e.test, e.platform, e.from, e.to]));
+  changes('Every other changed field', diff.details);
+  return out.join('\n');
+}
+
+function markdownTable(headers: string[], rows: string[][]): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [headers, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}

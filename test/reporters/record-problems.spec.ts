@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readResultRecordFile } from '../../reporters/load-result-records.ts';
+import { validateResultRecord } from '../../reporters/index.ts';
+import { scratchDir } from './inline-project.ts';
+import { record } from './sample-records.ts';
+
+/** What the record check reports for an invalid record: every problem in document order (a value's own problems,
+ *  then what is under it, then the fields it lacks), and for a record too large to list them all, the first
+ *  problem met, still as one warning line. */
+const good = () => record({ platform: 'tdx', runner: 'tdx-01', tests: [['attestation/resource-released-allow-all', 'passed']] });
+
+test('an invalid record lists every problem in document order, what a test holds before what it lacks', () => {
+  const { title: _title, ...untitled } = good().tests[0]!;
+  const broken = { ...good(), runner: 5, tests: [{ ...untitled, retries: -1 }, 'not a test'], surprise: true } as unknown;
+  const result = validateResultRecord(broken);
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  expect(result.problems).toEqual([
+    { path: 'runner', problem: 'must be string, got number' },
+    { path: 'tests[0].retries', problem: 'must be >= 0, got -1' },
+    { path: 'tests[0].title', problem: 'is required' },
+    { path: 'tests[1]', problem: 'must be object, got string' },
+    { path: 'surprise', problem: 'is not a known field' },
+  ]);
+});
+
+test('a record too large to list every problem is refused with the first one met, in one warning line', () => {
+  const scratch = scratchDir('record-problems');
+  try {
+    const huge = { ...good(), tests: Array.from({ length: 100_000 }, () => ({})) };
+    const result = validateResultRecord(huge);
+    expect(result).toEqual({ ok: false, problems: [{ path: 'tests[0].id', problem: 'is required' }] });
+
+    const file = join(scratch, 'huge.json');
+    const text = JSON.stringify(huge, null, 1);
+    writeFileSync(file, text);
+    const firstTest = text.indexOf('{', text.indexOf('"tests": ['));
+    const before = text.slice(0, firstTest).split('\n');
+    const { record: loaded, warning } = readResultRecordFile(file, true);
+    expect(loaded).toBeUndefined();
+    expect(warning).toBe(`${file}:${before.length}:${before.at(-1)!.length + 1}: invalid result record: tests[0].id: is required; skipped`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});
