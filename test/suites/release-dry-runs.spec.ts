@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { planDryRun } from '../../fixtures/dry-run/index.ts';
 import type { PodManifest, SecretManifest } from '../../fixtures/manifests/index.ts';
 import { parseSealedSecret } from '../../fixtures/sealed-secrets/index.ts';
-import { encodedReleases, loadRelease } from '../../matrix/index.ts';
+import { compareReleases, encodedReleases, loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../scripts/exec/run-command.ts';
 import { scratch } from '../pipeline/support/scratch-dir.ts';
 
@@ -39,6 +39,13 @@ const FACTS: Record<string, { initData?: string; install: string; rego: 'v0' | '
   'v0.21.0': { initData: 'io.katacontainers.config.hypervisor.cc_init_data', install: 'install coco oci://ghcr.io/confidential-containers/charts/confidential-containers --version 0.21.0', rego: 'v1', sealed: 'es256-jws' },
 };
 
+async function parseToml(text: string): Promise<unknown> {
+  const result = await runCommand(['python3', '-c', 'import json, sys, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))'],
+    { input: text, nothrow: true });
+  expect(result.exitCode, `tomllib refuses the TOML: ${result.stderr.slice(-400)}`).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
 test('the table names every encoded release, and only those', () => {
   expect(Object.keys(FACTS)).toEqual(encodedReleases());
 });
@@ -71,6 +78,25 @@ for (const release of encodedReleases()) {
       expect(toml).toContain(`[token_configs.kbs]\nurl = "${KBS}"`);
       expect(toml).toContain(`[kbc]\nname = "cc_kbc"\nurl = "${KBS}"`);
       expect(toml).toContain('"policy.rego" = \'\'\'\npackage agent_policy');
+      // An independent TOML implementation (Python's tomllib) reads it as kata's agent does: the top-level keys, and
+      // aa.toml / cdh.toml as TOML documents of their own.
+      const parsed = await parseToml(toml) as { version: string; algorithm: string; data: Record<string, string> };
+      expect(parsed).toMatchObject({ version: '0.1.0', algorithm: 'sha256' });
+      expect(Object.keys(parsed.data).sort()).toEqual(['aa.toml', 'cdh.toml', 'policy.rego']);
+      expect(await parseToml(parsed.data['aa.toml']!)).toMatchObject({ token_configs: { kbs: { url: KBS } } });
+      const cdh = await parseToml(parsed.data['cdh.toml']!) as { kbc: unknown; image?: Record<string, string> };
+      expect(cdh).toMatchObject({ kbc: { name: 'cc_kbc', url: KBS } });
+      // From kata 3.23.0 (CoCo 0.17) the "(with initdata)" variants carry the image policy in cdh.toml's [image]
+      // (k8s-guest-pull-image-signature.bats: image_security_policy_uri); before, a kernel parameter does.
+      const policyInCdh = cdh.image?.image_security_policy_uri;
+      const policyParam = initPod?.metadata.annotations?.['io.katacontainers.config.hypervisor.kernel_params'] ?? '';
+      if (compareReleases(release, 'v0.17.0') >= 0) {
+        expect(policyInCdh).toMatch(/^kbs:\/\/\/default\/security-policy\//);
+        expect(policyParam).not.toContain('agent.image_policy_file');
+      } else {
+        expect(policyInCdh).toBeUndefined();
+        expect(policyParam).toMatch(/agent\.image_policy_file=kbs:\/\/\/default\/security-policy\/\S+ agent\.enable_signature_verification=true/);
+      }
       const other = facts.initData.includes('runtime') ? 'io.katacontainers.config.hypervisor.cc_init_data' : 'io.katacontainers.config.runtime.cc_init_data';
       expect(initPod?.metadata.annotations?.[other]).toBeUndefined();
       expect(initPod?.metadata.annotations?.['io.katacontainers.config.hypervisor.kernel_params'] ?? '').not.toContain('aa_kbc_params');
