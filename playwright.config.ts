@@ -15,6 +15,10 @@ process.env.COCO_RUN_ID ??= env.runId;
 // so it redacts them too (scripts/exec/redact.ts). Private, and outside the results folder.
 process.env.COCO_SECRETS_FILE ??= join(mkdtempSync(join(tmpdir(), 'coco-secrets-')), 'secrets');
 const profile = loadRelease(env.release);
+const undefinedPlatform = env.platforms.find((p) => !profile.platforms[p]);
+if (undefinedPlatform) {
+  throw new Error(`COCO_PLATFORM: release ${profile.release} defines no platform "${undefinedPlatform}" (it defines ${Object.keys(profile.platforms).join(', ')})`);
+}
 const platforms: PlatformId[] = env.cell
   ? [env.cell.platform]
   : env.platforms.length ? (env.platforms as PlatformId[]) : (Object.keys(profile.platforms) as PlatformId[]);

@@ -17,11 +17,6 @@ export function checkRunnerMatrix(matrix: RunnerMatrix, source: YamlSource, rele
       throw source.error(['runners', r, 'name'], `duplicate runner name ${JSON.stringify(runner.name)} (also runners[${first}])`);
     }
     runnerIndex.set(runner.name, r);
-    // Platforms are data: a runner's must be one some encoded release defines (each release it runs is checked below).
-    const known = encodedPlatformIds(releasesDir);
-    if (!known.includes(runner.platform)) {
-      throw source.error(['runners', r, 'platform'], `unknown platform ${JSON.stringify(runner.platform)} (expected one of: ${known.join(', ')})`);
-    }
     runner.runs.forEach((run, s) => {
       const at = ['runners', r, 'runs', s];
       checkCluster(run.cluster, source, [...at, 'cluster']);
@@ -30,6 +25,12 @@ export function checkRunnerMatrix(matrix: RunnerMatrix, source: YamlSource, rele
         profiles.set(release, profile);
         const platform = profile.platforms[runner.platform];
         if (!platform) {
+          // Platforms are data: one no encoded release defines is a typo of the runner's, not a gap of this release.
+          // Only then are the other profiles read.
+          const known = encodedPlatformIds(releasesDir);
+          if (!known.includes(runner.platform)) {
+            throw source.error(['runners', r, 'platform'], `unknown platform ${JSON.stringify(runner.platform)} (expected one of: ${known.join(', ')})`);
+          }
           throw source.error([...at, 'releases', k], `release ${release} does not define platform ${JSON.stringify(runner.platform)}`);
         }
         if (!platform.arches.includes(runner.arch)) {

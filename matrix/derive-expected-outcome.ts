@@ -36,12 +36,14 @@ export function expectedOutcome(profile: ReleaseProfile, platform: PlatformId, t
       ? { expect: 'pass', claim: claim.status, reason: limitation.text }
       : { expect: 'skip', claim: claim.status, reason: `release ${profile.release} does not list the limitation "${test.limitation}" on ${platform}` };
   }
-  const limitedBy = test.limitedBy ? profile.limitations.find((l) => l.id === test.limitedBy && appliesOn(l, platform)) : undefined;
-  if (claim.status === 'supported' && !(limitedBy && test.variant === 'positive')) return { expect: 'pass', claim: claim.status };
-  if (limitedBy && test.variant === 'positive') {
-    return { expect: 'fail', claim: 'limitation', reason: limitedBy.text, ...(limitedBy.issue ? { issue: limitedBy.issue } : {}),
+  const covering = test.variant === 'positive' && test.limitedBy
+    ? profile.limitations.find((l) => l.id === test.limitedBy && appliesOn(l, platform))
+    : undefined;
+  if (covering) {
+    return { expect: 'fail', claim: 'limitation', reason: covering.text, ...(covering.issue ? { issue: covering.issue } : {}),
       signature: failureSignature(test, platform) };
   }
+  if (claim.status === 'supported') return { expect: 'pass', claim: claim.status };
 
   const nonDiscriminating = test.nonDiscriminating ?? nonDiscriminatingLimitation(profile, platform, test)?.text;
   if (nonDiscriminating) return { expect: 'pass', claim: claim.status, nonDiscriminating };

@@ -116,13 +116,13 @@ function testChanges(a: ReleaseProfile, b: ReleaseProfile): Pick<ReleaseDiff, 't
   const dropped: string[] = [];
   const expectations: ReleaseDiff['expectations'] = [];
   for (const test of TEST_CATALOG) {
-    const runs = (p: ReleaseProfile) => platforms.some((platform) => expectedOutcome(p, platform, test).expect !== 'skip');
-    if (!runs(a) && runs(b)) added.push(test.id);
-    if (runs(a) && !runs(b)) dropped.push(test.id);
-    for (const platform of platforms) {
-      const [from, to] = [expectedOutcome(a, platform, test).expect, expectedOutcome(b, platform, test).expect];
-      if (from !== to) expectations.push({ test: test.id, platform, from, to });
-    }
+    const [from, to] = [a, b].map((p) => platforms.map((platform) => expectedOutcome(p, platform, test).expect)) as [string[], string[]];
+    const [ranBefore, runsNow] = [from, to].map((outcomes) => outcomes.some((expect) => expect !== 'skip'));
+    if (!ranBefore && runsNow) added.push(test.id);
+    if (ranBefore && !runsNow) dropped.push(test.id);
+    platforms.forEach((platform, i) => {
+      if (from[i] !== to[i]) expectations.push({ test: test.id, platform, from: from[i]!, to: to[i]! });
+    });
   }
   return { tests: { added, dropped }, expectations };
 }

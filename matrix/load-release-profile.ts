@@ -48,14 +48,16 @@ export function encodedReleases(releasesDir = DEFAULT_RELEASES_DIR): string[] {
     .sort(compareReleases);
 }
 
-/** Orders release tags by their numbers: v0.9.0 < v0.10.0 < v0.10.1; a pre-release sorts before its release. */
+/** Orders release tags and component versions by their numbers: v0.9.0 < v0.10.0 < v0.10.1, 3.19 = 3.19.0; a
+ *  pre-release sorts before its release. */
 export function compareReleases(a: string, b: string): number {
   const parts = (tag: string) => tag.replace(/^v/, '').split(/[.-]/);
   const [pa, pb] = [parts(a), parts(b)];
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const [x, y] = [pa[i], pb[i]];
-    if (x === undefined) return i >= 3 ? 1 : -1;
-    if (y === undefined) return i >= 3 ? -1 : 1;
+    // A missing number is 0; a missing pre-release part (from the fourth on) sorts after a present one.
+    const [x, y] = [pa[i] ?? (i < 3 ? '0' : undefined), pb[i] ?? (i < 3 ? '0' : undefined)];
+    if (x === undefined) return 1;
+    if (y === undefined) return -1;
     const [nx, ny] = [Number(x), Number(y)];
     const diff = Number.isNaN(nx) || Number.isNaN(ny) ? x.localeCompare(y) : nx - ny;
     if (diff !== 0) return diff;

@@ -1,3 +1,4 @@
+import { compareReleases } from './load-release-profile.ts';
 import type { ReleaseProfile } from './release-profile.ts';
 import type { PlatformId, PullMode } from './vocabulary.ts';
 
@@ -60,15 +61,5 @@ export function pullModeRuntimeSetup(profile: ReleaseProfile, pullMode: PullMode
 }
 
 function forcedGuestPullAvailable(profile: ReleaseProfile): boolean {
-  return compareVersions(profile.components.kata.version, FORCED_GUEST_PULL_SETTING.sinceKata) >= 0;
-}
-
-function compareVersions(a: string, b: string): number {
-  const parts = (v: string) => v.replace(/^v/, '').split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
-  const [x, y] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i += 1) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+  return compareReleases(profile.components.kata.version, FORCED_GUEST_PULL_SETTING.sinceKata) >= 0;
 }

@@ -21,6 +21,7 @@ export { decideSignoff, judgedStateOf } from './signoff-verdict.ts';
 export { diffAgainstBaseline } from './baseline-diff.ts';
 export { testedStacksOf } from './tested-stacks.ts';
 export { renderHtml } from './render-html.ts';
+export { markdownTable, plainTable } from './render-text.ts';
 export { renderMarkdown } from './render-markdown.ts';
 export { MARKDOWN_LIMIT, enforceMarkdownLimit } from './markdown-budget.ts';
 export { renderJunit } from './render-junit.ts';

@@ -45,6 +45,21 @@ export function markdownCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n+/g, ' ').trim();
 }
 
+/** A Markdown table: a header row, its rule, then the rows, every cell through markdownCell. */
+export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
+  return [line(headers), `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+/** A plain-text table for a terminal: each column padded to its widest cell, two spaces between, no trailing blanks;
+ *  `rightAligned` columns (counts) line up on the right. */
+export function plainTable(rows: readonly (readonly string[])[], rightAligned: (column: number) => boolean = () => false): string {
+  const widths = (rows[0] ?? []).map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  return rows
+    .map((row) => row.map((text, column) => (rightAligned(column) ? text.padStart(widths[column]!) : text.padEnd(widths[column]!))).join('  ').trimEnd())
+    .join('\n');
+}
+
 export function firstLine(text: string | undefined, max = 160): string {
   const line = (text ?? '').split('\n').find((l) => l.trim()) ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;

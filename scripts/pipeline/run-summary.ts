@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { loadRelease } from '../../matrix/load-release-profile.ts';
 import { FEATURES } from '../../matrix/vocabulary.ts';
-import { buildCompatibilityReport, OUTCOMES, writeReportFiles, type Outcome, type ResultRecord, type SignoffVerdict } from '../../reporters/index.ts';
+import {
+  buildCompatibilityReport, OUTCOMES, plainTable, writeReportFiles, type Outcome, type ResultRecord, type SignoffVerdict,
+} from '../../reporters/index.ts';
 
 /** What this run alone says about a release: the sign-off its records would give and its HTML report. */
 export interface RunReport {
@@ -27,8 +29,7 @@ export function outcomeTable(records: readonly ResultRecord[]): string {
     ['total', ...outcomes.map((o) => String(features.reduce((n, f) => n + count(f, o), 0))),
       String(features.reduce((n, f) => n + outcomes.reduce((m, o) => m + count(f, o), 0), 0))],
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((text, column) => (column === 0 ? text.padEnd(widths[column]!) : text.padStart(widths[column]!))).join('  ')).join('\n');
+  return plainTable(rows, (column) => column > 0);
 }
 
 /** Per release of the run: the compatibility report of these records alone, written as self-contained HTML under

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { runCommand } from '../../scripts/exec/run-command.ts';
 import { encodedReleases, expectedOutcome, loadRelease, TEST_CATALOG, type PlatformId, type ReleaseProfile } from '../../matrix/index.ts';
 import {
-  manifestsToRedactedYaml, namespaceName, planFor, platformSpec, suiteResourcePolicy, type ManifestContext,
+  manifestsToRedactedYaml, namespaceName, planFor, platformSpec, suiteGpuResourcePolicy, suiteResourcePolicy, type ManifestContext,
 } from '../../fixtures/manifests/index.ts';
 import { basicAuth } from '../../fixtures/registry/registry-credentials.ts';
 
@@ -76,8 +76,8 @@ for (const release of encodedReleases()) {
     expect(await allows(profile, allowAll, 'sample', 'default/aa/key')).toBe(true);
     expect(await allows(profile, denyAll, 'tee', 'default/aa/key')).toBe(false);
     // The GPU policy (kbs_set_gpu0_resource_policy) compiles in the dialect and never releases a withheld resource.
-    const gpu = profile.kbs.policies.suiteResourcePolicy.gpu;
-    if (gpu) expect(await allows(profile, gpu.replaceAll('${WITHHELD}', 'withheld'), 'tee', 'default/aa/key-withheld-1a2b3c4d')).toBe(false);
+    const gpu = suiteGpuResourcePolicy({ ...ctx('tdx'), profile });
+    if (gpu) expect(await allows(profile, gpu, 'tee', 'default/aa/key-withheld-1a2b3c4d')).toBe(false);
   });
 }
 

@@ -1,4 +1,6 @@
 import { clusterLabel, FEATURES, planCells, type CellFilter, type PlannedCell } from '../../../matrix/index.ts';
+// The text renderer alone, not reporters/index.ts: plan does not load the report machinery.
+import { plainTable } from '../../../reporters/render-text.ts';
 import { CELL_SELECTION_FLAGS, parseArguments } from '../arguments.ts';
 
 const USAGE = 'usage: coco-conformance plan [--matrix FILE] [--runner NAME] [--cell ID] [--platform P] [--suite S…] [--json]';
@@ -59,6 +61,5 @@ export function renderPlanTable(cells: PlannedCell[]): string {
     cell.suites.length === FEATURES.length ? 'all' : cell.suites.join(','),
     `${tests.length} (${counts.pass}/${counts.fail}/${counts.skip})` + (cell.required ? '' : ' optional'),
   ]);
-  const widths = HEADERS.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
-  return [HEADERS, ...rows].map((row) => row.map((text, column) => text.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return plainTable([HEADERS, ...rows]);
 }

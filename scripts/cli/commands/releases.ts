@@ -1,4 +1,5 @@
 import { diffReleaseProfiles, encodedReleases, loadRelease, type ReleaseDiff, type ReleaseProfile } from '../../../matrix/index.ts';
+import { markdownTable, plainTable } from '../../../reporters/render-text.ts';
 import { parseArguments, UsageError } from '../arguments.ts';
 
 const RELEASES_USAGE = 'usage: coco-conformance releases [--json]';
@@ -21,7 +22,7 @@ export async function releasesCommand(argv: string[]): Promise<number> {
     const s = summaryOf(p);
     return [s.release, s.date, `kata ${s.kata}`, s.install, s.kbsConfig, s.shipped.join(', ')];
   });
-  console.log(table(['RELEASE', 'DATE', 'KATA', 'INSTALL', 'KBS VIA', 'PLATFORMS SHIPPED'], rows));
+  console.log(plainTable([['RELEASE', 'DATE', 'KATA', 'INSTALL', 'KBS VIA', 'PLATFORMS SHIPPED'], ...rows]));
   console.log(`\n${profiles.length} release${profiles.length === 1 ? '' : 's'} encoded (matrix/releases)`);
   return 0;
 }
@@ -74,14 +75,4 @@ export function renderReleaseDiff(diff: ReleaseDiff): string {
   section('Expected outcomes', ['test', 'platform', diff.from, diff.to], diff.expectations.map((e) => [e.test, e.platform, e.from, e.to]));
   changes('Every other changed field', diff.details);
   return out.join('\n');
-}
-
-function markdownTable(headers: string[], rows: string[][]): string {
-  const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-  return [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [headers, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
