@@ -1,10 +1,10 @@
 import type { Claim } from '../matrix/release-profile.ts';
 import type { Feature, PlatformId } from '../matrix/vocabulary.ts';
-import type { NightOutcome, TestNights } from './merged-results.ts';
-import { gridStateOf, type GradedTest, type GridState } from './grid-state.ts';
+import type { TestNights } from './merged-results.ts';
+import { anyRan, gridStateOf, type GradedTest, type GridState } from './grid-state.ts';
 
 /** What one night says about a grid cell or a test, as TestGrid's columns do. */
-export const WEATHERS = ['PASS', 'FAIL', 'FLAKY', 'INFRA', 'NOT-RUN'] as const;
+export const WEATHERS = ['PASS', 'FAIL', 'FLAKY', 'INFRA', 'NOT-RUN', 'N/A'] as const;
 export type Weather = (typeof WEATHERS)[number];
 
 /** Nights a strip shows, as the kata CI dashboard's weather does. */
@@ -39,7 +39,9 @@ export interface CellHistory {
   strip: Weather[];
   /** The newest night the cell passed (PASS or FLAKY), over every night of the records. */
   lastPassed?: string;
-  /** The failing nights up to now, nights that did not run passed over (they neither break nor lengthen it). */
+  /** The failing nights up to now. A night on which nothing of the cell ran (only skips, infrastructure errors,
+   *  tests that never finished, or no record) is passed over: it neither breaks nor lengthens the streak. Any
+   *  other night that is not FAIL ends it. */
   failureStreak?: { firstNight: string; nights: number };
   /** Share of the window's nights that ran (PASS, FAIL, FLAKY) on which the cell was unsettled: FLAKY, or PASS and
    *  FAIL flipping from the night that ran before. Absent when nothing ran in the window. */
@@ -89,35 +91,44 @@ export function historyNights(nights: readonly string[], window: number): string
   return nights.slice(Math.max(0, nights.length - window));
 }
 
+/** One night of a cell, or of one test, graded by the grid's own rules (gridStateOf): the strip, the failure streak,
+ *  the alert, "last passed" and the test rows all read this, so none of them can tell a story the grid does not.
+ *  `ran` says whether any test had a result that night (a night with none neither breaks nor lengthens a streak). */
+export function gradeNight(claim: Claim | undefined, shipped: boolean, graded: readonly GradedTest[], unfinished: readonly string[] = []): { weather: Weather; ran: boolean } {
+  return { weather: weatherOfState(gridStateOf(claim, shipped, graded, unfinished).state), ran: anyRan(graded) };
+}
+
 /** Walks the nights newest first, grading the cell on each, until the window is drawn, the last pass is found and
  *  the failure streak is closed: a year of nights costs only what a cell that never passed needs. */
 export function cellHistoryOf(input: CellHistoryInput): CellHistory {
   const { nights, window, tests } = input;
   const windowStart = Math.max(0, nights.length - window);
-  const strip: Weather[] = new Array(nights.length - windowStart).fill('NOT-RUN');
+  const noResult = gradeNight(input.claim, input.shipped, []).weather;
+  const strip: Weather[] = new Array(nights.length - windowStart).fill(noResult);
   const cursors = tests.map((t) => t.nightIndexes.length - 1);
   let lastPassed: number | undefined;
   let streak = 0;
   let streakFirst = -1;
   let streakOpen = true;
-  for (let n = nights.length - 1; n >= 0 && (n >= windowStart || lastPassed === undefined || streakOpen); n--) {
+  const more = (n: number) => n >= 0 && tests.length > 0 && (n >= windowStart || lastPassed === undefined || streakOpen);
+  for (let n = nights.length - 1; more(n); n--) {
     const graded: GradedTest[] = [];
     const unfinished: string[] = [];
     tests.forEach((t, i) => {
       const at = cursors[i]!;
       if (at < 0 || t.nightIndexes[at] !== n) return;
       cursors[i] = at - 1;
-      const outcome = t.outcomes[at]!;
-      if (outcome === 'unfinished') unfinished.push(t.id);
-      else graded.push({ id: t.id, outcome, runKey: t.runKey, runner: t.runner, expected: { expect: t.expectedSkip[at] ? 'skip' : 'pass' } });
+      const test = gradedOf(t, at);
+      if (test) graded.push(test);
+      else unfinished.push(t.id);
     });
-    const weather = graded.length || unfinished.length ? weatherOfState(gridStateOf(input.claim, input.shipped, graded, unfinished).state) : 'NOT-RUN';
+    const { weather, ran } = graded.length || unfinished.length ? gradeNight(input.claim, input.shipped, graded, unfinished) : { weather: noResult, ran: false };
     if (n >= windowStart) strip[n - windowStart] = weather;
     if (lastPassed === undefined && (weather === 'PASS' || weather === 'FLAKY')) lastPassed = n;
     if (streakOpen && weather === 'FAIL') {
       streak++;
       streakFirst = n;
-    } else if (weather === 'PASS' || weather === 'FLAKY') {
+    } else if (ran || weather === 'PASS' || weather === 'FLAKY') {
       streakOpen = false;
     }
   }
@@ -130,8 +141,16 @@ export function cellHistoryOf(input: CellHistoryInput): CellHistory {
     ...(streak > 0 ? { failureStreak: { firstNight: nights[streakFirst]!, nights: streak } } : {}),
     ...(flakiness === undefined ? {} : { flakinessPercent: flakiness }),
     ...(streak >= input.alertAfter ? { alert: `${input.feature} × ${input.platform}: FAIL ${streak} nights in a row, since ${nights[streakFirst]} (${since})` } : {}),
-    tests: testHistoriesOf(tests, nights, windowStart),
+    tests: testHistoriesOf(input, windowStart, noResult),
   };
+}
+
+/** One test's result on one of its nights as grading needs it; undefined for a night it was only planned. */
+function gradedOf(t: TestNights, at: number): GradedTest | undefined {
+  const outcome = t.outcomes[at]!;
+  const expected = t.expected[at];
+  if (outcome === 'unfinished' || !expected) return undefined;
+  return { id: t.id, outcome, runKey: t.runKey, runner: t.runner, expected };
 }
 
 /** A night's grid state as a weather column: behaving as the release says is a pass, whatever the claim. */
@@ -141,18 +160,8 @@ export function weatherOfState(state: GridState): Weather {
     case 'FAIL': case 'LIMITATION-PASSED': return 'FAIL';
     case 'FLAKY': return 'FLAKY';
     case 'INFRA-FAIL': return 'INFRA';
-    case 'NOT-RUN': case 'N/A': return 'NOT-RUN';
-  }
-}
-
-/** One test's night as a weather column. */
-export function weatherOfOutcome(outcome: NightOutcome): Weather {
-  switch (outcome) {
-    case 'passed': case 'expected-failure': return 'PASS';
-    case 'failed': case 'failed-wrong-reason': case 'unexpected-pass': return 'FAIL';
-    case 'flaky': return 'FLAKY';
-    case 'infra-error': return 'INFRA';
-    case 'skipped': case 'unfinished': return 'NOT-RUN';
+    case 'NOT-RUN': return 'NOT-RUN';
+    case 'N/A': return 'N/A';
   }
 }
 
@@ -169,21 +178,23 @@ function flakinessOf(strip: readonly Weather[]): number | undefined {
   return ran ? Math.round((100 * unsettled) / ran) : undefined;
 }
 
-function testHistoriesOf(tests: readonly TestNights[], nights: readonly string[], windowStart: number): TestHistory[] {
+/** Each test of the cell graded alone, night by night, by the same function as the cell. */
+function testHistoriesOf(input: CellHistoryInput, windowStart: number, noResult: Weather): TestHistory[] {
+  const { nights } = input;
   const out: TestHistory[] = [];
-  for (const t of tests) {
+  for (const t of input.tests) {
     if (!(t.nightIndexes.length && t.nightIndexes[t.nightIndexes.length - 1]! >= windowStart)) continue;
-    const strip: Weather[] = new Array(nights.length - windowStart).fill('NOT-RUN');
+    const strip: Weather[] = new Array(nights.length - windowStart).fill(noResult);
     let failedNights = 0;
     let lastPassed: string | undefined;
     for (let at = t.nightIndexes.length - 1; at >= 0; at--) {
       const n = t.nightIndexes[at]!;
-      const weather = weatherOfOutcome(t.outcomes[at]!);
+      if (n < windowStart && lastPassed) break;
+      const graded = gradedOf(t, at);
+      const { weather } = gradeNight(input.claim, input.shipped, graded ? [graded] : [], graded ? [] : [t.id]);
       if (n >= windowStart) {
         strip[n - windowStart] = weather;
         if (weather === 'FAIL') failedNights++;
-      } else if (lastPassed) {
-        break;
       }
       if (!lastPassed && (weather === 'PASS' || weather === 'FLAKY')) lastPassed = nights[n]!;
     }

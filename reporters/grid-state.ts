@@ -11,16 +11,24 @@ export type GridState = (typeof GRID_STATES)[number];
 export type GradedTest = Pick<MergedTest, 'id' | 'outcome' | 'runKey' | 'runner' | 'skipReason'> & { expected: Pick<MergedTest['expected'], 'expect'> };
 
 const RAN: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'expected-failure', 'failed-wrong-reason', 'unexpected-pass', 'flaky']);
+const FAILING: ReadonlySet<Outcome> = new Set(['failed', 'failed-wrong-reason', 'unexpected-pass']);
+
+/** True when any of the tests ran (passed, failed or was expected to fail): the night has results, not only skips,
+ *  infrastructure errors or tests that never finished. */
+export function anyRan(tests: readonly GradedTest[]): boolean {
+  return tests.some((t) => RAN.has(t.outcome));
+}
 
 /** The state of one feature × platform cell of the grid, from the release claim and every merged test of that
  *  feature on that platform (all runners). Rules, first match wins:
  *  - no test at all: NOT-RUN when the release claims `supported` or `limitation`, else N/A;
- *  - any `failed` or `failed-wrong-reason` test (an expected failure that failed elsewhere than its signature), or an `unexpected-pass` where the claim is not `limitation`: FAIL (a positive test passing
- *    where the release claims nothing means the test cannot tell a confidential runtime from runc);
- *  - an `unexpected-pass` under a `limitation` claim: LIMITATION-PASSED (the release notes may be out of date);
- *  - nothing ran (only skips / infra errors): N/A when not applicable / not shipped, else INFRA-FAIL if any infra
- *    error, else NOT-RUN or N/A as for no test;
- *  - claim `not-applicable` or platform not shipped: N/A;
+ *  - claim `not-applicable` or platform not shipped: N/A, whatever ran (the summary says what ran and failed);
+ *  - any `failed` or `failed-wrong-reason` test (an expected failure that failed elsewhere than its signature), or
+ *    an `unexpected-pass` where the release claims nothing: FAIL (a positive test passing where the release claims
+ *    nothing means the test cannot tell a confidential runtime from runc);
+ *  - an `unexpected-pass` under a limitation (the claim's own, or one covering a supported claim, as v0.9.0's
+ *    sealed secrets as a file): LIMITATION-PASSED (the release notes may be out of date);
+ *  - nothing ran (only skips / infra errors): INFRA-FAIL if any infra error, else NOT-RUN or N/A as for no test;
  *  - claim `supported`: PASS when at least one run (runner + cell) ran every test seen (or planned, in a run that
  *    stopped before finishing it) for this feature here and
  *    all passed; FLAKY instead when any of the tests was flaky; otherwise INFRA-FAIL / NOT-RUN for the gap;
@@ -42,30 +50,39 @@ export function gridStateOf(
       ? { state: 'NOT-RUN', summary: `the release claims ${effective}, but no runner reported a result${never}` }
       : { state: 'N/A', summary: naSummary(effective, shipped, claim) };
   }
+  const ran = tests.filter((t) => RAN.has(t.outcome));
+  // Not applicable here (or not shipped): whatever ran is reported, never judged, so the cell cannot fail or alert.
+  if (effective === 'not-applicable') {
+    const failing = ran.filter((t) => FAILING.has(t.outcome)).length;
+    const ranAnyway = ran.length === 0 ? '' : `; ${ran.length} test(s) ran anyway${failing ? `: ${failing} failed (not judged)` : ', as expected'}`;
+    return { state: 'N/A', summary: `${naSummary(effective, shipped, claim)}${ranAnyway}` };
+  }
   const failed = withOutcome('failed');
   const wrongReason = withOutcome('failed-wrong-reason');
   const unexpectedPass = withOutcome('unexpected-pass');
-  if (failed.length > 0 || wrongReason.length > 0 || (unexpectedPass.length > 0 && effective !== 'limitation')) {
+  // A test expected to fail passing: where a limitation (the claim's own, or one covering a supported claim) said
+  // it would fail, the limitation no longer holds; where the release claims nothing, the test cannot tell a
+  // confidential runtime from runc.
+  const claimsNothing = effective === 'unsupported';
+  if (failed.length > 0 || wrongReason.length > 0 || (unexpectedPass.length > 0 && claimsNothing)) {
     const parts = [];
     if (failed.length) parts.push(`failed unexpectedly: ${ids(failed)}`);
     if (wrongReason.length) parts.push(`failed, but not where and how the expected failure must: ${ids(wrongReason)}`);
-    if (unexpectedPass.length) parts.push(`passed where the release claims ${effective} (cannot tell a confidential runtime from runc): ${ids(unexpectedPass)}`);
+    if (unexpectedPass.length && claimsNothing) parts.push(`passed where the release claims ${effective} (cannot tell a confidential runtime from runc): ${ids(unexpectedPass)}`);
+    else if (unexpectedPass.length) parts.push(`limitation test passed: ${ids(unexpectedPass)}`);
     return { state: 'FAIL', summary: parts.join('; ') };
   }
   if (unexpectedPass.length > 0) {
     return { state: 'LIMITATION-PASSED', summary: `limitation test passed: ${ids(unexpectedPass)}; the release notes may be out of date` };
   }
-  const ran = tests.filter((t) => RAN.has(t.outcome));
   const infra = withOutcome('infra-error');
   if (ran.length === 0) {
-    if (effective === 'not-applicable') return { state: 'N/A', summary: naSummary(effective, shipped, claim) };
     if (infra.length) return { state: 'INFRA-FAIL', summary: `infrastructure failed before the tests ran on ${runnersOf(infra)}` };
     const reason = tests[0]?.skipReason ? `: ${tests[0].skipReason}` : '';
     return expectsResults
       ? { state: 'NOT-RUN', summary: `every test was skipped${reason}` }
       : { state: 'N/A', summary: naSummary(effective, shipped, claim) };
   }
-  if (effective === 'not-applicable') return { state: 'N/A', summary: `${naSummary(effective, shipped, claim)}; ${ran.length} test(s) ran anyway, as expected` };
   const flaky = withOutcome('flaky');
   if (effective === 'supported') return supportedState(tests, flaky, infra, unfinished);
   if (flaky.length) return { state: 'FLAKY', summary: `flaky: ${ids(flaky)}` };

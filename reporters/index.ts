@@ -12,7 +12,7 @@ export { mergeOutcomes } from './merge-outcomes.ts';
 export type { MergedResults, MergedRun, MergedTest, TestNights, NightOutcome } from './merged-results.ts';
 export { buildCompatibilityReport, buildCompatibilityReportFromFiles, type ReportInput, type FileReportInput } from './build-compatibility-report.ts';
 export {
-  WEATHERS, DEFAULT_HISTORY_NIGHTS, DEFAULT_ALERT_AFTER, cellHistoryOf, weatherOfState, weatherOfOutcome,
+  WEATHERS, DEFAULT_HISTORY_NIGHTS, DEFAULT_ALERT_AFTER, cellHistoryOf, gradeNight, weatherOfState,
   type Weather, type HistoryOptions, type ReportHistory, type CellHistory, type TestHistory,
 } from './cell-history.ts';
 export * from './compatibility-report.ts';

@@ -1,11 +1,13 @@
 import { OUTCOMES, type Outcome, type ResultRecord, type TestRecord } from './result-record.ts';
 import type { MergedResults, MergedRun, MergedTest, NightOutcome, TestNights, UnfinishedTest } from './merged-results.ts';
 import type { Feature } from '../matrix/vocabulary.ts';
+import type { ExpectedOutcome } from '../matrix/expected-outcome.ts';
 import { decidingAttempt, mergeOutcomes } from './merge-outcomes.ts';
 
 const DAY_MS = 86_400_000;
-/** Set on an attempt's code when the test was expected to be skipped; the low bits are the index in OUTCOMES. */
-const EXPECTED_SKIP = 8;
+/** An attempt's code is `outcome index + OUTCOME_COUNT × expectation index`: what it did and what it was expected
+ *  to do, in one number. */
+const OUTCOME_COUNT = OUTCOMES.length;
 
 /** Folds result records into runs (runner + cell id), tests (run + project + test id) and their nights, one record
  *  at a time, so a year of records never has to be in memory at once: a record's tests are folded and the record is
@@ -18,6 +20,9 @@ export class RecordFold {
   private readonly runIdOf: string[] = [];
   private readonly days = new Set<number>();
   private readonly warnings: string[] = [];
+  /** Each distinct expected outcome once (records repeat the same few night after night). */
+  private readonly expectations: ExpectedOutcome[] = [];
+  private readonly expectationIndex = new Map<string, number>();
 
   /** Records folded so far. */
   get records(): number {
@@ -69,13 +74,31 @@ export class RecordFold {
       track.days.push(day);
       track.startedMs.push(startedMs);
       track.seqs.push(seq);
-      track.codes.push(OUTCOME_INDEX.get(test.outcome)! | (test.expected.expect === 'skip' ? EXPECTED_SKIP : 0));
+      track.codes.push(OUTCOME_INDEX.get(test.outcome)! + OUTCOME_COUNT * this.expectationOf(test.expected));
       if (day > track.newestDay) {
         track.newestDay = day;
         track.attempts = [];
       }
       if (day === track.newestDay) track.attempts.push({ test, meta });
     }
+  }
+
+  private expectationOf(expected: ExpectedOutcome): number {
+    const key = JSON.stringify(expected);
+    let index = this.expectationIndex.get(key);
+    if (index === undefined) {
+      index = this.expectations.push(expected) - 1;
+      this.expectationIndex.set(key, index);
+    }
+    return index;
+  }
+
+  private outcomeOf(code: number): Outcome {
+    return OUTCOMES[code % OUTCOME_COUNT]!;
+  }
+
+  private expectedOf(code: number): ExpectedOutcome {
+    return this.expectations[Math.floor(code / OUTCOME_COUNT)]!;
   }
 
   result(): MergedResults {
@@ -117,41 +140,42 @@ export class RecordFold {
 
   /** Each night of one test folded: its attempts in start order, as reruns are; planned but never attempted is
    *  unfinished. Attempts in start order are grouped by night already (a night is a stretch of start times). */
-  private nightsOf(track: TestTrack, nightIndex: NightIndex): Pick<TestNights, 'nightIndexes' | 'outcomes' | 'expectedSkip'> {
+  private nightsOf(track: TestTrack, nightIndex: NightIndex): Pick<TestNights, 'nightIndexes' | 'outcomes' | 'expected'> {
     const order = attemptOrder(track, this.runIdOf);
     if (order === undefined && oneAttemptEachPlannedNight(track)) {
       // The common case: attempts in order, one a night, planned exactly on the nights they ran.
       const n = track.days.length;
       const nightIndexes = new Int32Array(n);
-      const expectedSkip = new Uint8Array(n);
+      const expected: ExpectedOutcome[] = new Array(n);
       const outcomes: NightOutcome[] = new Array(n);
       for (let i = 0; i < n; i++) {
         nightIndexes[i] = nightIndex.of(track.days[i]!);
-        outcomes[i] = OUTCOMES[track.codes[i]! & (EXPECTED_SKIP - 1)]!;
-        expectedSkip[i] = track.codes[i]! & EXPECTED_SKIP ? 1 : 0;
+        outcomes[i] = this.outcomeOf(track.codes[i]!);
+        expected[i] = this.expectedOf(track.codes[i]!);
       }
-      return { nightIndexes, outcomes, expectedSkip };
+      return { nightIndexes, outcomes, expected };
     }
     return this.foldNights(track, order ?? track.days.map((_, i) => i), nightIndex);
   }
 
   /** Any case: reruns in a night folded as reruns are, nights only planned made unfinished. */
-  private foldNights(track: TestTrack, order: readonly number[], nightIndex: NightIndex): Pick<TestNights, 'nightIndexes' | 'outcomes' | 'expectedSkip'> {
-    const attempted: { day: number; outcome: Outcome; expectedSkip: boolean }[] = [];
+  private foldNights(track: TestTrack, order: readonly number[], nightIndex: NightIndex): Pick<TestNights, 'nightIndexes' | 'outcomes' | 'expected'> {
+    // The newest attempt of a night knows the newest claim (a profile fix between reruns must win), as in mergeTest.
+    const attempted: { day: number; outcome: Outcome; expected: ExpectedOutcome }[] = [];
     for (let start = 0; start < order.length;) {
       const day = track.days[order[start]!]!;
       let end = start + 1;
       while (end < order.length && track.days[order[end]!] === day) end++;
       const last = track.codes[order[end - 1]!]!;
-      const outcome = end - start === 1 ? OUTCOMES[last & (EXPECTED_SKIP - 1)]!
-        : mergeOutcomes(order.slice(start, end).map((i) => OUTCOMES[track.codes[i]! & (EXPECTED_SKIP - 1)]!));
-      attempted.push({ day, outcome, expectedSkip: (last & EXPECTED_SKIP) !== 0 });
+      const outcome = end - start === 1 ? this.outcomeOf(last)
+        : mergeOutcomes(order.slice(start, end).map((i) => this.outcomeOf(track.codes[i]!)));
+      attempted.push({ day, outcome, expected: this.expectedOf(last) });
       start = end;
     }
     const planned = [...new Set(track.plannedDays)].sort((a, b) => a - b);
     const nightIndexes: number[] = [];
     const outcomes: NightOutcome[] = [];
-    const expectedSkip: number[] = [];
+    const expected: (ExpectedOutcome | undefined)[] = [];
     // Merge two ascending lists: a night with attempts, or only planned (unfinished).
     for (let a = 0, p = 0; a < attempted.length || p < planned.length;) {
       const next = attempted[a];
@@ -159,16 +183,16 @@ export class RecordFold {
         if (planned[p] === next.day) p++;
         nightIndexes.push(nightIndex.of(next.day));
         outcomes.push(next.outcome);
-        expectedSkip.push(next.expectedSkip ? 1 : 0);
+        expected.push(next.expected);
         a++;
       } else {
         nightIndexes.push(nightIndex.of(planned[p]!));
         outcomes.push('unfinished');
-        expectedSkip.push(0);
+        expected.push(undefined);
         p++;
       }
     }
-    return { nightIndexes: Int32Array.from(nightIndexes), outcomes, expectedSkip: Uint8Array.from(expectedSkip) };
+    return { nightIndexes: Int32Array.from(nightIndexes), outcomes, expected };
   }
 }
 

@@ -87,8 +87,10 @@ export interface TestNights extends TestOfRun {
   nightIndexes: Int32Array;
   /** The night's folded outcome, index for index. */
   outcomes: NightOutcome[];
-  /** Whether that night's newest attempt was expected to be skipped (a skip the release plans is not a gap). */
-  expectedSkip: Uint8Array;
+  /** What that night's newest attempt was expected to do, whole (pass, fail under a limitation, skip), index for
+   *  index: history grades each night as the grid grades the newest. Shared objects (one per distinct
+   *  expectation), so a year of nights costs a reference per night. Undefined on a night only planned. */
+  expected: (ExpectedOutcome | undefined)[];
 }
 
 export interface MergedResults {

@@ -101,7 +101,7 @@ function historySection(report: CompatibilityReport): string[] {
   const { history } = report;
   if (history.nights.length === 0) return [];
   const cells = report.grid.flat()
-    .filter((c) => c.state !== 'N/A' || c.history.strip.some((w) => w !== 'NOT-RUN'))
+    .filter((c) => c.history.strip.some((w) => w !== 'N/A'))
     .sort((a, b) => (b.history.failureStreak?.nights ?? 0) - (a.history.failureStreak?.nights ?? 0));
   const columns = history.nights.length > 1 ? `${history.nights[0]} → ${history.nights.at(-1)}` : history.nights[0];
   const legend = (Object.keys(WEATHER_ICONS) as (keyof typeof WEATHER_ICONS)[]).map((w) => `${WEATHER_ICONS[w]} ${w}: ${WEATHER_MEANINGS[w]}`).join(' · ');

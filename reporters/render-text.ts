@@ -20,11 +20,12 @@ export const STATE_MEANINGS: Record<GridState, string> = {
 };
 
 /** Weather columns as the kata CI dashboard draws them: one square a night, newest right. */
-export const WEATHER_ICONS: Record<Weather, string> = { PASS: '🟩', FAIL: '🟥', FLAKY: '🟨', INFRA: '🟧', 'NOT-RUN': '⬜' };
+export const WEATHER_ICONS: Record<Weather, string> = { PASS: '🟩', FAIL: '🟥', FLAKY: '🟨', INFRA: '🟧', 'NOT-RUN': '⬜', 'N/A': '➖' };
 
 export const WEATHER_MEANINGS: Record<Weather, string> = {
   PASS: 'behaved as the release says', FAIL: 'failed', FLAKY: 'passed only after a retry or rerun',
-  INFRA: 'infrastructure failed before the tests ran', 'NOT-RUN': 'no result that night',
+  INFRA: 'infrastructure failed before the tests ran', 'NOT-RUN': 'claimed, but no (or no complete) result that night',
+  'N/A': 'not applicable, not shipped, or nothing claimed and nothing run: not judged',
 };
 
 export function weatherText(strip: readonly Weather[]): string {

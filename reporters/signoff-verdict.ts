@@ -1,26 +1,29 @@
-import type { PlatformId } from '../matrix/vocabulary.ts';
+import { CONTROL_PLATFORM, type PlatformId } from '../matrix/vocabulary.ts';
 import type { GridCell, PlatformColumn, SignoffVerdict } from './compatibility-report.ts';
 import type { GridState } from './grid-state.ts';
 
-/** The release sign-off, decided from the grid alone:
- *  - FAIL (exit 1) when any grid cell, on any platform, is FAIL (something failed unexpectedly, or passed where the
+/** The release sign-off, decided from the grid alone, over the platforms in scope:
+ *  - FAIL (exit 1) when any grid cell of a platform in scope is FAIL (something failed unexpectedly, or passed where the
  *    release claims nothing) or LIMITATION-PASSED (a documented limitation no longer holds: the release notes may
  *    be out of date — to be looked at before the release goes out);
  *  - else INCONCLUSIVE (exit 3) when a required cell is NOT-RUN or INFRA-FAIL, or when nothing is required;
  *  - else PASS (exit 0).
  *  Required cells: every feature × platform the release claims `supported`, on a shipped platform in scope. The
- *  scope is every platform of the release unless `platforms` narrows it (e.g. to the platforms that have a
- *  required runner); a supported claim nobody ran is NOT-RUN, never a silent pass.
+ *  scope is every shipped platform but `control` unless `platforms` names them (e.g. a TDX-only sign-off): a SEV
+ *  failure does not fail a TDX-only sign-off, and the control platform (runc, where the release claims nothing)
+ *  counts only when named. What failed out of scope is a note, never dropped. A supported claim nobody ran is
+ *  NOT-RUN, never a silent pass.
  *  Runs of a matrix cell marked `required: false` (and a developer's own runs) are reported, but judged never: a
  *  grid cell is judged on its required runs' tests alone, and one that only not-required runs reached is not
  *  judged at all. Either way a note names them, so nothing they found is lost.
  *  FLAKY counts as passed — a retry made it pass — but is listed in the notes so it is not forgotten. */
 export function decideSignoff(grid: readonly GridCell[][], columns: readonly PlatformColumn[], platforms?: readonly PlatformId[]): SignoffVerdict {
-  const scope = columns.filter((c) => c.shipped && (!platforms || platforms.includes(c.id))).map((c) => c.id);
+  const scope = columns.filter((c) => c.shipped && (platforms ? platforms.includes(c.id) : c.id !== CONTROL_PLATFORM)).map((c) => c.id);
   const failures: string[] = [];
   const gaps: string[] = [];
   const notes: string[] = [];
   const notRequiredNotes: string[] = [];
+  const outOfScopeFailures: string[] = [];
   let required = 0;
   for (const cell of grid.flat()) {
     const where = `${cell.feature} × ${cell.platform}`;
@@ -28,15 +31,18 @@ export function decideSignoff(grid: readonly GridCell[][], columns: readonly Pla
     const note = notRequiredNote(cell, judged, where, cell.claim?.status === 'supported' && scope.includes(cell.platform));
     if (note) notRequiredNotes.push(note);
     if (!judged) continue;
-    if (judged.state === 'FAIL') failures.push(`FAIL ${where}: ${judged.summary}`);
-    if (judged.state === 'LIMITATION-PASSED') failures.push(`LIMITATION-PASSED ${where}: ${judged.summary}`);
-    if (judged.state === 'FLAKY') notes.push(`FLAKY ${where}: ${judged.summary}`);
-    if (cell.claim?.status !== 'supported' || !scope.includes(cell.platform)) continue;
+    const inScope = scope.includes(cell.platform);
+    if (judged.state === 'FAIL' || judged.state === 'LIMITATION-PASSED') {
+      (inScope ? failures : outOfScopeFailures).push(`${judged.state} ${where}: ${judged.summary}`);
+    }
+    if (judged.state === 'FLAKY' && inScope) notes.push(`FLAKY ${where}: ${judged.summary}`);
+    if (cell.claim?.status !== 'supported' || !inScope) continue;
     required++;
     if (judged.state === 'NOT-RUN' || judged.state === 'INFRA-FAIL') gaps.push(`${judged.state} ${where}: ${judged.summary}`);
   }
   const outOfScope = columns.filter((c) => c.shipped && c.claimed && !scope.includes(c.id)).map((c) => c.id);
   if (outOfScope.length) notes.push(`not in sign-off scope: ${outOfScope.join(', ')}`);
+  notes.push(...outOfScopeFailures.map((f) => `not in sign-off scope, not judged: ${f}`));
   notes.push(...notRequiredNotes);
   if (required === 0) gaps.push('nothing to sign off: no supported claim on a shipped platform in scope (or only cells not required for sign-off ran them)');
   const reasons = [...failures, ...gaps];

@@ -73,6 +73,19 @@ test('report --format md writes only Markdown; --baseline adds the diff', async 
   expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('### Newly broken (1)\n\n- `attestation/resource-withheld-deny-all` on tdx: passed → failed');
 });
 
+test('signoff --platforms tdx over a SEV failure exits 0 and notes it; over every platform the same records FAIL', async () => {
+  // v0.9.0 claims attestation on SEV as a limitation (SEV(-ES) does not support attestation): a negative test that
+  // failed there is a FAIL of the sev column, which a TDX-only sign-off does not judge.
+  const dir = resultsDir('tdx-only', [v090Record('tdx'), v090Record('sev', { 'attestation/resource-withheld-deny-all': 'failed' })], inScratch);
+  const tdxOnly = cli('signoff', dir, '--release', 'v0.9.0', '--platforms', 'tdx');
+  expect(tdxOnly.code, tdxOnly.stdout + tdxOnly.stderr).toBe(0);
+  expect(tdxOnly.stdout).toMatch(/^PASS: v0\.9\.0 sign-off over 2 cell run\(s\); required platforms: tdx\n/);
+  expect(tdxOnly.stdout).toContain('\nnote: not in sign-off scope, not judged: FAIL attestation × sev: failed unexpectedly: attestation/resource-withheld-deny-all\n');
+  const everywhere = cli('signoff', dir, '--release', 'v0.9.0');
+  expect(everywhere.code, everywhere.stdout + everywhere.stderr).toBe(1);
+  expect(everywhere.stdout).toContain('\nFAIL attestation × sev: failed unexpectedly: attestation/resource-withheld-deny-all\n');
+});
+
 test('signoff exit codes: PASS 0, FAIL 1, INCONCLUSIVE 3, bad input 2', async () => {
   const out = inScratch;
   const pass = cli('signoff', resultsDir('pass', [v090Record('tdx')], out), '--release', 'v0.9.0', '--platforms', 'tdx');
