@@ -2,7 +2,7 @@ import type { CompatibilityReport, DiffEntry, GridCell, RunSummary } from './com
 import { GRID_STATES, type GridState } from './grid-state.ts';
 import type { MergedTest } from './merged-results.ts';
 import type { TestHistory } from './cell-history.ts';
-import { OUTCOME_SEVERITY, STATE_ICONS, STATE_MEANINGS, WEATHER_ICONS, WEATHER_MEANINGS, firstLine, formatDuration, markdownCell, weatherText } from './render-text.ts';
+import { OUTCOME_SEVERITY, STATE_ICONS, STATE_MEANINGS, WEATHER_ICONS, WEATHER_MEANINGS, firstLine, formatDuration, markdownCell, markdownCode, weatherText } from './render-text.ts';
 import { renderTestedStacksMarkdown } from './render-tested-stacks.ts';
 import { clip, enforceMarkdownLimit, fitItems, moreInHtml } from './markdown-budget.ts';
 import { shownStateNotJudged } from './signoff-verdict.ts';
@@ -64,7 +64,7 @@ export function renderMarkdown(report: CompatibilityReport): string {
   if (report.nonDiscriminating.length === 0) out.push('None: every test that passed did so where the release claims the feature.', '');
   else {
     out.push('These tests passed where the release claims nothing, so they cannot tell a confidential runtime from runc:', '',
-      ...fitItems(report.nonDiscriminating.map((t) => `- \`${t.testId}\` on ${t.platforms.join(', ')}: ${clip(markdownCell(t.reason), LINE)}`), { budget: BUDGET.nonDiscriminating, more: (n) => `- ${moreInHtml(n)}` }), '');
+      ...fitItems(report.nonDiscriminating.map((t) => `- ${markdownCode(t.testId)} on ${t.platforms.join(', ')}: ${clip(markdownCell(t.reason), LINE)}`), { budget: BUDGET.nonDiscriminating, more: (n) => `- ${moreInHtml(n)}` }), '');
   }
   out.push('## Test doubles used', '');
   if (report.doubles.length === 0) out.push('None: every cell ran against the real components.', '');
@@ -153,14 +153,14 @@ function testRow(t: MergedTest, history: TestHistory | undefined, window: number
     ? `expected at "${t.failureSignature.step}", failed at "${t.failureSignature.failedStep}": ${t.failureSignature.error}`
     : t.error ?? t.skipReason ?? '';
   const failed = history ? `${history.failedNights}/${window} ${weatherText(history.strip)}` : '–';
-  return `| \`${clip(t.id, 80)}\` | ${t.outcome}${attempts} | ${clip(markdownCell(t.runner), 60)} | ${clip(markdownCell(t.cellId), 80)} | ${failed} | ${formatDuration(t.durationMs)} | ${t.retries} | ${markdownCell(firstLine(why))} |`;
+  return `| ${markdownCode(clip(t.id, 80), true)} | ${t.outcome}${attempts} | ${clip(markdownCell(t.runner), 60)} | ${clip(markdownCell(t.cellId), 80)} | ${failed} | ${formatDuration(t.durationMs)} | ${t.retries} | ${markdownCell(firstLine(why))} |`;
 }
 
 function diffSection(report: CompatibilityReport): string[] {
   const diff = report.diff!;
   const list = (title: string, entries: DiffEntry[]) =>
     entries.length
-      ? [`### ${title} (${entries.length})`, '', ...fitItems(entries.map((e) => `- \`${e.testId}\` on ${e.platform}: ${e.before} → ${e.after}`), { budget: BUDGET.diffList, more: (n) => `- ${moreInHtml(n)}` }), '']
+      ? [`### ${title} (${entries.length})`, '', ...fitItems(entries.map((e) => `- ${markdownCode(e.testId)} on ${e.platform}: ${e.before} → ${e.after}`), { budget: BUDGET.diffList, more: (n) => `- ${moreInHtml(n)}` }), '']
       : [`### ${title} (0)`, ''];
   return [
     '## Changes against the baseline',

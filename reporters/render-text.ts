@@ -37,13 +37,49 @@ export const OUTCOME_SEVERITY: Record<Outcome, number> = {
   failed: 0, 'failed-wrong-reason': 1, 'unexpected-pass': 2, 'infra-error': 3, flaky: 4, skipped: 5, passed: 6, 'expected-failure': 7,
 };
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** What no XML 1.0 document may hold (C0 controls but tab and line breaks, U+FFFE/U+FFFF, a lone surrogate), plus
+ *  DEL: a record can hold anything (a NUL, a terminal's ESC), and the report must still parse and show it. */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text with every character a page, an XML parser or a terminal would act on or refuse replaced by U+FFFD, so the
+ *  reader sees that something was there. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, '\uFFFD');
 }
 
-/** A value fit for one Markdown table cell: no pipes, no line breaks. */
+/** Text for HTML and XML, elements and attributes alike: printable, and markup escaped. */
+export function escapeHtml(text: string): string {
+  return printable(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** A word joiner: invisible, and no GitHub reference (`@user`, `#12`, `:emoji:`) spans it. */
+const JOINER = '\u2060';
+
+/** Text for one line of Markdown (a table cell, a list item) that GitHub shows as written, whatever a record holds:
+ *  no HTML (`<img onerror>`, `<script>`), no emphasis, link, code span or strike-through, no table column break, no
+ *  block (a heading, a quote, a list) at its start, no @mention, issue reference or emoji, one line. Markdown
+ *  punctuation is backslash-escaped (CommonMark escapes any ASCII punctuation); GitHub's references are resolved
+ *  after that, on the text, so a word joiner breaks them instead. */
 export function markdownCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n+/g, ' ').trim();
+  return printable(text)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim()
+    .replace(/[\\`*_[\]<>&|~#]/g, '\\$&')
+    .replace(/^(?:[-+]|\d{1,9}(?=[.)]))(?=[.)]?(?:\s|$))/, (lead) => (/^\d/.test(lead) ? `${lead}\\` : `\\${lead}`))
+    .replace(/@(?=[A-Za-z0-9])/g, `@${JOINER}`)
+    .replace(/#(?=\d)/g, `#${JOINER}`)
+    .replace(/:(?=[A-Za-z0-9_+-]+:)/g, `:${JOINER}`);
+}
+
+/** Text as a Markdown code span: a fence longer than any run of backticks inside it, so nothing inside is
+ *  rendered; in a table a pipe is still escaped (GFM splits cells before it finds code spans). */
+export function markdownCode(text: string, inTable = false): string {
+  const flat = printable(text).replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${inTable ? flat.replace(/\|/g, '\\|') : flat}${pad}${fence}`;
 }
 
 /** A Markdown table: a header row, its rule, then the rows, every cell through markdownCell. */
