@@ -52,7 +52,10 @@ const MECHANICS: { what: string; of: (p: ReleaseProfile) => string | undefined }
       ? 'structured: data {"plugin", "resource-path": [repo, type, tag], "query"}'
       : `path-string: data["resource-path"] = "${input.resourcePathPrefix}<repo>/<type>/<tag>"`;
   } },
-  { what: 'KBS admin token', of: (p) => `${p.kbs.adminAuth.style}, claims ${p.kbs.adminAuth.claims.join('/')}, clock skew ${p.kbs.adminAuth.clockSkewSeconds} s, config ${p.kbs.adminAuth.config}` },
+  { what: 'KBS admin token', of: (p) => `${p.kbs.adminAuth.style}, claims ${p.kbs.adminAuth.claims.join('/')}, clock skew ${p.kbs.adminAuth.clockSkewSeconds} s, config ${p.kbs.adminAuth.config}, verifier ${p.kbs.adminAuth.verifier}` +
+    (p.kbs.adminAuth.attestationPolicyAuthenticated === false ? ', attestation-policy unauthenticated' : '') },
+  { what: 'KBS body limits', of: (p) => `resource ${p.kbs.bodyLimitBytes.resource} bytes, policy ${p.kbs.bodyLimitBytes.policy} bytes` },
+  { what: 'KBS resource policy storage', of: (p) => p.kbs.policies.storage },
   { what: 'KBS resource DELETE', of: (p) => (p.kbs.resourceDelete ? 'yes' : 'no') },
   { what: 'KBS deploy on TDX', of: (p) => p.kbs.deployDirs.tdx && `${p.kbs.deployDirs.tdx.kind} (${p.kbs.deployDirs.tdx.dir})` },
   { what: 'KBS deploy default', of: (p) => Object.entries(p.kbs.deployDirs.default).map(([arch, dir]) => `${arch}: ${dir}`).join(', ') },

@@ -134,12 +134,23 @@ export interface KbsRecipe {
     clockSkewSeconds: number;
     /** How trustee's configuration names the admin key: a bare auth_public_key, an [admin] section, or personas. */
     config: 'auth-public-key' | 'admin-section' | 'admin-personas';
+    /** The library that checks the token: jwt-simple (no claim required, `clockSkewSeconds` tolerance on iat, nbf and
+     *  exp) or jsonwebtoken (trustee v0.18+: exp required, `clockSkewSeconds` leeway on exp only, nbf unchecked). */
+    verifier: 'jwt-simple' | 'jsonwebtoken';
+    /** false where trustee serves POST attestation-policy without admin auth (v0.11-v0.14 = CoCo 0.12-0.15). */
+    attestationPolicyAuthenticated?: boolean;
   };
   /** DELETE /kbs/v0/resource/<path> exists: tests delete what they set, and the resource-delete test runs. */
   resourceDelete: boolean;
+  /** The largest request body trustee reads, in bytes: a resource, and a policy route's JSON (413 above). */
+  bodyLimitBytes: { resource: number; policy: number };
   policies: {
     /** The Rego dialect of that trustee's regorus: v0 (`allow {`) or v1 (`allow if {`). */
     regoDialect: 'v0' | 'v1';
+    /** How trustee keeps a resource policy it is sent: `file` — decoded and written unchecked (trustee before v0.11);
+     *  `checked-file` — compiled by regorus first, refused if it does not compile (v0.11-v0.18); `policy-engine` —
+     *  the shared policy engine's storage, unchecked (v0.19+). */
+    storage: 'file' | 'checked-file' | 'policy-engine';
     /** What a resource policy sees (trustee kbs/src/policy_engine): `path-string` — data["resource-path"] is
      *  "<repo>/<type>/<tag>" (with `resourcePathPrefix` before it, "resource/" from CoCo 0.12); `structured` —
      *  data is {"plugin": "resource", "resource-path": ["<repo>", "<type>", "<tag>"], "query": {…}} (CoCo 0.18+). */

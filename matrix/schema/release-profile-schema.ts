@@ -121,11 +121,15 @@ const kbs = obj({
       validitySeconds: req(seconds()),
       clockSkewSeconds: req(int(0)),
       config: req(oneOf(['auth-public-key', 'admin-section', 'admin-personas'], 'admin configuration')),
+      verifier: req(oneOf(['jwt-simple', 'jsonwebtoken'], 'admin token verifier')),
+      attestationPolicyAuthenticated: opt(bool()),
     }),
   ),
   resourceDelete: req(bool()),
+  bodyLimitBytes: req(obj({ resource: req(int(1)), policy: req(int(1)) })),
   policies: req(obj({
     regoDialect: req(oneOf(['v0', 'v1'], 'Rego dialect')),
+    storage: req(oneOf(['file', 'checked-file', 'policy-engine'], 'resource policy storage')),
     resourceInput: req(union('shape', {
       'path-string': obj({ shape: req(literal('path-string')), resourcePathPrefix: req(str()) }),
       structured: obj({ shape: req(literal('structured')) }),

@@ -1,13 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTestImages, ensureSkopeo, pushImage } from '../../fixtures/images/index.ts';
-import { generateAdminKeyPair, KbsDouble, loadAdminPublicKey, type StartedKbsDouble } from '../../fixtures/kbs/index.ts';
+import { generateAdminKeyPair, KbsDouble, loadAdminPublicKey, trusteeGeneration, type StartedKbsDouble } from '../../fixtures/kbs/index.ts';
+import type { KbsRecipe } from '../../matrix/release-profile.ts';
 import { LocalRegistry, registerRegistryCredentials, type StartedLocalRegistry } from '../../fixtures/registry/index.ts';
 import type { PlatformSetup, PlatformSetupContext, PreparedPlatform } from './platform-setup.ts';
 import { trustLocalRegistry } from './registry-hosts.ts';
 
-const KBS_DOUBLE_DESCRIPTION =
-  "KBS: test double of trustee e890fc9 (CoCo v0.9.0's CI) admin API (fixtures/kbs/kbs-double.ts) — verifies the EdDSA admin JWT as trustee does; releases nothing to a guest";
+/** The double as records and reports name it: the trustee ref and generation it reproduces, and its known gaps. */
+export function kbsDoubleDescription(kbs: KbsRecipe): string {
+  const generation = trusteeGeneration(kbs);
+  return `KBS: test double of trustee ${generation.ref}'s admin API (fixtures/kbs/kbs-double.ts), generation: ${generation.name}` +
+    ` — verifies the EdDSA admin JWT as that trustee does; releases nothing to a guest. Known gaps: ${generation.knownGaps.join('; ')}`;
+}
 
 /** The control platform on a cluster that runs on this machine: runc, no confidentiality. Trustee and upstream
  *  test images cannot be pulled here, so it brings a real open registry and a real authenticated (htpasswd)
@@ -48,13 +53,13 @@ export const controlPlatformSetup: PlatformSetup = {
       const kbs: StartedKbsDouble = await new KbsDouble({
         adminPublicKey: loadAdminPublicKey(keys.publicKeyFile),
         host: nodeIp,
-        apiPrefix: ctx.profile.kbs.apiPrefix,
+        kbs: ctx.profile.kbs,
       }).start();
       undo.push(() => kbs.stop());
       ctx.log(`control: KBS double at ${kbs.url}, registries ${open.address} (open) and ${auth.address} (htpasswd)`);
 
       return {
-        doubles: [KBS_DOUBLE_DESCRIPTION],
+        doubles: [kbsDoubleDescription(ctx.profile.kbs)],
         cleanup,
         suiteEnv: {
           kbs: { url: kbs.url, adminKeyFile: keys.privateKeyFile, isDouble: true },
@@ -94,11 +99,11 @@ function dryRunPlan(ctx: PlatformSetupContext, nodeIp: string): PreparedPlatform
   record(`# containerd trusts both plain-http registries: a hosts.toml each for ${open} and ${auth}`);
   record(['skopeo', 'copy', 'oci-archive:<busybox image>', `docker://${open}/coco-conformance/busybox:<tag>`]);
   record(['skopeo', 'copy', '--dest-authfile', '<auth file>', 'oci-archive:<busybox image>', `docker://${auth}/coco-conformance/busybox-auth:<tag>`]);
-  record(`# ${KBS_DOUBLE_DESCRIPTION}: listening on ${kbsUrl}${ctx.profile.kbs.apiPrefix}, admin key pair in ${join(dir, 'kbs')}`);
+  record(`# ${kbsDoubleDescription(ctx.profile.kbs)}: listening on ${kbsUrl}${ctx.profile.kbs.apiPrefix}, admin key pair in ${join(dir, 'kbs')}`);
   const handler = ctx.profile.platforms[ctx.cell.platform]?.handler ?? 'runc';
   record(`# pods run with RuntimeClass ${ctx.release.runtimeClasses.join(', ')} (handler ${handler}, no TEE), created by the install step`);
   return {
-    doubles: [KBS_DOUBLE_DESCRIPTION],
+    doubles: [kbsDoubleDescription(ctx.profile.kbs)],
     cleanup: async () => {},
     suiteEnv: { kbs: { url: kbsUrl, isDouble: true }, nodeShell: 'local' },
   };

@@ -91,7 +91,7 @@ test('run --dry-run --matrix matrix/nightly.yaml exits 0: the coco-dev cell v0.9
   const control = readFileSync(join(out, 'dry-run', 'v0.9.0/control/kubeadm-1.30/containerd/host', 'commands.sh'), 'utf8');
   const setup = control.slice(control.indexOf('# --- platform-setup ---'), control.indexOf('# --- collect ---'));
   expect(setup.match(/^docker-registry serve /gm), setup).toHaveLength(2);
-  expect(setup).toContain("# KBS: test double of trustee e890fc9 (CoCo v0.9.0's CI) admin API");
+  expect(setup).toContain(`# KBS: test double of trustee ${loadRelease('v0.9.0').kbs.ref}'s admin API (fixtures/kbs/kbs-double.ts), generation: per-route-handlers`);
   expect(setup).toContain('# pods run with RuntimeClass control (handler runc, no TEE)');
   const controlSummary = JSON.parse(readFileSync(join(out, 'dry-run', 'v0.9.0/control/kubeadm-1.30/containerd/host', 'suites', 'summary.json'), 'utf8'));
   expect(controlSummary.kbsUrl).toBe('http://198.18.0.1:<kbs-double-port>');
