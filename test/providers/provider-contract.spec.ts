@@ -180,8 +180,23 @@ for (const [source, want] of Object.entries(KUBEADM_SOURCES)) {
     // The label step names the same node the config registers.
     expect(lines).toContain(`kubectl --kubeconfig /work/cell/kubeconfig label node ${hostname().toLowerCase()} node.kubernetes.io/worker= --overwrite`);
 
+    const createdLines = lines.length;
     await provider.destroy(cluster, ctx);
+    const teardown = lines.slice(createdLines);
     await provider.destroy(cluster, ctx);
     expect(lines.filter((line) => line.startsWith('kubeadm reset'))).toHaveLength(2);
+    // The teardown is the one of the node's source: a runner's packaged kubeadm is reset on its own CRI socket, and
+    // the offline bundle's kubelet, containerd and bridge are not there to stop.
+    const bundleTeardown = /kubelet\.pid|containerd\.pid|ip link delete coco0$|coco-conformance\/containerd\.sock/m;
+    if (source === 'packages') {
+      expect(teardown.join('\n')).not.toMatch(bundleTeardown);
+      expect(teardown).toContain('kubeadm reset --force --cri-socket unix:///run/containerd/containerd.sock');
+      // The pod network is a pinned flannel release, never releases/latest.
+      const network = lines.find((line) => line.includes('kube-flannel.yml'));
+      expect(network).toMatch(/flannel-io\/flannel\/releases\/download\/v\d+\.\d+\.\d+\/kube-flannel\.yml$/);
+    } else {
+      expect(teardown.join('\n')).toMatch(bundleTeardown);
+      expect(lines.join('\n')).not.toContain('kube-flannel');
+    }
   });
 }

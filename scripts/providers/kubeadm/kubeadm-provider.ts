@@ -17,8 +17,12 @@ import { clusterVersions, listNodes, PROVISION_TIMEOUTS, waitNodesReady } from '
 
 const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 const EARLIER_CLUSTER_LOG = `${NODE_LAYOUT.logDir}/earlier-cluster-cleanup.log`;
-/** Flannel is what upstream's kubeadm runners apply as the pod network on a real runner. */
-const FLANNEL_MANIFEST = 'https://github.com/flannel-io/flannel/releases/latest/download/kube-flannel.yml';
+/** Flannel is the pod network upstream's kubeadm runners apply (kata 3.31.0 tests/gha-run-k8s-common.sh:515-516
+ *  applies releases/latest; pinned here, so a night's run does not change with flannel's releases). v0.28.10 is
+ *  flannel's newest tag on the Go module proxy (github.com/flannel-io/flannel/@v/list, 2026-10-08); the one place
+ *  the pin lives. */
+export const FLANNEL_VERSION = 'v0.28.10';
+const FLANNEL_MANIFEST = `https://github.com/flannel-io/flannel/releases/download/${FLANNEL_VERSION}/kube-flannel.yml`;
 /** Checks that cannot pass in a VM without kernel config, or that the bundle answers differently (no systemd). */
 // HTTPProxyCIDR: kubeadm v1.30 formats "https://[<IPv4>]:1234", which Go ≥ 1.26's stricter net/url rejects; the check
 // only matters behind an HTTP proxy, which this machine has none of.
@@ -30,9 +34,12 @@ const IGNORED_PREFLIGHT = ['SystemVerification', 'Swap', 'Service-Kubelet', 'Fil
 export class KubeadmProvider implements ClusterProvider {
   readonly distro = 'kubeadm' as const;
   private bundle?: OfflineBundle;
+  /** Where this provider's node came from, known from create on: teardown (also a dry run's) undoes that. */
+  private source?: 'bundle' | 'packages';
 
   async create(spec: ClusterSpec, ctx: ProviderContext): Promise<ProvisionedCluster> {
     const fromBundle = spec.source === 'bundle';
+    this.source = fromBundle ? 'bundle' : 'packages';
     const nodeName = hostname().toLowerCase();
     await this.removeEarlierCluster(ctx);
     if (!ctx.dryRun) beginLocalClusterState(fromBundle ? 'bundle' : 'packages', ctx.workDir);
@@ -98,7 +105,8 @@ export class KubeadmProvider implements ClusterProvider {
     if (!cluster.createdByHarness) return;
     const state = ctx.dryRun ? undefined : readLocalClusterState();
     if (typeof state === 'object' && ownerStatus(state) === 'running') return;
-    const source = this.bundle !== undefined || typeof state !== 'object' || state.source === 'bundle' ? 'bundle' : 'packages';
+    // The state file knows a real run's source; a dry run has none, and its create said which it planned.
+    const source = typeof state === 'object' ? state.source : this.source ?? 'bundle';
     const result = await cleanLocalCluster(ctx, source);
     if (result.remaining.length) {
       throw new Error(`failed to tear down the local cluster: still there after cleanup: ${describeLeftovers(result.remaining).join('; ')}`);
