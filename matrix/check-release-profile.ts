@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { helmChartSource } from './helm-chart-source.ts';
 import type { ReleaseProfile } from './release-profile.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
 import { CONTROL_PLATFORM, FEATURES, PLATFORM_ID, type PlatformId } from './vocabulary.ts';
@@ -25,6 +26,10 @@ export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource,
     }
   };
   checkOverlays(profile, source);
+  checkHelmChart(profile, source);
+  if (profile.candidate && profile.candidate.from === profile.release) {
+    throw source.error(['candidate', 'from'], `a candidate is derived from an earlier release, not from itself (${profile.release})`);
+  }
   for (const feature of FEATURES) {
     const claims = profile.claims[feature];
     for (const [platform, claim] of Object.entries(claims)) {
@@ -44,6 +49,18 @@ export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource,
   checkTeeEvidence(profile, source);
   checkSignedImages(profile, source);
   profile.testedStacks.forEach((stack, index) => mustBeDefined(stack.platform, ['testedStacks', index, 'platform']));
+}
+
+/** A registry chart needs its version; a git chart must say repository, ref and path. */
+function checkHelmChart(profile: ReleaseProfile, source: YamlSource): void {
+  if (profile.install.method !== 'helm') return;
+  const chart = helmChartSource(profile.install.chart);
+  if (!chart) {
+    throw source.error(['install', 'chart'], 'a git chart is written git+<repository URL>@<ref>#<path inside the repository>');
+  }
+  if (chart.kind === 'registry' && !profile.install.version) {
+    throw source.error(['install'], `the registry chart ${profile.install.chart} needs a "version" (a directory or a git ref needs none)`);
+  }
 }
 
 /** Every platform names an overlay the install recipe has, and a shipped platform's runtime class is one that

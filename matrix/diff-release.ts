@@ -1,4 +1,6 @@
 import { expectedOutcome } from './derive-expected-outcome.ts';
+import { releaseLabel } from './candidate-release.ts';
+import { describeHelmChart } from './helm-chart-source.ts';
 import type { ReleaseProfile } from './release-profile.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
 import { FEATURES } from './vocabulary.ts';
@@ -21,6 +23,8 @@ export interface ReleaseDiff {
   expectations: { test: string; platform: string; from: string; to: string }[];
   /** Every other field of install, kbs and guestComponents that differs, by path. */
   details: Change[];
+  /** When the newer profile is a candidate: what its derivation left for a person to review. */
+  review?: { path: string; why: string }[];
 }
 
 export interface Change {
@@ -40,7 +44,7 @@ export interface ClaimChange {
 /** The mechanics by name, each read from the profile; absent reads as "none". */
 const MECHANICS: { what: string; of: (p: ReleaseProfile) => string | undefined }[] = [
   { what: 'install method', of: (p) => p.install.method === 'helm'
-    ? `helm (chart ${p.install.chart} ${p.install.version}, release ${p.install.releaseName} in ${p.install.namespace})`
+    ? `helm (chart ${describeHelmChart(p.install)}, release ${p.install.releaseName} in ${p.install.namespace})`
     : `operator (${p.install.operatorKustomization})` },
   { what: 'pods point at KBS by', of: (p) => p.guestComponents.kbsConfig },
   { what: 'init-data', of: (p) => p.guestComponents.initData && `${p.guestComponents.initData.annotation} (${p.guestComponents.initData.encoding})` },
@@ -68,8 +72,8 @@ const MECHANICS: { what: string; of: (p: ReleaseProfile) => string | undefined }
 
 export function diffReleaseProfiles(a: ReleaseProfile, b: ReleaseProfile): ReleaseDiff {
   return {
-    from: a.release,
-    to: b.release,
+    from: releaseLabel(a),
+    to: releaseLabel(b),
     mechanics: MECHANICS.flatMap(({ what, of }) => changed(what, of(a), of(b))),
     components: diffLeaves('', a.components, b.components),
     platforms: platformChanges(a, b),
@@ -81,6 +85,7 @@ export function diffReleaseProfiles(a: ReleaseProfile, b: ReleaseProfile): Relea
     ...testChanges(a, b),
     details: ['install', 'kbs', 'guestComponents', 'timeouts', 'testImages']
       .flatMap((key) => diffLeaves(key, (a as unknown as Record<string, unknown>)[key], (b as unknown as Record<string, unknown>)[key])),
+    ...(b.candidate ? { review: b.candidate.review } : {}),
   };
 }
 

@@ -16,3 +16,5 @@ export { expectedOutcome } from './derive-expected-outcome.ts';
 export { planCells, DEFAULT_MATRIX_FILE, type PlannedCell, type PlannedTest } from './plan-cells.ts';
 export { guestPullVoidedBy, pullModeRuntimeSetup, usesRuntimeHandlerAnnotation } from './pull-mode.ts';
 export { diffReleaseProfiles, type ReleaseDiff, type Change as ReleaseChange } from './diff-release.ts';
+export { helmChartSource, describeHelmChart, type HelmChartSource } from './helm-chart-source.ts';
+export { deriveCandidateProfile, releaseLabel, type CandidateInput } from './candidate-release.ts';

@@ -8,8 +8,9 @@ import { RELEASE_PROFILE_SCHEMA } from './schema/release-profile-schema.ts';
 import { findViolation } from './schema/validate.ts';
 import { displayPath, YamlSource } from './yaml-source.ts';
 
-/** Where the release profiles shipped with the harness live. */
-export const DEFAULT_RELEASES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'releases');
+/** Where the release profiles live: the ones shipped with the harness, or `COCO_RELEASES_DIR` (a release team's
+ *  copy holding a candidate that `new-release --releases-dir` wrote). */
+export const DEFAULT_RELEASES_DIR = process.env.COCO_RELEASES_DIR || path.join(path.dirname(fileURLToPath(import.meta.url)), 'releases');
 
 /** Reads, validates and cross-checks one release profile. Bad input throws InputError (`file:line:col: path: …`). */
 export function loadReleaseProfile(file: string): ReleaseProfile {

@@ -33,7 +33,7 @@ export function planCells(
   matrixFile: string = DEFAULT_MATRIX_FILE,
   filter: CellFilter = {},
   releasesDir: string = DEFAULT_RELEASES_DIR,
-): { matrix: RunnerMatrix; cells: PlannedCell[] } {
+): { matrix: RunnerMatrix; cells: PlannedCell[]; profiles: ReadonlyMap<string, ReleaseProfile> } {
   const { matrix, profiles } = loadRunnerMatrixWithProfiles(matrixFile, releasesDir);
   const cells = expandCells(matrix, filter).map((cell) => {
     const profile = profiles.get(cell.release);
@@ -43,7 +43,7 @@ export function planCells(
     for (const test of tests) counts[test.outcome.expect] += 1;
     return { cell, tests, counts };
   });
-  return { matrix, cells };
+  return { matrix, cells, profiles };
 }
 
 /** The tests a cell runs — its suites' catalog tests, or only the given ids of a rerun — each with what it is

@@ -18,6 +18,21 @@ export interface ReleaseProfile {
   testedStacks: TestedStack[];
   timeouts: Timeouts;
   testImages: TestImages;
+  /** Present while the profile is a candidate (written by `coco-conformance new-release` before the release is
+   *  tagged); removing the block, once its review list is done, makes it the release. */
+  candidate?: CandidateMark;
+}
+
+/** A release not yet tagged: where its profile was derived from and what a person must still review. */
+export interface CandidateMark {
+  /** The release whose profile it was derived from. */
+  from: string;
+  /** The kata ref (tag or commit) whose versions.yaml gave the components, and the file or URL it was read from. */
+  kataRef: string;
+  versionsYaml: string;
+  /** What the derivation could not know (release-notes texts, claims, limitations, tested stacks, INFERRED values),
+   *  each by the profile path it concerns. */
+  review: { path: string; why: string }[];
 }
 
 export interface Components {
@@ -94,8 +109,11 @@ export type UninstallStep =
 
 export interface HelmInstall {
   method: 'helm';
-  chart: string; // oci://ghcr.io/confidential-containers/charts/confidential-containers
-  version: string;
+  /** A registry chart (oci://ghcr.io/confidential-containers/charts/confidential-containers), a directory, or a
+   *  git ref (`git+<url>@<ref>#<path>`): matrix/helm-chart-source.ts. */
+  chart: string;
+  /** The chart version of a registry chart (a directory or a git ref is the version it holds). */
+  version?: string;
   releaseName: string; // coco
   namespace: string; // coco-system
   /** Values for every install, then per arch (the chart's values/kata-s390x.yaml, …) merged over them. */

@@ -1,4 +1,5 @@
 import { FEATURES, type PlatformId } from '../matrix/vocabulary.ts';
+import { releaseLabel } from '../matrix/index.ts';
 import { OUTCOMES, type Outcome, type ResultRecord } from './result-record.ts';
 import type { MergedResults, MergedTest, TestNights, UnfinishedTest } from './merged-results.ts';
 import type { CompatibilityReport, GridCell, NonDiscriminatingTest, PlatformColumn, ReportProfile, RunSummary } from './compatibility-report.ts';
@@ -106,6 +107,8 @@ function reportOf(input: Omit<ReportInput, 'records' | 'baseline'>, current: Rel
   const report: CompatibilityReport = {
     schemaVersion: 1,
     release: profile.release,
+    releaseLabel: releaseLabel(profile),
+    ...(profile.candidate ? { candidate: { from: profile.candidate.from, review: profile.candidate.review } } : {}),
     generatedAt: input.generatedAt ?? new Date().toISOString(),
     features: [...FEATURES],
     platforms,

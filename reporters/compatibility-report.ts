@@ -11,6 +11,10 @@ import type { GridState } from './grid-state.ts';
 export interface CompatibilityReport {
   schemaVersion: 1;
   release: string;
+  /** How the report names the release: `v0.22.0 (candidate)` while its profile is a candidate. */
+  releaseLabel: string;
+  /** Present for a candidate: the release it was derived from and what is still to review. */
+  candidate?: { from: string; review: { path: string; why: string }[] };
   generatedAt: string;
   features: Feature[];
   platforms: PlatformColumn[];
@@ -31,7 +35,7 @@ export interface CompatibilityReport {
 }
 
 /** The part of a release profile the report reads, so tests and tools can build one from a small object. */
-export type ReportProfile = Pick<ReleaseProfile, 'release' | 'claims' | 'platforms'>;
+export type ReportProfile = Pick<ReleaseProfile, 'release' | 'claims' | 'platforms' | 'candidate'>;
 
 export interface PlatformColumn {
   id: PlatformId;

@@ -17,7 +17,8 @@ export function renderHtml(report: CompatibilityReport): string {
   const { history } = report;
   const span = history.firstNight && history.totalNights > 1 ? ` over ${history.totalNights} nights (${h(history.firstNight)} to ${h(history.nights.at(-1)!)})` : '';
   const body = [
-    `<h1>CoCo ${h(report.release)} compatibility report</h1>`,
+    `<h1>CoCo ${h(report.releaseLabel)} compatibility report</h1>`,
+    ...(report.candidate ? [`<p>A candidate, derived from ${h(report.candidate.from)}; ${report.candidate.review.length} item(s) of its profile still to review (candidate.review).</p>`] : []),
     `<p class="muted">Generated ${h(report.generatedAt)} from ${report.records} record(s)${span}: ${report.runs.length} cell run(s).</p>`,
     signoffSection(report),
     alertsSection(report),
@@ -36,7 +37,7 @@ export function renderHtml(report: CompatibilityReport): string {
   ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CoCo ${h(report.release)} compatibility report</title>
+<title>CoCo ${h(report.releaseLabel)} compatibility report</title>
 <style>${REPORT_CSS}</style></head>
 <body>
 ${body.filter(Boolean).join('\n')}

@@ -13,7 +13,7 @@ export function renderJunit(report: CompatibilityReport): string {
   const attr = (text: string | number) => escapeHtml(String(text));
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="coco-conformance ${attr(report.release)}" tests="${tests.length}" failures="${count(tests, 'failed', 'failed-wrong-reason', 'unexpected-pass')}" errors="${count(tests, 'infra-error')}" skipped="${count(tests, 'skipped')}">`,
+    `<testsuites name="coco-conformance ${attr(report.releaseLabel)}" tests="${tests.length}" failures="${count(tests, 'failed', 'failed-wrong-reason', 'unexpected-pass')}" errors="${count(tests, 'infra-error')}" skipped="${count(tests, 'skipped')}">`,
   ];
   for (const run of report.runs) {
     const list = byRun.get(`${run.runner}|${run.cellId}`) ?? [];

@@ -38,8 +38,9 @@ export function renderMarkdown(report: CompatibilityReport): string {
   const { history } = report;
   const span = history.firstNight && history.totalNights > 1 ? ` over ${history.totalNights} nights (${history.firstNight} to ${history.nights.at(-1)})` : '';
   const out: string[] = [
-    `# CoCo ${report.release} compatibility report`,
+    `# CoCo ${report.releaseLabel} compatibility report`,
     '',
+    ...(report.candidate ? [`A candidate, derived from ${report.candidate.from}; ${report.candidate.review.length} item(s) of its profile still to review (candidate.review).`, ''] : []),
     `Generated ${report.generatedAt} from ${report.records} record(s)${span}: ${report.runs.length} cell run(s) and ${totalTests} test result(s) as they stand.`,
     '',
     `## Sign-off: ${report.signoff.verdict}`,

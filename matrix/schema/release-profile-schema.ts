@@ -73,7 +73,7 @@ const operatorInstall = obj({
 const helmInstall = obj({
   method: req(literal('helm')),
   chart: req(text()),
-  version: req(text()),
+  version: opt(text()),
   releaseName: req(text()),
   namespace: req(text()),
   // Helm values are free-form; only their being a map is checked.
@@ -243,6 +243,13 @@ const testedStack = obj({
   kustomize: opt(text()),
 });
 
+const candidate = obj({
+  from: req(str(RELEASE_TAG)),
+  kataRef: req(text()),
+  versionsYaml: req(text()),
+  review: req(list(obj({ path: req(text()), why: req(text()) }))),
+});
+
 export const RELEASE_PROFILE_SCHEMA = obj({
   schemaVersion: req(literal(1)),
   release: req(str(RELEASE_TAG)),
@@ -276,4 +283,5 @@ export const RELEASE_PROFILE_SCHEMA = obj({
       gpu: opt(text()),
     }),
   ),
+  candidate: opt(candidate),
 });

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   cleanup: { summary: 'remove what a killed run left of the local cluster', load: async () => (await import('./commands/cleanup.ts')).cleanupCommand },
   releases: { summary: 'list the encoded releases', load: async () => (await import('./commands/releases.ts')).releasesCommand },
   'diff-release': { summary: 'what changed between two releases', load: async () => (await import('./commands/releases.ts')).diffReleaseCommand },
+  'new-release': { summary: 'write a candidate release profile from the previous one and kata\'s versions.yaml', load: async () => (await import('./commands/new-release.ts')).newReleaseCommand },
 };
 
 export function usage(): string {

@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { helmChartSource } from '../../matrix/helm-chart-source.ts';
 import type { HelmInstall, ReleaseProfile } from '../../matrix/release-profile.ts';
 import type { Arch, PlatformId } from '../../matrix/vocabulary.ts';
 import { runtimeClassesGone, runtimeClassesPresent } from '../../fixtures/cluster/wait/index.ts';
 import type { InstalledRelease } from './installed-release.ts';
 import { kubectl, type InstallContext } from './install-context.ts';
 import { waitStep } from './wait-step.ts';
+
+/** Namespaces Kubernetes itself creates: never deleted with a release. */
+const CLUSTER_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'default']);
 
 function helmArgv(ctx: InstallContext, ...args: string[]): string[] {
   const { kubeconfigPath, context } = ctx.cluster;
@@ -53,15 +57,37 @@ export async function installHelm(
     await ctx.file('install', valuesFile, stringify(values));
     valuesArgs.push('--values', valuesFile);
   }
-  await ctx.command('install', helmArgv(ctx, 'install', recipe.releaseName, recipe.chart, '--version', recipe.version,
+  const chart = await fetchChart(ctx, recipe);
+  await ctx.command('install', helmArgv(ctx, 'install', recipe.releaseName, chart, ...(recipe.version && helmChartSource(recipe.chart)?.kind === 'registry' ? ['--version', recipe.version] : []),
     '--namespace', recipe.namespace, '--create-namespace', '--wait', `--timeout=${recipe.readinessTimeoutSeconds}s`, ...valuesArgs));
   await waitStep(ctx, 'install', [{ condition: runtimeClassesPresent(runtimeClasses), options: { timeoutSeconds: recipe.readinessTimeoutSeconds } }]);
   return { release: profile.release, platform, method: 'helm', namespace: recipe.namespace, runtimeClasses, componentImages: {} };
+}
+
+/** The chart argument of `helm install`: a registry chart as it is; a directory or a git ref checked out into the
+ *  cell's folder, its dependencies (kata-deploy under the CoCo chart) fetched as the chart's Chart.lock pins them —
+ *  as kata's CI does before a tag (gha-run-k8s-common.sh: `helm dependencies update` in the chart's directory). */
+async function fetchChart(ctx: InstallContext, recipe: HelmInstall): Promise<string> {
+  const source = helmChartSource(recipe.chart);
+  if (!source) throw new Error(`failed to install: install.chart ${recipe.chart} is not a chart reference`);
+  if (source.kind === 'registry') return recipe.chart;
+  let dir = source.kind === 'directory' ? source.dir : '';
+  if (source.kind === 'git') {
+    const checkout = join(ctx.provider.workDir, 'chart-source');
+    await ctx.command('install', ['git', 'clone', '--quiet', '--no-checkout', '--filter=blob:none', source.repository, checkout]);
+    await ctx.command('install', ['git', '-C', checkout, 'checkout', '--quiet', '--detach', source.ref]);
+    dir = join(checkout, source.path);
+  }
+  await ctx.command('install', ['helm', 'dependency', 'build', dir]);
+  return dir;
 }
 
 export async function uninstallHelm(ctx: InstallContext, recipe: HelmInstall, installed: InstalledRelease): Promise<void> {
   await ctx.command('uninstall', helmArgv(ctx, 'uninstall', recipe.releaseName, '--namespace', recipe.namespace, '--wait',
     `--timeout=${recipe.readinessTimeoutSeconds}s`, '--ignore-not-found'));
   await waitStep(ctx, 'uninstall', [{ condition: runtimeClassesGone(installed.runtimeClasses), options: { timeoutSeconds: recipe.readinessTimeoutSeconds } }]);
-  await ctx.command('uninstall', kubectl(ctx, 'delete', 'namespace', recipe.namespace, '--ignore-not-found', '--wait'));
+  // kata-deploy installs into kube-system as CI does (a candidate's install): a namespace the cluster owns stays.
+  if (!CLUSTER_NAMESPACES.has(recipe.namespace)) {
+    await ctx.command('uninstall', kubectl(ctx, 'delete', 'namespace', recipe.namespace, '--ignore-not-found', '--wait'));
+  }
 }

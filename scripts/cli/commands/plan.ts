@@ -1,4 +1,4 @@
-import { clusterLabel, FEATURES, planCells, type CellFilter, type PlannedCell } from '../../../matrix/index.ts';
+import { clusterLabel, FEATURES, planCells, releaseLabel, type CellFilter, type PlannedCell, type ReleaseProfile } from '../../../matrix/index.ts';
 // The text renderer alone, not reporters/index.ts: plan does not load the report machinery.
 import { plainTable } from '../../../reporters/render-text.ts';
 import { CELL_SELECTION_FLAGS, parseArguments } from '../arguments.ts';
@@ -20,12 +20,16 @@ export async function planCommand(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { matrix, cells } = planCells(options.matrix, options.filter);
+  const { matrix, cells, profiles } = planCells(options.matrix, options.filter);
+  const candidates = [...new Set(cells.map((c) => c.cell.release))].map((r) => profiles.get(r)).filter((p): p is ReleaseProfile => !!p?.candidate);
   if (options.json) {
-    console.log(JSON.stringify({ matrix: matrix.file, cells: cells.map(toJson) }, null, 2));
+    console.log(JSON.stringify({ matrix: matrix.file, cells: cells.map((c) => toJson(c, profiles.get(c.cell.release))) }, null, 2));
   } else {
-    console.log(renderPlanTable(cells));
+    console.log(renderPlanTable(cells, profiles));
     console.log(`\n${cells.length} cell${cells.length === 1 ? '' : 's'} from ${matrix.file}`);
+    for (const p of candidates) {
+      console.log(`${releaseLabel(p)}: derived from ${p.candidate!.from} (kata ${p.candidate!.kataRef}); ${p.candidate!.review.length} item(s) of its profile to review`);
+    }
   }
   return 0;
 }
@@ -43,16 +47,20 @@ export function parsePlanArgs(argv: string[]): PlanOptions | undefined {
   return { matrix: flags.matrix, filter, json: flags.json === true };
 }
 
-function toJson({ cell, tests, counts }: PlannedCell) {
-  return { ...cell, expected: counts, tests: tests.map(({ outcome, ...test }) => ({ ...test, ...outcome })) };
+function toJson({ cell, tests, counts }: PlannedCell, profile: ReleaseProfile | undefined) {
+  return { ...cell, ...(profile?.candidate ? { candidate: true } : {}), expected: counts, tests: tests.map(({ outcome, ...test }) => ({ ...test, ...outcome })) };
 }
 
 const HEADERS = ['CELL', 'RUNNER', 'PLATFORM', 'CLUSTER', 'RUNTIME', 'PULL', 'SUITES', 'TESTS (pass/fail/skip)'];
 
-/** A plain text table, one row per cell, columns padded to their widest value. */
-export function renderPlanTable(cells: PlannedCell[]): string {
+/** A plain text table, one row per cell, columns padded to their widest value. When a candidate is among the
+ *  releases, a RELEASE column after the cell says which cells are the candidate's. */
+export function renderPlanTable(cells: PlannedCell[], profiles: ReadonlyMap<string, ReleaseProfile>): string {
+  const withRelease = cells.some(({ cell }) => profiles.get(cell.release)?.candidate);
+  const release = (name: string) => (withRelease ? [profiles.get(name) ? releaseLabel(profiles.get(name)!) : name] : []);
   const rows = cells.map(({ cell, tests, counts }) => [
     cell.id,
+    ...release(cell.release),
     cell.runner,
     cell.platform,
     clusterLabel(cell.cluster) + (cell.cluster.source ? ` (${cell.cluster.source})` : ''),
@@ -61,5 +69,5 @@ export function renderPlanTable(cells: PlannedCell[]): string {
     cell.suites.length === FEATURES.length ? 'all' : cell.suites.join(','),
     `${tests.length} (${counts.pass}/${counts.fail}/${counts.skip})` + (cell.required ? '' : ' optional'),
   ]);
-  return plainTable([HEADERS, ...rows]);
+  return plainTable([withRelease ? [HEADERS[0]!, 'RELEASE', ...HEADERS.slice(1)] : HEADERS, ...rows]);
 }

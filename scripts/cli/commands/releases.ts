@@ -1,4 +1,4 @@
-import { diffReleaseProfiles, encodedReleases, loadRelease, type ReleaseDiff, type ReleaseProfile } from '../../../matrix/index.ts';
+import { describeHelmChart, diffReleaseProfiles, releaseLabel, encodedReleases, loadRelease, type ReleaseDiff, type ReleaseProfile } from '../../../matrix/index.ts';
 import { markdownTable, plainTable } from '../../../reporters/render-text.ts';
 import { parseArguments, UsageError } from '../arguments.ts';
 
@@ -29,11 +29,11 @@ export async function releasesCommand(argv: string[]): Promise<number> {
 
 function summaryOf(p: ReleaseProfile) {
   return {
-    release: p.release,
+    release: releaseLabel(p),
     date: p.releaseDate,
     kata: p.components.kata.version,
     trustee: p.components.trustee.ref,
-    install: p.install.method === 'helm' ? `helm ${p.install.version}` : `operator ${p.components.operator?.version ?? ''}`.trim(),
+    install: p.install.method === 'helm' ? `helm ${p.install.version ?? describeHelmChart(p.install)}` : `operator ${p.components.operator?.version ?? ''}`.trim(),
     kbsConfig: p.guestComponents.kbsConfig + (p.guestComponents.initData ? ' (init-data tests)' : ''),
     shipped: Object.entries(p.platforms).filter(([, spec]) => spec?.shipped).map(([id]) => id),
   };
@@ -74,5 +74,6 @@ export function renderReleaseDiff(diff: ReleaseDiff): string {
   section('Tests', ['', 'test'], [...diff.tests.added.map((t) => ['added', t]), ...diff.tests.dropped.map((t) => ['dropped', t])]);
   section('Expected outcomes', ['test', 'platform', diff.from, diff.to], diff.expectations.map((e) => [e.test, e.platform, e.from, e.to]));
   changes('Every other changed field', diff.details);
+  if (diff.review) section(`To review before ${diff.to} is the release`, ['profile path', 'why'], diff.review.map((r) => [r.path, r.why]));
   return out.join('\n');
 }

@@ -22,7 +22,7 @@ export async function signoffCommand(argv: string[]): Promise<number> {
   const report = buildReportFromArgs(args);
   for (const warning of report.warnings) console.error(`warning: ${warning}`);
   const { verdict, reasons, notes, scope, exitCode } = report.signoff;
-  console.log(`${verdict}: ${report.release} sign-off over ${report.runs.length} cell run(s); required platforms: ${scope.join(', ') || 'none'}`);
+  console.log(`${verdict}: ${report.releaseLabel} sign-off over ${report.runs.length} cell run(s); required platforms: ${scope.join(', ') || 'none'}`);
   for (const reason of reasons) console.log(reason);
   for (const note of notes) console.log(`note: ${note}`);
   return exitCode;

@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DEFAULT_RELEASES_DIR, deriveCandidateProfile, InputError, loadRelease, loadReleaseProfile, releaseProfileFile } from '../../../matrix/index.ts';
+import { RELEASE_TAG } from '../../../matrix/schema/release-profile-schema.ts';
+import { readTextFile } from '../../../matrix/text-file.ts';
+import { YAML_LIMITS } from '../../../matrix/yaml-limits.ts';
+import { parseArguments, UsageError } from '../arguments.ts';
+
+const USAGE = 'usage: coco-conformance new-release vX.Y.Z --from vPREV --versions FILE|URL --kata-ref REF [--kata-version V] ' +
+  '[--chart DIR] [--kata-deploy-image REPO:TAG] [--date YYYY-MM-DD] [--releases-dir DIR] [--force]';
+
+const FLAGS = {
+  from: { takes: 'value' },
+  versions: { takes: 'value' },
+  'kata-ref': { takes: 'value' },
+  'kata-version': { takes: 'value' },
+  chart: { takes: 'value' },
+  'kata-deploy-image': { takes: 'value' },
+  date: { takes: 'value' },
+  'releases-dir': { takes: 'value' },
+  force: { takes: 'switch' },
+} as const;
+
+/** A versions.yaml behind a URL is fetched once, bounded in time and size like a file. */
+const FETCH_TIMEOUT_MS = 30_000;
+
+/** `new-release vX.Y.Z --from vPREV`: writes matrix/releases/vX.Y.Z.yaml as a candidate (matrix/candidate-release.ts),
+ *  validates it as every profile is validated, and prints what a person must review. */
+export async function newReleaseCommand(argv: string[]): Promise<number> {
+  const { flags, positionals, help } = parseArguments(argv, FLAGS, { positionals: true });
+  if (help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [release, ...extra] = positionals;
+  if (!release || extra.length) throw new UsageError(`give one release tag (got ${positionals.length}); ${USAGE}`);
+  if (!RELEASE_TAG.pattern.test(release)) throw new UsageError(`${JSON.stringify(release)} is not ${RELEASE_TAG.patternHint}`);
+  for (const flag of ['from', 'versions', 'kata-ref'] as const) {
+    if (!flags[flag]) throw new UsageError(`--${flag} is required; ${USAGE}`);
+  }
+  if (flags.date && !/^\d{4}-\d{2}-\d{2}$/.test(flags.date)) throw new UsageError(`--date ${flags.date}: expected YYYY-MM-DD`);
+  if (flags.chart && !flags.chart.startsWith('/') && !flags.chart.startsWith('./') && !flags.chart.startsWith('../')) {
+    throw new UsageError(`--chart ${flags.chart}: give a directory as a path (/…, ./…); the default is kata's kata-deploy chart at --kata-ref`);
+  }
+  const releasesDir = flags['releases-dir'] ?? DEFAULT_RELEASES_DIR;
+  const previousFile = releaseProfileFile(flags.from!, releasesDir);
+  const previous = loadRelease(flags.from!, releasesDir);
+  const target = releaseProfileFile(release, releasesDir);
+  if (existsSync(target) && !flags.force) throw new UsageError(`${target} exists (--force replaces it)`);
+
+  const derived = deriveCandidateProfile({
+    release,
+    previous: { text: readFileSync(previousFile, 'utf8'), file: previousFile, profile: previous },
+    versions: { text: await readVersionsYaml(flags.versions!), from: flags.versions! },
+    kataRef: flags['kata-ref']!,
+    kataVersion: flags['kata-version'],
+    chartDir: flags.chart,
+    kataDeployImage: flags['kata-deploy-image'],
+    releaseDate: flags.date ?? new Date().toISOString().slice(0, 10),
+  });
+  // Written beside the target and checked as any profile is before it takes the release's name.
+  mkdirSync(dirname(target), { recursive: true });
+  const draft = join(dirname(target), `.${release}.candidate.yaml`);
+  writeFileSync(draft, derived.text);
+  try {
+    loadReleaseProfile(draft);
+  } catch (error) {
+    rmSync(draft, { force: true });
+    throw error;
+  }
+  renameSync(draft, target);
+  console.log(`wrote ${target}: ${release} (candidate) from ${previous.release}, components of kata ${flags['kata-ref']}`);
+  console.log(`review before it is the release (then delete its candidate: block):`);
+  for (const item of derived.candidate.review) console.log(`  ${item.path}: ${item.why}`);
+  return 0;
+}
+
+/** A file, or a URL the runner can reach (raw.githubusercontent.com/kata-containers/kata-containers/<ref>/versions.yaml). */
+async function readVersionsYaml(from: string): Promise<string> {
+  if (!/^https?:\/\//.test(from)) return readTextFile(from, from, { format: 'YAML', maxBytes: YAML_LIMITS.maxBytes });
+  let response: Response;
+  try {
+    response = await fetch(from, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (error) {
+    throw new InputError(from, '', `failed to fetch: ${(error as Error).message}`);
+  }
+  if (!response.ok) throw new InputError(from, '', `failed to fetch: HTTP ${response.status}`);
+  const text = await response.text();
+  if (Buffer.byteLength(text) > YAML_LIMITS.maxBytes) throw new InputError(from, '', `larger than ${YAML_LIMITS.maxBytes} bytes`);
+  return text;
+}
