@@ -131,11 +131,23 @@ export interface BaselineDiff {
 
 export type Verdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE';
 
+export interface ReasonCell {
+  feature: Feature;
+  platform: PlatformId;
+  runners: string[];
+  /** The first night of the cell's current failing streak (a FAIL or LIMITATION-PASSED reason). */
+  firstFailingNight?: string;
+}
+
 export interface SignoffVerdict {
   verdict: Verdict;
   exitCode: 0 | 1 | 3;
-  /** Why the verdict is not PASS: one line each. Empty for PASS. */
+  /** Why the verdict is not PASS: one line each, naming the runner(s) and, for a failure, the first night of its
+   *  current failing streak. Empty for PASS. */
   reasons: string[];
+  /** The grid cell each reason is about, index for index (null for a reason about no one cell), so a page can link
+   *  it. */
+  reasonCells: (ReasonCell | null)[];
   /** Worth reading but not blocking (flaky cells, platforms out of scope, cells not required for sign-off). */
   notes: string[];
   /** Platforms whose supported claims had to be shown passing. */

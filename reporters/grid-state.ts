@@ -11,7 +11,9 @@ export type GridState = (typeof GRID_STATES)[number];
 export type GradedTest = Pick<MergedTest, 'id' | 'outcome' | 'runKey' | 'runner' | 'skipReason'> & { expected: Pick<MergedTest['expected'], 'expect'> };
 
 const RAN: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'expected-failure', 'failed-wrong-reason', 'unexpected-pass', 'flaky']);
-const FAILING: ReadonlySet<Outcome> = new Set(['failed', 'failed-wrong-reason', 'unexpected-pass']);
+/** Outcomes that are failures wherever they happen (an unexpected pass: a limitation gone, or a test that cannot
+ *  discriminate). */
+export const FAILING_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'failed-wrong-reason', 'unexpected-pass']);
 
 /** True when any of the tests ran (passed, failed or was expected to fail): the night has results, not only skips,
  *  infrastructure errors or tests that never finished. */
@@ -53,7 +55,7 @@ export function gridStateOf(
   const ran = tests.filter((t) => RAN.has(t.outcome));
   // Not applicable here (or not shipped): whatever ran is reported, never judged, so the cell cannot fail or alert.
   if (effective === 'not-applicable') {
-    const failing = ran.filter((t) => FAILING.has(t.outcome)).length;
+    const failing = ran.filter((t) => FAILING_OUTCOMES.has(t.outcome)).length;
     const ranAnyway = ran.length === 0 ? '' : `; ${ran.length} test(s) ran anyway${failing ? `: ${failing} failed (not judged)` : ', as expected'}`;
     return { state: 'N/A', summary: `${naSummary(effective, shipped, claim)}${ranAnyway}` };
   }

@@ -14,12 +14,18 @@ table.grid a.state:hover, table.grid a.state[aria-expanded="true"] { outline: 3p
 .s-PASS { background: #dafbe1; } .s-FAIL { background: #ffd7d5; } .s-FLAKY { background: #fff1c2; }
 .s-KNOWN-LIMITATION { background: #fff8c5; } .s-LIMITATION-PASSED { background: #ffcbe0; } .s-NOT-RUN { background: #eaeef2; }
 .s-INFRA-FAIL { background: #ffe2c2; } .s-NA { background: #f6f8fa; color: #6e7781; }
-.mini { display: block; margin-top: .3rem; line-height: 0; white-space: nowrap; }
 .sq { display: inline-block; width: .55rem; height: .55rem; margin-right: 1px; border: 1px solid rgba(0, 0, 0, .15); }
+.mini { display: flex; gap: 1px; width: 6.6rem; margin-top: .3rem; line-height: 0; }
+.mini .sq { flex: 1 1 0; min-width: 2px; max-width: .55rem; margin: 0; box-sizing: border-box; }
 .w-PASS { background: #2da44e; } .w-FAIL { background: #cf222e; } .w-FLAKY { background: #d4a72c; } .w-INFRA { background: #bc4c00; } .w-NOT-RUN { background: #eaeef2; }
+.w-NA { background: #f6f8fa; }
 ol.weather { display: flex; gap: 2px; list-style: none; padding: 0; margin: .5rem 0; }
-ol.weather li { width: 2.8rem; text-align: center; font-size: .7rem; padding: .25rem 0; color: #fff; } ol.weather li.w-NOT-RUN { color: #57606a; }
-ol.weather.small { margin: 0; } ol.weather.small li { width: .7rem; height: .7rem; padding: 0; }
+ol.weather li { flex: 1 1 0; min-width: 0; max-width: 2.8rem; overflow: hidden; text-align: center; font-size: .7rem; padding: .25rem 0; color: #fff; }
+ol.weather li.w-NOT-RUN, ol.weather li.w-NA { color: #57606a; }
+ol.weather.small { margin: 0; width: 12rem; } ol.weather.small li { max-width: .7rem; height: .7rem; padding: 0; }
+.filters { margin: .5rem 0; } .filters label { margin-right: 1rem; font-size: .85rem; }
+table.grid a.state.filtered-out { opacity: .15; }
+#reasons a { color: inherit; }
 .alert { color: #cf222e; font-weight: 600; } table.grid a.state[data-alert] { box-shadow: inset 0 -4px 0 #cf222e; }
 table.grid a.state[data-not-judged]::after { content: " †"; font-weight: 400; }
 .verdict { display: inline-block; padding: .3rem .8rem; border-radius: 4px; font-weight: 700; }
@@ -46,8 +52,8 @@ export const REPORT_JS = `
     return node;
   };
   const muted = (text) => el('div', { class: 'muted', text });
-  const strip = (weathers, nights) => el('ol', { class: 'weather small', 'aria-label': 'the last ' + nights.length + ' night(s), oldest first' },
-    ...weathers.map((w, i) => el('li', { class: 'w-' + w, 'data-weather': w, title: nights[i] + ': ' + w })));
+  const strip = (weathers, nights, runner) => el('ol', { class: 'weather small', 'aria-label': 'the last ' + nights.length + ' night(s), oldest first' },
+    ...weathers.map((w, i) => el('li', { class: 'w-' + w.replace('/', ''), 'data-weather': w, title: nights[i] + ': ' + w + ' — ' + runner })));
 
   function testRow(t, nights) {
     const notes = el('td');
@@ -62,7 +68,7 @@ export const REPORT_JS = `
       el('td', { text: t.runner }, muted(t.cellId)),
       el('td', { text: t.duration }),
       el('td', { text: String(t.retries) }),
-      el('td', null, t.strip && strip(t.strip, nights), muted('as of ' + t.night)),
+      el('td', null, t.strip && strip(t.strip, nights, t.runner), muted('as of ' + t.night)),
       notes);
   }
 
@@ -97,9 +103,30 @@ export const REPORT_JS = `
   }
 
   document.addEventListener('click', (event) => {
-    const link = event.target.closest('a.state');
+    const link = event.target.closest('a[href^="#cell-"]');
     if (link) open(link.getAttribute('href').slice(1));
   });
+
+  // Filters: a platform hides the other columns, a feature the other rows; a state dims the other cells and hides
+  // the rows without one.
+  const filters = document.getElementById('filters');
+  function applyFilters() {
+    const wanted = {};
+    for (const select of filters.querySelectorAll('select[data-filter]')) wanted[select.dataset.filter] = select.value;
+    const grid = document.getElementById('grid');
+    for (const node of grid.querySelectorAll('[data-platform]')) node.hidden = !!wanted.platform && node.dataset.platform !== wanted.platform;
+    for (const row of grid.querySelectorAll('tbody tr')) {
+      let matches = 0;
+      for (const cell of row.querySelectorAll('a.state')) {
+        const shown = !wanted.platform || cell.dataset.platform === wanted.platform;
+        const stateMatch = !wanted.state || cell.dataset.state === wanted.state;
+        cell.classList.toggle('filtered-out', !stateMatch);
+        if (shown && stateMatch) matches++;
+      }
+      row.hidden = (!!wanted.feature && row.dataset.feature !== wanted.feature) || matches === 0;
+    }
+  }
+  if (filters) filters.addEventListener('change', applyFilters);
   // Opened by its address (a bookmark, the back button): that cell is drawn too.
   const fromAddress = () => { if (location.hash.length > 1) open(decodeURIComponent(location.hash.slice(1))); };
   window.addEventListener('hashchange', fromAddress);

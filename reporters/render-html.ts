@@ -1,14 +1,16 @@
 import type { CompatibilityReport, GridCell, RunSummary } from './compatibility-report.ts';
 import type { MergedTest } from './merged-results.ts';
 import type { TestHistory, Weather } from './cell-history.ts';
-import { GRID_STATES } from './grid-state.ts';
 import { REPORT_CSS, REPORT_JS } from './html-assets.ts';
-import { OUTCOME_SEVERITY, STATE_MEANINGS, WEATHER_MEANINGS, cellAnchor, escapeHtml as h, formatDuration } from './render-text.ts';
+import { OUTCOME_SEVERITY, STATE_MEANINGS, STATE_ORDER, WEATHER_MEANINGS, cellAnchor, countsText, escapeHtml as h, formatDuration } from './render-text.ts';
 import { stackLines } from './render-tested-stacks.ts';
 import { shownStateNotJudged } from './signoff-verdict.ts';
 
-/** One self-contained HTML page: the feature × platform grid, each cell a link to a panel with its state, history
- *  over the nights and its tests — outcomes, errors, durations, artifacts, runner, cell id and environment.
+/** One self-contained HTML page, the grid first: the verdict in one line, filters (state, platform, feature), the
+ *  feature × platform grid, each cell a link to a panel with its state, history over the nights and its tests —
+ *  outcomes, errors, durations, artifacts, runner, cell id and environment; then the verdict's reasons, each naming
+ *  its runners and first failing night and linking its cell, and the alerts. Every history square says its night,
+ *  weather and runner(s) in a tooltip. Squares share a cell's width, so 30 nights fit as 10 do.
  *  Everything escaped; nothing fetched. The tests of a cell are the bulk of a big report, so they travel as JSON
  *  (one <script type="application/json"> per cell, parsed only when the cell is opened) and the inline script
  *  draws them: the page opens at the speed of its grid, however many runners and tests it holds. Pure. */
@@ -20,14 +22,16 @@ export function renderHtml(report: CompatibilityReport): string {
     `<h1>CoCo ${h(report.releaseLabel)} compatibility report</h1>`,
     ...(report.candidate ? [`<p>A candidate, derived from ${h(report.candidate.from)}; ${report.candidate.review.length} item(s) of its profile still to review (candidate.review).</p>`] : []),
     `<p class="muted">Generated ${h(report.generatedAt)} from ${report.records} record(s)${span}: ${report.runs.length} cell run(s).</p>`,
-    signoffSection(report),
-    alertsSection(report),
+    `<p class="verdict-line">Sign-off: <span id="verdict" class="verdict v-${report.signoff.verdict}">${report.signoff.verdict}</span> <a href="#signoff">why</a></p>`,
+    filtersForm(report),
     '<h2>Feature × platform</h2>',
     gridTable(report),
-    `<p class="muted">${GRID_STATES.map((s) => `<span class="s-${cls(s)}">&nbsp;${s}&nbsp;</span> ${h(STATE_MEANINGS[s])}`).join(' · ')}` +
+    `<p class="muted">${STATE_ORDER.map((s) => `<span class="s-${cls(s)}">&nbsp;${s}&nbsp;</span> ${h(STATE_MEANINGS[s])}`).join(' · ')}` +
       `${report.grid.flat().some(shownStateNotJudged) ? ' · † not judged by the sign-off: only cells not required for sign-off made this state' : ''}</p>`,
-    history.nights.length ? `<p class="muted">Under each state, the last ${history.nights.length} night(s), oldest left: ${(Object.keys(WEATHER_MEANINGS) as Weather[]).map((w) => `<i class="sq w-${w}"></i> ${w} ${h(WEATHER_MEANINGS[w])}`).join(' · ')}.</p>` : '',
+    history.nights.length ? `<p class="muted">Under each state, the last ${history.nights.length} night(s), oldest left: ${(Object.keys(WEATHER_MEANINGS) as Weather[]).map((w) => `<i class="sq w-${cls(w)}"></i> ${w} ${h(WEATHER_MEANINGS[w])}`).join(' · ')}.</p>` : '',
     ...report.grid.flat().map((cell) => cellPanel(cell, report, runs)),
+    signoffSection(report),
+    alertsSection(report),
     nonDiscriminatingSection(report),
     doublesSection(report),
     diffSection(report),
@@ -48,10 +52,31 @@ ${body.filter(Boolean).join('\n')}
 
 const cls = (state: string) => state.replace('/', '');
 
+/** The verdict's reasons, each a link to the cell it is about. */
 function signoffSection(report: CompatibilityReport): string {
   const s = report.signoff;
-  const items = [...s.reasons.map((r) => `<li>${h(r)}</li>`), ...s.notes.map((n) => `<li class="muted">note: ${h(n)}</li>`)];
-  return `<h2>Sign-off</h2><p><span id="verdict" class="verdict v-${s.verdict}">${s.verdict}</span></p>${items.length ? `<ul>${items.join('')}</ul>` : ''}`;
+  const reasons = s.reasons.map((r, i) => {
+    const cell = s.reasonCells[i];
+    if (!cell) return `<li>${h(r)}</li>`;
+    const since = cell.firstFailingNight ? ` data-since="${h(cell.firstFailingNight)}"` : '';
+    return `<li class="reason" data-feature="${h(cell.feature)}" data-platform="${h(cell.platform)}" data-runners="${h(cell.runners.join(', '))}"${since}><a href="#${cellAnchor(cell.feature, cell.platform)}">${h(r)}</a></li>`;
+  });
+  const notes = s.notes.map((n) => `<li class="muted">note: ${h(n)}</li>`);
+  const why = s.reasons.length ? `<ul id="reasons">${reasons.join('')}</ul>` : '<p>Every supported claim in scope passed; nothing failed unexpectedly.</p>';
+  return `<h2 id="signoff">Sign-off: ${s.verdict}</h2><p class="muted">Platforms judged: ${h(s.scope.join(', ') || 'none')}.</p>${why}` +
+    `${notes.length ? `<details><summary>${notes.length} note(s)</summary><ul>${notes.join('')}</ul></details>` : ''}`;
+}
+
+/** Filters over the grid; the page's script applies them (without it, the whole grid shows). */
+function filtersForm(report: CompatibilityReport): string {
+  const select = (id: string, label: string, values: readonly { value: string; text: string }[]) =>
+    `<label>${label} <select id="filter-${id}" data-filter="${id}"><option value="">any</option>${values.map((v) => `<option value="${h(v.value)}">${h(v.text)}</option>`).join('')}</select></label>`;
+  const present = new Set(report.grid.flat().map((c) => c.state));
+  return `<form id="filters" class="filters" role="search" aria-label="filter the grid">${[
+    select('state', 'State', STATE_ORDER.filter((st) => present.has(st)).map((st) => ({ value: st, text: st }))),
+    select('platform', 'Platform', report.platforms.map((p) => ({ value: p.id, text: p.name }))),
+    select('feature', 'Feature', report.features.map((f) => ({ value: f, text: f }))),
+  ].join(' ')}</form>`;
 }
 
 function alertsSection(report: CompatibilityReport): string {
@@ -61,17 +86,29 @@ function alertsSection(report: CompatibilityReport): string {
 }
 
 function gridTable(report: CompatibilityReport): string {
-  const head = report.platforms.map((p) => `<th title="${h(p.runtimeClass ?? '')}">${h(p.name)}${p.shipped ? '' : ' <span class="muted">(not shipped)</span>'}</th>`).join('');
+  const head = report.platforms.map((p) => `<th data-platform="${h(p.id)}" title="${h(p.runtimeClass ?? '')}">${h(p.name)}${p.shipped ? '' : ' <span class="muted">(not shipped)</span>'}</th>`).join('');
   const rows = report.grid.map((row, i) => {
     const cells = row.map((c) => {
       const anchor = cellAnchor(c.feature, c.platform);
-      const mini = c.history.strip.map((w) => `<i class="sq w-${w}"></i>`).join('');
-      return `<td><a class="state s-${cls(c.state)}" href="#${anchor}" aria-controls="${anchor}" aria-expanded="false" data-feature="${c.feature}" data-platform="${c.platform}" data-state="${c.state}"${c.history.alert ? ' data-alert="true"' : ''}${shownStateNotJudged(c) ? ' data-not-judged="true"' : ''} title="${h(titleOf(c))}">${c.state}<span class="mini" aria-hidden="true">${mini}</span></a></td>`;
+      const mini = c.history.strip.map((w, night) => `<i class="sq w-${cls(w)}" title="${h(squareTitle(c, report, night))}"></i>`).join('');
+      return `<td data-platform="${h(c.platform)}"><a class="state s-${cls(c.state)}" href="#${anchor}" aria-controls="${anchor}" aria-expanded="false" data-feature="${c.feature}" data-platform="${c.platform}" data-state="${c.state}"${c.history.alert ? ' data-alert="true"' : ''}${shownStateNotJudged(c) ? ' data-not-judged="true"' : ''} title="${h(titleOf(c))}">${c.state}<span class="mini" aria-hidden="true">${mini}</span></a></td>`;
     });
-    return `<tr><th>${h(report.features[i]!)}</th>${cells.join('')}</tr>`;
+    return `<tr data-feature="${h(report.features[i]!)}"><th>${h(report.features[i]!)}</th>${cells.join('')}</tr>`;
   });
   return `<table class="grid" id="grid"><thead><tr><th>Feature</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
+
+/** A history square's tooltip: its night, the cell's weather that night and the runner(s) that made it. */
+function squareTitle(cell: GridCell, report: CompatibilityReport, night: number): string {
+  const weather = cell.history.strip[night]!;
+  const made = cell.history.tests.filter((t) => t.strip[night] === weather);
+  const runners = [...new Set(made.map((t) => t.runner))].sort();
+  const shown = runners.length > MAX_TOOLTIP_RUNNERS ? `${runners.slice(0, MAX_TOOLTIP_RUNNERS).join(', ')} and ${runners.length - MAX_TOOLTIP_RUNNERS} more` : runners.join(', ');
+  return `${report.history.nights[night]}: ${weather} — ${shown || 'no runner reported a result'}`;
+}
+
+/** Runners a tooltip names before it counts the rest (a cell of 60 runners stays readable). */
+const MAX_TOOLTIP_RUNNERS = 6;
 
 function titleOf(cell: GridCell): string {
   const notJudged = shownStateNotJudged(cell) ? ' — not judged by the sign-off: only cells not required for sign-off made this state' : '';
@@ -100,7 +137,7 @@ function historyBlock(cell: GridCell, report: CompatibilityReport): string {
   if (!nights.length) return '';
   const c = cell.history;
   const strip = `<ol class="weather" aria-label="the last ${nights.length} night(s), oldest first">${c.strip.map((w, i) =>
-    `<li class="w-${w}" data-night="${h(nights[i]!)}" data-weather="${w}" title="${h(nights[i]!)}: ${w}"><span>${h(nights[i]!.slice(5))}</span></li>`).join('')}</ol>`;
+    `<li class="w-${cls(w)}" data-night="${h(nights[i]!)}" data-weather="${w}" title="${h(squareTitle(cell, report, i))}"><span>${h(nights[i]!.slice(5))}</span></li>`).join('')}</ol>`;
   const facts = [
     `last passed <b class="last-passed">${h(c.lastPassed ?? 'never')}</b>`,
     c.failureStreak ? `failing <b class="streak">${c.failureStreak.nights} night(s)</b> since <b class="streak-first">${h(c.failureStreak.firstNight)}</b>` : 'no failure streak',
@@ -188,7 +225,7 @@ function stacksSection(report: CompatibilityReport): string {
 function runsSection(report: CompatibilityReport): string {
   const rows = report.runs.map((r) => {
     const nights = r.nights > 1 ? `${r.nights} (${h(r.firstNight)} to ${h(r.lastNight)})` : h(r.lastNight);
-    return `<tr><td>${h(r.runner)}</td><td>${h(r.cellId)}${r.cell.required ? '' : ' <span class="muted">(not required)</span>'}</td><td>${h(r.status)}${r.infraError ? `: ${h(r.infraError.step)} — ${h(r.infraError.message)}` : ''}</td><td>${h(Object.entries(r.counts).map(([o, n]) => `${n} ${o}`).join(', '))}</td><td>${nights}</td></tr>`;
+    return `<tr><td>${h(r.runner)}</td><td>${h(r.cellId)}${r.cell.required ? '' : ' <span class="muted">(not required)</span>'}</td><td>${h(r.status)}${r.infraError ? `: ${h(r.infraError.step)} — ${h(r.infraError.message)}` : ''}</td><td>${h(countsText(r.counts))}</td><td>${nights}</td></tr>`;
   });
   return `<h2>Runs</h2><table><thead><tr><th>Runner</th><th>Cell</th><th>Status</th><th>Tests (newest night)</th><th>Nights</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

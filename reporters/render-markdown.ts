@@ -1,8 +1,7 @@
 import type { CompatibilityReport, DiffEntry, GridCell, RunSummary } from './compatibility-report.ts';
-import { GRID_STATES, type GridState } from './grid-state.ts';
 import type { MergedTest } from './merged-results.ts';
 import type { TestHistory } from './cell-history.ts';
-import { OUTCOME_SEVERITY, STATE_ICONS, STATE_MEANINGS, WEATHER_ICONS, WEATHER_MEANINGS, firstLine, formatDuration, markdownCell, markdownCode, weatherText } from './render-text.ts';
+import { OUTCOME_SEVERITY, STATE_ICONS, STATE_ORDER, STATE_SEVERITY, countsText, STATE_MEANINGS, WEATHER_ICONS, WEATHER_MEANINGS, firstLine, formatDuration, markdownCell, markdownCode, weatherText } from './render-text.ts';
 import { renderTestedStacksMarkdown } from './render-tested-stacks.ts';
 import { clip, enforceMarkdownLimit, fitItems, moreInHtml } from './markdown-budget.ts';
 import { shownStateNotJudged } from './signoff-verdict.ts';
@@ -29,10 +28,12 @@ const LINE = 300;
 const TESTS_PER_CELL = 5;
 const STACKS_PER_PLATFORM = 3;
 
-/** Markdown fit to paste into a release issue, under 60,000 characters whatever the input: verdict and reasons,
- *  alerts, the grid, each cell's history, the cells that need a look with their top failing tests, what is not
- *  discriminating, the doubles used, the baseline diff, the tested stacks, runs and warnings. Every list is capped
- *  by its section's budget and says how many more the HTML report holds. Pure. */
+/** Markdown fit to paste into a release issue, under 60,000 characters whatever the input. What decides comes
+ *  first: the verdict and its reasons, what is newly broken against the baseline, the alerts, then the grid; every
+ *  long section after it (history, the cells that need a look with their top failing tests, what is not
+ *  discriminating, the rest of the diff, the tested stacks, runs, warnings) is folded in a <details>. Every list is
+ *  capped by its section's budget and says how many more the HTML report holds; outcomes and states are listed in
+ *  one order, worst first. Pure. */
 export function renderMarkdown(report: CompatibilityReport): string {
   const totalTests = Object.values(report.totals).reduce((a, b) => a + b, 0);
   const { history } = report;
@@ -48,41 +49,48 @@ export function renderMarkdown(report: CompatibilityReport): string {
     ...(report.signoff.reasons.length
       ? fitItems(report.signoff.reasons.map((r) => `- ${clip(markdownCell(r), LINE)}`), { budget: BUDGET.reasons, more: (n) => `- ${moreInHtml(n, 'more reasons')}` })
       : ['Every supported claim in scope passed; nothing failed unexpectedly.']),
-    ...fitItems(report.signoff.notes.map((n) => `- note: ${clip(markdownCell(n), LINE)}`), { budget: BUDGET.notes, more: (n) => `- ${moreInHtml(n, 'more notes')}` }),
     '',
   ];
+  if (report.signoff.notes.length) {
+    out.push(...folded(`${report.signoff.notes.length} note(s) on the sign-off`,
+      fitItems(report.signoff.notes.map((n) => `- ${clip(markdownCell(n), LINE)}`), { budget: BUDGET.notes, more: (n) => `- ${moreInHtml(n, 'more notes')}` })));
+  }
+  if (report.diff) out.push(`## Newly broken against the baseline (${report.diff.newlyBroken.length})`, '', ...diffList(report.diff.newlyBroken, 'Nothing that passed in the baseline fails now.'), '');
   if (history.alerts.length) {
     out.push(`## Alerts: failing ${history.alertAfter} or more nights in a row`, '',
       ...fitItems(history.alerts.map((a) => `- 🚨 ${clip(markdownCell(a), LINE)}`), { budget: BUDGET.alerts, more: (n) => `- ${moreInHtml(n, 'more alerts')}` }), '');
   }
-  out.push('## Feature × platform', '', ...gridTable(report), '', GRID_STATES.map((s) => `${STATE_ICONS[s]} ${s}: ${STATE_MEANINGS[s]}`).join('  \n'), '');
+  out.push('## Feature × platform', '', ...gridTable(report), '', STATE_ORDER.map((s) => `${STATE_ICONS[s]} ${s}: ${STATE_MEANINGS[s]}`).join('  \n'), '');
   out.push(...historySection(report));
-  const attention = report.grid.flat().filter(needsALook).sort((a, b) => SEVERITY[a.state] - SEVERITY[b.state]);
+  const attention = report.grid.flat().filter(needsALook).sort((a, b) => STATE_SEVERITY[a.state] - STATE_SEVERITY[b.state]);
   if (attention.length) {
-    out.push('## Cells that need a look', '', ...fitItems(attention.map((c) => cellDetails(c, report)), { budget: BUDGET.attention, more: (n) => moreInHtml(n, 'more cells') + '\n' }));
+    out.push('## Cells that need a look', '', ...folded(`${attention.length} cell(s), worst first`,
+      fitItems(attention.map((c) => cellDetails(c, report)), { budget: BUDGET.attention, more: (n) => moreInHtml(n, 'more cells') + '\n' })));
   }
   out.push('## Not discriminating', '');
   if (report.nonDiscriminating.length === 0) out.push('None: every test that passed did so where the release claims the feature.', '');
   else {
-    out.push('These tests passed where the release claims nothing, so they cannot tell a confidential runtime from runc:', '',
-      ...fitItems(report.nonDiscriminating.map((t) => `- ${markdownCode(t.testId)} on ${t.platforms.join(', ')}: ${clip(markdownCell(t.reason), LINE)}`), { budget: BUDGET.nonDiscriminating, more: (n) => `- ${moreInHtml(n)}` }), '');
+    out.push(...folded(`${report.nonDiscriminating.length} test(s) passed where the release claims nothing, so they cannot tell a confidential runtime from runc`,
+      fitItems(report.nonDiscriminating.map((t) => `- ${markdownCode(t.testId)} on ${t.platforms.join(', ')}: ${clip(markdownCell(t.reason), LINE)}`), { budget: BUDGET.nonDiscriminating, more: (n) => `- ${moreInHtml(n)}` })));
   }
   out.push('## Test doubles used', '');
   if (report.doubles.length === 0) out.push('None: every cell ran against the real components.', '');
   else out.push(...fitItems(report.doubles.map((d) => `- ${clip(markdownCell(`${d.cellId} (${d.runner}): ${d.doubles.join('; ')}`), LINE)}`), { budget: BUDGET.doubles, more: (n) => `- ${moreInHtml(n)}` }), '');
   if (report.diff) out.push(...diffSection(report));
-  out.push('## Tested stacks', '', ...stacksSection(report));
+  out.push('## Tested stacks', '', ...folded('the stacks, in the release notes\' words', stacksSection(report)));
   out.push(...runsSection(report));
   if (report.warnings.length) {
-    out.push('## Warnings', '', ...fitItems(report.warnings.map((w) => `- ${clip(markdownCell(w), LINE)}`), { budget: BUDGET.warnings, more: (n) => `- ${moreInHtml(n, 'more warnings')}` }), '');
+    out.push('## Warnings', '', ...folded(`${report.warnings.length} warning(s)`,
+      fitItems(report.warnings.map((w) => `- ${clip(markdownCell(w), LINE)}`), { budget: BUDGET.warnings, more: (n) => `- ${moreInHtml(n, 'more warnings')}` })));
   }
   return enforceMarkdownLimit(`${out.join('\n').trimEnd()}\n`);
 }
 
-/** Worst first, so a capped list keeps what blocks the release. */
-const SEVERITY: Record<GridState, number> = {
-  FAIL: 0, 'LIMITATION-PASSED': 1, 'INFRA-FAIL': 2, 'NOT-RUN': 3, FLAKY: 4, PASS: 5, 'KNOWN-LIMITATION': 6, 'N/A': 7,
-};
+/** A long section folded away: GitHub shows the summary and opens the rest on a click. The blank lines around the
+ *  content let GitHub render the Markdown inside. */
+function folded(summary: string, lines: readonly string[]): string[] {
+  return ['<details>', `<summary>${markdownCell(summary)}</summary>`, '', ...lines, '', '</details>', ''];
+}
 
 function needsALook(cell: GridCell): boolean {
   return !['PASS', 'N/A', 'KNOWN-LIMITATION'].includes(cell.state) || cell.history.alert !== undefined;
@@ -110,10 +118,11 @@ function historySection(report: CompatibilityReport): string[] {
   return [
     `## History: the last ${history.nights.length} night(s)`,
     '',
-    `One square a night, oldest left, newest right (${columns}). ${legend}. An alert is ${history.alertAfter} failing nights in a row.`,
-    '',
-    ...fitItems(rows, { budget: BUDGET.history, head: ['| Cell | Weather | Last passed | Failure streak | Flakiness |', '| --- | --- | --- | --- | --- |'], more: (n) => `\n${moreInHtml(n, 'more cells')}` }),
-    '',
+    ...folded(`${cells.length} cell(s), failure streaks first`, [
+      `One square a night, oldest left, newest right (${columns}). ${legend}. An alert is ${history.alertAfter} failing nights in a row.`,
+      '',
+      ...fitItems(rows, { budget: BUDGET.history, head: ['| Cell | Weather | Last passed | Failure streak | Flakiness |', '| --- | --- | --- | --- | --- |'], more: (n) => `\n${moreInHtml(n, 'more cells')}` }),
+    ]),
   ];
 }
 
@@ -157,19 +166,24 @@ function testRow(t: MergedTest, history: TestHistory | undefined, window: number
   return `| ${markdownCode(clip(t.id, 80), true)} | ${t.outcome}${attempts} | ${clip(markdownCell(t.runner), 60)} | ${clip(markdownCell(t.cellId), 80)} | ${failed} | ${formatDuration(t.durationMs)} | ${t.retries} | ${markdownCell(firstLine(why))} |`;
 }
 
+function diffList(entries: readonly DiffEntry[], none: string): string[] {
+  if (entries.length === 0) return [none];
+  return fitItems(entries.map((e) => `- ${markdownCode(e.testId)} on ${e.platform}: ${e.before} → ${e.after}`), { budget: BUDGET.diffList, more: (n) => `- ${moreInHtml(n)}` });
+}
+
+/** The rest of the diff (newly broken is at the top of the report). */
 function diffSection(report: CompatibilityReport): string[] {
   const diff = report.diff!;
-  const list = (title: string, entries: DiffEntry[]) =>
-    entries.length
-      ? [`### ${title} (${entries.length})`, '', ...fitItems(entries.map((e) => `- ${markdownCode(e.testId)} on ${e.platform}: ${e.before} → ${e.after}`), { budget: BUDGET.diffList, more: (n) => `- ${moreInHtml(n)}` }), '']
-      : [`### ${title} (0)`, ''];
+  const list = (title: string, entries: DiffEntry[]) => [`### ${title} (${entries.length})`, '', ...diffList(entries, 'None.'), ''];
+  const changes = diff.newlyPassing.length + diff.newlyCovered.length + diff.noLongerCovered.length;
   return [
-    '## Changes against the baseline',
+    `## Other changes against the baseline (${diff.records} baseline record(s))`,
     '',
-    ...list('Newly broken', diff.newlyBroken),
-    ...list('Newly passing', diff.newlyPassing),
-    ...list('Newly covered', diff.newlyCovered),
-    ...list('No longer covered', diff.noLongerCovered),
+    ...folded(`${changes} change(s)`, [
+      ...list('Newly passing', diff.newlyPassing),
+      ...list('Newly covered', diff.newlyCovered),
+      ...list('No longer covered', diff.noLongerCovered),
+    ]),
   ];
 }
 
@@ -186,11 +200,12 @@ function runsSection(report: CompatibilityReport): string[] {
   const trouble = (run: RunSummary) => (run.infraError ? 0 : run.unfinished || run.status !== 'complete' ? 1 : (run.counts.failed ?? 0) + (run.counts['failed-wrong-reason'] ?? 0) > 0 ? 2 : 3);
   const runs = [...report.runs].sort((a, b) => trouble(a) - trouble(b));
   const rows = runs.map((run) => {
-    const counts = Object.entries(run.counts).map(([o, n]) => `${n} ${o}`).join(', ') || 'none';
+    const counts = countsText(run.counts);
     const status = run.infraError ? `${run.status} (${clip(markdownCell(run.infraError.step), 60)})`
       : run.unfinished ? `${run.status} (${run.unfinished.length} planned test(s) never finished)` : run.status;
     const nights = run.nights > 1 ? `${run.nights} (${run.firstNight} to ${run.lastNight})` : run.lastNight;
     return `| ${clip(markdownCell(run.runner), 60)} | ${clip(markdownCell(run.cellId), 80)} | ${status} | ${counts} | ${nights} | ${run.doubles.length ? 'yes' : 'no'} |`;
   });
-  return ['## Runs', '', ...fitItems(rows, { budget: BUDGET.runs, head: ['| Runner | Cell | Status | Tests (newest night) | Nights | Doubles |', '| --- | --- | --- | --- | --- | --- |'], more: (n) => `\n${moreInHtml(n, 'more runs')}` }), ''];
+  return ['## Runs', '', ...folded(`${runs.length} cell run(s), trouble first`,
+    fitItems(rows, { budget: BUDGET.runs, head: ['| Runner | Cell | Status | Tests (newest night) | Nights | Doubles |', '| --- | --- | --- | --- | --- | --- |'], more: (n) => `\n${moreInHtml(n, 'more runs')}` }))];
 }

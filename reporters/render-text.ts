@@ -32,10 +32,23 @@ export function weatherText(strip: readonly Weather[]): string {
   return strip.map((w) => WEATHER_ICONS[w]).join('');
 }
 
-/** Outcomes worst first, for lists a reader scans from the top (and a capped list cuts from the bottom). */
+/** Outcomes worst first, for lists a reader scans from the top (and a capped list cuts from the bottom): the one
+ *  order every report lists outcomes in (test rows, counts). */
 export const OUTCOME_SEVERITY: Record<Outcome, number> = {
   failed: 0, 'failed-wrong-reason': 1, 'unexpected-pass': 2, 'infra-error': 3, flaky: 4, skipped: 5, passed: 6, 'expected-failure': 7,
 };
+export const OUTCOME_ORDER = (Object.keys(OUTCOME_SEVERITY) as Outcome[]).sort((a, b) => OUTCOME_SEVERITY[a] - OUTCOME_SEVERITY[b]);
+
+/** Grid states worst first, in the same spirit: the order of the legend and of the cells that need a look. */
+export const STATE_SEVERITY: Record<GridState, number> = {
+  FAIL: 0, 'LIMITATION-PASSED': 1, 'INFRA-FAIL': 2, 'NOT-RUN': 3, FLAKY: 4, PASS: 5, 'KNOWN-LIMITATION': 6, 'N/A': 7,
+};
+export const STATE_ORDER = (Object.keys(STATE_SEVERITY) as GridState[]).sort((a, b) => STATE_SEVERITY[a] - STATE_SEVERITY[b]);
+
+/** Outcome counts as one line, in the one outcome order: "1 failed, 3 passed". */
+export function countsText(counts: Partial<Record<Outcome, number>>): string {
+  return OUTCOME_ORDER.filter((o) => counts[o]).map((o) => `${counts[o]} ${o}`).join(', ') || 'none';
+}
 
 /** What no XML 1.0 document may hold (C0 controls but tab and line breaks, U+FFFE/U+FFFF, a lone surrogate), plus
  *  DEL: a record can hold anything (a NUL, a terminal's ESC), and the report must still parse and show it. */

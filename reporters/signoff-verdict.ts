@@ -1,6 +1,6 @@
 import { CONTROL_PLATFORM, type PlatformId } from '../matrix/vocabulary.ts';
-import type { GridCell, PlatformColumn, SignoffVerdict } from './compatibility-report.ts';
-import type { GridState } from './grid-state.ts';
+import type { GridCell, PlatformColumn, ReasonCell, SignoffVerdict } from './compatibility-report.ts';
+import { FAILING_OUTCOMES, type GridState } from './grid-state.ts';
 
 /** The release sign-off, decided from the grid alone, over the platforms in scope:
  *  - FAIL (exit 1) when any grid cell of a platform in scope is FAIL (something failed unexpectedly, or passed where the
@@ -19,8 +19,8 @@ import type { GridState } from './grid-state.ts';
  *  FLAKY counts as passed — a retry made it pass — but is listed in the notes so it is not forgotten. */
 export function decideSignoff(grid: readonly GridCell[][], columns: readonly PlatformColumn[], platforms?: readonly PlatformId[]): SignoffVerdict {
   const scope = columns.filter((c) => c.shipped && (platforms ? platforms.includes(c.id) : c.id !== CONTROL_PLATFORM)).map((c) => c.id);
-  const failures: string[] = [];
-  const gaps: string[] = [];
+  const failures: Reason[] = [];
+  const gaps: Reason[] = [];
   const notes: string[] = [];
   const notRequiredNotes: string[] = [];
   const outOfScopeFailures: string[] = [];
@@ -33,22 +33,44 @@ export function decideSignoff(grid: readonly GridCell[][], columns: readonly Pla
     if (!judged) continue;
     const inScope = scope.includes(cell.platform);
     if (judged.state === 'FAIL' || judged.state === 'LIMITATION-PASSED') {
-      (inScope ? failures : outOfScopeFailures).push(`${judged.state} ${where}: ${judged.summary}`);
+      const reason = reasonOf(cell, judged, where);
+      if (inScope) failures.push(reason);
+      else outOfScopeFailures.push(reason.text);
     }
     if (judged.state === 'FLAKY' && inScope) notes.push(`FLAKY ${where}: ${judged.summary}`);
     if (cell.claim?.status !== 'supported' || !inScope) continue;
     required++;
-    if (judged.state === 'NOT-RUN' || judged.state === 'INFRA-FAIL') gaps.push(`${judged.state} ${where}: ${judged.summary}`);
+    if (judged.state === 'NOT-RUN' || judged.state === 'INFRA-FAIL') gaps.push(reasonOf(cell, judged, where));
   }
   const outOfScope = columns.filter((c) => c.shipped && c.claimed && !scope.includes(c.id)).map((c) => c.id);
   if (outOfScope.length) notes.push(`not in sign-off scope: ${outOfScope.join(', ')}`);
   notes.push(...outOfScopeFailures.map((f) => `not in sign-off scope, not judged: ${f}`));
   notes.push(...notRequiredNotes);
-  if (required === 0) gaps.push('nothing to sign off: no supported claim on a shipped platform in scope (or only cells not required for sign-off ran them)');
-  const reasons = [...failures, ...gaps];
-  if (failures.length) return { verdict: 'FAIL', exitCode: 1, reasons, notes, scope };
-  if (gaps.length) return { verdict: 'INCONCLUSIVE', exitCode: 3, reasons, notes, scope };
-  return { verdict: 'PASS', exitCode: 0, reasons: [], notes, scope };
+  if (required === 0) gaps.push({ text: 'nothing to sign off: no supported claim on a shipped platform in scope (or only cells not required for sign-off ran them)', cell: null });
+  const all = [...failures, ...gaps];
+  const reasons = all.map((r) => r.text);
+  const reasonCells = all.map((r) => r.cell);
+  if (failures.length) return { verdict: 'FAIL', exitCode: 1, reasons, reasonCells, notes, scope };
+  if (gaps.length) return { verdict: 'INCONCLUSIVE', exitCode: 3, reasons, reasonCells, notes, scope };
+  return { verdict: 'PASS', exitCode: 0, reasons: [], reasonCells: [], notes, scope };
+}
+
+interface Reason {
+  text: string;
+  cell: ReasonCell | null;
+}
+
+/** A reason names who saw it: the runners whose judged tests failed (or, for a gap, those that reported anything
+ *  or failed on infrastructure), and for a failure the first night of the cell's current failing streak. */
+function reasonOf(cell: GridCell, judged: { state: GridState; summary: string }, where: string): Reason {
+  const tests = cell.notRequired ? cell.tests.filter((t) => t.required) : cell.tests;
+  const failing = judged.state === 'FAIL' || judged.state === 'LIMITATION-PASSED';
+  const bad = failing ? tests.filter((t) => FAILING_OUTCOMES.has(t.outcome)) : tests;
+  const runners = [...new Set(bad.map((t) => t.runner))].sort();
+  const since = failing ? cell.history.failureStreak?.firstNight : undefined;
+  const said = [runners.length ? `runner(s): ${runners.join(', ')}` : '', since ? `failing since ${since}` : ''].filter(Boolean).join('; ');
+  const text = `${judged.state} ${where}: ${judged.summary}${said ? ` (${said})` : ''}`;
+  return { text, cell: { feature: cell.feature, platform: cell.platform, runners, ...(since ? { firstFailingNight: since } : {}) } };
 }
 
 /** What the sign-off judges of a grid cell: its state, or the state of its required runs alone; undefined when

@@ -70,7 +70,7 @@ test('report --format md writes only Markdown; --baseline adds the diff', async 
   const run = cli('report', now, '--baseline', before, '--release', 'v0.9.0', '--out', out, '--format', 'md');
   expect(run.code, run.stderr).toBe(0);
   expect(existsSync(join(out, 'report.html'))).toBe(false);
-  expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('### Newly broken (1)\n\n- `attestation/resource-withheld-deny-all` on tdx: passed → failed');
+  expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Newly broken against the baseline (1)\n\n- `attestation/resource-withheld-deny-all` on tdx: passed → failed');
 });
 
 test('signoff --platforms tdx over a SEV failure exits 0 and notes it; over every platform the same records FAIL', async () => {
@@ -80,10 +80,10 @@ test('signoff --platforms tdx over a SEV failure exits 0 and notes it; over ever
   const tdxOnly = cli('signoff', dir, '--release', 'v0.9.0', '--platforms', 'tdx');
   expect(tdxOnly.code, tdxOnly.stdout + tdxOnly.stderr).toBe(0);
   expect(tdxOnly.stdout).toMatch(/^PASS: v0\.9\.0 sign-off over 2 cell run\(s\); required platforms: tdx\n/);
-  expect(tdxOnly.stdout).toContain('\nnote: not in sign-off scope, not judged: FAIL attestation × sev: failed unexpectedly: attestation/resource-withheld-deny-all\n');
+  expect(tdxOnly.stdout).toContain('\nnote: not in sign-off scope, not judged: FAIL attestation × sev: failed unexpectedly: attestation/resource-withheld-deny-all (runner(s): sev-01; failing since 2024-07-20)\n');
   const everywhere = cli('signoff', dir, '--release', 'v0.9.0');
   expect(everywhere.code, everywhere.stdout + everywhere.stderr).toBe(1);
-  expect(everywhere.stdout).toContain('\nFAIL attestation × sev: failed unexpectedly: attestation/resource-withheld-deny-all\n');
+  expect(everywhere.stdout).toContain('\nFAIL attestation × sev: failed unexpectedly: attestation/resource-withheld-deny-all (runner(s): sev-01; failing since 2024-07-20)\n');
 });
 
 test('signoff exit codes: PASS 0, FAIL 1, INCONCLUSIVE 3, bad input 2', async () => {
@@ -94,7 +94,7 @@ test('signoff exit codes: PASS 0, FAIL 1, INCONCLUSIVE 3, bad input 2', async ()
 
   const fail = cli('signoff', resultsDir('fail', [v090Record('tdx', { 'encrypted-image/right-key-runs': 'failed' })], out), '--release', 'v0.9.0', '--platforms', 'tdx');
   expect(fail.code, fail.stdout + fail.stderr).toBe(1);
-  expect(fail.stdout).toContain('\nFAIL encrypted-images × tdx: failed unexpectedly: encrypted-image/right-key-runs\n');
+  expect(fail.stdout).toContain('\nFAIL encrypted-images × tdx: failed unexpectedly: encrypted-image/right-key-runs (runner(s): tdx-01; failing since 2024-07-20)\n');
 
   const inconclusive = cli('signoff', resultsDir('inconclusive', [v090Record('tdx')], out), '--release', 'v0.9.0');
   expect(inconclusive.code, inconclusive.stdout + inconclusive.stderr).toBe(3);

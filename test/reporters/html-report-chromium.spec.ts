@@ -4,7 +4,9 @@ import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildCompatibilityReport, buildCompatibilityReportFromFiles, renderHtml } from '../../reporters/index.ts';
-import { nightDate } from '../../scripts/bench/synthetic-records.ts';
+import { nightDate, writeSyntheticRecords, type SyntheticAttempt } from '../../scripts/bench/synthetic-records.ts';
+import { loadRelease } from '../../matrix/index.ts';
+import type { Outcome } from '../../reporters/index.ts';
 import { SAMPLE_BASELINE, SAMPLE_NIGHTS, SAMPLE_PROFILE } from './sample-night.ts';
 import { scratchDir } from './inline-project.ts';
 import { FIRST_NIGHT, NIGHTS, WATCHED, writeYearOfNights } from './year-of-nights.ts';
@@ -166,3 +168,84 @@ test('a year of nights from 13 runners opens with its grid, and a cell opens to 
   await page.close();
   rmSync(scratch, { recursive: true, force: true });
 });
+
+/** A fleet's month: the first TDX runner's right-key test fails its last 4 nights (an alert), one SNP runner fails a
+ *  negative attestation test on its last night; everything else behaves as v0.9.0 says. */
+function fleetNight(at: SyntheticAttempt): Outcome {
+  if (at.runner.index === 0 && at.testId === WATCHED && at.night >= FLEET_NIGHTS - 4) return 'failed';
+  if (at.runner.index === 1 && at.testId === 'attestation/resource-withheld-deny-all' && at.night === FLEET_NIGHTS - 1) return 'failed';
+  return at.natural;
+}
+const FLEET_NIGHTS = 30;
+
+for (const runners of [10, 60]) {
+  test(`${runners} runners × ${FLEET_NIGHTS} nights: the grid comes first and fits the page, every square has a tooltip, each reason links its cell, the filters work`, async ({}, info) => {
+    test.setTimeout(180_000);
+    const scratch = scratchDir(`fleet-${runners}`);
+    const profile = loadRelease('v0.9.0');
+    writeSyntheticRecords(join(scratch, 'results'), { profile, runners, nights: FLEET_NIGHTS, testsPerRecord: 17, firstNight: '2024-06-01', outcome: fleetNight });
+    // Every night in the strip (`report --history 30`): the widest the grid gets.
+    const report = buildCompatibilityReportFromFiles({ results: [join(scratch, 'results')], profile, generatedAt: 'fixed', history: { nights: FLEET_NIGHTS } });
+    rmSync(scratch, { recursive: true, force: true });
+    const file = info.outputPath('fleet.html');
+    writeFileSync(file, renderHtml(report));
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(pathToFileURL(file).href);
+    await expect(page.locator('#verdict')).toHaveText('FAIL');
+
+    // The grid first: it starts in the first screen, above the reasons, and no row or the page grows past the window.
+    const grid = page.locator('#grid');
+    expect((await grid.boundingBox())!.y).toBeLessThan(300);
+    expect((await grid.boundingBox())!.y).toBeLessThan((await page.locator('#signoff').boundingBox())!.y);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    const rowHeights = await page.locator('table tr').evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().height));
+    expect(Math.max(...rowHeights)).toBeLessThan(120);
+    await page.screenshot({ path: info.outputPath('grid.png') });
+    await info.attach(`grid at ${runners} runners`, { path: info.outputPath('grid.png'), contentType: 'image/png' });
+
+    // Every history square of the grid says its night, weather and runner(s).
+    const squares = grid.locator('.mini i');
+    await expect(squares).toHaveCount(report.grid.flat().length * FLEET_NIGHTS);
+    const titles = await squares.evaluateAll((items) => items.map((i) => i.getAttribute('title') ?? ''));
+    for (const title of titles) expect(title).toMatch(/^2024-0[67]-\d\d: (PASS|FAIL|FLAKY|INFRA|NOT-RUN|N\/A) — .+/);
+    const watched = grid.locator('a.state[data-feature="encrypted-images"][data-platform="tdx"]');
+    await expect(watched.locator('.mini i').last()).toHaveAttribute('title', '2024-06-30: FAIL — tdx-runner-000');
+
+    // Each reason names its runner(s) and first failing night and opens its cell.
+    const reasons = page.locator('#reasons li.reason');
+    const failing = reasons.filter({ hasText: 'FAIL encrypted-images × tdx' });
+    await expect(failing).toContainText('runner(s): tdx-runner-000; failing since 2024-06-27');
+    await expect(reasons.filter({ hasText: 'FAIL attestation × snp' })).toContainText('runner(s): snp-runner-001; failing since 2024-06-30');
+    await failing.locator('a').click();
+    const panel = page.locator('#cell-encrypted-images-tdx');
+    await expect(panel).toBeVisible();
+    await expect(panel.locator('ol.weather').first().locator('li').last()).toHaveAttribute('title', '2024-06-30: FAIL — tdx-runner-000');
+    const rows = panel.locator('tr[data-test]');
+    await expect(rows.first().locator('ol.weather li').first()).toHaveAttribute('title', /^2024-06-01: PASS — tdx-runner-0\d\d$/);
+    const panelRows = await panel.locator('tr').evaluateAll((list) => list.map((r) => r.getBoundingClientRect().height));
+    expect(Math.max(...panelRows)).toBeLessThan(400);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    await panel.screenshot({ path: info.outputPath('cell.png') });
+    await info.attach(`an opened cell at ${runners} runners`, { path: info.outputPath('cell.png'), contentType: 'image/png' });
+
+    // Filters: by state, then platform, then feature.
+    await page.selectOption('#filter-state', 'FAIL');
+    const visibleRows = grid.locator('tbody tr:visible');
+    expect(await visibleRows.evaluateAll((list) => list.map((r) => r.getAttribute('data-feature')))).toEqual(['attestation', 'encrypted-images']);
+    await expect(grid.locator('a.state:not(.filtered-out)')).toHaveCount(2);
+    await page.selectOption('#filter-platform', 'tdx');
+    await expect(grid.locator('thead th:visible')).toHaveText(['Feature', 'TDX']);
+    expect(await visibleRows.evaluateAll((list) => list.map((r) => r.getAttribute('data-feature')))).toEqual(['encrypted-images']);
+    await page.selectOption('#filter-state', '');
+    await page.selectOption('#filter-feature', 'attestation');
+    expect(await visibleRows.evaluateAll((list) => list.map((r) => r.getAttribute('data-feature')))).toEqual(['attestation']);
+    await expect(grid.locator('tbody tr:visible a.state:visible')).toHaveText(['PASS']);
+    await page.screenshot({ path: info.outputPath('filtered.png') });
+    await info.attach(`filtered at ${runners} runners`, { path: info.outputPath('filtered.png'), contentType: 'image/png' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+}

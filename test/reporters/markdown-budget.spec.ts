@@ -52,9 +52,17 @@ test('whatever the input, every Markdown section keeps to its budget: under 60,0
     expect(md, `the "${more}" line of a capped list`).toMatch(new RegExp(`… \\d+ ${more} in the HTML report`));
   }
   // Every section is still there, with its heading.
-  for (const heading of ['## Sign-off: FAIL', '## Alerts', '## Feature × platform', '## History', '## Cells that need a look', '## Changes against the baseline', '## Tested stacks', '## Runs', '## Warnings']) {
-    expect(md).toContain(heading);
+  // What decides first (verdict, newly broken, alerts, then the grid), in that order; every long section after the
+  // grid folded in a <details>.
+  const headings = ['## Sign-off: FAIL', '## Newly broken against the baseline', '## Alerts', '## Feature × platform', '## History', '## Cells that need a look',
+    '## Other changes against the baseline', '## Tested stacks', '## Runs', '## Warnings'];
+  const at = headings.map((heading) => md.indexOf(heading));
+  expect(at.every((i) => i >= 0), headings.filter((_, i) => at[i]! < 0).join(', ')).toBe(true);
+  expect([...at].sort((x, y) => x - y)).toEqual(at);
+  for (const heading of ['## History', '## Cells that need a look', '## Other changes against the baseline', '## Tested stacks', '## Runs', '## Warnings']) {
+    expect(md.slice(md.indexOf(heading)).split('\n').slice(1, 4).join('\n'), heading).toMatch(/^\n<details>\n<summary>[^<]+<\/summary>$/);
   }
+  expect(md.split('<details>').length).toBe(md.split('</details>').length);
   // The HTML keeps every detail the Markdown left out.
   const html = renderHtml(report);
   expect(html).toContain(warnings.at(-1)!);
