@@ -19,7 +19,8 @@ export interface RunnerSpec {
 }
 
 export interface RunSpec {
-  releases: string[]; // ["v0.9.0"]
+  /** Release tags; `latest` / `previous` in the file are resolved to tags when it loads (release-keywords.ts). */
+  releases: string[]; // ["v0.21.0", "v0.20.0"]
   cluster: ClusterSpec;
   containerRuntime: ContainerRuntime;
   pullModes: PullMode[];

@@ -1,5 +1,6 @@
 import type { RunnerMatrix } from './cell.ts';
 import { checkRunnerMatrix } from './check-runner-matrix.ts';
+import { isReleaseKeyword, resolveReleaseKeyword } from './release-keywords.ts';
 import { DEFAULT_RELEASES_DIR } from './load-release-profile.ts';
 import type { ReleaseProfile } from './release-profile.ts';
 import { RUNNER_MATRIX_SCHEMA } from './schema/runner-matrix-schema.ts';
@@ -24,8 +25,32 @@ function runnerMatrixFromSource(source: YamlSource, releasesDir = DEFAULT_RELEAS
   const violation = findViolation(source.value, RUNNER_MATRIX_SCHEMA);
   if (violation) throw source.error(violation.path, violation.problem, violation.at);
   const matrix: RunnerMatrix = { ...(source.value as Omit<RunnerMatrix, 'file'>), file: source.displayFile };
+  resolveReleaseKeywords(matrix, source, releasesDir);
   const profiles = checkRunnerMatrix(matrix, source, releasesDir);
   return { matrix, profiles };
+}
+
+/** Replaces `latest` / `previous` in every run's releases by the tag they name (release-keywords.ts), in place; a
+ *  run that names one release twice once resolved ([latest, v0.21.0] while v0.21.0 is the newest) is refused. */
+function resolveReleaseKeywords(matrix: RunnerMatrix, source: YamlSource, releasesDir: string): void {
+  matrix.runners.forEach((runner, r) => {
+    runner.runs.forEach((run, s) => {
+      const seen = new Map<string, number>();
+      run.releases = run.releases.map((entry, k) => {
+        const at = ['runners', r, 'runs', s, 'releases', k];
+        let release = entry;
+        if (isReleaseKeyword(entry)) {
+          const resolved = resolveReleaseKeyword(entry, releasesDir);
+          if ('problem' in resolved) throw source.error(at, resolved.problem);
+          release = resolved.release;
+        }
+        const first = seen.get(release);
+        if (first !== undefined) throw source.error(at, `${entry} names ${release}, already listed as releases[${first}]`);
+        seen.set(release, k);
+        return release;
+      });
+    });
+  });
 }
 
 /** Container runtimes a matrix may name but the harness cannot provide (no provider configures them), each with

@@ -1,4 +1,5 @@
 import { ARCHES, CLUSTER_DISTROS, CONTAINER_RUNTIMES, FEATURES, PLATFORM_ID, PULL_MODES } from '../vocabulary.ts';
+import { RELEASE_KEYWORDS } from '../release-keywords.ts';
 import { RELEASE_TAG } from './release-profile-schema.ts';
 import { bool, list, literal, obj, oneOf, opt, req, str } from './schema-node.ts';
 
@@ -15,8 +16,14 @@ const cluster = obj({
   os: opt(str()),
 });
 
+/** A release tag, or a keyword resolved against the encoded profiles when the matrix loads (release-keywords.ts). */
+const RELEASE_OR_KEYWORD = {
+  pattern: new RegExp(`^(${RELEASE_TAG.pattern.source.slice(1, -1)}|${RELEASE_KEYWORDS.join('|')})$`),
+  patternHint: `a release tag like "v0.21.0", or ${RELEASE_KEYWORDS.join(' or ')}`,
+};
+
 const run = obj({
-  releases: req(list(str(RELEASE_TAG), { minItems: 1, unique: true })),
+  releases: req(list(str(RELEASE_OR_KEYWORD), { minItems: 1, unique: true })),
   cluster: req(cluster),
   containerRuntime: req(oneOf(CONTAINER_RUNTIMES, 'container runtime')),
   pullModes: req(list(oneOf(PULL_MODES, 'pull mode'), { minItems: 1, unique: true })),

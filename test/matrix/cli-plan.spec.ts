@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from './repo-root.ts';
+import { encodedReleases } from '../../matrix/index.ts';
 
 /** The real binary, as a user runs it: exit codes, stdout, and that bad input is one line on stderr, no stack. */
 function cli(...args: string[]) {
@@ -15,21 +16,22 @@ function expectOneLineError(result: ReturnType<typeof cli>, line: string): void 
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
 
-test('plan defaults to the embedded local matrix', () => {
+test('plan defaults to the embedded local matrix: control on the newest encoded release', () => {
   const result = cli('plan');
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/^CELL +RUNNER +PLATFORM +CLUSTER +RUNTIME +PULL +SUITES +TESTS \(pass\/fail\/skip\)\n/);
-  expect(result.stdout).toContain('v0.9.0/control/kubeadm-1.30/containerd/host  local   control   kubeadm-1.30 (bundle)  containerd  host  all     25 (13/8/4)');
+  // matrix/local.yaml says `latest`: whichever profile is newest in matrix/releases/.
+  expect(result.stdout).toMatch(new RegExp(`^${encodedReleases().at(-1)!.replace(/\./g, '\\.')}/control/kubeadm-1\\.30/containerd/host +local +control +kubeadm-1\\.30 \\(bundle\\) +containerd +host +all +25 \\(\\d+/\\d+/\\d+\\)$`, 'm'));
   expect(result.stdout).toContain('1 cell from matrix/local.yaml');
 });
 
 test('plan --json carries every cell, its counts and each test outcome', () => {
-  const result = cli('plan', '--matrix', 'matrix/nightly.yaml', '--platform', 'snp', '--suite', 'attestation', 'signed-images', '--json');
+  const result = cli('plan', '--matrix', 'matrix/all-releases.yaml', '--cell', 'v0.9.0/snp/kubeadm-1.30/containerd/nydus', '--suite', 'attestation', 'signed-images', '--json');
   expect(result.code).toBe(0);
   const plan = JSON.parse(result.stdout);
-  expect(plan.matrix).toBe('matrix/nightly.yaml');
+  expect(plan.matrix).toBe('matrix/all-releases.yaml');
   expect(plan.cells).toHaveLength(1);
-  expect(plan.cells[0]).toMatchObject({ id: 'v0.9.0/snp/kubeadm-1.24/containerd/nydus', suites: ['attestation', 'signed-images'], expected: { pass: 5, fail: 2, skip: 2 } });
+  expect(plan.cells[0]).toMatchObject({ id: 'v0.9.0/snp/kubeadm-1.30/containerd/nydus', suites: ['attestation', 'signed-images'], expected: { pass: 5, fail: 2, skip: 2 } });
   expect(plan.cells[0].tests.find((t: { id: string }) => t.id === 'signed-images/unsigned-image-rejected')).toMatchObject({
     expect: 'fail', reason: 'Signed images are not yet supported.' });
   // A signed image runs whether or not signatures are verified: that test cannot discriminate under the limitation.
@@ -37,9 +39,11 @@ test('plan --json carries every cell, its counts and each test outcome', () => {
 });
 
 test('plan filters by runner', () => {
-  const result = cli('plan', '--matrix', 'matrix/nightly.yaml', '--runner', 'se-k3s-01');
+  const result = cli('plan', '--matrix', 'matrix/nightly.yaml', '--runner', 'se-kubeadm-01');
   expect(result.code).toBe(0);
-  expect(result.stdout).toContain('v0.9.0/se/k3s-1.28/containerd/nydus');
+  const [latest, previous] = encodedReleases().slice(-2).reverse();
+  expect(result.stdout).toContain(`${latest}/se/kubeadm-1.35/containerd/nydus`);
+  expect(result.stdout).toContain(`${previous}/se/kubeadm-1.35/containerd/nydus`);
   expect(result.stdout).not.toContain('/tdx/');
 });
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expandCells, FEATURES, InputError, loadRunnerMatrix, type CellFilter, type RunnerMatrix } from '../../matrix/index.ts';
+import { encodedReleases, expandCells, FEATURES, InputError, loadRunnerMatrix, type CellFilter, type RunnerMatrix } from '../../matrix/index.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
 process.chdir(REPO_ROOT);
@@ -80,20 +80,24 @@ test('duplicate cell ids are rejected even in a matrix built in code', () => {
   expect(() => expandCells(twice)).toThrow('table.yaml: runners: duplicate cell id "v0.9.0/coco-dev/kind-1.30/containerd/nydus" (runners dev-01 and dev-02)');
 });
 
-test('the shipped matrices load and expand', () => {
+test('the shipped matrices load and expand on the newest release, the nightly with the previous one beside it', () => {
+  const [latest, previous] = encodedReleases().slice(-2).reverse();
   const local = expandCells(loadRunnerMatrix('matrix/local.yaml'));
   expect(local).toEqual([
     expect.objectContaining({
-      id: 'v0.9.0/control/kubeadm-1.30/containerd/host', runner: 'local', platform: 'control',
+      id: `${latest}/control/kubeadm-1.30/containerd/host`, runner: 'local', platform: 'control', release: latest,
       cluster: { distro: 'kubeadm', kubernetes: '1.30', source: 'bundle' }, suites: [...FEATURES],
     }),
   ]);
   const nightly = expandCells(loadRunnerMatrix('matrix/nightly.yaml'));
+  // The platforms the current release ships, each runner with the release and its baseline.
+  expect(new Set(nightly.map((c) => c.platform))).toEqual(new Set(['tdx', 'snp', 'se', 'coco-dev', 'nvidia-gpu-snp', 'nvidia-gpu-tdx', 'control']));
+  for (const runner of new Set(nightly.map((c) => c.runner))) {
+    expect(new Set(nightly.filter((c) => c.runner === runner).map((c) => c.release)), runner).toEqual(new Set([latest, previous]));
+  }
   expect(nightly.map((c) => c.id)).toEqual(expect.arrayContaining([
-    'v0.9.0/tdx/kubeadm-1.30/containerd/nydus',
-    'v0.9.0/snp/kubeadm-1.24/containerd/nydus',
-    'v0.9.0/se/k3s-1.28/containerd/nydus',
-    'v0.9.0/coco-dev/kind-1.30/containerd/nydus',
+    `${latest}/tdx/kubeadm-1.35/containerd/nydus`, `${previous}/snp/kubeadm-1.34/containerd/nydus`,
+    `${latest}/coco-dev/kubeadm-1.34/containerd/forced`,
   ]));
   expect(nightly.find((c) => c.platform === 'se')?.arch).toBe('s390x');
 });

@@ -71,3 +71,34 @@ test('diff-release v0.17.0 v0.18.0 names Helm, the end of enclave-cc and the str
   expect(diff.platforms.find((p) => p.what === 'platform nvidia-gpu-snp')).toMatchObject({ from: 'not defined' });
   expect(diff.tests.added).toContain('attestation/gpu-attested');
 });
+
+test('the shipped defaults name no release: with v0.22.0 added, local runs it and nightly runs it beside v0.21.0', () => {
+  const dir = releasesWithNext();
+  const local = planCells('matrix/local.yaml', {}, dir).cells.map((c) => c.cell.id);
+  expect(local).toEqual(['v0.22.0/control/kubeadm-1.30/containerd/host']);
+  const nightly = planCells('matrix/nightly.yaml', {}, dir).cells.map((c) => c.cell);
+  expect(new Set(nightly.map((c) => c.release))).toEqual(new Set(['v0.22.0', 'v0.21.0']));
+  expect(nightly.filter((c) => c.release === 'v0.22.0').map((c) => c.platform)).toEqual(
+    nightly.filter((c) => c.release === 'v0.21.0').map((c) => c.platform));
+  // Without it, the same files plan v0.21.0 and v0.20.0: the keywords, not the files, moved.
+  expect(planCells('matrix/local.yaml').cells.map((c) => c.cell.release)).toEqual(['v0.21.0']);
+  expect(new Set(planCells('matrix/nightly.yaml').cells.map((c) => c.cell.release))).toEqual(new Set(['v0.21.0', 'v0.20.0']));
+});
+
+test('release keywords: one line naming the position when there is nothing to resolve or a run names a release twice', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coco-keywords-'));
+  const releases = mkdtempSync(join(tmpdir(), 'coco-one-release-'));
+  copyFileSync(join(DEFAULT_RELEASES_DIR, 'v0.9.0.yaml'), join(releases, 'v0.9.0.yaml'));
+  const matrix = (list: string) => {
+    const file = join(dir, `m-${list.replace(/\W+/g, '-')}.yaml`);
+    writeFileSync(file, ['schemaVersion: 1', 'name: k', 'runners:', '  - name: local', '    platform: control', '    arch: x86_64', '    runs:',
+      `      - releases: ${list}`, '        cluster: { distro: kubeadm, kubernetes: "1.30", source: bundle }', '        containerRuntime: containerd',
+      '        pullModes: [host]', ''].join('\n'));
+    return file;
+  };
+  expect(planCells(matrix('[latest]'), {}, releases).cells.map((c) => c.cell.release)).toEqual(['v0.9.0']);
+  expect(() => planCells(matrix('[latest, previous]'), {}, releases)).toThrow(
+    /:8:28: runners\[0\]\.runs\[0\]\.releases\[1\]: previous: there is no release before v0\.9\.0 \(the only encoded release\)$/);
+  expect(() => planCells(matrix('[latest, v0.21.0]'))).toThrow(/releases\[1\]: v0\.21\.0 names v0\.21\.0, already listed as releases\[0\]$/);
+  expect(() => planCells(matrix('[newest]'))).toThrow(/releases\[0\]: .*a release tag like "v0\.21\.0", or latest or previous/);
+});

@@ -65,8 +65,9 @@ test('plan counts follow the pull mode; the control cell (host) keeps its expect
   const control = cells[0]!;
   // On control the release claims nothing, so host pull changes no expectation there.
   const { expectedOutcome } = await import('../../matrix/index.ts');
+  const profile = loadRelease(control.cell.release);
   for (const test of control.tests) {
-    expect(test.outcome, test.id).toEqual(expectedOutcome(V090, 'control', TEST_CATALOG.find((t) => t.id === test.id)!, 'nydus'));
+    expect(test.outcome, test.id).toEqual(expectedOutcome(profile, 'control', TEST_CATALOG.find((t) => t.id === test.id)!, 'nydus'));
   }
   const counts = async (mode: PullMode) => {
     const planned = await dryRun(mode);

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadRelease } from '../../matrix/index.ts';
+import { encodedReleases, loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../scripts/exec/run-command.ts';
 import { filesContaining } from './support/scripted-run-process.ts';
 import { scratch } from './support/scratch-dir.ts';
@@ -67,14 +67,44 @@ test('--kubeconfig moves the cell to the existing cluster: nothing is created or
   expect(result.stdout).toContain('[cell v0.9.0/snp/existing/containerd/nydus]');
 });
 
-test('run --dry-run --matrix matrix/nightly.yaml exits 0: the coco-dev cell v0.9.0 does not ship is skipped with the profile note', async () => {
+test('run --dry-run --matrix matrix/nightly.yaml exits 0: every runner on the newest release and its baseline; each control cell brings the double of its trustee', async () => {
   const out = scratch('out');
   const stateRoot = scratch('state');
   const result = await runCommand([process.execPath, join(ROOT, 'bin/coco-conformance.mjs'), 'run', '--dry-run', '--matrix', 'matrix/nightly.yaml', '--out', out],
     { nothrow: true, cwd: ROOT, env: { CI: 'true', PATH: `${process.env.PATH}`, COCO_STATE_DIR: stateRoot } });
   const output = result.stdout + result.stderr;
   expect(result.exitCode, output).toBe(0);
+  const [latest, previous] = encodedReleases().slice(-2).reverse() as [string, string];
+  for (const release of [latest, previous]) {
+    for (const cell of ['tdx/kubeadm-1.35/containerd/nydus', 'snp/kubeadm-1.34/containerd/nydus', 'se/kubeadm-1.35/containerd/nydus',
+      'coco-dev/kubeadm-1.34/containerd/nydus', 'coco-dev/kubeadm-1.34/containerd/forced', 'nvidia-gpu-snp/kubeadm-1.34/containerd/nydus',
+      'nvidia-gpu-tdx/kubeadm-1.34/containerd/nydus', 'control/kubeadm-1.30/containerd/host']) {
+      expect(result.stdout).toContain(`dry-run     ${release}/${cell}`);
+    }
+    // The control cell shows what its platform setup would start: both registries, the KBS double of this release's
+    // trustee (its generation read from the profile), the runtime class.
+    const control = readFileSync(join(out, 'dry-run', `${release}/control/kubeadm-1.30/containerd/host`, 'commands.sh'), 'utf8');
+    const setup = control.slice(control.indexOf('# --- platform-setup ---'), control.indexOf('# --- collect ---'));
+    expect(setup.match(/^docker-registry serve /gm), setup).toHaveLength(2);
+    const kbs = loadRelease(release).kbs;
+    expect(setup).toContain(`# KBS: test double of trustee ${kbs.ref}'s admin API (fixtures/kbs/kbs-double.ts), generation: api-server, [admin] personas, jsonwebtoken`);
+    expect(setup.includes('resource DELETE'), `${release}: kbs.resourceDelete ${kbs.resourceDelete}`).toBe(kbs.resourceDelete);
+    expect(setup).toContain('# pods run with RuntimeClass control (handler runc, no TEE)');
+    const controlSummary = JSON.parse(readFileSync(join(out, 'dry-run', `${release}/control/kubeadm-1.30/containerd/host`, 'suites', 'summary.json'), 'utf8'));
+    expect(controlSummary.kbsUrl).toBe('http://198.18.0.1:<kbs-double-port>');
+  }
+  expect(readdirSync(stateRoot), 'the state folders of the dry run are gone').toEqual([]);
+  expect(filesContaining(out, 'PRIVATE KEY')).toEqual([]);
+});
+
+test('run --dry-run of a cell whose release does not ship the platform: skipped at plan with the profile note', async () => {
+  const out = scratch('out');
+  const stateRoot = scratch('state');
   const cell = 'v0.9.0/coco-dev/kind-1.30/containerd/nydus';
+  const result = await runCommand([process.execPath, join(ROOT, 'bin/coco-conformance.mjs'), 'run', '--dry-run', '--matrix', 'matrix/all-releases.yaml',
+    '--cell', cell, '--out', out], { nothrow: true, cwd: ROOT, env: { CI: 'true', PATH: `${process.env.PATH}`, COCO_STATE_DIR: stateRoot } });
+  const output = result.stdout + result.stderr;
+  expect(result.exitCode, output).toBe(0);
   const note = loadRelease('v0.9.0').platforms['coco-dev']!.note!;
   expect(result.stdout).toContain(`[cell ${cell}] skipped: ${note}`);
   expect(result.stdout).toContain(`skipped     ${cell} (${note})`);
@@ -82,19 +112,5 @@ test('run --dry-run --matrix matrix/nightly.yaml exits 0: the coco-dev cell v0.9
   expect(output).not.toContain(`[cell ${cell}] provision`);
   expect(output).not.toContain(`[cell ${cell}] install`);
   expect(existsSync(join(out, 'dry-run', cell))).toBe(false);
-  // Every other cell of the matrix was dry-run.
-  for (const other of ['v0.9.0/tdx/kubeadm-1.30/containerd/nydus', 'v0.9.0/snp/kubeadm-1.24/containerd/nydus', 'v0.9.0/se/k3s-1.28/containerd/nydus',
-    'v0.9.0/sev/kubeadm-1.30/containerd/nydus', 'v0.9.0/control/kubeadm-1.30/containerd/host']) {
-    expect(result.stdout).toContain(`dry-run     ${other}`);
-  }
-  // The control cell shows what its platform setup would start: both registries, the KBS double, the runtime class.
-  const control = readFileSync(join(out, 'dry-run', 'v0.9.0/control/kubeadm-1.30/containerd/host', 'commands.sh'), 'utf8');
-  const setup = control.slice(control.indexOf('# --- platform-setup ---'), control.indexOf('# --- collect ---'));
-  expect(setup.match(/^docker-registry serve /gm), setup).toHaveLength(2);
-  expect(setup).toContain(`# KBS: test double of trustee ${loadRelease('v0.9.0').kbs.ref}'s admin API (fixtures/kbs/kbs-double.ts), generation: per-route-handlers`);
-  expect(setup).toContain('# pods run with RuntimeClass control (handler runc, no TEE)');
-  const controlSummary = JSON.parse(readFileSync(join(out, 'dry-run', 'v0.9.0/control/kubeadm-1.30/containerd/host', 'suites', 'summary.json'), 'utf8'));
-  expect(controlSummary.kbsUrl).toBe('http://198.18.0.1:<kbs-double-port>');
   expect(readdirSync(stateRoot), 'the state folders of the dry run are gone').toEqual([]);
-  expect(filesContaining(out, 'PRIVATE KEY')).toEqual([]);
 });
