@@ -14,14 +14,15 @@ export async function uninstallOperator(
 ): Promise<void> {
   const overlay = installed.overlay ? recipe.overlays[installed.overlay] : undefined;
   if (!overlay) throw new Error(`failed to uninstall ${profile.release}: overlay ${installed.overlay} is not in the profile`);
-  for (const step of recipe.uninstall) await runStep(ctx, recipe, step, overlay.kustomization, installed.runtimeClasses);
+  const kustomizations = installed.kustomizations ?? { operator: recipe.operatorKustomization, overlay: overlay.kustomization };
+  for (const step of recipe.uninstall) await runStep(ctx, recipe, step, kustomizations, installed.runtimeClasses);
 }
 
 async function runStep(
   ctx: InstallContext,
   recipe: OperatorInstall,
   step: UninstallStep,
-  overlayKustomization: string,
+  kustomizations: { operator: string; overlay: string },
   runtimeClasses: string[],
 ): Promise<void> {
   const ns = recipe.namespace;
@@ -29,7 +30,7 @@ async function runStep(
     waitStep(ctx, 'uninstall', [{ condition, options: { timeoutSeconds } }]);
   switch (step.action) {
     case 'delete-ccruntime':
-      await ctx.command('uninstall', kubectl(ctx, 'delete', '-k', overlayKustomization, '--ignore-not-found'));
+      await ctx.command('uninstall', kubectl(ctx, 'delete', '-k', kustomizations.overlay, '--ignore-not-found'));
       return;
     case 'wait-pods-gone':
       await waitGone(podsGone(ns, step.pods, 'daemon pods'), step.timeoutSeconds);
@@ -41,7 +42,7 @@ async function runStep(
       await waitGone(nodeLabelsGone(step.labels), step.timeoutSeconds);
       return;
     case 'delete-operator':
-      await ctx.command('uninstall', kubectl(ctx, 'delete', '-k', recipe.operatorKustomization, '--ignore-not-found'));
+      await ctx.command('uninstall', kubectl(ctx, 'delete', '-k', kustomizations.operator, '--ignore-not-found'));
       return;
     case 'wait-controller-gone':
       await waitGone(podsGone(ns, [recipe.readiness.controllerPodPrefix], 'controller pod'), step.timeoutSeconds);

@@ -73,6 +73,14 @@ function readExisting(file: string): ResultRecord | undefined {
   }
 }
 
+/** Adds one line to the runErrors of a record the suites already wrote (e.g. the uninstall after them failed). */
+export function appendRunError(file: string, line: string): void {
+  const record = readExisting(file);
+  if (!record) return;
+  (record.runErrors ??= []).push(line);
+  writeRecordAtomically(file, record);
+}
+
 interface RecordedStep {
   step: string;
   argv?: readonly string[];

@@ -14,7 +14,7 @@ import {
   commandOutputToFile, kubectlArgv, resolveProvider, stepCommand,
   type ClusterProvider, type ProviderContext, type ProvisionedCluster,
 } from '../providers/index.ts';
-import { DryRunRecorder, writeDryRunFiles, writeInterruptedRecord } from './cell-record.ts';
+import { appendRunError, DryRunRecorder, writeDryRunFiles, writeInterruptedRecord } from './cell-record.ts';
 import { cellWorkspace, makePrivateFolder, removeRunStateDirIfEmpty, removeStateFolder, type CellWorkspace } from './cell-workspace.ts';
 import type { Progress } from './progress.ts';
 import { InterruptedError } from './signals.ts';
@@ -126,6 +126,8 @@ interface CellState {
   prepared?: PreparedPlatform;
   environment?: EnvironmentFacts;
   doubles: string[];
+  /** Why the uninstall after the suites failed (leftovers named), if it did. */
+  uninstallFailure?: string;
   /** The step running when the cell stopped. */
   step: string;
   suitesStarted: boolean;
@@ -196,7 +198,8 @@ async function runCell(cell: Cell, options: PipelineOptions, deps: PipelineDeps)
   }
   if (state.skipReason && failure === undefined) return finishSkipped(cell, ws, state, options);
   if (options.dryRun) {
-    const files = await writeDryRunFiles(recorder, ws.dryRunDir, failure === undefined ? undefined : { step: state.step, error: failure });
+    const failed = failure ?? (state.uninstallFailure === undefined ? undefined : new Error(state.uninstallFailure));
+    const files = await writeDryRunFiles(recorder, ws.dryRunDir, failed === undefined ? undefined : { step: state.step, error: failed });
     if (failure !== undefined) return { cell, status: 'infra-error', failedStep: state.step, error: (failure as Error).message, dryRunFiles: files };
     return { cell, status: 'dry-run', dryRunFiles: files };
   }
@@ -206,6 +209,10 @@ async function runCell(cell: Cell, options: PipelineOptions, deps: PipelineDeps)
       planned: state.planned, step: state.step, error: failure, environment: state.environment, doubles: state.doubles,
     });
     return { cell, status: 'infra-error', recordFile: ws.recordFile, failedStep: state.step, error: (failure as Error).message, keptStateDir };
+  }
+  if (state.uninstallFailure) {
+    appendRunError(ws.recordFile, `uninstall: ${state.uninstallFailure}`);
+    return { cell, status: 'infra-error', recordFile: ws.recordFile, failedStep: 'uninstall', error: state.uninstallFailure, suitesExitCode, keptStateDir };
   }
   return { cell, status: 'complete', recordFile: ws.recordFile, suitesExitCode, keptStateDir };
 }
@@ -264,9 +271,20 @@ async function cellSteps(
   if (!worker) throw new Error(`failed to provision ${cell.cluster.distro}: the cluster has no node`);
   state.workerNode = worker;
 
+  // A platform's own setup comes first: on control it serves the release's install doubles the install uses.
+  // In a dry run the setup records what it would start instead of starting it.
   const setup = deps.platformSetupFor(cell.platform);
-  state.installed = await step('install', () =>
-    deps.installRelease(deps.installContext(cluster, ctx), profile, { platform: cell.platform, arch: cell.arch, workerNode: worker.name }));
+  if (setup) {
+    state.prepared = await step('platform-setup', () => setup.prepare({
+      cell, profile, cluster, provider, providerContext: ctx,
+      workDir: ws.workDir, outDir: ws.artifactsDir, dryRun: options.dryRun, signal: options.signal, log: options.log,
+    }));
+    state.doubles = [...state.prepared.doubles];
+  }
+
+  state.installed = await step('install', () => deps.installRelease(deps.installContext(cluster, ctx), profile, {
+    platform: cell.platform, arch: cell.arch, workerNode: worker.name, doubles: state.prepared?.installDoubles,
+  }));
 
   if (options.externalKbs) {
     const { url, adminKeyFile } = options.externalKbs;
@@ -295,15 +313,6 @@ async function cellSteps(
     await writeEnvironmentFile(ws.environmentFile, state.environment);
   });
 
-  // In a dry run the setup records what it would start instead of starting it.
-  if (setup) {
-    state.prepared = await step('platform-setup', () => setup.prepare({
-      cell, profile, cluster, provider, providerContext: ctx, release: state.installed!, kbs: state.kbs,
-      workDir: ws.workDir, outDir: ws.artifactsDir, dryRun: options.dryRun, signal: options.signal, log: options.log,
-    }));
-    state.doubles = [...state.prepared.doubles];
-  }
-
   const suiteEnv = buildSuiteEnvironment({
     cell, runId: options.runId, outDir: ws.artifactsDir, cluster, nodeName: worker.name, kbs: state.kbs,
     environmentFile: ws.environmentFile, dryRun: options.dryRun, fromSetup: state.prepared?.suiteEnv, doubles: state.doubles,
@@ -312,6 +321,7 @@ async function cellSteps(
     await step('suites', () => deps.runDryRunSuites({
       release: cell.release, platform: cell.platform, cell, outDir: ws.dryRunDir, kbsUrl: suiteEnv.kbs.url,
     }));
+    await uninstallStep(cluster, ctx, state, options, deps, step);
     return undefined;
   }
   await mkdir(dirname(ws.suiteEnvFile), { recursive: true });
@@ -328,7 +338,37 @@ async function cellSteps(
     return ran;
   });
   await assertRecordWritten(ws.recordFile, join(ws.logsDir, 'playwright.log'));
+  await uninstallStep(cluster, ctx, state, options, deps, step);
   return result.exitCode;
+}
+
+/** The KBS's removal, the release's uninstall and its verification, as a step of its own once the suites are done (upstream's CI
+ *  uninstalls and checks the node is clean too; a cluster that hosts the next release must start clean). Its failure
+ *  — a leftover runtime class, node label, namespace or CRD — does not undo the suites' results: it is kept in
+ *  state.uninstallFailure and goes into the record as a run error. --keep-cluster keeps the release installed. */
+async function uninstallStep(
+  cluster: ProvisionedCluster,
+  ctx: ProviderContext,
+  state: CellState,
+  options: PipelineOptions,
+  deps: PipelineDeps,
+  step: <T>(name: string, work: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  if (options.keepCluster || !state.installed || !state.profile) return;
+  const installed = state.installed;
+  const kbs = state.kbs?.deployedByHarness ? state.kbs : undefined;
+  try {
+    await step('uninstall', async () => {
+      // Newest first: the KBS deployed after the release, then the release.
+      if (kbs) await deps.removeKbs(ctx, kbs);
+      state.kbs = undefined;
+      await deps.uninstallRelease(deps.installContext(cluster, ctx), state.profile!, installed);
+    });
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    state.uninstallFailure = (error as Error).message;
+  }
+  state.installed = undefined;
 }
 
 /** Why a cell has nothing to run, when every one of its tests is expected to skip (a platform the release does not

@@ -6,6 +6,15 @@ import type { KbsRecipe } from '../../matrix/release-profile.ts';
 import { LocalRegistry, registerRegistryCredentials, type StartedLocalRegistry } from '../../fixtures/registry/index.ts';
 import type { PlatformSetup, PlatformSetupContext, PreparedPlatform } from './platform-setup.ts';
 import { trustLocalRegistry } from './registry-hosts.ts';
+import {
+  buildInstallDoubleImage, CHART_DOUBLE_DESCRIPTION, ensureHelm, OPERATOR_DOUBLE_DESCRIPTION, packageChartDouble, relativeTarget,
+  writeOperatorDouble,
+} from '../../fixtures/install-doubles/index.ts';
+import { runCommand } from '../exec/run-command.ts';
+import { CONTROL_OPERATOR_OVERLAY, type InstallDoubles } from '../install/index.ts';
+import { controlRuntimeClass } from '../install/control-install.ts';
+import { helmCommand } from '../install/helm-install.ts';
+import { plannedBundle } from '../providers/kubeadm/offline-bundle.ts';
 
 /** The double as records and reports name it: the trustee ref and generation it reproduces, and its known gaps. */
 export function kbsDoubleDescription(kbs: KbsRecipe): string {
@@ -48,6 +57,7 @@ export const controlPlatformSetup: PlatformSetup = {
       await pushImage({ source: images.busybox.archive, destination: authenticated, skopeo, login: { registry: auth.address, credentials } });
       const credentialsFile = join(dir, 'registry-credentials.json');
       writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+      const installDoubles = await serveInstallDoubles(ctx, join(dir, 'install-doubles'), open.address, skopeo);
 
       const keys = generateAdminKeyPair(join(dir, 'kbs'));
       const kbs: StartedKbsDouble = await new KbsDouble({
@@ -59,7 +69,8 @@ export const controlPlatformSetup: PlatformSetup = {
       ctx.log(`control: KBS double at ${kbs.url}, registries ${open.address} (open) and ${auth.address} (htpasswd)`);
 
       return {
-        doubles: [kbsDoubleDescription(ctx.profile.kbs)],
+        doubles: [kbsDoubleDescription(ctx.profile.kbs), ...installDoubles.descriptions],
+        installDoubles,
         cleanup,
         suiteEnv: {
           kbs: { url: kbs.url, adminKeyFile: keys.privateKeyFile, isDouble: true },
@@ -100,11 +111,71 @@ function dryRunPlan(ctx: PlatformSetupContext, nodeIp: string): PreparedPlatform
   record(['skopeo', 'copy', 'oci-archive:<busybox image>', `docker://${open}/coco-conformance/busybox:<tag>`]);
   record(['skopeo', 'copy', '--dest-authfile', '<auth file>', 'oci-archive:<busybox image>', `docker://${auth}/coco-conformance/busybox-auth:<tag>`]);
   record(`# ${kbsDoubleDescription(ctx.profile.kbs)}: listening on ${kbsUrl}${ctx.profile.kbs.apiPrefix}, admin key pair in ${join(dir, 'kbs')}`);
-  const handler = ctx.profile.platforms[ctx.cell.platform]?.handler ?? 'runc';
-  record(`# pods run with RuntimeClass ${ctx.release.runtimeClasses.join(', ')} (handler ${handler}, no TEE), created by the install step`);
+  const installDoubles = plannedInstallDoubles(ctx, join(dir, 'install-doubles'), open);
+  const { name, handler } = controlRuntimeClass(ctx.profile);
+  record(`# pods run with RuntimeClass ${name} (handler ${handler}, no TEE), created by the install step`);
   return {
-    doubles: [kbsDoubleDescription(ctx.profile.kbs)],
+    doubles: [kbsDoubleDescription(ctx.profile.kbs), ...installDoubles.descriptions],
+    installDoubles,
     cleanup: async () => {},
     suiteEnv: { kbs: { url: kbsUrl, isDouble: true }, nodeShell: 'local' },
   };
+}
+
+/** The release's install, served from this machine: the install-double image (busybox-static + the bundle's
+ *  kubectl) pushed to the open registry, and the chart double packaged with the release's chart version and pushed
+ *  there as an OCI chart (helm ≥ v0.18), or the operator double's kustomize tree written for the release. */
+async function serveInstallDoubles(ctx: PlatformSetupContext, dir: string, registry: string, skopeo: string): Promise<InstallDoubles> {
+  ctx.log('control: building the install-double image (busybox-static + kubectl)');
+  const image = await buildInstallDoubleImage(join(dir, 'image'), join(plannedBundle().binDir, 'kubectl'));
+  const tag = image.reference.split(':').pop()!;
+  const repository = `${registry}/coco-conformance/install-double`;
+  await pushImage({ source: image.archive, destination: `${repository}:${tag}`, skopeo });
+  const recipe = ctx.profile.install;
+  if (recipe.method === 'helm') {
+    const helm = await ensureHelm();
+    // A candidate's chart has no released version yet: its double goes out as 0.0.0, the only one there.
+    const version = recipe.version ?? UNRELEASED_CHART_VERSION;
+    const chart = await packageChartDouble(helm, dir, version, ctx.profile.components.kata.version);
+    await runCommand([helm, 'push', chart, `oci://${registry}/${CHART_REPOSITORY}`, '--plain-http']);
+    ctx.log(`control: chart double ${version} at oci://${registry}/${CHART_REPOSITORY}`);
+    return chartDoubles(registry, repository, tag);
+  }
+  const operator = writeOperatorDouble({
+    dir, release: ctx.profile.release, recipe, overlayName: CONTROL_OPERATOR_OVERLAY, image: { repository, tag },
+  });
+  return { descriptions: [OPERATOR_DOUBLE_DESCRIPTION], kustomization: operator.kustomization };
+}
+
+const UNRELEASED_CHART_VERSION = '0.0.0';
+
+/** Where the chart double is pushed: the real chart's path (oci://ghcr.io/confidential-containers/charts/…) on ours. */
+const CHART_REPOSITORY = 'confidential-containers/charts';
+
+function chartDoubles(registry: string, repository: string, tag: string): InstallDoubles {
+  return {
+    descriptions: [CHART_DOUBLE_DESCRIPTION],
+    chart: {
+      reference: `oci://${registry}/${CHART_REPOSITORY}/confidential-containers`,
+      args: ['--plain-http'],
+      values: { 'kata-as-coco-runtime': { image: { reference: repository, tag } } },
+    },
+  };
+}
+
+/** The same doubles as a dry run names them (the registry port is picked at start). */
+function plannedInstallDoubles(ctx: PlatformSetupContext, dir: string, registry: string): InstallDoubles {
+  const record = (entry: readonly string[] | string) => ctx.providerContext.record('platform-setup', entry);
+  const repository = `${registry}/coco-conformance/install-double`;
+  record(`# build the install-double image from busybox-static and ${join(plannedBundle().binDir, 'kubectl')}`);
+  record(['skopeo', 'copy', 'oci-archive:<install-double image>', `docker://${repository}:<kubectl version>`]);
+  const recipe = ctx.profile.install;
+  if (recipe.method === 'helm') {
+    record([helmCommand(), 'package', join(dir, 'chart-double', 'confidential-containers'), '--destination', dir]);
+    record([helmCommand(), 'push', join(dir, `confidential-containers-${recipe.version ?? UNRELEASED_CHART_VERSION}.tgz`), `oci://${registry}/${CHART_REPOSITORY}`, '--plain-http']);
+    return chartDoubles(registry, repository, '<kubectl version>');
+  }
+  const root = join(dir, `operator-${ctx.profile.release}`);
+  record(`# write the operator double for ${ctx.profile.release} (fixtures/install-doubles/operator) into ${root}`);
+  return { descriptions: [OPERATOR_DOUBLE_DESCRIPTION], kustomization: (target) => join(root, relativeTarget(target)) };
 }

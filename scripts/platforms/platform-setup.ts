@@ -2,8 +2,7 @@ import type { SuiteEnvironment } from '../../fixtures/suite-environment.ts';
 import type { Cell } from '../../matrix/cell.ts';
 import type { ReleaseProfile } from '../../matrix/release-profile.ts';
 import type { ClusterProvider, ProviderContext, ProvisionedCluster } from '../providers/index.ts';
-import type { DeployedKbs } from '../kbs/index.ts';
-import type { InstalledRelease } from '../install/index.ts';
+import type { InstallDoubles } from '../install/index.ts';
 
 /** What a platform's local setup sees: the cell and everything the pipeline made for it so far. */
 export interface PlatformSetupContext {
@@ -12,9 +11,6 @@ export interface PlatformSetupContext {
   cluster: ProvisionedCluster;
   provider: ClusterProvider;
   providerContext: ProviderContext;
-  release: InstalledRelease;
-  /** The KBS the pipeline deployed or was given; absent when the setup says it provides the KBS itself. */
-  kbs?: DeployedKbs;
   /** This cell's working folder (configs, keys) and its artifacts folder. */
   workDir: string;
   outDir: string;
@@ -28,12 +24,15 @@ export interface PlatformSetupContext {
 export interface PreparedPlatform {
   suiteEnv: Partial<SuiteEnvironment>;
   doubles: string[];
+  /** Doubles of the release's chart or operator the install step uses (a platform where the release cannot be
+   *  pulled). */
+  installDoubles?: InstallDoubles;
   /** Called in teardown, also after a failure or a signal; must be safe to call once everything else is gone. */
   cleanup(): Promise<void>;
 }
 
-/** A platform's local setup, run between the KBS step and the suites (e.g. control: local registry, self-built
- *  images, the KBS double). */
+/** A platform's local setup, run once the cluster is up and before the install (e.g. control: local registries,
+ *  self-built images, the install doubles, the KBS double). */
 export interface PlatformSetup {
   /** true when prepare() brings its own KBS (a double): the pipeline then deploys no trustee for the cell. */
   readonly providesKbs?: boolean;

@@ -42,7 +42,7 @@ function fakeDeps(log: string[], overrides: Partial<PipelineDeps> = {}): Pipelin
     resolveProvider: async () => fakeProvider(log),
     installContext: (cluster, provider) => ({ cluster, provider } as never),
     installRelease: async (_ctx, profile, target) => {
-      log.push(`install ${target.platform} on ${target.workerNode}`);
+      log.push(`install ${target.platform} on ${target.workerNode}${target.doubles?.chart ? ` with ${target.doubles.chart.reference}` : ''}`);
       return { release: profile.release, platform: target.platform, method: 'operator', namespace: 'confidential-containers-system', overlay: 'default', runtimeClasses: ['kata-qemu-snp'], componentImages: {} };
     },
     uninstallRelease: async () => { log.push('uninstall'); },
@@ -92,7 +92,7 @@ test('a provision failure marks the cell INFRA-FAIL and the next cell still runs
   // after its logs were collected.
   expect(log).toEqual([
     'create 1.29', expect.stringMatching(/^destroy coco-[0-9a-f]{8}$/),
-    'create 1.30', 'install snp on n1', 'kbs', 'suites v0.9.0/snp/kind-1.30/containerd/nydus', 'collect',
+    'create 1.30', 'install snp on n1', 'kbs', 'suites v0.9.0/snp/kind-1.30/containerd/nydus', 'uninstall', 'collect',
     expect.stringMatching(/^destroy coco-[0-9a-f]{8}$/),
   ]);
   expect(lines).toContain('[cell v0.9.0/snp/kind-1.29/containerd/nydus] provision ✗ 0.0s: failed to create kind cluster: no space left on device\n');
@@ -127,15 +127,20 @@ test('--keep-cluster keeps the cluster but still collects logs', async () => {
   expect(lines.some((l) => l.includes('teardown skipped (--keep-cluster): kubeconfig /k'))).toBe(true);
 });
 
-test('a platform setup that provides the KBS replaces trustee, its doubles reach the suites, and it is cleaned up', async () => {
+test('a platform setup runs before the install and hands it its install doubles; a KBS it provides replaces trustee, its doubles reach the suites, and it is cleaned up', async () => {
   const log: string[] = [];
   let suiteEnv: { kbs?: { url?: string; isDouble: boolean }; doubles?: string[] } | undefined;
   const deps = fakeDeps(log, {
     platformSetupFor: () => ({
       providesKbs: true,
       async prepare(ctx) {
-        log.push(`prepare ${ctx.cell.platform} kbs=${ctx.kbs === undefined ? 'none' : 'given'}`);
-        return { suiteEnv: { kbs: { url: 'http://127.0.0.1:18080', isDouble: true } }, doubles: ['kbs: trustee admin API double'], cleanup: async () => { log.push('cleanup'); } };
+        log.push(`prepare ${ctx.cell.platform}`);
+        return {
+          suiteEnv: { kbs: { url: 'http://127.0.0.1:18080', isDouble: true } },
+          doubles: ['kbs: trustee admin API double', 'install: chart double'],
+          installDoubles: { descriptions: ['install: chart double'], chart: { reference: 'oci://127.0.0.1:5000/c', args: [], values: {} } },
+          cleanup: async () => { log.push('cleanup'); },
+        };
       },
     }),
     runSuites: async (input) => {
@@ -146,9 +151,10 @@ test('a platform setup that provides the KBS replaces trustee, its doubles reach
   });
   const [result] = await runCells([cell('v0.9.0/snp/kind-1.30/containerd/nydus', '1.30')], options(scratch('out'), []), deps);
   expect(result!.status).toBe('complete');
-  expect(log).toEqual(['create 1.30', 'install snp on n1', 'prepare snp kbs=none', 'suites', 'collect', 'cleanup', expect.stringMatching(/^destroy /)]);
+  expect(log).toEqual(['create 1.30', 'prepare snp', 'install snp on n1 with oci://127.0.0.1:5000/c', 'suites', 'uninstall', 'collect', 'cleanup',
+    expect.stringMatching(/^destroy /)]);
   expect(suiteEnv?.kbs).toEqual({ url: 'http://127.0.0.1:18080', isDouble: true });
-  expect(suiteEnv?.doubles).toEqual(['kbs: trustee admin API double']);
+  expect(suiteEnv?.doubles).toEqual(['kbs: trustee admin API double', 'install: chart double']);
 });
 
 async function defaultSuites(input: Parameters<PipelineDeps['runSuites']>[0]) {

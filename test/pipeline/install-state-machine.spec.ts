@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRelease, type OperatorInstall } from '../../matrix/index.ts';
 import { installRelease, uninstallRelease } from '../../scripts/install/release-installer.ts';
+import { verifyUninstalled } from '../../scripts/install/verify-uninstalled.ts';
+import { helmCommand } from '../../scripts/install/helm-install.ts';
 import { ScriptedCluster, type ClusterScript } from './support/scripted-cluster.ts';
 import { scriptedInstallContext } from './support/scripted-install-context.ts';
 
@@ -184,6 +186,11 @@ test.describe('operator uninstall against hand-written API responses', () => {
     expect(commands.map((c) => c.line.split(' ').slice(3, 5).join(' ') + ' ' + c.line.split('/').slice(-1)[0])).toEqual([
       'delete -k default?ref=v0.9.0 --ignore-not-found',
       'delete -k release?ref=v0.9.0 --ignore-not-found',
+      // then one look for leftovers: runtime classes, node labels, the namespace, the CRD
+      'get runtimeclass kubeconfig get runtimeclass -o name',
+      'get nodes kubeconfig get nodes -o json',
+      'get namespace kubeconfig get namespace confidential-containers-system --ignore-not-found -o name',
+      'get crd kubeconfig get crd ccruntimes.confidentialcontainers.org --ignore-not-found -o name',
     ]);
     // The operator was deleted only after the install daemons, every kata runtime class and the node labels were
     // gone; the uninstall daemon may still be finishing (upstream lets it run meanwhile).
@@ -221,8 +228,19 @@ test.describe('control platform install', () => {
     expect(cluster.names('RuntimeClass')).toEqual(['control']);
     expect(cluster.now()).toBe(1_000);
     await uninstallRelease(ctx, profile, installed);
-    expect(commands.at(-1)!.line).toContain('delete runtimeclass control --ignore-not-found');
+    expect(commands.map((c) => c.line)).toContainEqual(expect.stringContaining('delete runtimeclass control --ignore-not-found'));
     expect(cluster.names('RuntimeClass')).toEqual([]);
+  });
+
+  test('a runtime class left after the uninstall fails its verification, naming it', async () => {
+    const cluster = ScriptedCluster.load(fixture('control-runtime-class.json'));
+    const { ctx } = scriptedInstallContext(cluster, phaseOf);
+    const installed = await installRelease(ctx, profile, { platform: 'control', arch: 'x86_64', workerNode: 'coco-worker-0' });
+    // As if the delete had not taken: the class is still there, and so is a label the install claims to have put on.
+    await expect(verifyUninstalled(ctx, { ...installed, nodeLabels: ['node.kubernetes.io/worker'] })).rejects.toThrow(
+      'the uninstall left runtime class control; node coco-worker-0 label node.kubernetes.io/worker');
+    await uninstallRelease(ctx, profile, installed);
+    await verifyUninstalled(ctx, installed);
   });
 });
 
@@ -236,33 +254,50 @@ test.describe('helm install (v0.18+ profiles)', () => {
     },
   };
   const helmScript = {
-    description: 'helm --wait returns once the chart is up; the runtime classes appear 4-5 s later',
+    description: 'helm --wait returns once the chart is up; its runtime classes are seen 4-5 s later, the node label at 6 s',
     initial: [],
     phases: {
       'helm-install': [
         { at: 4, type: 'ADDED' as const, kind: 'RuntimeClass' as const, object: { metadata: { name: 'kata-qemu-snp' }, handler: 'kata-qemu-snp' } },
         { at: 5, type: 'ADDED' as const, kind: 'RuntimeClass' as const, object: { metadata: { name: 'kata-qemu-tdx' }, handler: 'kata-qemu-tdx' } },
+        { at: 6, type: 'ADDED' as const, kind: 'Node' as const, object: { metadata: { name: 'n1', labels: { 'katacontainers.io/kata-runtime': 'true' } } } },
       ],
       'helm-uninstall': [
         { at: 2, type: 'DELETED' as const, kind: 'RuntimeClass' as const, object: { metadata: { name: 'kata-qemu-snp' } } },
         { at: 3, type: 'DELETED' as const, kind: 'RuntimeClass' as const, object: { metadata: { name: 'kata-qemu-tdx' } } },
+        { at: 4, type: 'MODIFIED' as const, kind: 'Node' as const, object: { metadata: { name: 'n1', labels: {} } } },
       ],
     },
   };
+  const helmPhase = (line: string) => (line.includes(' install coco ') ? 'helm-install' : line.includes(' uninstall coco ') ? 'helm-uninstall' : undefined);
+  const manifestWith = (...classes: string[]) => (line: string) => (line.includes(' get manifest coco ')
+    ? classes.map((name) => `---\nkind: RuntimeClass\napiVersion: node.k8s.io/v1\nmetadata:\n  name: ${name}\nhandler: ${name}\n`).join('')
+    : undefined);
+  const helm = helmCommand();
 
-  test('installs the chart with --wait, waits for its runtime classes, uninstalls and verifies they went', async () => {
+  test('installs the chart with --wait, checks the classes it made, waits for them and the node label, uninstalls and verifies they went', async () => {
     const cluster = new ScriptedCluster(helmScript);
-    const { ctx, commands } = scriptedInstallContext(cluster, (line) =>
-      line.startsWith('helm') ? (line.includes(' install ') ? 'helm-install' : 'helm-uninstall') : undefined);
+    const { ctx, commands } = scriptedInstallContext(cluster, helmPhase, manifestWith('kata-qemu-snp', 'kata-qemu-tdx', 'kata-qemu-coco-dev'));
     const installed = await installRelease(ctx, helmProfile, target);
-    expect(commands[0]!.line).toBe('helm --kubeconfig /scripted/kubeconfig install coco oci://ghcr.io/confidential-containers/charts/confidential-containers --version 0.18.0 --namespace coco-system --create-namespace --wait --timeout=600s');
+    expect(commands[0]!.line).toBe(`${helm} --kubeconfig /scripted/kubeconfig install coco oci://ghcr.io/confidential-containers/charts/confidential-containers --version 0.18.0 --namespace coco-system --create-namespace --wait --timeout=600s`);
     expect(installed).toMatchObject({ method: 'helm', namespace: 'coco-system', runtimeClasses: ['kata-qemu-snp', 'kata-qemu-tdx'] });
-    expect(cluster.now()).toBe(5_000);
+    expect(cluster.now()).toBe(6_000);
     await uninstallRelease(ctx, helmProfile, installed);
-    expect(commands.map((c) => c.line.split(' ').slice(0, 5).join(' '))).toEqual([
-      'helm --kubeconfig /scripted/kubeconfig install coco', 'helm --kubeconfig /scripted/kubeconfig uninstall coco',
-      'kubectl --kubeconfig /scripted/kubeconfig delete namespace',
+    expect(commands.map((c) => c.line.replace(helm, 'helm').split(' ').slice(0, 5).join(' '))).toEqual([
+      'helm --kubeconfig /scripted/kubeconfig install coco', 'helm --kubeconfig /scripted/kubeconfig get manifest',
+      'helm --kubeconfig /scripted/kubeconfig uninstall coco', 'kubectl --kubeconfig /scripted/kubeconfig delete namespace',
+      'kubectl --kubeconfig /scripted/kubeconfig get runtimeclass', 'kubectl --kubeconfig /scripted/kubeconfig get nodes',
+      'kubectl --kubeconfig /scripted/kubeconfig get namespace',
     ]);
     expect(cluster.names('RuntimeClass')).toEqual([]);
+  });
+
+  test('a class the profile expects that the chart did not make fails the install at once, naming it', async () => {
+    const cluster = new ScriptedCluster(helmScript);
+    const { ctx } = scriptedInstallContext(cluster, helmPhase, manifestWith('kata-qemu-snp'));
+    await expect(installRelease(ctx, helmProfile, target)).rejects.toThrow(
+      'failed to install release v0.18.0 for snp: the chart made no RuntimeClass kata-qemu-tdx that the profile expects for x86_64 ' +
+      '(it made: kata-qemu-snp); a values key the chart does not read?');
+    expect(cluster.now()).toBe(0);
   });
 });

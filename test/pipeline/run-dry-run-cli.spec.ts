@@ -57,7 +57,8 @@ test('--kubeconfig moves the cell to the existing cluster: nothing is created or
   expect(script).toContain('kubectl --kubeconfig /home/dev/kubeconfig get nodes -o json');
   expect(script).not.toMatch(/kind (create|delete)/);
   expect(script).toContain('delete namespace -l app.kubernetes.io/managed-by=coco-conformance');
-  // Someone else's cluster: the release and the KBS the harness put there are removed, in reverse order.
+  // Someone else's cluster: the KBS and the release the harness put there are removed once the suites are done, in
+  // reverse order (the uninstall step), and the harness's namespaces at teardown.
   const kbsDelete = script.indexOf('delete -k /');
   const ccRuntimeDelete = script.indexOf("delete -k 'github.com/confidential-containers/operator/config/samples/ccruntime/default");
   const operatorDelete = script.indexOf("delete -k 'github.com/confidential-containers/operator/config/release");

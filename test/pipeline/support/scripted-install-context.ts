@@ -8,6 +8,8 @@ import type { ScriptedCluster } from './scripted-cluster.ts';
 export function scriptedInstallContext(
   cluster: ScriptedCluster,
   phaseOf: (commandLine: string) => string | undefined,
+  /** What a command prints, when the test has an answer for it (e.g. `helm get manifest`). */
+  stdoutOf: (commandLine: string) => string | undefined = () => undefined,
 ): { ctx: InstallContext; commands: Array<{ line: string; atMs: number }>; files: Map<string, string> } {
   const commands: Array<{ line: string; atMs: number }> = [];
   const files = new Map<string, string>();
@@ -19,7 +21,7 @@ export function scriptedInstallContext(
       commands.push({ line, atMs: cluster.now() });
       const phase = phaseOf(line);
       if (phase) cluster.trigger(phase);
-      return { argv, exitCode: 0, stdout: '', stderr: '', durationMs: 0 };
+      return { argv, exitCode: 0, stdout: stdoutOf(line) ?? lookAt(cluster, line), stderr: '', durationMs: 0 };
     },
     async file(_step, path, content) {
       files.set(path, content);
@@ -28,4 +30,14 @@ export function scriptedInstallContext(
     clock: cluster,
   };
   return { ctx, commands, files };
+}
+
+/** The looks the uninstall verification takes (scripts/install/verify-uninstalled.ts), answered from the scripted
+ *  cluster's state: its runtime classes and its nodes' labels. Namespaces and CRDs are not scripted: none is found. */
+function lookAt(cluster: ScriptedCluster, line: string): string {
+  if (line.endsWith(' get runtimeclass -o name')) return cluster.names('RuntimeClass').map((name) => `runtimeclass.node.k8s.io/${name}\n`).join('');
+  if (line.endsWith(' get nodes -o json')) {
+    return JSON.stringify({ items: cluster.names('Node').map((name) => ({ metadata: { name, labels: cluster.labels(name) } })) });
+  }
+  return '';
 }
