@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything this harness needs on a fresh Debian 12 runner, idempotently:
-# Debian packages, npm packages, a current skopeo, opa, actionlint and the offline Kubernetes bundle (built from
+# Debian packages, npm packages, a current skopeo, opa, actionlint, helm and the offline Kubernetes bundle (built from
 # the Go module proxy and cached under ~/.cache/coco-conformance). Pass --no-bundle to skip the Kubernetes build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,6 +38,8 @@ say "opa (Rego), for the self-tests of the KBS policies"
 bash scripts/setup/build-opa.sh >/dev/null
 say "actionlint, for the example workflows"
 bash scripts/setup/build-actionlint.sh >/dev/null
+say "helm, for the v0.18+ installs and the chart double"
+bash scripts/setup/build-helm.sh >/dev/null
 
 if [ "$with_bundle" = 1 ]; then
   say "offline Kubernetes bundle"
