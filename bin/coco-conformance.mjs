@@ -1,7 +1,23 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx, so there is no build step between a change and a run.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (dist/, from `npm run build`): no TypeScript is compiled at start. When dist/ is missing or
+// older than the source, it says so in one line and runs the TypeScript source through tsx instead, slower but
+// current.
+import { buildProblem } from './build-state.mjs';
 
-register();
-const { main } = await import('../scripts/cli/main.ts');
+// A closed pipe (`releases | head -1`) ends the output, not the program with a stack trace.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+const problem = buildProblem();
+let main;
+if (problem) {
+  console.error(`coco-conformance: ${problem}; running the TypeScript source (slow start) — \`npm run build\` fixes it`);
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../scripts/cli/main.ts'));
+} else {
+  ({ main } = await import('../dist/scripts/cli/main.js'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -5,6 +5,7 @@ export type * from './cell.ts';
 export type * from './expected-outcome.ts';
 export { TEST_CATALOG, catalogTest, type CatalogTest, type FailureSignature } from './test-catalog.ts';
 export { InputError, EXIT_BAD_INPUT } from './input-error.ts';
+export { YamlSource } from './yaml-source.ts';
 
 export {
   loadReleaseProfile, loadRelease, releaseProfileFile, DEFAULT_RELEASES_DIR, encodedReleases, encodedPlatformIds, compareReleases,

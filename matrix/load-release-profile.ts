@@ -1,16 +1,16 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkReleaseProfile } from './check-release-profile.ts';
 import { InputError } from './input-error.ts';
 import type { ReleaseProfile } from './release-profile.ts';
 import { RELEASE_PROFILE_SCHEMA } from './schema/release-profile-schema.ts';
 import { findViolation } from './schema/validate.ts';
 import { displayPath, YamlSource } from './yaml-source.ts';
+import { sourcePath } from './source-root.ts';
 
 /** Where the release profiles live: the ones shipped with the harness, or `COCO_RELEASES_DIR` (a release team's
  *  copy holding a candidate that `new-release --releases-dir` wrote). */
-export const DEFAULT_RELEASES_DIR = process.env.COCO_RELEASES_DIR || path.join(path.dirname(fileURLToPath(import.meta.url)), 'releases');
+export const DEFAULT_RELEASES_DIR = process.env.COCO_RELEASES_DIR || sourcePath('matrix/releases');
 
 /** Reads, validates and cross-checks one release profile. Bad input throws InputError (`file:line:col: path: …`). */
 export function loadReleaseProfile(file: string): ReleaseProfile {
@@ -35,16 +35,20 @@ export function releaseProfileFile(release: string, releasesDir = DEFAULT_RELEAS
 /** Loads the profile of a release by its tag ("v0.9.0"). An unknown release names the file it looked for. */
 export function loadRelease(release: string, releasesDir = DEFAULT_RELEASES_DIR): ReleaseProfile {
   const file = releaseProfileFile(release, releasesDir);
-  if (!existsSync(file)) {
+  // A tag, never a path: `../local` would otherwise read matrix/local.yaml as a profile.
+  if (!RELEASE_TAG.test(release) || !existsSync(file)) {
     throw new InputError(displayPath(file), '', `no release profile for ${JSON.stringify(release)} (looked for ${displayPath(file)})`);
   }
   return loadReleaseProfile(file);
 }
 
+/** What a release tag looks like: v0.9.0, v0.22.0-rc1. */
+const RELEASE_TAG = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+
 /** The releases with a profile in `releasesDir`, oldest first (by version, so v0.10.0 follows v0.9.0). */
 export function encodedReleases(releasesDir = DEFAULT_RELEASES_DIR): string[] {
   return readdirSync(releasesDir)
-    .map((name) => /^(v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.yaml$/.exec(name)?.[1])
+    .map((name) => (name.endsWith('.yaml') && RELEASE_TAG.test(name.slice(0, -5)) ? name.slice(0, -5) : undefined))
     .filter((release): release is string => release !== undefined)
     .sort(compareReleases);
 }

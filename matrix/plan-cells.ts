@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Cell, RunnerMatrix } from './cell.ts';
 import { expectedOutcome } from './derive-expected-outcome.ts';
 import { expandCells, type CellFilter } from './expand-cells.ts';
@@ -9,9 +7,10 @@ import { loadRunnerMatrixWithProfiles } from './load-runner-matrix.ts';
 import type { ReleaseProfile } from './release-profile.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
 import type { Feature, Variant } from './vocabulary.ts';
+import { sourcePath } from './source-root.ts';
 
 /** The embedded default matrix: one local runner on the control platform. */
-export const DEFAULT_MATRIX_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'local.yaml');
+export const DEFAULT_MATRIX_FILE = sourcePath('matrix/local.yaml');
 
 export interface PlannedTest {
   id: string;

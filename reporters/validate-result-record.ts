@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { ObjectPath } from '../matrix/object-path.ts';
 import { compileSchema, type JsonSchema, type SchemaCheck } from '../matrix/schema/validate.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord } from './result-record.ts';
+import { sourcePath } from '../matrix/source-root.ts';
 
 /** The shipped schema, read once: reporters/result-record.schema.json is the contract other tools can use too. */
 export const RESULT_RECORD_SCHEMA: JsonSchema = JSON.parse(
-  readFileSync(new URL('./result-record.schema.json', import.meta.url), 'utf8'),
+  readFileSync(sourcePath('reporters/result-record.schema.json'), 'utf8'),
 ) as JsonSchema;
 
 /** One problem of a record: where (`tests[3].outcome`, `(document)` for the root) and what. */

@@ -5,6 +5,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  globalSetup: './build-cli.ts',
   // The end-to-end control run has its own config (test/e2e/playwright.config.ts): it takes a real cluster.
   testIgnore: 'e2e/**',
   timeout: 120_000,

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RELEASE_PROFILE_SCHEMA } from './release-profile-schema.ts';
 import { RUNNER_MATRIX_SCHEMA } from './runner-matrix-schema.ts';
 import { toJsonSchema } from './to-json-schema.ts';
+import { sourcePath } from '../source-root.ts';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
+const HERE = sourcePath('matrix/schema');
 
 /** The editor-facing JSON Schema files and their content, generated from the TypeScript schemas. */
 export function jsonSchemaFiles(): Array<{ file: string; content: string }> {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { encodedPlatformIds, FEATURES } from '../../matrix/index.ts';
+import { encodedPlatformIds, encodedReleases, FEATURES } from '../../matrix/index.ts';
 
 /** A wrong flag, a flag without its value, a value the flag does not take, a missing argument: one line, exit 2. */
 export class UsageError extends Error {
@@ -13,23 +13,53 @@ export class UsageError extends Error {
  *  - `values`: one or more, up to the next flag, each also comma-separated when `commas` (`--suite a b`, `--suite a,b`);
  *    the flag may be given again, adding to the list.
  *  `choices` limits the values (for value, list and values); an unknown one is named with the closest choice. Choices
- *  that are data (the platforms the release profiles define) are a function, read only when the flag is given. */
+ *  that are data (the platforms the release profiles define) are a function, read only when the flag is given (or
+ *  its command's --help shown). Every flag has a `description` (its line in --help) and every flag with a value the
+ *  name of that value (`FILE`, `NIGHTS`). */
 export type Choices = readonly string[] | (() => readonly string[]);
 export type FlagSpec =
-  | { takes: 'switch' }
-  | { takes: 'value' | 'list'; choices?: Choices }
-  | { takes: 'values'; choices?: Choices; commas?: boolean };
+  | { takes: 'switch'; description: string }
+  | { takes: 'value' | 'list'; value: string; description: string; choices?: Choices }
+  | { takes: 'values'; value: string; description: string; choices?: Choices; commas?: boolean };
 
 export type FlagSpecs = Record<string, FlagSpec>;
 
+/** A command's syntax: its flags, the arguments no flag takes, and what its exit codes mean. The parser checks
+ *  against it and --help renders it (scripts/cli/help.ts), so a flag cannot exist undescribed. */
+export interface CommandSyntax<S extends FlagSpecs = FlagSpecs> {
+  name: string;
+  /** The arguments no flag takes (`RESULTS…`) and what they are; a command without them refuses any. */
+  operands?: { usage: string; description: string };
+  flags: S;
+  /** Every exit code the command can end with, and its meaning (0 and 2 included). */
+  exitCodes: Record<number, string>;
+  /** A paragraph after the flags: defaults, examples, where the output goes. */
+  details?: string;
+}
+
+/** `--help` or `-h` was given: nothing else is checked, and the CLI prints the command's help (exit 0). */
+export class HelpRequested extends Error {
+  override name = 'HelpRequested';
+  constructor(readonly syntax: CommandSyntax) {
+    super(`help for ${syntax.name}`);
+  }
+}
+
+/** The exit codes every command shares. */
+export const EXIT_CODES = {
+  0: 'done',
+  1: 'a command the harness ran failed',
+  2: 'bad input: an unknown flag or value, a missing argument, a file that is not what it should be (one line on stderr)',
+} as const;
+
 /** The flags that choose cells of a runner matrix, as `plan` and `run` take them. */
 export const CELL_SELECTION_FLAGS = {
-  matrix: { takes: 'value' },
-  runner: { takes: 'value' },
-  cell: { takes: 'value' },
-  platform: { takes: 'value', choices: () => encodedPlatformIds() },
-  suite: { takes: 'values', choices: FEATURES, commas: true },
-} as const;
+  matrix: { takes: 'value', value: 'FILE', description: 'the runner matrix (default: matrix/local.yaml, one local runner on the control platform)' },
+  runner: { takes: 'value', value: 'NAME', description: 'only the cells of this runner' },
+  cell: { takes: 'value', value: 'ID', description: 'only this cell (an id as `plan` prints it)' },
+  platform: { takes: 'value', value: 'PLATFORM', description: 'only the cells of this platform', choices: () => encodedPlatformIds() },
+  suite: { takes: 'values', value: 'SUITE', description: 'only these suites (one or more, also comma-separated)', choices: FEATURES, commas: true },
+} as const satisfies FlagSpecs;
 
 /** The parsed flags, by name (without the dashes): true, a string, or a list of strings. */
 export type ParsedFlags<S extends FlagSpecs> = {
@@ -40,15 +70,14 @@ export interface ParsedArguments<S extends FlagSpecs> {
   flags: ParsedFlags<S>;
   /** The arguments no flag took (after `--`, everything). */
   positionals: string[];
-  /** `--help` or `-h` was given: the command prints its usage and nothing else is checked. */
-  help: boolean;
 }
 
-/** Parses a command's arguments against its flags, on node:util's parseArgs (which gives `--flag=value`, `--` and
+/** Parses a command's arguments against its syntax, on node:util's parseArgs (which gives `--flag=value`, `--` and
  *  `-h`); the checks and every message are ours, so each problem is one line that names the flag:
  *  `unknown flag --matirx; did you mean --matrix?`, `--matrix needs a value`, `--suite: unknown value "nosuch" …`.
- *  `positionals: false` refuses arguments that no flag took. */
-export function parseArguments<S extends FlagSpecs>(argv: readonly string[], specs: S, options: { positionals: boolean }): ParsedArguments<S> {
+ *  A command without operands refuses arguments that no flag took. `--help` throws HelpRequested. */
+export function parseArguments<S extends FlagSpecs>(argv: readonly string[], syntax: CommandSyntax<S>): ParsedArguments<S> {
+  const specs = syntax.flags;
   const parseOptions = Object.fromEntries(
     Object.entries(specs).map(([name, spec]) => [name, { type: spec.takes === 'switch' ? ('boolean' as const) : ('string' as const) }]),
   );
@@ -59,7 +88,7 @@ export function parseArguments<S extends FlagSpecs>(argv: readonly string[], spe
     allowPositionals: true,
     tokens: true,
   });
-  if (tokens.some((token) => token.kind === 'option' && token.name === 'help')) return { flags: {}, positionals: [], help: true };
+  if (tokens.some((token) => token.kind === 'option' && token.name === 'help')) throw new HelpRequested(syntax as unknown as CommandSyntax);
 
   const flags: Record<string, true | string | string[]> = {};
   const positionals: string[] = [];
@@ -72,7 +101,7 @@ export function parseArguments<S extends FlagSpecs>(argv: readonly string[], spe
     }
     if (token.kind === 'positional') {
       if (collecting) addValues(flags, collecting.name, collecting.spec, token.value);
-      else if (options.positionals) positionals.push(token.value);
+      else if (syntax.operands) positionals.push(token.value);
       else throw new UsageError(`unexpected argument ${quote(token.value)} (this command takes flags only)`);
       continue;
     }
@@ -85,9 +114,10 @@ export function parseArguments<S extends FlagSpecs>(argv: readonly string[], spe
       flags[token.name] = true;
       continue;
     }
-    // parseArgs gives a flag the next argument even when that is another flag: `--matrix --json` lacks a value.
+    // parseArgs gives a flag the next argument even when that is another flag: `--matrix --json` lacks a value. A
+    // negative number (`--history -3`) is a value, which the flag's own check then judges.
     const value = token.value;
-    if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('-') && value !== '-')) {
+    if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('-') && value !== '-' && !/^-\d/.test(value))) {
       throw new UsageError(`${flag} needs a value`);
     }
     if (spec.takes === 'values') {
@@ -106,7 +136,7 @@ export function parseArguments<S extends FlagSpecs>(argv: readonly string[], spe
       flags[token.name] = items;
     }
   }
-  return { flags: flags as ParsedFlags<S>, positionals, help: false };
+  return { flags: flags as ParsedFlags<S>, positionals };
 }
 
 function addValues(flags: Record<string, true | string | string[]>, name: string, spec: FlagSpec, value: string): void {
@@ -131,6 +161,18 @@ function unknownFlag(rawName: string, names: readonly string[]): string {
   const closest = closestName(given, names);
   if (closest) return `unknown flag ${quote(rawName, false)}; did you mean --${closest}?`;
   return `unknown flag ${quote(rawName, false)} (flags: ${[...names, 'help'].map((name) => `--${name}`).join(', ')})`;
+}
+
+/** A release named on the command line (`--release`, `diff-release vA vB`) is one of the encoded release tags.
+ *  Anything else — `0.9.0`, a typo, `../local` — is one line with the closest tag and the list, never a file read. */
+export function checkReleaseTag(release: string, flag?: string): string {
+  const releases = encodedReleases();
+  if (releases.includes(release)) return release;
+  // `0.9.0` and `matrix/releases/v0.9.0.yaml` both meant v0.9.0.
+  const bare = release.slice(release.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+  const closest = [bare, `v${bare}`].find((tag) => releases.includes(tag)) ?? closestName(release, releases);
+  throw new UsageError(`${flag ? `${flag}: ` : ''}unknown release ${quote(release)}${closest ? `; did you mean ${closest}?` : ''} ` +
+    `(releases: ${releases.join(', ')})`);
 }
 
 /** The name a typo most likely meant: the one fewest edits away (a swap of two neighbours counts as one edit), within
@@ -168,7 +210,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** An argument as a message shows it: quoted (unless `quoted` is false) and cut short, since it may be anything. */
-function quote(text: string, quoted = true): string {
+export function quote(text: string, quoted = true): string {
   const short = text.length > 80 ? `${text.slice(0, 80)}…` : text;
   return quoted ? JSON.stringify(short) : JSON.stringify(short).slice(1, -1);
 }

@@ -1,60 +1,75 @@
-import { InputError, EXIT_BAD_INPUT } from '../../matrix/input-error.ts';
+import { readFileSync } from 'node:fs';
+import { escapeControls, EXIT_BAD_INPUT, InputError } from '../../matrix/input-error.ts';
+import { sourcePath } from '../../matrix/source-root.ts';
 import { CommandError } from '../exec/command-error.ts';
-import { closestName, UsageError } from './arguments.ts';
+import { closestName, HelpRequested, quote, UsageError } from './arguments.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
-/** Each command lives in its own module and is loaded only when asked for, so `plan` never pays for Playwright. */
+/** Every command: its name, its one line in `--help`, and its module, loaded only when asked for (so `plan` never
+ *  pays for Playwright). Adding a command is one entry here; its module exports the function and parses its flags
+ *  against its CommandSyntax (scripts/cli/arguments.ts), which also makes its --help. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   plan: { summary: 'expand a matrix and print its cells', load: async () => (await import('./commands/plan.ts')).planCommand },
   run: { summary: 'provision, install, run the suites, write result records', load: async () => (await import('./commands/run.ts')).runCommand },
   report: { summary: 'merge result records into the compatibility report', load: async () => (await import('./commands/report.ts')).reportCommand },
   signoff: { summary: 'release sign-off verdict: exit 0 PASS, 1 FAIL, 3 INCONCLUSIVE', load: async () => (await import('./commands/signoff.ts')).signoffCommand },
-  doctor: { summary: 'what this runner has and lacks', load: async () => (await import('./commands/doctor.ts')).doctorCommand },
+  doctor: { summary: 'what this runner has and lacks; exit 1 when a run would miss something', load: async () => (await import('./commands/doctor.ts')).doctorCommand },
   cleanup: { summary: 'remove what a killed run left of the local cluster', load: async () => (await import('./commands/cleanup.ts')).cleanupCommand },
   releases: { summary: 'list the encoded releases', load: async () => (await import('./commands/releases.ts')).releasesCommand },
   'diff-release': { summary: 'what changed between two releases', load: async () => (await import('./commands/releases.ts')).diffReleaseCommand },
   'new-release': { summary: 'write a candidate release profile from the previous one and kata\'s versions.yaml', load: async () => (await import('./commands/new-release.ts')).newReleaseCommand },
 };
 
-export function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
-  return ['usage: coco-conformance <command> [options]', '', 'commands:', ...lines, '', 'See README.md for every option.'].join('\n');
+/** An error line never runs longer than this: a message quoting a 100 KB argument is cut, not echoed whole. */
+const MAX_ERROR_CHARS = 2_400;
+
+/** The harness's version: package.json's. */
+export function harnessVersion(): string {
+  return (JSON.parse(readFileSync(sourcePath('package.json'), 'utf8')) as { version: string }).version;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === '--help' || name === '-h') {
-    console.log(usage());
+  const names = Object.keys(COMMANDS);
+  if (name === '--version' || name === '-V' || name === 'version') {
+    if (name === 'version' && rest.length) return fail(`version takes no arguments (got ${quote(rest[0]!)})`);
+    console.log(`coco-conformance ${harnessVersion()} (node ${process.version})`);
     return 0;
   }
-  const names = Object.keys(COMMANDS);
-  if (!name) {
-    console.error(`coco-conformance: no command given (commands: ${names.join(', ')}; --help says more)`);
-    return EXIT_BAD_INPUT;
+  if (name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    const { programHelp } = await import('./help.ts');
+    console.log(programHelp(harnessVersion(), names.map((command) => ({ name: command, summary: COMMANDS[command]!.summary }))));
+    return 0;
   }
+  if (name === 'help') return main([rest[0]!, '--help']);
+  if (!name) return fail(`no command given (commands: ${names.join(', ')}; --help says more)`);
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    const closest = closestName(name, names);
-    const shown = JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}…` : name);
-    console.error(`coco-conformance: unknown command ${shown}${closest ? `; did you mean ${closest}?` : ''} (commands: ${names.join(', ')})`);
-    return EXIT_BAD_INPUT;
+    const closest = closestName(name, [...names, 'version', 'help']);
+    return fail(`unknown command ${quote(name)}${closest ? `; did you mean ${closest}?` : ''} (commands: ${names.join(', ')})`);
   }
   try {
     return await (await command.load())(rest);
   } catch (error) {
-    if (error instanceof InputError) {
-      console.error(`error: ${error.message}`);
-      return EXIT_BAD_INPUT;
+    if (error instanceof HelpRequested) {
+      const { commandHelp } = await import('./help.ts');
+      console.log(commandHelp(command.summary, error.syntax));
+      return 0;
     }
-    if (error instanceof UsageError) {
-      console.error(`coco-conformance ${name}: ${error.message}`);
-      return EXIT_BAD_INPUT;
-    }
+    if (error instanceof InputError || error instanceof UsageError) return fail(error.message);
     if (error instanceof CommandError) {
-      console.error(`ERROR: ${error.message}`);
+      // Not bad input: the failed command, its exit code and the tail of its stderr, over several lines.
+      console.error(`error: ${error.message}`);
       return 1;
     }
     throw error;
   }
+}
+
+/** Bad input, as every command reports it: one line, `error: …`, on stderr; exit 2. */
+function fail(message: string): number {
+  const line = escapeControls(message);
+  console.error(`error: ${line.length > MAX_ERROR_CHARS ? `${line.slice(0, MAX_ERROR_CHARS)}… (cut; ${line.length} characters)` : line}`);
+  return EXIT_BAD_INPUT;
 }

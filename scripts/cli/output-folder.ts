@@ -1,18 +1,38 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './arguments.ts';
+import { quote, UsageError } from './arguments.ts';
 
-/** Checks, before any work starts, that an output folder (`--out DIR`) can be used: it is a folder we may write in,
- *  or it does not exist yet and its nearest existing parent is a folder we may write in (it is created later).
- *  Otherwise a UsageError of one line, so a night's run does not fail at its last step on a typo in `--out`. */
+/** Makes sure, before any work starts, that an output folder (`--out DIR`) can be used: it is a folder we may write
+ *  in, or it does not exist yet and its nearest existing parent is a folder we may write in. The missing folders
+ *  are created here, one level at a time, and a probe file is written and removed: a pseudo file system such as
+ *  /proc passes the access check yet refuses every write (and node's recursive mkdir loops on it forever), so only a
+ *  real write tells. Otherwise a UsageError of one line, so a night's run does not fail at its last step on a typo
+ *  in `--out`. */
 export function checkOutputFolder(folder: string, flag = '--out'): void {
-  const existing = nearestExisting(path.resolve(folder));
-  const named = existing === path.resolve(folder) ? folder : `${folder} (its parent ${existing})`;
+  const absolute = path.resolve(folder);
+  const existing = nearestExisting(absolute);
+  const shown = quote(folder, false);
+  const named = existing === absolute ? shown : `${shown} (its parent ${quote(existing, false)})`;
   if (!statSync(existing).isDirectory()) throw new UsageError(`${flag} ${named} is a file, not a folder`);
+  const refused = (error: unknown) =>
+    new UsageError(`${flag} ${named} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   try {
     accessSync(existing, constants.W_OK | constants.X_OK);
   } catch (error) {
-    throw new UsageError(`${flag} ${named} is not writable (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw refused(error);
+  }
+  const missing = path.relative(existing, absolute).split(path.sep).filter(Boolean);
+  let current = existing;
+  try {
+    for (const part of missing) {
+      current = path.join(current, part);
+      mkdirSync(current);
+    }
+    const probe = path.join(absolute, `.coco-write-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    throw refused(error);
   }
 }
 

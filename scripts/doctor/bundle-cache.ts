@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../../matrix/source-root.ts';
 
-const VERSIONS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bundle', 'versions.env');
+const VERSIONS_FILE = sourcePath('scripts/bundle/versions.env');
 
 export interface BundleCacheState {
   dir: string;

@@ -1,13 +1,14 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
 import { FEATURES } from '../../matrix/vocabulary.ts';
 import { TEST_LINE_MARKER } from '../../reporters/progress-line-reporter.ts';
 import { redact } from '../exec/redact.ts';
 import { runStreamed } from './streamed-child.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
-const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const REPO_ROOT = SOURCE_ROOT;
 /** The conformance suites' config. */
 export const SUITES_CONFIG = join(REPO_ROOT, 'playwright.config.ts');
 /** After the stop, how long the running tests get to end (their fixtures delete namespaces and KBS resources)

@@ -31,6 +31,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   say "installing npm packages"
   npm ci --no-audit --no-fund
 fi
+if ! node bin/build-state.mjs check 2>/dev/null; then
+  say "compiling the CLI (npm run build)"
+  npm run build --silent
+fi
 
 say "skopeo with key-provider support"
 bash scripts/setup/build-skopeo.sh >/dev/null

@@ -6,6 +6,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  globalSetup: '../build-cli.ts',
   timeout: 75 * 60_000,
   retries: 0,
   workers: 1,

@@ -74,23 +74,23 @@ test('plan --matrix on a device or a folder: refused without reading it', () => 
 });
 
 test('a flag typo is named as a flag with the closest one, for plan, report and signoff', () => {
-  expectOneLine(cli(['plan', '--matirx', 'matrix/local.yaml']), 'coco-conformance plan: unknown flag --matirx; did you mean --matrix?');
-  expectOneLine(cli(['report', scratch, '--relase', 'v0.9.0']), 'coco-conformance report: unknown flag --relase; did you mean --release?');
-  expectOneLine(cli(['signoff', scratch, '--release', 'v0.9.0', '--platfroms', 'tdx']), 'coco-conformance signoff: unknown flag --platfroms; did you mean --platforms?');
-  expectOneLine(cli(['plan', '--bogus']), 'coco-conformance plan: unknown flag --bogus (flags: --matrix, --runner, --cell, --platform, --suite, --json, --help)');
-  expectOneLine(cli(['signoff', scratch, '--release', 'v0.9.0', '--out', 'x']), /^coco-conformance signoff: unknown flag --out \(flags: /);
+  expectOneLine(cli(['plan', '--matirx', 'matrix/local.yaml']), 'error: unknown flag --matirx; did you mean --matrix?');
+  expectOneLine(cli(['report', scratch, '--relase', 'v0.9.0']), 'error: unknown flag --relase; did you mean --release?');
+  expectOneLine(cli(['signoff', scratch, '--release', 'v0.9.0', '--platfroms', 'tdx']), 'error: unknown flag --platfroms; did you mean --platforms?');
+  expectOneLine(cli(['plan', '--bogus']), 'error: unknown flag --bogus (flags: --matrix, --runner, --cell, --platform, --suite, --json, --help)');
+  expectOneLine(cli(['signoff', scratch, '--release', 'v0.9.0', '--out', 'x']), /^error: unknown flag --out \(flags: /);
 });
 
 test('a flag without its value, or with a value it does not take, names the flag', () => {
-  expectOneLine(cli(['plan', '--matrix']), 'coco-conformance plan: --matrix needs a value');
-  expectOneLine(cli(['plan', '--matrix', '--json']), 'coco-conformance plan: --matrix needs a value');
-  expectOneLine(cli(['plan', '--json=yes']), 'coco-conformance plan: --json takes no value (got "yes")');
+  expectOneLine(cli(['plan', '--matrix']), 'error: --matrix needs a value');
+  expectOneLine(cli(['plan', '--matrix', '--json']), 'error: --matrix needs a value');
+  expectOneLine(cli(['plan', '--json=yes']), 'error: --json takes no value (got "yes")');
   expectOneLine(cli(['plan', '--suite', 'nosuch']),
-    'coco-conformance plan: --suite: unknown value "nosuch" (expected one of: attestation, encrypted-images, authenticated-registries, sealed-secrets, guest-pull, tee-evidence, signed-images, init-data)');
-  expectOneLine(cli(['plan', '--suite=sealed-secret']), /^coco-conformance plan: --suite: unknown value "sealed-secret"; did you mean sealed-secrets\? /);
-  expectOneLine(cli(['plan', '--platform', 'tdx2']), /^coco-conformance plan: --platform: unknown value "tdx2"; did you mean tdx\? /);
-  expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--format', 'html,pdf']), /^coco-conformance report: --format: unknown value "pdf" /);
-  expectOneLine(cli(['plan', 'matrix/local.yaml']), 'coco-conformance plan: unexpected argument "matrix/local.yaml" (this command takes flags only)');
+    'error: --suite: unknown value "nosuch" (expected one of: attestation, encrypted-images, authenticated-registries, sealed-secrets, guest-pull, tee-evidence, signed-images, init-data)');
+  expectOneLine(cli(['plan', '--suite=sealed-secret']), /^error: --suite: unknown value "sealed-secret"; did you mean sealed-secrets\? /);
+  expectOneLine(cli(['plan', '--platform', 'tdx2']), /^error: --platform: unknown value "tdx2"; did you mean tdx\? /);
+  expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--format', 'html,pdf']), /^error: --format: unknown value "pdf" /);
+  expectOneLine(cli(['plan', 'matrix/local.yaml']), 'error: unexpected argument "matrix/local.yaml" (this command takes flags only)');
 });
 
 test('the --flag=value form works like --flag value', () => {
@@ -106,16 +106,16 @@ test('the --flag=value form works like --flag value', () => {
 
 test('signoff without --release prints its own usage line; report its own', () => {
   expectOneLine(cli(['signoff', scratch]),
-    'coco-conformance signoff: --release vX (or --profile FILE) is required; usage: coco-conformance signoff RESULTS… --release vX [--platforms tdx,snp,se]   exit 0 PASS, 1 FAIL, 3 INCONCLUSIVE');
-  expectOneLine(cli(['report', scratch]), /^coco-conformance report: --release vX \(or --profile FILE\) is required; usage: coco-conformance report RESULTS… /);
+    'error: --release vX (or --profile FILE) is required; usage: coco-conformance signoff RESULTS… --release vX [--platforms tdx,snp,se]   exit 0 PASS, 1 FAIL, 3 INCONCLUSIVE');
+  expectOneLine(cli(['report', scratch]), /^error: --release vX \(or --profile FILE\) is required; usage: coco-conformance report RESULTS… /);
 });
 
 test('report --out that is a file, lies under a file, or cannot be written: one line before any work', () => {
   const file = path.join(scratch, 'a-file');
   writeFileSync(file, 'x');
-  expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--out', file]), `coco-conformance report: --out ${file} is a file, not a folder`);
+  expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--out', file]), `error: --out ${file} is a file, not a folder`);
   expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--out', path.join(file, 'sub')]),
-    `coco-conformance report: --out ${path.join(file, 'sub')} (its parent ${file}) is a file, not a folder`);
+    `error: --out ${path.join(file, 'sub')} (its parent ${file}) is a file, not a folder`);
 
   // Root may write anywhere: the unwritable case runs the CLI as the unprivileged user "nobody" then.
   const locked = path.join(scratch, 'locked');
@@ -124,10 +124,47 @@ test('report --out that is a file, lies under a file, or cannot be written: one 
   chmodSync(locked, 0o555);
   const asNobody = process.getuid?.() === 0 ? { uid: 65534 } : {};
   expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--out', path.join(locked, 'report')], asNobody),
-    `coco-conformance report: --out ${path.join(locked, 'report')} (its parent ${locked}) is not writable (EACCES)`);
+    `error: --out ${path.join(locked, 'report')} (its parent ${locked}) is not writable (EACCES)`);
 });
 
 test('an unknown command is one line with the closest command', () => {
-  expectOneLine(cli(['plna']), /^coco-conformance: unknown command "plna"; did you mean plan\? \(commands: plan, run, report, signoff, /);
-  expectOneLine(cli([]), /^coco-conformance: no command given \(commands: /);
+  expectOneLine(cli(['plna']), /^error: unknown command "plna"; did you mean plan\? \(commands: plan, run, report, signoff, /);
+  expectOneLine(cli([]), /^error: no command given \(commands: /);
+});
+
+test('--out under /proc, or anywhere no file can be written: one line, exit 2, at once (no spin, no partial run)', () => {
+  expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--out', '/proc/x']), 'error: --out /proc/x (its parent /proc) is not writable (ENOENT)');
+  expectOneLine(cli(['run', '--dry-run', '--out', '/proc/x/y']), 'error: --out /proc/x/y (its parent /proc) is not writable (ENOENT)');
+  expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--out', '/sys/kernel/coco']), /^error: --out \/sys\/kernel\/coco \(its parent \/sys\/kernel\) is not writable \(E[A-Z]+\)$/);
+});
+
+test('a release is a tag, never a path; a near miss is named with the list of releases', () => {
+  expectOneLine(cli(['signoff', scratch, '--release', '../local']), /^error: --release: unknown release "\.\.\/local" \(releases: v0\.9\.0, v0\.10\.0, /);
+  expectOneLine(cli(['report', scratch, '--release', 'matrix/releases/v0.9.0']), /^error: --release: unknown release "matrix\/releases\/v0\.9\.0"; did you mean v0\.9\.0\? /);
+  expectOneLine(cli(['diff-release', '0.9.0', 'v0.10.0']), /^error: unknown release "0\.9\.0"; did you mean v0\.9\.0\? \(releases: v0\.9\.0, v0\.10\.0, /);
+});
+
+test('a 100 KB argument is cut in the message, not echoed whole', () => {
+  const huge = `x${'y'.repeat(100_000)}`;
+  for (const args of [['plan', '--matrix', huge], ['report', scratch, '--release', huge], ['plan', '--runner', huge], [huge], ['report', scratch, '--release', 'v0.9.0', '--history', huge]]) {
+    const result = cli(args);
+    expectOneLine(result);
+    expect(result.stderr.length, args.slice(0, -1).join(' ')).toBeLessThan(3_000);
+  }
+});
+
+test('run checks --kbs-url and --kubeconfig before any work, in a dry run too', () => {
+  const key = path.join(scratch, 'admin.pem');
+  writeFileSync(key, 'not read in a dry run');
+  expectOneLine(cli(['run', '--dry-run', '--kbs-url', 'ftp://kbs:8080', '--kbs-admin-key', key]), 'error: --kbs-url "ftp://kbs:8080": expected an http:// or https:// URL');
+  expectOneLine(cli(['run', '--dry-run', '--kbs-url', 'http://kbs:8080', '--kbs-admin-key', path.join(scratch, 'nope.pem')]),
+    `error: --kbs-admin-key "${path.join(scratch, 'nope.pem')}" does not exist`);
+  expectOneLine(cli(['run', '--dry-run', '--kubeconfig', 'matrix/local.yaml']), /^error: matrix\/local\.yaml(:\d+:\d+)?: clusters: not a kubeconfig: it names no cluster$/);
+  expectOneLine(cli(['run', '--dry-run', '--kubeconfig', path.join(scratch, 'no-such-kubeconfig')]), /: \(document\): file not found$/);
+  expectOneLine(cli(['run', '--verbose']), 'error: --verbose goes with --dry-run (a real run logs every step anyway)');
+});
+
+test('a negative night count is judged as a number, not taken for a missing value', () => {
+  expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--history', '-3']), 'error: --history "-3": expected a whole number of nights from 1 to 3650');
+  expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--alert-after=-1']), 'error: --alert-after "-1": expected a whole number of nights from 1 to 3650');
 });

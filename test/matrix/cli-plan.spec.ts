@@ -63,6 +63,6 @@ test('a filter that matches nothing: exit 2, one line', () => {
 });
 
 test('an unknown flag or a flag without value: exit 2, no stack', () => {
-  expectOneLineError(cli('plan', '--bogus'), 'coco-conformance plan: unknown flag --bogus (flags: --matrix, --runner, --cell, --platform, --suite, --json, --help)');
-  expectOneLineError(cli('plan', '--matrix'), 'coco-conformance plan: --matrix needs a value');
+  expectOneLineError(cli('plan', '--bogus'), 'error: unknown flag --bogus (flags: --matrix, --runner, --cell, --platform, --suite, --json, --help)');
+  expectOneLineError(cli('plan', '--matrix'), 'error: --matrix needs a value');
 });

@@ -62,10 +62,35 @@ test('a cluster without kubeconfig says why it is not reachable', async () => {
   });
 });
 
-test('doctor prints every section and exits 0', () => {
+test('doctor prints every section; exit 0 exactly when nothing a run needs is missing', () => {
   const result = spawnSync('node', ['bin/coco-conformance.mjs', 'doctor'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  expect(result.status).toBe(0);
-  for (const section of ['host TEE support', 'tools', 'offline bundle', 'cluster']) expect(result.stdout).toContain(`${section}\n`);
+  for (const section of ['what a run needs', 'host TEE support', 'tools', 'offline bundle', 'cluster']) expect(result.stdout).toContain(`${section}\n`);
   expect(result.stdout).toMatch(/\n {2}tdx +(yes|no) +\/sys\/module\/kvm_intel\/parameters\/tdx: /);
   expect(result.stdout).toMatch(/\n {2}containerd +\S+/);
+  expect(result.status).toBe(result.stdout.includes('\n  MISSING ') ? 1 : 0);
+});
+
+test('doctor on a bare PATH exits 1, each missing need with how to get it; --json says the same', () => {
+  const cache = scratch();
+  const env = { PATH: '/nonexistent', HOME: scratch(), COCO_CACHE_DIR: cache };
+  const result = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'doctor'], { cwd: REPO_ROOT, encoding: 'utf8', env });
+  expect(result.status, result.stderr).toBe(1);
+  for (const need of ['skopeo ≥ 1.16', 'opa', 'go', 'helm', 'chromium', 'offline Kubernetes bundle']) {
+    expect(result.stdout).toMatch(new RegExp(`\\n {2}MISSING +${need.replace(/[.+]/g, '\\$&')} +.*; get it: \\S`));
+  }
+  const json = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'doctor', '--json'], { cwd: REPO_ROOT, encoding: 'utf8', env });
+  expect(json.status).toBe(1);
+  const parsed = JSON.parse(json.stdout);
+  expect(parsed).toMatchObject({ schemaVersion: 1, ok: false });
+  expect(parsed.requirements.filter((r: { ok: boolean }) => !r.ok).map((r: { need: string }) => r.need)).toContain('go');
+});
+
+test('a skopeo older than 1.16 does not count, whatever else is there', async () => {
+  const bin = scratch();
+  writeFileSync(path.join(bin, 'skopeo'), '#!/bin/sh\necho "skopeo version 1.9.3"\n');
+  chmodSync(path.join(bin, 'skopeo'), 0o755);
+  const { checkRequirements } = await import('../../scripts/doctor/requirements.ts');
+  const [skopeo] = await checkRequirements({ PATH: `${bin}:/usr/bin:/bin`, COCO_CACHE_DIR: scratch() });
+  expect(skopeo).toMatchObject({ need: 'skopeo ≥ 1.16', ok: false, found: `${path.join(bin, 'skopeo')} is 1.9.3, older than 1.16` });
+  expect(skopeo!.fix).toContain('scripts/setup/build-skopeo.sh');
 });

@@ -170,7 +170,7 @@ test('a handful of mutated records through the real CLI: signoff exits 2 with on
     const run = cli('signoff', file, '--release', 'v0.9.0');
     expect(run.code, run.stderr).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(`coco-conformance signoff: no valid result record in RESULTS: ${warning}\n`);
+    expect(run.stderr).toBe(`error: no valid result record in RESULTS: ${warning}\n`);
     checked += 1;
   });
   expect(checked).toBe(4);

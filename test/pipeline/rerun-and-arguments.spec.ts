@@ -61,7 +61,7 @@ test('run arguments: every flag, and one-line problems', () => {
   expect(parseRunArguments(['--matrix', 'm.yaml', '--runner', 'r', '--cell', 'c', '--suite', 'attestation', 'sealed-secrets,guest-pull',
     '--out', 'o', '--kubeconfig', 'k', '--context', 'ctx', '--keep-cluster', '--dry-run', '--kbs-url', 'http://127.0.0.1:8080', '--kbs-admin-key', 'key'])).toEqual({
     matrix: 'm.yaml', filter: { runner: 'r', cell: 'c', suites: ['attestation', 'sealed-secrets', 'guest-pull'] }, out: 'o', kubeconfig: 'k',
-    context: 'ctx', keepCluster: true, dryRun: true, kbsUrl: 'http://127.0.0.1:8080', kbsAdminKey: 'key', help: false,
+    context: 'ctx', keepCluster: true, dryRun: true, kbsUrl: 'http://127.0.0.1:8080', kbsAdminKey: 'key', verbose: false,
   });
   expect(parseRunArguments(['--rerun-failed', 'a.json', 'dir/'])).toMatchObject({ rerunFailed: ['a.json', 'dir/'], out: 'results' });
   expect(() => parseRunArguments(['--kbs-url', 'http://x'])).toThrow('--kbs-url and --kbs-admin-key go together');

@@ -52,9 +52,12 @@ test('run --dry-run also writes the suites\' manifests and KBS calls (runDryRun)
 });
 
 test('--kubeconfig moves the cell to the existing cluster: nothing is created or destroyed', async () => {
-  const { result, out } = await dryRun(['--kubeconfig', '/home/dev/kubeconfig']);
+  const kubeconfig = scratch('kubeconfig');
+  writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- name: dev\n  cluster: { server: "https://127.0.0.1:6443" }\n' +
+    'contexts:\n- name: dev\n  context: { cluster: dev, user: dev }\nusers:\n- name: dev\n  user: {}\n');
+  const { result, out } = await dryRun(['--kubeconfig', kubeconfig]);
   const script = readFileSync(join(out, 'dry-run', 'v0.9.0/snp/existing/containerd/nydus', 'commands.sh'), 'utf8');
-  expect(script).toContain('kubectl --kubeconfig /home/dev/kubeconfig get nodes -o json');
+  expect(script).toContain(`kubectl --kubeconfig ${kubeconfig} get nodes -o json`);
   expect(script).not.toMatch(/kind (create|delete)/);
   expect(script).toContain('delete namespace -l app.kubernetes.io/managed-by=coco-conformance');
   // Someone else's cluster: the KBS and the release the harness put there are removed once the suites are done, in

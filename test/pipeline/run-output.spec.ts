@@ -138,6 +138,6 @@ test('a state folder inside --out is refused in one line, exit 2', async () => {
     { nothrow: true, cwd: ROOT, env: { CI: 'true', COCO_STATE_DIR: join(out, 'state') } });
   expect(result.exitCode).toBe(2);
   expect(result.stderr.trim().split('\n')).toEqual([
-    `coco-conformance run: the state folder ${join(out, 'state')} (COCO_STATE_DIR) lies inside --out ${out}, which is uploaded: choose one outside it`,
+    `error: the state folder ${join(out, 'state')} (COCO_STATE_DIR) lies inside --out ${out}, which is uploaded: choose one outside it`,
   ]);
 });

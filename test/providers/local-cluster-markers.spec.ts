@@ -146,5 +146,5 @@ test('cleanup takes no options: a wrong one is one line and exit 2, before anyth
   const cli = join(import.meta.dirname, '../../bin/coco-conformance.mjs');
   const result = await runCommand([process.execPath, cli, 'cleanup', '--all'], { nothrow: true });
   expect(result.exitCode).toBe(2);
-  expect(result.stderr).toBe('coco-conformance cleanup: unknown flag --all (flags: --help)\n');
+  expect(result.stderr).toBe('error: unknown flag --all (flags: --help)\n');
 });

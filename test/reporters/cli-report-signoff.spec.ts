@@ -131,10 +131,10 @@ test('report and signoff with no valid record left: exit 2, one line naming the 
   const at = `${cutLines.length}:${cutLines.at(-1)!.length + 1}`;
   const out = inScratch('never-written');
   expectOneLine(cli('report', dir, '--release', 'v0.9.0', '--out', out),
-    `coco-conformance report: no valid result record in RESULTS: ${join(dir, 'cut.json')}:${at}: not valid JSON: the text ends inside a string (truncated?); skipped`);
+    `error: no valid result record in RESULTS: ${join(dir, 'cut.json')}:${at}: not valid JSON: the text ends inside a string (truncated?); skipped`);
   expect(existsSync(out)).toBe(false);
   expectOneLine(cli('signoff', dir, '--release', 'v0.9.0'),
-    `coco-conformance signoff: no valid result record in RESULTS: ${join(dir, 'cut.json')}:${at}: not valid JSON: the text ends inside a string (truncated?); skipped`);
+    `error: no valid result record in RESULTS: ${join(dir, 'cut.json')}:${at}: not valid JSON: the text ends inside a string (truncated?); skipped`);
 
   // Foreign JSON named on the command line, and a record of a newer schema, beside the truncated one.
   const foreign = inScratch('package.json');
@@ -142,12 +142,12 @@ test('report and signoff with no valid record left: exit 2, one line naming the 
   const newer = inScratch('newer.json');
   writeFileSync(newer, JSON.stringify({ ...v090Record('tdx'), schemaVersion: 7 }));
   expectOneLine(cli('signoff', foreign, newer, dir, '--release', 'v0.9.0'),
-    `coco-conformance signoff: no valid result record in RESULTS: ${foreign}:1:1: not a result record (no schemaVersion, runId and tests); skipped (and 2 more files skipped)`);
+    `error: no valid result record in RESULTS: ${foreign}:1:1: not a result record (no schemaVersion, runId and tests); skipped (and 2 more files skipped)`);
 
   const empty = inScratch('no-json-here');
   mkdirSync(empty);
   expectOneLine(cli('report', empty, '--release', 'v0.9.0', '--out', inScratch('out')),
-    'coco-conformance report: no result record in RESULTS (no *.json record file found)');
+    'error: no result record in RESULTS (no *.json record file found)');
 });
 
 test('one bad file among good records is one warning, and the report goes on', async () => {
@@ -164,5 +164,5 @@ test('report --baseline without a valid record is bad input too', async () => {
   mkdirSync(before);
   writeFileSync(join(before, 'x.json'), '{"schemaVersion": 1, "runId": "x", "tests": []');
   expectOneLine(cli('report', now, '--baseline', before, '--release', 'v0.9.0', '--out', inScratch('out')),
-    `coco-conformance report: no valid result record in --baseline: ${join(before, 'x.json')}:1:47: not valid JSON: the text ends before the document does (truncated?); skipped`);
+    `error: no valid result record in --baseline: ${join(before, 'x.json')}:1:47: not valid JSON: the text ends before the document does (truncated?); skipped`);
 });

@@ -1,18 +1,19 @@
 import { tmpdir } from 'node:os';
-import { parseArguments } from '../arguments.ts';
+import { EXIT_CODES, parseArguments, type CommandSyntax } from '../arguments.ts';
 import { cleanLocalCluster, describeLeftovers, LocalClusterInUseError, type ProviderContext } from '../../providers/index.ts';
 
-export const CLEANUP_USAGE = 'usage: coco-conformance cleanup\n' +
-  '  removes everything a killed run left of the local kubeadm cluster (processes, containers, mounts, interfaces,\n' +
-  '  iptables chains, state), found by its own markers; exit 0 also when there is nothing to remove';
+const CLEANUP_SYNTAX: CommandSyntax = {
+  name: 'cleanup',
+  flags: {},
+  exitCodes: { 0: 'cleaned up, or nothing to remove', 1: 'something could not be removed (named on stderr)', 2: EXIT_CODES[2] },
+  details: 'Removes everything a killed run left of the local kubeadm cluster (processes, containers, mounts, interfaces,\n' +
+    'iptables chains, state), found by its own markers.',
+};
 
 /** `cleanup`: the local cluster's leftovers after a run that could not tear down (SIGKILL, a crash, a power cut of
  *  the harness only). Says what it removed; running it again finds nothing. */
 export async function cleanupCommand(argv: string[]): Promise<number> {
-  if (parseArguments(argv, {}, { positionals: false }).help) {
-    console.log(CLEANUP_USAGE);
-    return 0;
-  }
+  parseArguments(argv, CLEANUP_SYNTAX);
   const ctx: ProviderContext = { workDir: tmpdir(), dryRun: false, record: () => {}, log: (line) => console.error(line) };
   let result;
   try {

@@ -1,24 +1,44 @@
 import { readBundleCache } from '../../doctor/bundle-cache.ts';
 import { readClusterReach } from '../../doctor/cluster-reach.ts';
+import { checkRequirements } from '../../doctor/requirements.ts';
 import { readTeeSupport } from '../../doctor/tee-support.ts';
 import { readToolVersions } from '../../doctor/tool-versions.ts';
-import { parseArguments } from '../arguments.ts';
+import { EXIT_CODES, parseArguments, type CommandSyntax } from '../arguments.ts';
 
-/** `doctor`: what this runner has and lacks — host TEE switches, tools, the offline bundle, a reachable cluster.
- *  Informational: always exit 0, plain lines fit for a CI log. */
+/** What `doctor --json` prints; the version changes when a field changes meaning or goes. */
+export const DOCTOR_JSON_SCHEMA_VERSION = 1;
+
+const DOCTOR_SYNTAX = {
+  name: 'doctor',
+  flags: { json: { takes: 'switch', description: `print everything as JSON (schemaVersion ${DOCTOR_JSON_SCHEMA_VERSION})` } },
+  exitCodes: { 0: 'everything a run needs is here', 1: 'something a run needs is missing or too old (each such line says how to get it)', 2: EXIT_CODES[2] },
+  details: 'Checks what a run needs (skopeo, opa, go, helm, chromium, the offline bundle), then shows the host\'s TEE\n' +
+    'support, the other tools\' versions and whether the kubeconfig\'s cluster answers (information only).',
+} as const satisfies CommandSyntax;
+
+/** `doctor`: what this runner has and lacks — what a run needs (exit 1 when any is missing or too old), host TEE
+ *  switches, other tools, the offline bundle, a reachable cluster. Plain lines fit for a CI log, or JSON. */
 export async function doctorCommand(argv: string[]): Promise<number> {
-  if (parseArguments(argv, {}, { positionals: false }).help) {
-    console.log('usage: coco-conformance doctor');
-    return 0;
+  const { flags } = parseArguments(argv, DOCTOR_SYNTAX);
+  const [requirements, tools, cluster] = await Promise.all([checkRequirements(), readToolVersions(), readClusterReach()]);
+  const tee = readTeeSupport();
+  const bundle = readBundleCache();
+  const missing = requirements.filter((r) => !r.ok);
+  const exitCode = missing.length ? 1 : 0;
+  if (flags.json) {
+    console.log(JSON.stringify({ schemaVersion: DOCTOR_JSON_SCHEMA_VERSION, ok: exitCode === 0, requirements, tee, tools, bundle, cluster }, null, 2));
+    return exitCode;
   }
-  const [tools, cluster] = await Promise.all([readToolVersions(), readClusterReach()]);
-  const lines: string[] = ['host TEE support'];
-  for (const tee of readTeeSupport()) {
-    lines.push(`  ${tee.tee.padEnd(8)} ${(tee.enabled ? 'yes' : 'no').padEnd(4)} ${tee.file}: ${tee.evidence}`);
+  const lines: string[] = ['what a run needs'];
+  for (const r of requirements) {
+    lines.push(`  ${(r.ok ? 'ok' : 'MISSING').padEnd(8)} ${r.need.padEnd(26)} ${r.found}${r.fix ? `; get it: ${r.fix}` : ''}`);
+  }
+  lines.push('', 'host TEE support');
+  for (const t of tee) {
+    lines.push(`  ${t.tee.padEnd(8)} ${(t.enabled ? 'yes' : 'no').padEnd(4)} ${t.file}: ${t.evidence}`);
   }
   lines.push('', 'tools');
   for (const tool of tools) lines.push(`  ${tool.tool.padEnd(11)} ${tool.version}`);
-  const bundle = readBundleCache();
   lines.push('', 'offline bundle');
   lines.push(
     bundle.present
@@ -27,6 +47,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   );
   lines.push('', 'cluster');
   lines.push(`  ${cluster.kubeconfig ? `${cluster.kubeconfig}: ` : ''}${cluster.detail}`);
+  if (missing.length) lines.push('', `${missing.length} of ${requirements.length} needs missing or too old: ${missing.map((r) => r.need).join(', ')}`);
   console.log(lines.join('\n'));
-  return 0;
+  return exitCode;
 }

@@ -1,11 +1,14 @@
 import { clusterLabel, FEATURES, planCells, releaseLabel, type CellFilter, type PlannedCell, type ReleaseProfile } from '../../../matrix/index.ts';
 // The text renderer alone, not reporters/index.ts: plan does not load the report machinery.
 import { plainTable } from '../../../reporters/render-text.ts';
-import { CELL_SELECTION_FLAGS, parseArguments } from '../arguments.ts';
+import { CELL_SELECTION_FLAGS, EXIT_CODES, parseArguments, type CommandSyntax } from '../arguments.ts';
 
-const USAGE = 'usage: coco-conformance plan [--matrix FILE] [--runner NAME] [--cell ID] [--platform P] [--suite S…] [--json]';
-
-const PLAN_FLAGS = { ...CELL_SELECTION_FLAGS, json: { takes: 'switch' } } as const;
+const PLAN_SYNTAX = {
+  name: 'plan',
+  flags: { ...CELL_SELECTION_FLAGS, json: { takes: 'switch', description: 'print the cells and their planned tests as JSON' } },
+  exitCodes: { 0: EXIT_CODES[0], 2: EXIT_CODES[2] },
+  details: 'Each cell is a runner × run of the matrix: release, platform, cluster, container runtime, pull mode, suites.',
+} as const satisfies CommandSyntax;
 
 interface PlanOptions {
   matrix?: string;
@@ -16,10 +19,6 @@ interface PlanOptions {
 /** `plan`: expand a matrix into cells and show each with the number of tests expected to pass, fail and skip. */
 export async function planCommand(argv: string[]): Promise<number> {
   const options = parsePlanArgs(argv);
-  if (!options) {
-    console.log(USAGE);
-    return 0;
-  }
   const { matrix, cells, profiles } = planCells(options.matrix, options.filter);
   const candidates = [...new Set(cells.map((c) => c.cell.release))].map((r) => profiles.get(r)).filter((p): p is ReleaseProfile => !!p?.candidate);
   if (options.json) {
@@ -34,11 +33,10 @@ export async function planCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Parses plan's flags; undefined means --help. `--suite` takes one or more values (also comma-separated). A flag's
- *  value that no matrix could make right (an unknown platform or suite) is refused here, naming the flag. */
-export function parsePlanArgs(argv: string[]): PlanOptions | undefined {
-  const { flags, help } = parseArguments(argv, PLAN_FLAGS, { positionals: false });
-  if (help) return undefined;
+/** Parses plan's flags. `--suite` takes one or more values (also comma-separated). A flag's value that no matrix
+ *  could make right (an unknown platform or suite) is refused here, naming the flag. */
+export function parsePlanArgs(argv: string[]): PlanOptions {
+  const { flags } = parseArguments(argv, PLAN_SYNTAX);
   const filter: CellFilter = {};
   if (flags.runner !== undefined) filter.runner = flags.runner;
   if (flags.cell !== undefined) filter.cell = flags.cell;

@@ -1,18 +1,24 @@
 import { describeHelmChart, diffReleaseProfiles, releaseLabel, encodedReleases, loadRelease, type ReleaseDiff, type ReleaseProfile } from '../../../matrix/index.ts';
 import { markdownTable, plainTable } from '../../../reporters/render-text.ts';
-import { parseArguments, UsageError } from '../arguments.ts';
+import { checkReleaseTag, EXIT_CODES, parseArguments, UsageError, type CommandSyntax } from '../arguments.ts';
 
-const RELEASES_USAGE = 'usage: coco-conformance releases [--json]';
-const DIFF_USAGE = 'usage: coco-conformance diff-release vA vB [--json]';
-const JSON_FLAG = { json: { takes: 'switch' } } as const;
+const RELEASES_SYNTAX = {
+  name: 'releases',
+  flags: { json: { takes: 'switch', description: 'print the releases as JSON' } },
+  exitCodes: { 0: EXIT_CODES[0], 2: EXIT_CODES[2] },
+  details: 'One row per profile in matrix/releases, oldest first.',
+} as const satisfies CommandSyntax;
+
+const DIFF_SYNTAX = {
+  name: 'diff-release',
+  operands: { usage: 'vA vB', description: 'two encoded release tags (`coco-conformance releases` lists them), e.g. v0.17.0 v0.18.0' },
+  flags: { json: { takes: 'switch', description: 'print the differences as JSON instead of Markdown' } },
+  exitCodes: { 0: EXIT_CODES[0], 2: EXIT_CODES[2] },
+} as const satisfies CommandSyntax;
 
 /** `releases`: the releases encoded in matrix/releases, oldest first, with what a runner needs to know of each. */
 export async function releasesCommand(argv: string[]): Promise<number> {
-  const { flags, help } = parseArguments(argv, JSON_FLAG, { positionals: false });
-  if (help) {
-    console.log(RELEASES_USAGE);
-    return 0;
-  }
+  const { flags } = parseArguments(argv, RELEASES_SYNTAX);
   const profiles = encodedReleases().map((release) => loadRelease(release));
   if (flags.json) {
     console.log(JSON.stringify(profiles.map(summaryOf), null, 2));
@@ -42,13 +48,9 @@ function summaryOf(p: ReleaseProfile) {
 /** `diff-release vA vB`: what changed between two encoded releases — mechanics, components, platforms, claims,
  *  limitations, tests — the table a release team reviews when it bumps the baseline. */
 export async function diffReleaseCommand(argv: string[]): Promise<number> {
-  const { flags, positionals, help } = parseArguments(argv, JSON_FLAG, { positionals: true });
-  if (help) {
-    console.log(DIFF_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 2) throw new UsageError(`give two releases, e.g. v0.17.0 v0.18.0 (got ${positionals.length}); ${DIFF_USAGE}`);
-  const [from, to] = positionals.map((release) => loadRelease(release)) as [ReleaseProfile, ReleaseProfile];
+  const { flags, positionals } = parseArguments(argv, DIFF_SYNTAX);
+  if (positionals.length !== 2) throw new UsageError(`give two releases, e.g. v0.17.0 v0.18.0 (got ${positionals.length}); usage: coco-conformance diff-release vA vB [--json]`);
+  const [from, to] = positionals.map((release) => loadRelease(checkReleaseTag(release))) as [ReleaseProfile, ReleaseProfile];
   const diff = diffReleaseProfiles(from, to);
   console.log(flags.json ? JSON.stringify(diff, null, 2) : renderReleaseDiff(diff));
   return 0;

@@ -3,7 +3,7 @@ import { encodedPlatformIds, loadRelease, loadReleaseProfile, type PlatformId, t
 import {
   buildCompatibilityReportFromFiles, REPORT_FORMATS, writeReportFiles, type CompatibilityReport, type ReportFormat,
 } from '../../../reporters/index.ts';
-import { parseArguments, UsageError } from '../arguments.ts';
+import { checkReleaseTag, EXIT_CODES, parseArguments, quote, UsageError, type CommandSyntax, type FlagSpecs } from '../arguments.ts';
 import { checkOutputFolder } from '../output-folder.ts';
 
 const USAGE = 'usage: coco-conformance report RESULTS… --release vX [--baseline RESULTS…] [--out DIR] [--format html,md,json,junit] ' +
@@ -11,21 +11,33 @@ const USAGE = 'usage: coco-conformance report RESULTS… --release vX [--baselin
 
 /** The flags `report` and `signoff` share: where the records are and which release they are judged against. */
 export const RESULTS_FLAGS = {
-  release: { takes: 'value' },
-  /** A profile file instead of --release (a draft profile for a release not yet in matrix/releases). */
-  profile: { takes: 'value' },
-  platforms: { takes: 'list', choices: () => encodedPlatformIds() },
-} as const;
+  release: { takes: 'value', value: 'vX', description: 'the release the records are judged against (an encoded tag: `coco-conformance releases`)' },
+  profile: { takes: 'value', value: 'FILE', description: 'a release profile file instead of --release (a draft for a release not yet in matrix/releases)' },
+  platforms: {
+    takes: 'list', value: 'PLATFORM', choices: () => encodedPlatformIds(),
+    description: 'the platforms the sign-off requires (default: those the release ships)',
+  },
+} as const satisfies FlagSpecs;
 
-const REPORT_FLAGS = {
-  ...RESULTS_FLAGS,
-  baseline: { takes: 'values' },
-  out: { takes: 'value' },
-  format: { takes: 'list', choices: REPORT_FORMATS },
-  /** Nights of history per grid cell (the weather strip), and the failing nights in a row that raise an alert. */
-  history: { takes: 'value' },
-  'alert-after': { takes: 'value' },
-} as const;
+/** RESULTS…: what report and signoff read. */
+export const RESULTS_OPERANDS = {
+  usage: 'RESULTS…',
+  description: 'result record files (*.json) or folders holding them (searched recursively), e.g. a night\'s --out of `run`',
+};
+
+const REPORT_SYNTAX = {
+  name: 'report',
+  operands: RESULTS_OPERANDS,
+  flags: {
+    ...RESULTS_FLAGS,
+    baseline: { takes: 'values', value: 'RESULTS', description: 'records of an earlier run to compare with (the report then shows what changed)' },
+    out: { takes: 'value', value: 'DIR', description: 'the folder the report files go to (default: report)' },
+    format: { takes: 'list', value: 'FORMAT', choices: REPORT_FORMATS, description: 'which report files to write (default: all)' },
+    history: { takes: 'value', value: 'NIGHTS', description: 'nights of history per grid cell, the weather strip (default 10)' },
+    'alert-after': { takes: 'value', value: 'NIGHTS', description: 'failing nights in a row that raise an alert (default 3)' },
+  },
+  exitCodes: { 0: 'the report is written (also when tests failed: the verdict is `signoff`\'s)', 2: EXIT_CODES[2] },
+} as const satisfies CommandSyntax;
 
 /** What `report` and `signoff` are asked to judge. */
 export interface ResultsArgs {
@@ -43,11 +55,7 @@ export interface ResultsArgs {
 /** `report`: merge result records into the compatibility report. Exit 0 even when tests failed (the verdict is
  *  `signoff`'s job); exit 2 for bad input (unknown release, missing results path, no valid record, bad flag). */
 export async function reportCommand(argv: string[]): Promise<number> {
-  const { flags, positionals, help } = parseArguments(argv, REPORT_FLAGS, { positionals: true });
-  if (help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const { flags, positionals } = parseArguments(argv, REPORT_SYNTAX);
   const out = flags.out ?? 'report';
   const args: ResultsArgs = {
     results: positionals, release: flags.release, profile: flags.profile, baseline: flags.baseline,
@@ -69,6 +77,7 @@ export function checkResultsArgs(args: ResultsArgs): void {
   if (args.results.length === 0) throw new UsageError(`no RESULTS given (record files or folders); ${args.usage}`);
   if (!args.release && !args.profile) throw new UsageError(`--release vX (or --profile FILE) is required; ${args.usage}`);
   if (args.release && args.profile) throw new UsageError('give --release or --profile, not both');
+  if (args.release) checkReleaseTag(args.release, '--release');
 }
 
 /** Loads the profile and streams the records and the baseline named by the flags into the report (one file at a
@@ -102,7 +111,7 @@ function noRecords(what: string, warnings: readonly string[]): never {
 function nightsFlag(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const nights = Number(value);
-  if (!Number.isInteger(nights) || nights < 1 || nights > 3650) throw new UsageError(`${flag} ${value}: expected a whole number of nights from 1 to 3650`);
+  if (!Number.isInteger(nights) || nights < 1 || nights > 3650) throw new UsageError(`${flag} ${quote(value)}: expected a whole number of nights from 1 to 3650`);
   return nights;
 }
 

@@ -7,7 +7,7 @@ import { failedSelection } from '../../pipeline/rerun-failed.ts';
 import { guardSignals } from '../../pipeline/signals.ts';
 import { Progress } from '../../pipeline/progress.ts';
 import { defaultPipelineDeps, runCells, runExitCode, type CellResult, type PipelineDeps } from '../../pipeline/run-cell.ts';
-import { parseRunArguments, RUN_USAGE, type RunArguments } from '../run-arguments.ts';
+import { checkRunFiles, parseRunArguments, type RunArguments } from '../run-arguments.ts';
 import { outcomeTable, writeRunReports } from '../../pipeline/run-summary.ts';
 import { runStateDir, stateFolderProblem, stateRoot } from '../../pipeline/cell-workspace.ts';
 
@@ -20,10 +20,7 @@ const REASONS_SHOWN = 8;
  *  harness's self-tests hand in doubles of the cluster, install and KBS (test/pipeline/support/scripted-run.ts). */
 export async function runCommand(argv: string[], deps: PipelineDeps = defaultPipelineDeps): Promise<number> {
   const parsed = parseRunArguments(argv);
-  if (parsed.help) {
-    console.log(RUN_USAGE);
-    return 0;
-  }
+  checkRunFiles(parsed);
   checkOutputFolder(parsed.out);
   const root = stateRoot();
   const misplaced = stateFolderProblem(root, parsed.out);
@@ -52,7 +49,7 @@ export async function runCommand(argv: string[], deps: PipelineDeps = defaultPip
   } finally {
     guard.dispose();
   }
-  await printCellResults(results, parsed.dryRun);
+  await printCellResults(results, parsed.verbose);
   if (!parsed.dryRun) printRunSummary(results, parsed.out, runId);
   const interrupted = guard.interrupted();
   return interrupted ? interrupted.exitCode : runExitCode(results);
@@ -84,10 +81,11 @@ function onExisting(cell: Cell, kubeconfig: string, context?: string): Cell {
   return { ...cell, cluster, id: cellId(cell.release, cell.platform, cluster, cell.containerRuntime, cell.pullMode) };
 }
 
-/** One line per cell: how it ended, why, and its record. A dry run also prints each cell's command script. */
-async function printCellResults(results: CellResult[], dryRun: boolean): Promise<void> {
+/** One line per cell: how it ended, why, and its record. `--dry-run --verbose` first prints each cell's command
+ *  script. */
+async function printCellResults(results: CellResult[], verbose: boolean): Promise<void> {
   for (const result of results) {
-    if (dryRun && result.dryRunFiles?.[0]) {
+    if (verbose && result.dryRunFiles?.[0]) {
       console.log(`\n# ${result.cell.id}: ${result.dryRunFiles[0]}`);
       console.log(await readFile(result.dryRunFiles[0], 'utf8'));
     }

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { runCommand } from '../../exec/run-command.ts';
+import { sourcePath } from '../../../matrix/source-root.ts';
 
-const BUILD_SCRIPT = fileURLToPath(new URL('../../bundle/build.sh', import.meta.url));
-const VERSIONS_FILE = fileURLToPath(new URL('../../bundle/versions.env', import.meta.url));
+const BUILD_SCRIPT = sourcePath('scripts/bundle/build.sh');
+const VERSIONS_FILE = sourcePath('scripts/bundle/versions.env');
 
 export interface OfflineBundle {
   dir: string;
