@@ -1,10 +1,10 @@
-import { accessSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { quote, UsageError } from './arguments.ts';
 
 /** Makes sure, before any work starts, that an output folder (`--out DIR`) can be used: it is a folder we may write
  *  in, or it does not exist yet and its nearest existing parent is a folder we may write in. The missing folders
- *  are created here, one level at a time, and a probe file is written and removed: a pseudo file system such as
+ *  are created here, one level at a time, a probe file is written, and all of it is removed again: a pseudo file system such as
  *  /proc passes the access check yet refuses every write (and node's recursive mkdir loops on it forever), so only a
  *  real write tells. Otherwise a UsageError of one line, so a night's run does not fail at its last step on a typo
  *  in `--out`. */
@@ -22,17 +22,21 @@ export function checkOutputFolder(folder: string, flag = '--out'): void {
     throw refused(error);
   }
   const missing = path.relative(existing, absolute).split(path.sep).filter(Boolean);
-  let current = existing;
+  const created: string[] = [];
   try {
     for (const part of missing) {
-      current = path.join(current, part);
-      mkdirSync(current);
+      const next = path.join(created.at(-1) ?? existing, part);
+      mkdirSync(next);
+      created.push(next);
     }
     const probe = path.join(absolute, `.coco-write-probe-${process.pid}`);
     writeFileSync(probe, '');
     rmSync(probe);
   } catch (error) {
     throw refused(error);
+  } finally {
+    // The check leaves nothing behind: a run that then stops on bad input has no empty --out to explain.
+    for (const folder of created.reverse()) rmdirSync(folder);
   }
 }
 

@@ -22,8 +22,8 @@ async function dryRun(extra: string[] = []) {
   return { out, result, dir: join(out, 'dry-run', CELL) };
 }
 
-test('run --dry-run writes and prints the provider, install, KBS and teardown commands in order', async () => {
-  const { result, dir } = await dryRun();
+test('run --dry-run --verbose writes and prints the provider, install, KBS and teardown commands in order', async () => {
+  const { result, dir } = await dryRun(['--verbose']);
   const script = readFileSync(join(dir, 'commands.sh'), 'utf8');
   // Remote kustomize targets are printed shell-quoted ('github.com/…?ref=v0.9.0'), as pasteable commands must be.
   const order = ['kind create cluster', 'label node coco-', "apply -k 'github.com/confidential-containers/operator/config/release?ref=v0.9.0'",
@@ -41,9 +41,10 @@ test('run --dry-run writes and prints the provider, install, KBS and teardown co
   expect(result.stdout).toContain(`[cell ${CELL}] provision ✓`);
 });
 
-test('run --dry-run also writes the suites\' manifests and KBS calls (runDryRun) and succeeds', async () => {
+test('run --dry-run also writes the suites\' manifests and KBS calls (runDryRun) and succeeds; without --verbose a line per cell', async () => {
   const { result, dir } = await dryRun();
   expect(result.stdout + result.stderr).toContain(`dry-run     ${CELL}`);
+  expect(result.stdout).not.toContain('kind create cluster');
   expect(result.exitCode).toBe(0);
   // The tree is <out>/dry-run/<cell>/suites/<feature>/<case>/…, one suites level.
   expect(existsSync(join(dir, 'suites', 'summary.json'))).toBe(true);

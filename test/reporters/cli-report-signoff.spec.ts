@@ -103,7 +103,7 @@ test('signoff exit codes: PASS 0, FAIL 1, INCONCLUSIVE 3, bad input 2', async ()
 
   const unknown = cli('signoff', resultsDir('any', [], out), '--release', 'v0.0.1');
   expect(unknown.code).toBe(2);
-  expect(unknown.stderr).toContain('no release profile for "v0.0.1"');
+  expect(unknown.stderr).toContain('error: --release: unknown release "v0.0.1"; did you mean v0.9.0? (releases: v0.9.0, ');
   expect(unknown.stderr).not.toContain('    at ');
 
   const missing = cli('report', out('does-not-exist'), '--release', 'v0.9.0');
