@@ -3,7 +3,7 @@ import path from 'node:path';
 import { checkReleaseProfile } from './check-release-profile.ts';
 import { InputError } from './input-error.ts';
 import type { ReleaseProfile } from './release-profile.ts';
-import { RELEASE_PROFILE_SCHEMA } from './schema/release-profile-schema.ts';
+import { RELEASE_PROFILE_SCHEMA, RELEASE_TAG } from './schema/release-profile-schema.ts';
 import { findViolation } from './schema/validate.ts';
 import { displayPath, YamlSource } from './yaml-source.ts';
 import { sourcePath } from './source-root.ts';
@@ -36,19 +36,16 @@ export function releaseProfileFile(release: string, releasesDir = DEFAULT_RELEAS
 export function loadRelease(release: string, releasesDir = DEFAULT_RELEASES_DIR): ReleaseProfile {
   const file = releaseProfileFile(release, releasesDir);
   // A tag, never a path: `../local` would otherwise read matrix/local.yaml as a profile.
-  if (!RELEASE_TAG.test(release) || !existsSync(file)) {
+  if (!RELEASE_TAG.pattern.test(release) || !existsSync(file)) {
     throw new InputError(displayPath(file), '', `no release profile for ${JSON.stringify(release)} (looked for ${displayPath(file)})`);
   }
   return loadReleaseProfile(file);
 }
 
-/** What a release tag looks like: v0.9.0, v0.22.0-rc1. */
-const RELEASE_TAG = /^v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
-
 /** The releases with a profile in `releasesDir`, oldest first (by version, so v0.10.0 follows v0.9.0). */
 export function encodedReleases(releasesDir = DEFAULT_RELEASES_DIR): string[] {
   return readdirSync(releasesDir)
-    .map((name) => (name.endsWith('.yaml') && RELEASE_TAG.test(name.slice(0, -5)) ? name.slice(0, -5) : undefined))
+    .map((name) => (name.endsWith('.yaml') && RELEASE_TAG.pattern.test(name.slice(0, -5)) ? name.slice(0, -5) : undefined))
     .filter((release): release is string => release !== undefined)
     .sort(compareReleases);
 }

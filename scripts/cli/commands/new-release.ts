@@ -4,22 +4,27 @@ import { DEFAULT_RELEASES_DIR, deriveCandidateProfile, InputError, loadRelease, 
 import { RELEASE_TAG } from '../../../matrix/schema/release-profile-schema.ts';
 import { readTextFile } from '../../../matrix/text-file.ts';
 import { YAML_LIMITS } from '../../../matrix/yaml-limits.ts';
-import { parseArguments, UsageError } from '../arguments.ts';
+import { EXIT_CODES, parseArguments, UsageError, type CommandSyntax } from '../arguments.ts';
 
 const USAGE = 'usage: coco-conformance new-release vX.Y.Z --from vPREV --versions FILE|URL --kata-ref REF [--kata-version V] ' +
   '[--chart DIR] [--kata-deploy-image REPO:TAG] [--date YYYY-MM-DD] [--releases-dir DIR] [--force]';
 
-const FLAGS = {
-  from: { takes: 'value' },
-  versions: { takes: 'value' },
-  'kata-ref': { takes: 'value' },
-  'kata-version': { takes: 'value' },
-  chart: { takes: 'value' },
-  'kata-deploy-image': { takes: 'value' },
-  date: { takes: 'value' },
-  'releases-dir': { takes: 'value' },
-  force: { takes: 'switch' },
-} as const;
+const NEW_RELEASE_SYNTAX = {
+  name: 'new-release',
+  operands: { usage: 'vX.Y.Z', description: 'the tag of the release the candidate profile is for' },
+  flags: {
+    from: { takes: 'value', value: 'vPREV', description: 'the encoded release the candidate starts from (required)' },
+    versions: { takes: 'value', value: 'FILE|URL', description: 'kata\'s versions.yaml at the release\'s kata ref (required)' },
+    'kata-ref': { takes: 'value', value: 'REF', description: 'the kata-containers git ref the release is built from (required)' },
+    'kata-version': { takes: 'value', value: 'V', description: 'the kata version to record (default: from --kata-ref)' },
+    chart: { takes: 'value', value: 'DIR', description: 'a kata-deploy chart directory instead of kata\'s chart at --kata-ref' },
+    'kata-deploy-image': { takes: 'value', value: 'REPO:TAG', description: 'the kata-deploy image to install (default: kata CI\'s per arch)' },
+    date: { takes: 'value', value: 'YYYY-MM-DD', description: 'the release date to record (default: today)' },
+    'releases-dir': { takes: 'value', value: 'DIR', description: 'where the profiles are read and the candidate written (default: matrix/releases)' },
+    force: { takes: 'switch', description: 'replace an existing profile of that release' },
+  },
+  exitCodes: { 0: 'the candidate profile is written (its review list printed)', 2: EXIT_CODES[2] },
+} as const satisfies CommandSyntax;
 
 /** A versions.yaml behind a URL is fetched once, bounded in time and size like a file. */
 const FETCH_TIMEOUT_MS = 30_000;
@@ -27,11 +32,7 @@ const FETCH_TIMEOUT_MS = 30_000;
 /** `new-release vX.Y.Z --from vPREV`: writes matrix/releases/vX.Y.Z.yaml as a candidate (matrix/candidate-release.ts),
  *  validates it as every profile is validated, and prints what a person must review. */
 export async function newReleaseCommand(argv: string[]): Promise<number> {
-  const { flags, positionals, help } = parseArguments(argv, FLAGS, { positionals: true });
-  if (help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const { flags, positionals } = parseArguments(argv, NEW_RELEASE_SYNTAX);
   const [release, ...extra] = positionals;
   if (!release || extra.length) throw new UsageError(`give one release tag (got ${positionals.length}); ${USAGE}`);
   if (!RELEASE_TAG.pattern.test(release)) throw new UsageError(`${JSON.stringify(release)} is not ${RELEASE_TAG.patternHint}`);
