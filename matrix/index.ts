@@ -11,6 +11,7 @@ export {
   loadReleaseProfile, loadRelease, releaseProfileFile, DEFAULT_RELEASES_DIR, encodedReleases, encodedPlatformIds, compareReleases,
 } from './load-release-profile.ts';
 export { loadRunnerMatrix, loadRunnerMatrixWithProfiles, type LoadedRunnerMatrix } from './load-runner-matrix.ts';
+export { RELEASE_KEYWORDS, releaseTag, type ReleaseKeyword } from './release-keywords.ts';
 export { expandCells, type CellFilter } from './expand-cells.ts';
 export { cellId, clusterLabel } from './cell-id.ts';
 export { expectedOutcome } from './derive-expected-outcome.ts';

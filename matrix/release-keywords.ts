@@ -24,3 +24,11 @@ export function resolveReleaseKeyword(keyword: ReleaseKeyword, releasesDir: stri
     ? `${keyword}: there is no release profile to resolve it to`
     : `${keyword}: there is no release before ${releases[0]} (the only encoded release)` };
 }
+
+/** A release tag as given, or the tag a keyword names (for `report` / `signoff --release latest`). */
+export function releaseTag(tagOrKeyword: string, releasesDir: string): string {
+  if (!isReleaseKeyword(tagOrKeyword)) return tagOrKeyword;
+  const resolved = resolveReleaseKeyword(tagOrKeyword, releasesDir);
+  if ('problem' in resolved) throw new Error(`failed to resolve --release ${resolved.problem}`);
+  return resolved.release;
+}

@@ -5,14 +5,16 @@
  *
  *   npm run bench:overhead -- [--pods 20] [--kubeconfig FILE --image REF]
  *
- * Without --kubeconfig it brings up the local kubeadm cluster from the offline bundle, imports the busybox test
- * image, and tears the cluster down at the end.
+ * Without --kubeconfig it brings up the cluster of the embedded default matrix (matrix/local.yaml: the local kubeadm
+ * cluster from the offline bundle, control on the newest release), imports the busybox test image, and tears the
+ * cluster down at the end. The pods run with the control platform's runtime class of that release's profile.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClusterClient } from '../../fixtures/cluster/index.ts';
+import { DEFAULT_MATRIX_FILE, loadRelease, planCells } from '../../matrix/index.ts';
 import { buildTestImages } from '../../fixtures/images/index.ts';
 import { runCommand } from '../exec/run-command.ts';
 import { KubeadmProvider, type ProviderContext, type ProvisionedCluster } from '../providers/index.ts';
@@ -22,6 +24,9 @@ const pods = Number(values.pods);
 const work = mkdtempSync(join(tmpdir(), 'coco-bench-'));
 const namespace = `coco-bench-${process.pid}`;
 const say = (line: string) => console.log(`[bench] ${line}`);
+/** The default cell (matrix/local.yaml) gives the cluster and, through its release, the runtime class. */
+const defaultCell = planCells(DEFAULT_MATRIX_FILE).cells[0]!.cell;
+const controlHandler = loadRelease(defaultCell.release).platforms.control?.handler ?? 'runc';
 
 function podManifest(name: string, image: string) {
   return {
@@ -75,6 +80,9 @@ async function kubectlRound(kubeconfig: string, image: string, round: number): P
 }
 
 async function main(): Promise<void> {
+  if (!values.kubeconfig && defaultCell.cluster.distro !== 'kubeadm') {
+    throw new Error(`failed to start the benchmark: the default cell ${defaultCell.id} is not a kubeadm cluster; give --kubeconfig`);
+  }
   const provider = new KubeadmProvider();
   const ctx: ProviderContext = { workDir: join(work, 'cluster'), dryRun: false, record: () => {}, log: say };
   let cluster: ProvisionedCluster | undefined;
@@ -82,8 +90,8 @@ async function main(): Promise<void> {
   let image = values.image;
   try {
     if (!kubeconfig) {
-      say('bringing up the local kubeadm cluster from the offline bundle');
-      cluster = await provider.create({ distro: 'kubeadm', kubernetes: '1.30', source: 'bundle' }, ctx);
+      say(`bringing up the default cell's cluster (${defaultCell.id}, matrix/local.yaml)`);
+      cluster = await provider.create(defaultCell.cluster, ctx);
       kubeconfig = cluster.kubeconfigPath;
       const images = await buildTestImages(join(work, 'images'));
       await provider.loadImage(cluster, images.busybox.archive, ctx);
@@ -91,7 +99,7 @@ async function main(): Promise<void> {
     }
     if (!image) throw new Error('--image is required with --kubeconfig (an image the node has, with /bin/sh)');
     const kubectl = (...args: string[]) => runCommand(['kubectl', '--kubeconfig', kubeconfig!, ...args]);
-    writeFileSync(join(work, 'runtimeclass.json'), JSON.stringify({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'control' }, handler: 'runc' }));
+    writeFileSync(join(work, 'runtimeclass.json'), JSON.stringify({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: 'control' }, handler: controlHandler }));
     await kubectl('apply', '-f', join(work, 'runtimeclass.json'));
     const client = ClusterClient.connect({ kubeconfig }, { podReadySeconds: 120, podFailedSeconds: 120, runtimeClassSeconds: 60, logSeconds: 60 });
     await client.createNamespace(namespace, { 'app.kubernetes.io/managed-by': 'coco-conformance' });

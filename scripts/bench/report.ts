@@ -20,11 +20,12 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadRelease } from '../../matrix/index.ts';
+import { DEFAULT_RELEASES_DIR, loadRelease, releaseTag } from '../../matrix/index.ts';
 import { buildCompatibilityReportFromFiles, streamResultRecords, writeReportFiles } from '../../reporters/index.ts';
 import { writeSyntheticRecords, type SyntheticAttempt } from './synthetic-records.ts';
 
-const RELEASE = 'v0.9.0';
+/** The release the records are judged against: the newest encoded one, as the nightly signs off (`latest`). */
+const RELEASE = releaseTag('latest', DEFAULT_RELEASES_DIR);
 const say = (line: string) => console.log(`[bench] ${line}`);
 
 interface Measurement {

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planDryRun } from '../../fixtures/dry-run/index.ts';
-import { DEFAULT_RELEASES_DIR, diffReleaseProfiles, encodedReleases, loadRelease, planCells } from '../../matrix/index.ts';
+import { DEFAULT_RELEASES_DIR, diffReleaseProfiles, encodedReleases, loadRelease, planCells, releaseTag } from '../../matrix/index.ts';
 
 /** The promise of the release profile: the release after v0.21.0 is a new YAML file. Here it is one — v0.21.0's
  *  profile with only data changed (versions, a date, a failure text, a limitation, a claim) — and everything that
@@ -80,6 +80,10 @@ test('the shipped defaults name no release: with v0.22.0 added, local runs it an
   expect(new Set(nightly.map((c) => c.release))).toEqual(new Set(['v0.22.0', 'v0.21.0']));
   expect(nightly.filter((c) => c.release === 'v0.22.0').map((c) => c.platform)).toEqual(
     nightly.filter((c) => c.release === 'v0.21.0').map((c) => c.platform));
+  // report and signoff take the same keyword: `--release latest` is the new release.
+  expect(releaseTag('latest', dir)).toBe('v0.22.0');
+  expect(releaseTag('previous', dir)).toBe('v0.21.0');
+  expect(releaseTag('v0.20.0', dir)).toBe('v0.20.0');
   // Without it, the same files plan v0.21.0 and v0.20.0: the keywords, not the files, moved.
   expect(planCells('matrix/local.yaml').cells.map((c) => c.cell.release)).toEqual(['v0.21.0']);
   expect(new Set(planCells('matrix/nightly.yaml').cells.map((c) => c.cell.release))).toEqual(new Set(['v0.21.0', 'v0.20.0']));

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { encodedPlatformIds, loadRelease, loadReleaseProfile, type PlatformId, type ReleaseProfile } from '../../../matrix/index.ts';
+import {
+  DEFAULT_RELEASES_DIR, encodedPlatformIds, loadRelease, loadReleaseProfile, releaseTag, type PlatformId, type ReleaseProfile,
+} from '../../../matrix/index.ts';
 import {
   buildCompatibilityReportFromFiles, REPORT_FORMATS, writeReportFiles, type CompatibilityReport, type ReportFormat,
 } from '../../../reporters/index.ts';
@@ -120,7 +122,9 @@ function withoutUndefined<T extends object>(value: T): T {
 }
 
 function profileOf(args: ResultsArgs): ReleaseProfile {
-  return args.profile ? loadReleaseProfile(args.profile) : loadRelease(args.release!);
+  // --release takes a tag or a matrix keyword (latest, previous), so a workflow follows the newest profile as
+  // matrix/nightly.yaml does.
+  return args.profile ? loadReleaseProfile(args.profile) : loadRelease(releaseTag(args.release!, DEFAULT_RELEASES_DIR));
 }
 
 /** Writes the report files; a folder that cannot take them (full disk, a file in the way) is one line, exit 2. */
