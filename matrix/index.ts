@@ -15,8 +15,9 @@ export { RELEASE_KEYWORDS, releaseTag, type ReleaseKeyword } from './release-key
 export { expandCells, type CellFilter } from './expand-cells.ts';
 export { cellId, clusterLabel } from './cell-id.ts';
 export { expectedOutcome } from './derive-expected-outcome.ts';
-export { planCells, DEFAULT_MATRIX_FILE, type PlannedCell, type PlannedTest } from './plan-cells.ts';
+export { planCells, planCellTests, DEFAULT_MATRIX_FILE, type PlannedCell, type PlannedTest } from './plan-cells.ts';
 export { guestPullVoidedBy, pullModeRuntimeSetup, usesRuntimeHandlerAnnotation } from './pull-mode.ts';
 export { diffReleaseProfiles, type ReleaseDiff, type Change as ReleaseChange } from './diff-release.ts';
 export { helmChartSource, describeHelmChart, type HelmChartSource } from './helm-chart-source.ts';
 export { deriveCandidateProfile, releaseLabel, type CandidateInput } from './candidate-release.ts';
+export { loadUpstreamCiTable, upstreamCiTableFor, UPSTREAM_CI_DIR, type UpstreamCiTable } from './upstream-ci-table.ts';

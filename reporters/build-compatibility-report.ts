@@ -206,6 +206,7 @@ function summaryOf(run: MergedResults['runs'][number], { tests, unfinished }: Me
   if (never.length) summary.unfinished = never;
   if (run.endedAt) summary.endedAt = run.endedAt;
   if (run.infraError) summary.infraError = run.infraError;
+  if (run.imported) summary.imported = run.imported;
   return summary;
 }
 

@@ -72,11 +72,17 @@ export interface NotRequiredRuns {
 
 /** A merged run as the report shows it: the run's own facts (see MergedRun) plus its outcome counts. */
 export interface RunSummary extends Pick<MergedRun, 'runner' | 'cell' | 'platform' | 'status' | 'runIds' | 'startedAt' |
-  'endedAt' | 'environment' | 'doubles' | 'infraError' | 'firstNight' | 'lastNight' | 'nights'> {
+  'endedAt' | 'environment' | 'doubles' | 'infraError' | 'firstNight' | 'lastNight' | 'nights' | 'imported'> {
   cellId: string;
   counts: Partial<Record<Outcome, number>>;
   /** Tests the run planned but never finished (interrupted or crashed). */
   unfinished?: string[];
+}
+
+/** One line on where an imported run came from: hypervisor, format, job, CI run, commit. */
+export function importedFromText(from: NonNullable<RunSummary['imported']>): string {
+  return [`${from.hypervisor} job's ${from.format} (${from.files.length} file${from.files.length === 1 ? '' : 's'}, mapped by ${from.mappingTable})`,
+    from.jobUrl && `job ${from.jobUrl}`, from.ciRunId && `run ${from.ciRunId}`, from.commit && `commit ${from.commit}`].filter(Boolean).join(', ');
 }
 
 export interface NonDiscriminatingTest {

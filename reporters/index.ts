@@ -1,11 +1,12 @@
 /** The public API of reporters/: what comes out of a run. The Playwright reporter itself is
  *  reporters/result-record-reporter.ts (a default export, as Playwright wants). */
 export { RESULT_RECORD_SCHEMA_VERSION, OUTCOMES } from './result-record.ts';
-export type { ResultRecord, TestRecord, Outcome, EnvironmentFacts } from './result-record.ts';
+export type { ResultRecord, TestRecord, Outcome, EnvironmentFacts, ImportedFrom } from './result-record.ts';
 export { validateResultRecord, looksLikeResultRecord, RESULT_RECORD_SCHEMA } from './validate-result-record.ts';
 export type { ResultRecordReporterOptions } from './reporter-options.ts';
 export { writeRecordAtomically, recordFileName } from './record-file.ts';
-export { writeInfraErrorRecord, writeSkippedCellRecord, type InfraErrorRecordInput } from './not-run-record.ts';
+export { writeImportedRecord, writeInfraErrorRecord, writeSkippedCellRecord, type ImportedRecordInput, type InfraErrorRecordInput } from './not-run-record.ts';
+export { mapUpstreamResults, parseUpstreamResults, type ParsedUpstreamResults, type UpstreamResult } from './upstream-results.ts';
 export { loadResultRecords, streamResultRecords, type LoadedRecords } from './load-result-records.ts';
 export { RecordFold } from './merge-records.ts';
 export { mergeOutcomes } from './merge-outcomes.ts';

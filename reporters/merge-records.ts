@@ -45,6 +45,7 @@ export class RecordFold {
     };
     if (record.endedAt) meta.endedAt = record.endedAt;
     if (record.infraError) meta.infraError = record.infraError;
+    if (record.imported) meta.imported = record.imported;
 
     const runKey = `${record.runner}|${record.cell.id}`;
     let run = this.runs.get(runKey);
@@ -216,6 +217,7 @@ interface RecordMeta {
   infraError?: { step: string; message: string };
   runErrors: string[];
   unclassifiedTests: { title: string; outcome: Outcome }[];
+  imported?: ResultRecord['imported'];
 }
 
 interface RunTrack {
@@ -328,6 +330,7 @@ function mergedRunOf(run: RunTrack, runIdOf: readonly string[]): MergedRun {
   };
   if (newest.endedAt) merged.endedAt = newest.endedAt;
   if (newest.infraError) merged.infraError = newest.infraError;
+  if (newest.imported) merged.imported = newest.imported;
   return merged;
 }
 

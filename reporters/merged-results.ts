@@ -24,6 +24,8 @@ export interface MergedRun {
   infraError?: { step: string; message: string };
   runErrors: string[];
   unclassifiedTests: { title: string; outcome: Outcome }[];
+  /** The newest record's provenance when it was imported from upstream CI. */
+  imported?: ResultRecord['imported'];
   /** UTC dates (YYYY-MM-DD) of the run's first and newest night, and how many nights it has records on. */
   firstNight: string;
   lastNight: string;

@@ -1,4 +1,4 @@
-import type { CompatibilityReport, GridCell, RunSummary } from './compatibility-report.ts';
+import { importedFromText, type CompatibilityReport, type GridCell, type RunSummary } from './compatibility-report.ts';
 import type { MergedTest } from './merged-results.ts';
 import type { TestHistory, Weather } from './cell-history.ts';
 import { REPORT_CSS, REPORT_JS } from './html-assets.ts';
@@ -34,6 +34,7 @@ export function renderHtml(report: CompatibilityReport): string {
     alertsSection(report),
     nonDiscriminatingSection(report),
     doublesSection(report),
+    importedSection(report),
     diffSection(report),
     stacksSection(report),
     runsSection(report),
@@ -201,6 +202,11 @@ function fileHref(path: string): string {
 function nonDiscriminatingSection(report: CompatibilityReport): string {
   const items = report.nonDiscriminating.map((t) => `<li><code>${h(t.testId)}</code> on ${h(t.platforms.join(', '))}: ${h(t.reason)}</li>`);
   return `<h2>Not discriminating</h2><p>Tests that passed where the release claims nothing: they cannot tell a confidential runtime from runc.</p>${items.length ? `<ul id="non-discriminating">${items.join('')}</ul>` : '<p>None.</p>'}`;
+}
+
+function importedSection(report: CompatibilityReport): string {
+  const items = report.runs.filter((r) => r.imported).map((r) => `<li>${h(r.cellId)} (${h(r.runner)}): ${h(importedFromText(r.imported!))}</li>`);
+  return items.length ? `<h2>Imported from upstream CI</h2><p>Results upstream CI ran (its bats), not the harness, merged into the grid:</p><ul>${items.join('')}</ul>` : '';
 }
 
 function doublesSection(report: CompatibilityReport): string {

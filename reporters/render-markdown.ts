@@ -1,4 +1,4 @@
-import type { CompatibilityReport, DiffEntry, GridCell, RunSummary } from './compatibility-report.ts';
+import { importedFromText, type CompatibilityReport, type DiffEntry, type GridCell, type RunSummary } from './compatibility-report.ts';
 import type { MergedTest } from './merged-results.ts';
 import type { TestHistory } from './cell-history.ts';
 import { OUTCOME_SEVERITY, STATE_ICONS, STATE_ORDER, STATE_SEVERITY, countsText, STATE_MEANINGS, WEATHER_ICONS, WEATHER_MEANINGS, firstLine, formatDuration, markdownCell, markdownCode, weatherText } from './render-text.ts';
@@ -18,6 +18,7 @@ const BUDGET = {
   attentionCell: 2_400,
   nonDiscriminating: 2_000,
   doubles: 1_500,
+  imported: 1_500,
   diffList: 2_000,
   stacks: 3_000,
   runs: 4_000,
@@ -76,6 +77,12 @@ export function renderMarkdown(report: CompatibilityReport): string {
   out.push('## Test doubles used', '');
   if (report.doubles.length === 0) out.push('None: every cell ran against the real components.', '');
   else out.push(...fitItems(report.doubles.map((d) => `- ${clip(markdownCell(`${d.cellId} (${d.runner}): ${d.doubles.join('; ')}`), LINE)}`), { budget: BUDGET.doubles, more: (n) => `- ${moreInHtml(n)}` }), '');
+  const imported = report.runs.filter((r) => r.imported);
+  if (imported.length) {
+    out.push('## Imported from upstream CI', '', 'Results upstream CI ran (its bats), not the harness, merged into the grid:', '',
+      ...fitItems(imported.map((r) => `- ${clip(markdownCell(`${r.cellId} (${r.runner}): ${importedFromText(r.imported!)}`), LINE)}`),
+        { budget: BUDGET.imported, more: (n) => `- ${moreInHtml(n)}` }), '');
+  }
   if (report.diff) out.push(...diffSection(report));
   out.push('## Tested stacks', '', ...folded('the stacks, in the release notes\' words', stacksSection(report)));
   out.push(...runsSection(report));

@@ -39,9 +39,26 @@ export interface ResultRecord {
   planned?: { id: string; feature: Feature; project: string }[];
   /** Errors raised outside any test (global setup, a worker crash), redacted. */
   runErrors?: string[];
-  /** Tests that carry no feature (no `feature` annotation, tag or catalog entry): kept visible, never merged. */
+  /** Tests that carry no feature (no `feature` annotation, tag or catalog entry): kept visible, never merged. An
+   *  imported upstream test that maps to no catalog test is listed here too. */
   unclassifiedTests?: { title: string; outcome: Outcome }[];
+  /** Set when the results were not run by the harness but imported from upstream CI (`coco-conformance import`). */
+  imported?: ImportedFrom;
   tests: TestRecord[];
+}
+
+/** Where imported results came from: the CI job that ran upstream's bats, and the files read. */
+export interface ImportedFrom {
+  /** `bats-tap` (what `bats --formatter tap` writes, kata CI's report files) or `junit`. */
+  format: 'bats-tap' | 'junit';
+  files: string[];
+  /** The job's KATA_HYPERVISOR, which gave the platform. */
+  hypervisor: string;
+  /** The kata version whose mapping table matched bats tests to catalog tests. */
+  mappingTable: string;
+  jobUrl?: string;
+  ciRunId?: string;
+  commit?: string;
 }
 
 export interface TestRecord {

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   cleanup: { summary: 'remove what a killed run left of the local cluster', load: async () => (await import('./commands/cleanup.ts')).cleanupCommand },
   releases: { summary: 'list the encoded releases', load: async () => (await import('./commands/releases.ts')).releasesCommand },
   'diff-release': { summary: 'what changed between two releases', load: async () => (await import('./commands/releases.ts')).diffReleaseCommand },
+  import: { summary: 'turn upstream CI\'s bats results (TAP or JUnit) into result records', load: async () => (await import('./commands/import.ts')).importCommand },
   'new-release': { summary: 'write a candidate release profile from the previous one and kata\'s versions.yaml', load: async () => (await import('./commands/new-release.ts')).newReleaseCommand },
 };
 
