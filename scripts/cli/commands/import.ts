@@ -9,23 +9,28 @@ import {
   mapUpstreamResults, parseUpstreamResults, recordFileName, writeImportedRecord, type ParsedUpstreamResults, type UpstreamResult,
 } from '../../../reporters/index.ts';
 import { checkOutputFolder } from '../output-folder.ts';
-import { parseArguments, UsageError } from '../arguments.ts';
+import { EXIT_CODES, parseArguments, UsageError, type CommandSyntax } from '../arguments.ts';
 
 const USAGE = 'usage: coco-conformance import REPORT… --release vX (or --profile FILE) --hypervisor KATA_HYPERVISOR [--runner NAME] ' +
   '[--pull-mode nydus|forced] [--job-url URL] [--run-id ID] [--commit SHA] [--started-at ISO-TIME] [--out DIR]';
 
-const FLAGS = {
-  release: { takes: 'value' },
-  profile: { takes: 'value' },
-  hypervisor: { takes: 'value' },
-  runner: { takes: 'value' },
-  'pull-mode': { takes: 'value', choices: PULL_MODES },
-  'job-url': { takes: 'value' },
-  'run-id': { takes: 'value' },
-  commit: { takes: 'value' },
-  'started-at': { takes: 'value' },
-  out: { takes: 'value' },
-} as const;
+const IMPORT_SYNTAX = {
+  name: 'import',
+  operands: { usage: 'REPORT…', description: 'bats TAP output (kata CI\'s reports/<date>/{ok,not_ok}-<file>.bats.out) or JUnit XML files, or their folder' },
+  flags: {
+    release: { takes: 'value', value: 'vX', description: 'the release the results are judged against' },
+    profile: { takes: 'value', value: 'FILE', description: 'a release profile file instead of --release (a candidate outside matrix/releases)' },
+    hypervisor: { takes: 'value', value: 'KATA_HYPERVISOR', description: 'the job\'s hypervisor (qemu-tdx, qemu-snp-runtime-rs, …): gives the platform (required)' },
+    runner: { takes: 'value', value: 'NAME', description: 'the runner the record is filed under (default: kata-ci-<hypervisor>)' },
+    'pull-mode': { takes: 'value', value: 'MODE', description: 'how the job pulled images: nydus (guest pull) or forced (experimental force guest pull)', choices: PULL_MODES },
+    'job-url': { takes: 'value', value: 'URL', description: 'the CI job the results come from' },
+    'run-id': { takes: 'value', value: 'ID', description: 'the CI run id' },
+    commit: { takes: 'value', value: 'SHA', description: 'the commit the job tested' },
+    'started-at': { takes: 'value', value: 'ISO-TIME', description: 'when the job ran (default: now); files the record under that night' },
+    out: { takes: 'value', value: 'DIR', description: 'where the record is written (default: results)' },
+  },
+  exitCodes: { 0: 'the record is written (unmapped tests listed)', 2: EXIT_CODES[2] },
+} as const satisfies CommandSyntax;
 
 /** A report file is bats output (kata CI's reports/<date>/{ok,not_ok}-<file>.bats.out, or `bats --formatter tap`) or
  *  JUnit XML; a folder is read for those. */
@@ -36,11 +41,7 @@ const MAX_REPORT_BYTES = 16 * 1024 * 1024;
  *  merge with the harness's own. The job's hypervisor gives the platform and each bats test its catalog test, through
  *  the mapping table of the release's kata (matrix/upstream-ci/). */
 export async function importCommand(argv: string[]): Promise<number> {
-  const { flags, positionals, help } = parseArguments(argv, FLAGS, { positionals: true });
-  if (help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const { flags, positionals } = parseArguments(argv, IMPORT_SYNTAX);
   if (positionals.length === 0) throw new UsageError(`give the report files (or their folder); ${USAGE}`);
   if (!flags.release === !flags.profile) throw new UsageError(`give --release vX or --profile FILE (one of them); ${USAGE}`);
   if (!flags.hypervisor) throw new UsageError(`--hypervisor is required (the job's KATA_HYPERVISOR, e.g. qemu-tdx); ${USAGE}`);
