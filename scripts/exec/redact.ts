@@ -8,12 +8,33 @@ import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
  *  folder): a value a worker registers is redacted by the reporter too. */
 /** value → what it is, so an error stays readable: "[secret:registry-password]" tells a reader more than a blank. */
 const secrets = new Map<string, string>();
-/** The secrets longest first (a secret that contains another, a PEM and its body, is replaced whole); rebuilt only
- *  when a secret is added, since redact() runs on every line of the suites' output. */
-let longestFirst: [string, string][] = [];
+/** The secrets by a hash of their first PREFIX characters, each list longest first (a secret that starts another, a
+ *  PEM and the value cut from its start, is replaced whole). redact() runs on every line the harness writes, and a
+ *  dry run of every release registers thousands of secrets: one pass over the text with a rolling hash costs the
+ *  same whatever their number, where replacing each secret in turn cost time in proportion to it. */
+const byPrefix = new Map<number, string[]>();
+/** registerSecret refuses shorter values, so every secret has a prefix this long. */
+const PREFIX = 6;
+const BASE = 31;
+/** BASE^(PREFIX-1) modulo 2^32: the weight of the character that leaves the rolling window. */
+const LEADING_WEIGHT = Array.from({ length: PREFIX - 1 }).reduce<number>((w) => Math.imul(w, BASE), 1);
+
+function prefixHash(text: string, at: number): number {
+  let hash = 0;
+  for (let i = at; i < at + PREFIX; i++) hash = (Math.imul(hash, BASE) + text.charCodeAt(i)) | 0;
+  return hash;
+}
+
 function remember(value: string, replacement: string): void {
+  if (value.length < PREFIX) return;
+  const known = secrets.has(value);
   secrets.set(value, replacement);
-  longestFirst = [...secrets].sort(([a], [b]) => b.length - a.length);
+  if (known) return;
+  const key = prefixHash(value, 0);
+  const list = byPrefix.get(key) ?? [];
+  list.push(value);
+  list.sort((a, b) => b.length - a.length);
+  byPrefix.set(key, list);
 }
 let sharedBytesRead = 0;
 
@@ -39,11 +60,29 @@ export function parseSecretsLine(line: string): { replacement: string; value: Bu
   return { replacement: Buffer.from(fields[0]!, 'base64').toString('utf8'), value: Buffer.from(fields[1]!, 'base64') };
 }
 
+/** The text with every registered secret replaced, scanning it once: at each position, the longest secret that
+ *  starts there is replaced and the scan goes on after it. */
 export function redact(text: string): string {
   readSharedSecrets();
-  let out = text;
-  for (const [secret, replacement] of longestFirst) out = out.split(secret).join(replacement);
-  return out;
+  if (secrets.size === 0 || text.length < PREFIX) return text;
+  let out = '';
+  let copied = 0;
+  let hash = prefixHash(text, 0);
+  for (let i = 0; i + PREFIX <= text.length; ) {
+    const found = byPrefix.get(hash)?.find((secret) => text.startsWith(secret, i));
+    if (found) {
+      out += text.slice(copied, i) + secrets.get(found)!;
+      i += found.length;
+      copied = i;
+      if (i + PREFIX <= text.length) hash = prefixHash(text, i);
+      continue;
+    }
+    if (i + PREFIX < text.length) {
+      hash = (Math.imul(hash - Math.imul(text.charCodeAt(i), LEADING_WEIGHT), BASE) + text.charCodeAt(i + PREFIX)) | 0;
+    }
+    i++;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** Picks up what other processes appended since the last read (the file only grows). */
