@@ -38,10 +38,13 @@ export function checkRunnerMatrix(matrix: RunnerMatrix, source: YamlSource, rele
             `platform ${JSON.stringify(runner.platform)} runs on ${platform.arches.join(', ')} in release ${release}, not ${runner.arch}`);
         }
       });
+      // Several runners may run the same stack (the report shows every runner of a cell); one runner twice is a
+      // copy-paste slip.
       for (const cell of cellsOfRun(runner, run)) {
-        const origin = cellOrigin.get(cell.id);
-        if (origin) throw source.error(at, `duplicate cell id ${JSON.stringify(cell.id)} (also produced by ${origin})`);
-        cellOrigin.set(cell.id, `runners[${r}].runs[${s}]`);
+        const key = `${runner.name} ${cell.id}`;
+        const origin = cellOrigin.get(key);
+        if (origin) throw source.error(at, `duplicate cell id ${JSON.stringify(cell.id)} of runner ${runner.name} (also produced by ${origin})`);
+        cellOrigin.set(key, `runners[${r}].runs[${s}]`);
       }
     });
   });

@@ -63,13 +63,11 @@ export function cellsOfRun(runner: RunnerSpec, run: RunSpec): Cell[] {
 }
 
 function rejectDuplicateIds(matrix: RunnerMatrix, cells: Cell[]): void {
-  const owner = new Map<string, string>();
+  const seen = new Set<string>();
   for (const cell of cells) {
-    const first = owner.get(cell.id);
-    if (first !== undefined) {
-      throw new InputError(matrix.file, 'runners', `duplicate cell id ${JSON.stringify(cell.id)} (runners ${first} and ${cell.runner})`);
-    }
-    owner.set(cell.id, cell.runner);
+    const key = `${cell.runner} ${cell.id}`;
+    if (seen.has(key)) throw new InputError(matrix.file, 'runners', `duplicate cell id ${JSON.stringify(cell.id)} of runner ${cell.runner}`);
+    seen.add(key);
   }
 }
 

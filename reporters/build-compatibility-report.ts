@@ -93,6 +93,10 @@ function reportOf(input: Omit<ReportInput, 'records' | 'baseline'>, current: Rel
     for (const t of run.unclassifiedTests) warnings.push(`${run.runner} ${run.cell.id}: test "${t.title}" (${t.outcome}) has no feature and is not in the grid`);
     for (const e of run.runErrors) warnings.push(`${run.runner} ${run.cell.id}: error outside tests: ${e.split('\n')[0]}`);
   }
+  const undefinedPlatforms = [...new Set(merged.runs.map((r) => r.platform))].filter((id) => !profile.platforms[id]);
+  for (const id of undefinedPlatforms) {
+    warnings.push(`records for platform ${id}, which ${profile.release} does not define: shown in the grid, never required by the sign-off`);
+  }
   const platforms = columnsOf(profile, merged);
   const byCell = groupByCell(merged);
   const grid = FEATURES.map((feature) => platforms.map((column) => {
@@ -142,7 +146,8 @@ function columnsOf(profile: ReportProfile, merged: MergedResults): PlatformColum
     const spec = profile.platforms[id];
     const claimed = FEATURES.some((f) => ['supported', 'limitation'].includes(profile.claims[f]?.[id]?.status ?? ''));
     if (!claimed && !withRecords.has(id)) return [];
-    const column: PlatformColumn = { id, name: spec?.shortName ?? id, shipped: spec?.shipped ?? true, claimed };
+    // A platform the release does not define is not shipped: its records show, but the sign-off never requires it.
+    const column: PlatformColumn = { id, name: spec?.shortName ?? id, shipped: spec?.shipped ?? false, claimed };
     if (spec?.runtimeClass) column.runtimeClass = spec.runtimeClass;
     return [column];
   });

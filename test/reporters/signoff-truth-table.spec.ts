@@ -96,3 +96,11 @@ for (const row of TABLE) {
     else expect(reasons.length).toBeGreaterThan(0);
   });
 }
+
+test('records for a platform the release does not define: a warning, shown, never a required platform', () => {
+  const foreign = { platform: 'nvidia-gpu-tdx' as PlatformId, runner: 'gpu-01', tests: [[ALLOW, 'failed']] } satisfies RecordSpec;
+  const report = buildCompatibilityReport({ records: [tdxPass, snpPass, foreign].map(record), profile: PROFILE, generatedAt: 'fixed' });
+  expect(report.warnings).toContain('records for platform nvidia-gpu-tdx, which v9.9.9 does not define: shown in the grid, never required by the sign-off');
+  expect(report.signoff.scope).toEqual(['tdx', 'snp', 'sev']);
+  expect(report.signoff.verdict).toBe('PASS');
+});

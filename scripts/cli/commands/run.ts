@@ -66,6 +66,16 @@ function selectCells(args: RunArguments): { cells: Cell[]; testIds?: Map<string,
   } else {
     cells = expandCells(loadRunnerMatrix(args.matrix ?? DEFAULT_MATRIX_FILE), args.filter);
   }
+  // One machine runs a cell once: its folders under --out are named by the cell. Two runners of the same stack are
+  // two machines, each running with its --runner.
+  const runners = new Map<string, string>();
+  for (const cell of cells) {
+    const other = runners.get(cell.id);
+    if (other !== undefined && other !== cell.runner) {
+      throw new UsageError(`cell ${cell.id} belongs to runners ${other} and ${cell.runner}: choose one with --runner (each machine runs its own)`);
+    }
+    runners.set(cell.id, cell.runner);
+  }
   if (args.kubeconfig) {
     const moved = cells.map((cell) => ({ from: cell.id, cell: onExisting(cell, args.kubeconfig!, args.context) }));
     cells = moved.map((m) => m.cell);
