@@ -118,3 +118,22 @@ test('every test row agrees with its cell on a night it alone decides', () => {
   expect(cell.history.tests[0]!.strip).toEqual(cell.history.strip);
   expect(cell.history.strip).toEqual(['PASS', 'PASS', 'NOT-RUN', 'FAIL', 'FAIL', 'FLAKY', 'INFRA']);
 });
+
+test('on a rerun the newest record\'s claim wins, in the grid and in its night of history, whatever order records come in', () => {
+  // The first run of the night expected the deny test skipped; the profile was fixed and the rerun expects it to run.
+  const DENY = 'attestation/resource-withheld-deny-all';
+  const plannedSkip: Partial<TestRecord> = { expected: { expect: 'skip', claim: 'supported', reason: 'not planned here (old profile)' } };
+  const first: RecordSpec = { platform: 'tdx', runner: 'tdx-01', runId: 'first', startedAt: '2024-07-01T01:00:00.000Z', tests: [[ALLOW, 'passed'], [DENY, 'skipped', plannedSkip]] };
+  const rerun: RecordSpec = { platform: 'tdx', runner: 'tdx-01', runId: 'rerun', startedAt: '2024-07-01T05:00:00.000Z', tests: [[ALLOW, 'passed'], [DENY, 'skipped']] };
+  for (const order of [[first, rerun], [rerun, first]]) {
+    const cell = cellOf(build(order), 'attestation', 'tdx');
+    expect(cell.tests.find((t) => t.id === DENY)!.expected.expect).toBe('pass');
+    expect(cell.state).toBe('NOT-RUN');
+    expect(cell.history.strip).toEqual(['NOT-RUN']);
+  }
+  // And the other way round: the newest claim plans the skip, so the night passes.
+  const fixed: RecordSpec = { ...rerun, tests: [[ALLOW, 'passed'], [DENY, 'skipped', plannedSkip]] };
+  const cell = cellOf(build([{ ...first, tests: [[ALLOW, 'passed'], [DENY, 'skipped']] }, fixed]), 'attestation', 'tdx');
+  expect(cell.state).toBe('PASS');
+  expect(cell.history.strip).toEqual(['PASS']);
+});
