@@ -8,6 +8,7 @@ import {
   namespaceName, planFor, platformSpec, unplannedTestIds, signedImageFacts, type ManifestContext, type PodManifest, type SecretManifest, type TestPlan,
 } from '../../fixtures/manifests/index.ts';
 import { probeScript, teeEvidenceVerdict } from '../../fixtures/manifests/plans/tee-evidence.ts';
+import { requireTool } from '../required-tool.ts';
 
 // The rendered manifests against ../shared/reference/upstream-facts.md (kata 3.7.0, CoCo v0.9.0).
 const profile = loadRelease('v0.9.0');
@@ -210,10 +211,7 @@ function runInBusybox(probes: readonly TeeProbe[]): string {
 }
 
 test('TEE evidence probes run in busybox on this machine (a non-TEE host, as the control sees it)', () => {
-  if (!existsSync('/bin/busybox')) {
-    console.log('skipped: /bin/busybox is not installed (apt-get install busybox-static), so the probes cannot be run here');
-    test.skip(true, '/bin/busybox is not installed (apt-get install busybox-static)');
-  }
+  requireTool('/bin/busybox', 'apt-get install busybox-static');
   const control = ctx('control');
   const verdict = teeEvidenceVerdict(control, runInBusybox(control.spec.teeEvidence!));
   console.log(`TEE evidence probes on this machine:\n${verdict.message}`);

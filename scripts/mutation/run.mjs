@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm run test:mutation`: StrykerJS over the pure core, one group per folder, each with the self-tests that cover
+// it, then the mutation score per folder. A figure for the reader, not a gate: it exits 0 whatever the score (CI does
+// not run it; it takes tens of minutes on two cores). Incremental: a second run re-tests only mutants whose code or
+// tests changed (reports/mutation/<group>.incremental.json). Usage: node scripts/mutation/run.mjs [group…]
+import { Stryker } from '@stryker-mutator/core';
+
+const playwright = (...specs) => `npx playwright test -c test/playwright.config.ts --workers=1 --reporter=dot ${specs.join(' ')}`;
+
+/** Each folder's pure modules (the grading, escaping and checking cores; I/O-bound modules are covered by their own
+ *  integration tests instead) and the self-tests that exercise them. */
+const GROUPS = {
+  reporters: {
+    mutate: ['reporters/grid-state.ts', 'reporters/cell-history.ts', 'reporters/signoff-verdict.ts', 'reporters/render-text.ts', 'reporters/merge-outcomes.ts'],
+    command: playwright('test/reporters/history-agrees-with-grid.spec.ts', 'test/reporters/cell-history.spec.ts', 'test/reporters/signoff-truth-table.spec.ts',
+      'test/reporters/hostile-text.spec.ts', 'test/reporters/failure-signature.spec.ts', 'test/reporters/merge-golden.spec.ts'),
+  },
+  matrix: {
+    mutate: ['matrix/yaml-limits.ts', 'matrix/expected-outcome.ts'],
+    command: playwright('test/matrix/bad-yaml.spec.ts', 'test/matrix/expected-outcome.spec.ts'),
+  },
+  fixtures: {
+    mutate: ['fixtures/sealed-secrets/sealed-secret-shape.ts', 'fixtures/cluster/failure-evidence.ts', 'fixtures/kbs/admin-token-verifier.ts', 'scripts/exec/redact.ts'],
+    command: playwright('test/fixtures/sealed-secret.spec.ts', 'test/fixtures/failure-evidence.spec.ts', 'test/fixtures/shared-redaction.spec.ts', 'test/fixtures/kbs-double.spec.ts'),
+  },
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) if (!(name in GROUPS)) throw new Error(`unknown group ${name}; groups: ${Object.keys(GROUPS).join(', ')}`);
+const figures = [];
+for (const [name, group] of Object.entries(GROUPS)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  const results = await new Stryker({
+    testRunner: 'command',
+    commandRunner: { command: group.command },
+    mutate: group.mutate,
+    concurrency: 2,
+    timeoutMS: 120_000,
+    incremental: true,
+    incrementalFile: `reports/mutation/${name}.incremental.json`,
+    reporters: ['clear-text', 'progress'],
+    clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+    tempDirName: '.stryker-tmp',
+    ignorePatterns: ['results', 'test-results', 'report', 'reports', 'playwright-report', 'allure-results', 'bundle', '.cache'],
+    logLevel: 'warn',
+  }).runMutationTest();
+  const counted = results.filter((r) => !['Ignored', 'CompileError'].includes(r.status));
+  const detected = counted.filter((r) => r.status === 'Killed' || r.status === 'Timeout').length;
+  const survived = counted.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage');
+  figures.push({ name, mutants: counted.length, detected, score: counted.length ? (100 * detected) / counted.length : NaN });
+  for (const s of survived) console.log(`survived ${name}: ${s.fileName}:${s.location.start.line}:${s.location.start.column + 1} ${s.mutatorName}${s.replacement ? ` → ${s.replacement.split('\n')[0].slice(0, 80)}` : ''}`);
+}
+console.log('\nmutation score per folder (killed or timed out / mutants):');
+for (const f of figures) console.log(`  ${f.name.padEnd(10)} ${f.score.toFixed(1).padStart(5)} %  (${f.detected} / ${f.mutants})`);
