@@ -15,7 +15,7 @@ const GROUPS = {
     command: playwright('test/reporters/history-agrees-with-grid.spec.ts', 'test/reporters/cell-history.spec.ts', 'test/reporters/signoff-truth-table.spec.ts'),
   },
   matrix: {
-    mutate: ['matrix/expected-outcome.ts'],
+    mutate: ['matrix/derive-expected-outcome.ts'],
     command: playwright('test/matrix/expected-outcome.spec.ts'),
   },
   fixtures: {
