@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the offline Kubernetes bundle: Kubernetes binaries from the Go module k8s.io/kubernetes, etcd from
-# go.etcd.io/etcd, crictl from sigs.k8s.io/cri-tools, a pause binary, and the OCI image archives kubeadm's static
-# pods need. Everything comes from the Go module proxy; nothing is downloaded prebuilt.
-# Cached by version under $COCO_CACHE_DIR (default ~/.cache/coco-conformance): a second run takes seconds.
+# go.etcd.io/etcd, crictl from sigs.k8s.io/cri-tools, a pause binary, the OCI image archives kubeadm's static
+# pods need, and the node's container runtime (containerd, its runc shim and ctr from
+# github.com/containerd/containerd/v2, runc from github.com/opencontainers/runc). Everything comes from the Go
+# module proxy; nothing is downloaded prebuilt.
+# Cached by version under $COCO_CACHE_DIR (default ~/.cache/coco-conformance): a second run takes seconds. The
+# runtime has a folder of its own, so a new Kubernetes version does not rebuild it, nor the reverse.
 # Prints the bundle directory as its last line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,8 +14,9 @@ source "$here/versions.env"
 
 cache=${COCO_CACHE_DIR:-$HOME/.cache/coco-conformance}
 bundle="$cache/bundle/k8s-$KUBE_VERSION-etcd-$ETCD_VERSION"
+runtime="$cache/bundle/containerd-$CONTAINERD_VERSION-runc-$RUNC_VERSION"
 src="$cache/bundle/src"
-mkdir -p "$bundle/bin" "$bundle/images" "$src"
+mkdir -p "$bundle/bin" "$bundle/images" "$runtime/bin" "$src"
 started=$(date +%s)
 step() { printf '[bundle +%ss] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
 
@@ -122,6 +126,35 @@ build_pause() {
   gcc -Os -static -DVERSION="$KUBE_VERSION" -o "$bundle/bin/pause" "$pause_src"
 }
 
+# containerd's Makefile builds its commands with -tags urfave_cli_no_docs, the shim also with no_grpc and without
+# cgo, and sets the version through -X (Makefile:94,100,105 at v2.3.7). Its go.mod has no replace directives, so
+# `go install module@version` builds exactly the release.
+build_containerd() {
+  local pkg=github.com/containerd/containerd/v2
+  local ldflags="-s -w -X $pkg/version.Version=$CONTAINERD_VERSION -X $pkg/version.Package=$pkg"
+  for cmd in containerd containerd-shim-runc-v2 ctr; do
+    if [ -x "$runtime/bin/$cmd" ]; then step "$cmd $CONTAINERD_VERSION cached"; continue; fi
+    local tags=urfave_cli_no_docs
+    [ "$cmd" = containerd-shim-runc-v2 ] && tags+=" no_grpc"
+    step "building $cmd $CONTAINERD_VERSION"
+    GOBIN="$runtime/bin.tmp" go install -trimpath -tags "$tags" -ldflags "$ldflags" "$pkg/cmd/$cmd@$CONTAINERD_VERSION"
+    mv "$runtime/bin.tmp/$cmd" "$runtime/bin/$cmd"
+  done
+  rmdir "$runtime/bin.tmp" 2>/dev/null || true
+}
+
+# runc needs cgo (its nsenter is C) and libseccomp for seccomp profiles; built static as its Makefile's `static`
+# target does (Makefile at v1.5.3), without the libpathrs tag (a Rust library Debian 12 does not ship; runc then
+# uses its pure-Go path resolution).
+build_runc() {
+  if [ -x "$runtime/bin/runc" ]; then step "runc $RUNC_VERSION cached"; return; fi
+  step "building runc $RUNC_VERSION"
+  CGO_ENABLED=1 GOBIN="$runtime/bin.tmp" go install -trimpath -buildmode=pie -tags "seccomp urfave_cli_no_docs netgo osusergo" \
+    -ldflags "-s -w -linkmode external -extldflags -static-pie" "github.com/opencontainers/runc@$RUNC_VERSION"
+  mv "$runtime/bin.tmp/runc" "$runtime/bin/runc"
+  rmdir "$runtime/bin.tmp" 2>/dev/null || true
+}
+
 build_images() {
   local registry=$IMAGE_REPOSITORY
   local make_image="$here/make-oci-image.sh"
@@ -144,8 +177,10 @@ build_etcd
 build_crictl
 build_pause
 build_images
+build_containerd
+build_runc
 cat > "$bundle/versions.json" <<JSON
-{"kubernetes":"$KUBE_VERSION","etcd":"$ETCD_VERSION","etcdImageTag":"${ETCD_VERSION#v}-0","crictl":"$CRICTL_VERSION","pauseTag":"$PAUSE_TAG","imageRepository":"$IMAGE_REPOSITORY"}
+{"kubernetes":"$KUBE_VERSION","etcd":"$ETCD_VERSION","etcdImageTag":"${ETCD_VERSION#v}-0","crictl":"$CRICTL_VERSION","pauseTag":"$PAUSE_TAG","imageRepository":"$IMAGE_REPOSITORY","containerd":"$CONTAINERD_VERSION","runc":"$RUNC_VERSION","runtimeBinDir":"$runtime/bin"}
 JSON
 step "bundle ready ($(( $(date +%s) - started ))s)"
 echo "$bundle"

@@ -2,9 +2,10 @@ import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
 import { clusterChains, withoutClusterChains } from '../../scripts/providers/kubeadm/iptables-rules.ts';
 import { renderKubeadmConfig } from '../../scripts/providers/kubeadm/kubeadm-config.ts';
-import { renderContainerdConfig } from '../../scripts/providers/kubeadm/containerd-config.ts';
+import { renderContainerdConfig, renderRegistryHosts } from '../../scripts/providers/kubeadm/containerd-config.ts';
 import { renderBridgeConflist } from '../../scripts/providers/kubeadm/cni-config.ts';
 import { providerFor } from '../../scripts/providers/index.ts';
+import { parseTomlWithTomllib } from '../support/tomllib.ts';
 import { recordingContext } from './support/recording-context.ts';
 
 test('iptables cleanup removes the cluster chains and the rules using them, and keeps everything else', () => {
@@ -24,40 +25,95 @@ test('iptables cleanup removes the cluster chains and the rules using them, and 
   ]);
 });
 
+/** A flag's value in either shape kubeadm reads: a map (v1beta3) or a list of {name, value} (v1beta4). */
+function flag(args: Record<string, string> | Array<{ name: string; value: string }>, name: string): string | undefined {
+  return Array.isArray(args) ? args.find((a) => a.name === name)?.value : args[name];
+}
+
 test('the kubeadm config points kubeadm at the bundle images and never pulls', () => {
   const docs = renderKubeadmConfig({
-    kubernetesVersion: 'v1.30.14', nodeName: 'vm', advertiseAddress: '198.18.0.1', criSocket: 'unix:///run/x.sock',
-    imageRepository: 'coco-bundle.local', etcdImageTag: '3.5.15-0', cgroupDriver: 'cgroupfs',
+    kubernetesVersion: 'v1.35.4', nodeName: 'vm', advertiseAddress: '198.18.0.1', criSocket: 'unix:///run/x.sock',
+    imageRepository: 'coco-bundle.local', etcdImageTag: '3.6.6-0', cgroupDriver: 'cgroupfs',
     skipPhases: ['addon/coredns', 'addon/kube-proxy'],
   }).split('---\n').map((d) => parse(d) as Record<string, any>);
   const [init, cluster, kubelet] = docs;
   expect(init?.kind).toBe('InitConfiguration');
   expect(init?.nodeRegistration).toMatchObject({ taints: [], imagePullPolicy: 'Never', criSocket: 'unix:///run/x.sock' });
   expect(init?.skipPhases).toEqual(['addon/coredns', 'addon/kube-proxy']);
-  expect(cluster).toMatchObject({ kind: 'ClusterConfiguration', kubernetesVersion: 'v1.30.14', imageRepository: 'coco-bundle.local',
-    etcd: { local: { imageRepository: 'coco-bundle.local', imageTag: '3.5.15-0' } } });
+  expect(cluster).toMatchObject({ kind: 'ClusterConfiguration', kubernetesVersion: 'v1.35.4', imageRepository: 'coco-bundle.local',
+    etcd: { local: { imageRepository: 'coco-bundle.local', imageTag: '3.6.6-0' } } });
   expect(kubelet).toMatchObject({ kind: 'KubeletConfiguration', cgroupDriver: 'cgroupfs' });
 });
 
-test('the node is advertised, listens and is certified on the node address only', () => {
-  const [init, cluster, kubelet] = renderKubeadmConfig({
-    kubernetesVersion: 'v1.30.14', nodeName: 'vm', advertiseAddress: '198.18.0.1', criSocket: 'unix:///run/x.sock',
-    cgroupDriver: 'cgroupfs', skipPhases: [],
-  }).split('---\n').map((d) => parse(d) as Record<string, any>);
-  expect(init?.localAPIEndpoint).toEqual({ advertiseAddress: '198.18.0.1', bindPort: 6443 });
-  expect(init?.nodeRegistration.kubeletExtraArgs).toEqual({ 'node-ip': '198.18.0.1' });
-  expect(cluster?.apiServer).toEqual({ certSANs: ['198.18.0.1'], extraArgs: { 'bind-address': '198.18.0.1' } });
-  expect(kubelet?.address).toBe('198.18.0.1');
+// kubeadm v1.30.14 keeps v1beta4 experimental (cmd/kubeadm/app/util/config/common.go:86-90); v1.35.4 prefers it
+// (apis/kubeadm/scheme/scheme.go:47), and its flags are lists: apis/kubeadm/v1beta4/types.go:177,268 (`[]Arg`).
+for (const [version, api] of [['v1.24.0', 'v1beta3'], ['v1.30.14', 'v1beta3'], ['v1.31.0', 'v1beta4'], ['v1.35.4', 'v1beta4']] as const) {
+  test(`kubeadm ${version} reads its config as kubeadm.k8s.io/${api}, flags in that API's shape`, () => {
+    const [init, cluster, kubelet] = renderKubeadmConfig({
+      kubernetesVersion: version, nodeName: 'vm', advertiseAddress: '198.18.0.1', criSocket: 'unix:///run/x.sock',
+      cgroupDriver: 'systemd', skipPhases: [],
+    }).split('---\n').map((d) => parse(d) as Record<string, any>);
+    expect([init?.apiVersion, cluster?.apiVersion]).toEqual([`kubeadm.k8s.io/${api}`, `kubeadm.k8s.io/${api}`]);
+    const shape = api === 'v1beta3' ? 'map' : 'list';
+    expect(Array.isArray(init?.nodeRegistration.kubeletExtraArgs) ? 'list' : 'map').toBe(shape);
+    expect(Array.isArray(cluster?.apiServer.extraArgs) ? 'list' : 'map').toBe(shape);
+    // The kubelet of v1.35 refuses a cgroup v1 host unless failCgroupV1 is false (a field since v1.31).
+    expect(kubelet?.failCgroupV1).toBe(api === 'v1beta4' ? false : undefined);
+  });
+}
+
+test('a kubernetes version kubeadm could not be given is refused with what was expected', () => {
+  expect(() => renderKubeadmConfig({ kubernetesVersion: 'latest', nodeName: 'vm', advertiseAddress: '198.18.0.1',
+    criSocket: 'unix:///run/x.sock', cgroupDriver: 'systemd', skipPhases: [] }))
+    .toThrow('kubeadm config: kubernetes version latest: expected v1.<minor>.<patch>');
 });
 
-test('containerd is our own (socket, root), cgroupfs, and clamps oom_score_adj for a sandbox without CAP_SYS_RESOURCE', () => {
-  const toml = renderContainerdConfig('coco-bundle.local/pause:3.9');
-  expect(toml).toContain('address = "/run/coco-conformance/containerd/containerd.sock"');
-  expect(toml).toContain('root = "/var/lib/coco-conformance/containerd"');
-  expect(toml).toContain('SystemdCgroup = false');
-  expect(toml).toContain('restrict_oom_score_adj = true');
-  expect(toml).toContain('sandbox_image = "coco-bundle.local/pause:3.9"');
-  expect(toml).toContain('Root = "/run/coco-conformance/runc"');
+for (const version of ['v1.30.14', 'v1.35.4']) {
+  test(`the node is advertised, listens and is certified on the node address only (kubeadm ${version})`, () => {
+    const [init, cluster, kubelet] = renderKubeadmConfig({
+      kubernetesVersion: version, nodeName: 'vm', advertiseAddress: '198.18.0.1', criSocket: 'unix:///run/x.sock',
+      cgroupDriver: 'cgroupfs', skipPhases: [],
+    }).split('---\n').map((d) => parse(d) as Record<string, any>);
+    expect(init?.localAPIEndpoint).toEqual({ advertiseAddress: '198.18.0.1', bindPort: 6443 });
+    expect(flag(init?.nodeRegistration.kubeletExtraArgs, 'node-ip')).toBe('198.18.0.1');
+    expect(cluster?.apiServer.certSANs).toEqual(['198.18.0.1']);
+    expect(flag(cluster?.apiServer.extraArgs, 'bind-address')).toBe('198.18.0.1');
+    expect(kubelet?.address).toBe('198.18.0.1');
+  });
+}
+
+test('containerd is the bundle\'s (config version 3, its shim and runc by path), our own socket and root, cgroupfs, and clamps oom_score_adj', async () => {
+  // Read back by an independent TOML implementation, with the plugin ids and keys of containerd 2.x's
+  // docs/cri/config.md at v2.3.7 ("Full configuration", containerd 2.x).
+  const config = await parseTomlWithTomllib(renderContainerdConfig('coco-bundle.local/pause:3.10.1'));
+  expect(config).toMatchObject({
+    version: 3,
+    root: '/var/lib/coco-conformance/containerd',
+    state: '/run/coco-conformance/containerd',
+    grpc: { address: '/run/coco-conformance/containerd/containerd.sock' },
+  });
+  const images = config.plugins['io.containerd.cri.v1.images'];
+  expect(images).toMatchObject({ snapshotter: 'overlayfs', discard_unpacked_layers: false,
+    pinned_images: { sandbox: 'coco-bundle.local/pause:3.10.1' }, registry: { config_path: '/etc/coco-conformance/containerd/certs.d' } });
+  const runtime = config.plugins['io.containerd.cri.v1.runtime'];
+  expect(runtime.restrict_oom_score_adj).toBe(true);
+  expect(runtime.containerd.default_runtime_name).toBe('runc');
+  expect(runtime.containerd.runtimes.runc).toEqual({
+    runtime_type: 'io.containerd.runc.v2',
+    runtime_path: '/usr/local/libexec/coco-conformance/containerd-shim-runc-v2',
+    options: { SystemdCgroup: false, BinaryName: '/usr/local/libexec/coco-conformance/runc', Root: '/run/coco-conformance/runc' },
+  });
+  expect(runtime.cni).toEqual({ bin_dirs: ['/usr/lib/cni'], conf_dir: '/etc/cni/net.d' });
+  // No version-2 leftovers: containerd 2.x would migrate them, and the old plugin id would hide a wrong key.
+  expect(Object.keys(config.plugins)).not.toContain('io.containerd.grpc.v1.cri');
+  expect(config.plugins['io.containerd.nri.v1.nri']).toEqual({ disable: true });
+});
+
+test('a registry on this machine is reached over plain http (hosts.toml, read back by tomllib)', async () => {
+  expect(await parseTomlWithTomllib(renderRegistryHosts('198.18.0.1:5000'))).toEqual({
+    server: 'http://198.18.0.1:5000',
+    host: { 'http://198.18.0.1:5000': { capabilities: ['pull', 'resolve'], skip_verify: true } },
+  });
 });
 
 test('the pod network never masquerades and routes only to the node address: pods talk to nothing else', () => {
@@ -75,7 +131,7 @@ test('the cluster\'s iptables chains are listed per table, and nobody else\'s', 
 test('dry run of a bundle node: its own address before kubeadm init; teardown stops the kubelet first, the state file last', async () => {
   const { ctx, lines } = recordingContext();
   const provider = providerFor('kubeadm');
-  const cluster = await provider.create({ distro: 'kubeadm', kubernetes: '1.30', source: 'bundle' }, ctx);
+  const cluster = await provider.create({ distro: 'kubeadm', kubernetes: '1.35', source: 'bundle' }, ctx);
   expect(cluster.nodes[0]?.internalIp).toBe('198.18.0.1');
   const at = (line: string) => lines.findIndex((l) => l.startsWith(line));
   expect(at('ip link add coco-node0 type bridge')).toBeGreaterThan(-1);

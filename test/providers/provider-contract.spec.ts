@@ -126,10 +126,11 @@ function bundleVersions(): Record<string, string> {
 /** What the kubeadm config must say, per source: the bundle's own containerd and local image names, or the
  *  system containerd and upstream's images of a runner with kubeadm from packages. */
 const KUBEADM_SOURCES = {
-  packages: { criSocket: 'unix:///run/containerd/containerd.sock', imageRepository: undefined, kubernetesVersion: 'v1.30.0', skipPhases: [] },
+  packages: { criSocket: 'unix:///run/containerd/containerd.sock', imageRepository: undefined, kubernetesVersion: 'v1.30.0', skipPhases: [],
+    kubeadmApi: 'kubeadm.k8s.io/v1beta3' },
   bundle: {
     criSocket: 'unix:///run/coco-conformance/containerd/containerd.sock', imageRepository: bundleVersions().IMAGE_REPOSITORY,
-    kubernetesVersion: bundleVersions().KUBE_VERSION, skipPhases: ['addon/coredns', 'addon/kube-proxy'],
+    kubernetesVersion: bundleVersions().KUBE_VERSION, skipPhases: ['addon/coredns', 'addon/kube-proxy'], kubeadmApi: 'kubeadm.k8s.io/v1beta4',
   },
 } as const;
 
@@ -164,8 +165,11 @@ for (const [source, want] of Object.entries(KUBEADM_SOURCES)) {
     const address = lines.map((line) => line.match(/^ip addr add ([0-9.]+)\/32 dev /)?.[1]).find(Boolean);
     expect(address, lines.join('\n')).toBe('198.18.0.1');
     expect(initConfig.localAPIEndpoint.advertiseAddress).toBe(address);
-    expect(initConfig.nodeRegistration.kubeletExtraArgs['node-ip']).toBe(address);
-    expect(clusterConfig.apiServer.extraArgs['bind-address']).toBe(address);
+    // v1beta3 (packages, kubeadm v1.30) keys flags in a map, v1beta4 (the bundle's v1.35) lists {name, value}.
+    const flag = (args: any, name: string) => (Array.isArray(args) ? args.find((a) => a.name === name)?.value : args[name]);
+    expect(initConfig.apiVersion).toBe(want.kubeadmApi);
+    expect(flag(initConfig.nodeRegistration.kubeletExtraArgs, 'node-ip')).toBe(address);
+    expect(flag(clusterConfig.apiServer.extraArgs, 'bind-address')).toBe(address);
     expect(initConfig.nodeRegistration.name).toBe(hostname().toLowerCase());
     expect(initConfig.nodeRegistration.criSocket).toBe(want.criSocket);
     expect(kubeletConfig.containerRuntimeEndpoint).toBe(want.criSocket);

@@ -8,6 +8,7 @@ import { parseSealedSecret } from '../../fixtures/sealed-secrets/index.ts';
 import { compareReleases, encodedReleases, loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../scripts/exec/run-command.ts';
 import { scratch } from '../pipeline/support/scratch-dir.ts';
+import { parseTomlWithTomllib } from '../support/tomllib.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const KBS = 'http://192.0.2.10:30080';
@@ -38,13 +39,6 @@ const FACTS: Record<string, { initData?: string; install: string; rego: 'v0' | '
   'v0.20.0': { initData: 'io.katacontainers.config.hypervisor.cc_init_data', install: 'install coco oci://ghcr.io/confidential-containers/charts/confidential-containers --version 0.20.0', rego: 'v1', sealed: 'es256-jws' },
   'v0.21.0': { initData: 'io.katacontainers.config.hypervisor.cc_init_data', install: 'install coco oci://ghcr.io/confidential-containers/charts/confidential-containers --version 0.21.0', rego: 'v1', sealed: 'es256-jws' },
 };
-
-async function parseToml(text: string): Promise<unknown> {
-  const result = await runCommand(['python3', '-c', 'import json, sys, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))'],
-    { input: text, nothrow: true });
-  expect(result.exitCode, `tomllib refuses the TOML: ${result.stderr.slice(-400)}`).toBe(0);
-  return JSON.parse(result.stdout);
-}
 
 test('the table names every encoded release, and only those', () => {
   expect(Object.keys(FACTS)).toEqual(encodedReleases());
@@ -80,11 +74,11 @@ for (const release of encodedReleases()) {
       expect(toml).toContain('"policy.rego" = \'\'\'\npackage agent_policy');
       // An independent TOML implementation (Python's tomllib) reads it as kata's agent does: the top-level keys, and
       // aa.toml / cdh.toml as TOML documents of their own.
-      const parsed = await parseToml(toml) as { version: string; algorithm: string; data: Record<string, string> };
+      const parsed = await parseTomlWithTomllib(toml) as { version: string; algorithm: string; data: Record<string, string> };
       expect(parsed).toMatchObject({ version: '0.1.0', algorithm: 'sha256' });
       expect(Object.keys(parsed.data).sort()).toEqual(['aa.toml', 'cdh.toml', 'policy.rego']);
-      expect(await parseToml(parsed.data['aa.toml']!)).toMatchObject({ token_configs: { kbs: { url: KBS } } });
-      const cdh = await parseToml(parsed.data['cdh.toml']!) as { kbc: unknown; image?: Record<string, string> };
+      expect(await parseTomlWithTomllib(parsed.data['aa.toml']!)).toMatchObject({ token_configs: { kbs: { url: KBS } } });
+      const cdh = await parseTomlWithTomllib(parsed.data['cdh.toml']!) as { kbc: unknown; image?: Record<string, string> };
       expect(cdh).toMatchObject({ kbc: { name: 'cc_kbc', url: KBS } });
       // From kata 3.23.0 (CoCo 0.17) the "(with initdata)" variants carry the image policy in cdh.toml's [image]
       // (k8s-guest-pull-image-signature.bats: image_security_policy_uri); before, a kernel parameter does.

@@ -6,19 +6,22 @@ import { renderBridgeConflist } from './cni-config.ts';
 import { renderContainerdConfig } from './containerd-config.ts';
 import { CRICTL_CONFIG, CRICTL_CONFIG_CONTENT } from './local-cluster-leftovers.ts';
 import { recordLocalClusterProcess } from './local-cluster-state.ts';
-import { NODE_LAYOUT } from './node-layout.ts';
-import { BUNDLE_IMAGES, BUNDLE_NODE_BINARIES, type OfflineBundle } from './offline-bundle.ts';
+import { NODE_LAYOUT, NODE_RUNTIME } from './node-layout.ts';
+import { BUNDLE_IMAGES, BUNDLE_NODE_BINARIES, BUNDLE_RUNTIME_BINARIES, type OfflineBundle } from './offline-bundle.ts';
 import type { ProviderContext } from '../cluster-provider.ts';
 import { stepCommand, stepFile } from '../shared/step-command.ts';
 
-const CTR = (...args: string[]) => ['ctr', '--address', NODE_LAYOUT.containerdSocket, ...args];
+const CTR = (...args: string[]) => [NODE_RUNTIME.ctr, '--address', NODE_LAYOUT.containerdSocket, ...args];
 
-/** Prepares this machine as a kubeadm node from the offline bundle: binaries, sysctls, a containerd of our own,
+/** Prepares this machine as a kubeadm node from the offline bundle: binaries, sysctls, the bundle's containerd,
  *  the pod network config and the control-plane images. Everything it creates is undone by cleanLocalCluster
  *  (local-cluster-cleanup.ts), which finds it by its markers. */
 export async function prepareBundleNode(bundle: OfflineBundle, ctx: ProviderContext): Promise<void> {
   for (const binary of BUNDLE_NODE_BINARIES) {
     await stepCommand(ctx, 'install binaries', ['install', '-m', '0755', join(bundle.binDir, binary), join(NODE_LAYOUT.binDir, binary)]);
+  }
+  for (const binary of BUNDLE_RUNTIME_BINARIES) {
+    await stepCommand(ctx, 'install runtime', ['install', '-D', '-m', '0755', join(bundle.runtimeBinDir, binary), join(NODE_LAYOUT.runtimeBinDir, binary)]);
   }
   // kubeadm preflight requires forwarding and bridged traffic to pass iptables.
   await stepFile(ctx, 'sysctl', '/proc/sys/net/ipv4/ip_forward', '1\n');
@@ -29,11 +32,11 @@ export async function prepareBundleNode(bundle: OfflineBundle, ctx: ProviderCont
   // Node-side checks (crictl inspectp for a pod's sandbox id) must reach our containerd like on any kubeadm node.
   if (!existsSync(CRICTL_CONFIG)) await stepFile(ctx, 'crictl config', CRICTL_CONFIG, CRICTL_CONFIG_CONTENT);
   if (ctx.dryRun) {
-    await stepCommand(ctx, 'start containerd', ['containerd', '--config', NODE_LAYOUT.containerdConfig]);
+    await stepCommand(ctx, 'start containerd', [NODE_RUNTIME.containerd, '--config', NODE_LAYOUT.containerdConfig]);
   } else {
     const pid = startDaemon({
       name: 'containerd',
-      argv: ['containerd', '--config', NODE_LAYOUT.containerdConfig],
+      argv: [NODE_RUNTIME.containerd, '--config', NODE_LAYOUT.containerdConfig],
       logFile: `${NODE_LAYOUT.logDir}/containerd.log`,
       pidFile: NODE_LAYOUT.containerdPidFile,
     });

@@ -10,7 +10,7 @@ import { cleanLocalCluster, describeLeftovers, LocalClusterInUseError } from './
 import { findLocalClusterLeftovers } from './local-cluster-leftovers.ts';
 import { beginLocalClusterState, KUBEADM_CONFIG_FILE, ownerStatus, readLocalClusterState } from './local-cluster-state.ts';
 import { createNodeAddress } from './node-address.ts';
-import { NODE_LAYOUT } from './node-layout.ts';
+import { NODE_LAYOUT, NODE_RUNTIME } from './node-layout.ts';
 import { ensureOfflineBundle, OFFLINE_BUNDLE_BUILD_SCRIPT, plannedBundle, type OfflineBundle } from './offline-bundle.ts';
 import { commandOutputToFile, kubectlArgv, stepCommand, stepFile } from '../shared/step-command.ts';
 import { clusterVersions, listNodes, PROVISION_TIMEOUTS, waitNodesReady } from '../shared/node-list.ts';
@@ -24,13 +24,15 @@ const EARLIER_CLUSTER_LOG = `${NODE_LAYOUT.logDir}/earlier-cluster-cleanup.log`;
 export const FLANNEL_VERSION = 'v0.28.10';
 const FLANNEL_MANIFEST = `https://github.com/flannel-io/flannel/releases/download/${FLANNEL_VERSION}/kube-flannel.yml`;
 /** Checks that cannot pass in a VM without kernel config, or that the bundle answers differently (no systemd). */
-// HTTPProxyCIDR: kubeadm v1.30 formats "https://[<IPv4>]:1234", which Go ≥ 1.26's stricter net/url rejects; the check
-// only matters behind an HTTP proxy, which this machine has none of.
+// HTTPProxyCIDR: kubeadm v1.30 formats "https://[<IPv4>]:1234", which Go ≥ 1.26's stricter net/url rejects (v1.35 uses
+// net.JoinHostPort: cmd/kubeadm/app/preflight/checks.go:519); the check only matters behind an HTTP proxy, which this
+// machine has none of.
 const IGNORED_PREFLIGHT = ['SystemVerification', 'Swap', 'Service-Kubelet', 'FileExisting-crictl', 'HTTPProxyCIDR'];
 
 /** kubeadm on this machine. `source: packages` (a hardware runner with kubeadm, kubelet and containerd installed
- *  as upstream's CI has them) or `source: bundle` (the offline bundle built from the Go module proxy, with a
- *  containerd and a kubelet the harness starts itself because there is no systemd). */
+ *  as upstream's CI has them, the system containerd on its usual socket) or `source: bundle` (the offline bundle
+ *  built from the Go module proxy: Kubernetes, and the containerd, shim and runc the harness installs off PATH and
+ *  starts itself with the kubelet, because there is no systemd). */
 export class KubeadmProvider implements ClusterProvider {
   readonly distro = 'kubeadm' as const;
   private bundle?: OfflineBundle;
@@ -44,7 +46,8 @@ export class KubeadmProvider implements ClusterProvider {
     await this.removeEarlierCluster(ctx);
     if (!ctx.dryRun) beginLocalClusterState(fromBundle ? 'bundle' : 'packages', ctx.workDir);
     const advertiseAddress = await createNodeAddress(ctx);
-    let kubernetesVersion = `v${spec.kubernetes ?? '1.30'}.0`;
+    // From packages, the installed kubeadm serves the spec's minor; from the bundle, the bundle's own version.
+    let kubernetesVersion = `v${spec.kubernetes ?? plannedBundle().kubernetes.replace(/^v(\d+\.\d+).*/, '$1')}.0`;
     if (fromBundle) {
       if (ctx.dryRun) ctx.record('offline bundle', ['bash', OFFLINE_BUNDLE_BUILD_SCRIPT]);
       this.bundle = ctx.dryRun ? plannedBundle() : await ensureOfflineBundle(ctx.log);
@@ -73,7 +76,7 @@ export class KubeadmProvider implements ClusterProvider {
     }
     const kubectl = (...args: string[]) => kubectlArgv(kubeconfigPath, undefined, ...args);
     if (!fromBundle) await stepCommand(ctx, 'pod network', kubectl('apply', '-f', FLANNEL_MANIFEST));
-    // kubeadm v1.30 already leaves no taint (taints: [] above); removing it again is harmless on older configs.
+    // kubeadm already leaves no taint (taints: [] above); removing it again is harmless on older configs.
     await stepCommand(ctx, 'untaint', kubectl('taint', 'nodes', '--all', 'node-role.kubernetes.io/control-plane-'), { nothrow: true });
     await stepCommand(ctx, 'label worker', kubectl('label', 'node', nodeName, 'node.kubernetes.io/worker=', '--overwrite'));
     const cluster: ProvisionedCluster = { name: 'coco-conformance', kubeconfigPath, nodes: [], createdByHarness: true };
@@ -122,8 +125,8 @@ export class KubeadmProvider implements ClusterProvider {
   }
 
   async loadImage(_cluster: ProvisionedCluster, archivePath: string, ctx: ProviderContext): Promise<void> {
-    const address = this.bundle ? NODE_LAYOUT.containerdSocket : '/run/containerd/containerd.sock';
-    await stepCommand(ctx, 'load image', ['ctr', '--address', address, '-n', 'k8s.io', 'images', 'import', '--all-platforms', archivePath]);
+    const [ctr, address] = this.bundle ? [NODE_RUNTIME.ctr, NODE_LAYOUT.containerdSocket] : ['ctr', '/run/containerd/containerd.sock'];
+    await stepCommand(ctx, 'load image', [ctr, '--address', address, '-n', 'k8s.io', 'images', 'import', '--all-platforms', archivePath]);
   }
 
   async collectLogs(cluster: ProvisionedCluster, dir: string, ctx: ProviderContext): Promise<void> {

@@ -7,7 +7,7 @@ import { stepCommand } from '../shared/step-command.ts';
 import { IPTABLES_FAMILIES, withoutClusterChains } from './iptables-rules.ts';
 import { BUNDLE_CRI_SOCKET, PACKAGES_CRI_SOCKET } from './kubeadm-config.ts';
 import { findLocalClusterLeftovers, type Leftover, type LocalClusterLeftovers } from './local-cluster-leftovers.ts';
-import { NODE_LAYOUT } from './node-layout.ts';
+import { NODE_LAYOUT, nodeRuntimeCommand } from './node-layout.ts';
 import { removeNodeAddress } from './node-address.ts';
 
 export interface LocalClusterCleanup {
@@ -80,7 +80,7 @@ async function stopBundleNode(ctx: ProviderContext, before: LocalClusterLeftover
     const [namespace, id] = container.id.split('/');
     const root = join(NODE_LAYOUT.runcRoot, namespace!);
     const full = readdirSafe(root).find((name) => name.startsWith(id!)) ?? id!;
-    await stepCommand(ctx, 'remove containers', ['runc', '--root', root, 'delete', '--force', full], { nothrow: true, timeoutMs: 30_000 });
+    await stepCommand(ctx, 'remove containers', [nodeRuntimeCommand('runc'), '--root', root, 'delete', '--force', full], { nothrow: true, timeoutMs: 30_000 });
   }
   const processes = (await findLocalClusterLeftovers()).items.filter((i) => i.kind === 'process').map((i) => i.pid!);
   await stopProcesses(processes, { graceMs: 5_000 });
@@ -134,7 +134,7 @@ async function removeClusterChains(ctx: ProviderContext): Promise<void> {
 }
 
 async function containerdAnswers(): Promise<boolean> {
-  const probe = await runCommand(['ctr', '--address', NODE_LAYOUT.containerdSocket, 'version'], { nothrow: true, timeoutMs: 5_000 });
+  const probe = await runCommand([nodeRuntimeCommand('ctr'), '--address', NODE_LAYOUT.containerdSocket, 'version'], { nothrow: true, timeoutMs: 5_000 });
   return probe.exitCode === 0;
 }
 

@@ -7,7 +7,7 @@ import { clusterChains, IPTABLES_FAMILIES } from './iptables-rules.ts';
 import {
   KUBEADM_CONFIG_FILE, LOCAL_CLUSTER_RUN_ENV, MOUNT_ROOTS, ownerStatus, readLocalClusterState, type LocalClusterState, type OwnerStatus,
 } from './local-cluster-state.ts';
-import { KUBEADM_NODE_PATHS, NODE_LAYOUT } from './node-layout.ts';
+import { KUBEADM_NODE_PATHS, NODE_LAYOUT, nodeRuntimeCommand } from './node-layout.ts';
 
 export const CRICTL_CONFIG = '/etc/crictl.yaml';
 export const CRICTL_CONFIG_CONTENT = `runtime-endpoint: unix://${NODE_LAYOUT.containerdSocket}\nimage-endpoint: unix://${NODE_LAYOUT.containerdSocket}\n`;
@@ -105,7 +105,7 @@ async function ourContainers(): Promise<Leftover[]> {
   const found: Leftover[] = [];
   for (const namespace of readdirSafe(NODE_LAYOUT.runcRoot)) {
     const root = join(NODE_LAYOUT.runcRoot, namespace);
-    const listing = await runCommand(['runc', '--root', root, 'list', '--format', 'json'], { nothrow: true, timeoutMs: 30_000 });
+    const listing = await runCommand([nodeRuntimeCommand('runc'), '--root', root, 'list', '--format', 'json'], { nothrow: true, timeoutMs: 30_000 });
     type RuncContainer = { id: string; pid: number; status: string };
     const containers = listing.exitCode === 0 ? ((JSON.parse(listing.stdout || 'null') ?? []) as RuncContainer[]) : [];
     for (const { id, pid, status } of containers) {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+
 /** Where the harness keeps a local node's state, so that destroy knows exactly what to remove and never touches a
  *  system containerd, docker or kubelet it did not start. */
 export const NODE_LAYOUT = {
@@ -6,6 +8,9 @@ export const NODE_LAYOUT = {
   logDir: '/var/log/coco-conformance',
   configDir: '/etc/coco-conformance',
   binDir: '/usr/local/bin',
+  /** The bundle node's container runtime (containerd, its shim, ctr, runc), installed off PATH: a system
+   *  containerd or runc (Debian's) is neither shadowed nor used by the cluster. */
+  runtimeBinDir: '/usr/local/libexec/coco-conformance',
   /** What the harness started for the local cluster, written as each part starts (local-cluster-state.ts). */
   stateFile: '/run/coco-conformance/local-cluster.json',
   containerdConfig: '/etc/coco-conformance/containerd/config.toml',
@@ -31,6 +36,20 @@ export const NODE_LAYOUT = {
   kubeletPidFile: '/run/coco-conformance/kubelet.pid',
   containerdPidFile: '/run/coco-conformance/containerd.pid',
 } as const;
+
+/** The bundle node's runtime commands, by path (the containerd config names the shim and runc the same way). */
+export const NODE_RUNTIME = {
+  containerd: `${NODE_LAYOUT.runtimeBinDir}/containerd`,
+  shim: `${NODE_LAYOUT.runtimeBinDir}/containerd-shim-runc-v2`,
+  ctr: `${NODE_LAYOUT.runtimeBinDir}/ctr`,
+  runc: `${NODE_LAYOUT.runtimeBinDir}/runc`,
+} as const;
+
+/** The runtime command that reaches the bundle node's containers: ours where installed, else the one on PATH (a
+ *  cluster left by a harness from before the bundle built its own runtime). */
+export function nodeRuntimeCommand(name: keyof typeof NODE_RUNTIME): string {
+  return existsSync(NODE_RUNTIME[name]) ? NODE_RUNTIME[name] : name;
+}
 
 export const CRI_ENDPOINT = `unix://${NODE_LAYOUT.containerdSocket}`;
 

@@ -15,6 +15,10 @@ export interface OfflineBundle {
   etcdImageTag: string;
   pauseTag: string;
   imageRepository: string;
+  containerd: string;
+  runc: string;
+  /** containerd, containerd-shim-runc-v2, ctr and runc: cached apart from Kubernetes (build.sh). */
+  runtimeBinDir: string;
 }
 
 /** Builds (or finds cached) the offline Kubernetes bundle; the build script prints the bundle folder last. */
@@ -36,6 +40,9 @@ export function readBundle(dir: string): OfflineBundle {
     etcdImageTag: versions.etcdImageTag ?? '',
     pauseTag: versions.pauseTag ?? '',
     imageRepository: versions.imageRepository ?? '',
+    containerd: versions.containerd ?? '',
+    runc: versions.runc ?? '',
+    runtimeBinDir: versions.runtimeBinDir ?? '',
   };
 }
 
@@ -45,6 +52,7 @@ export function plannedBundle(): OfflineBundle {
     .map((line) => line.match(/^([A-Z_]+)=(.*)$/)).filter((m): m is RegExpMatchArray => m !== null).map((m) => [m[1], m[2]]));
   const cache = process.env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance');
   const dir = join(cache, 'bundle', `k8s-${versions.KUBE_VERSION}-etcd-${versions.ETCD_VERSION}`);
+  const runtimeDir = join(cache, 'bundle', `containerd-${versions.CONTAINERD_VERSION}-runc-${versions.RUNC_VERSION}`);
   return {
     dir,
     binDir: join(dir, 'bin'),
@@ -53,9 +61,14 @@ export function plannedBundle(): OfflineBundle {
     etcdImageTag: `${(versions.ETCD_VERSION ?? '').replace(/^v/, '')}-0`,
     pauseTag: versions.PAUSE_TAG ?? '',
     imageRepository: versions.IMAGE_REPOSITORY ?? '',
+    containerd: versions.CONTAINERD_VERSION ?? '',
+    runc: versions.RUNC_VERSION ?? '',
+    runtimeBinDir: join(runtimeDir, 'bin'),
   };
 }
 
 export const BUNDLE_IMAGES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'etcd', 'pause'];
 export const BUNDLE_NODE_BINARIES = ['kubeadm', 'kubelet', 'kubectl', 'crictl'];
+/** Installed into NODE_LAYOUT.runtimeBinDir, off PATH. */
+export const BUNDLE_RUNTIME_BINARIES = ['containerd', 'containerd-shim-runc-v2', 'ctr', 'runc'];
 export { BUILD_SCRIPT as OFFLINE_BUNDLE_BUILD_SCRIPT };
