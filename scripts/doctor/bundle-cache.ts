@@ -1,9 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { sourcePath } from '../../matrix/source-root.ts';
-
-const VERSIONS_FILE = sourcePath('scripts/bundle/versions.env');
+import { plannedBundle } from '../providers/kubeadm/offline-bundle.ts';
 
 export interface BundleCacheState {
   dir: string;
@@ -12,24 +9,20 @@ export interface BundleCacheState {
   present: boolean;
   binaries: string[];
   images: number;
+  /** The node's container runtime (containerd, its shim, ctr, runc), cached in a folder of its own. */
+  runtime: { dir: string; present: boolean; binaries: string[] };
 }
 
-/** Looks at the offline Kubernetes bundle cache (same location rules as scripts/bundle/build.sh). */
+/** Looks at the offline Kubernetes bundle cache (the folders scripts/bundle/build.sh writes for the pinned versions). */
 export function readBundleCache(env: NodeJS.ProcessEnv = process.env): BundleCacheState {
-  const cache = env.COCO_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'coco-conformance');
-  const dir = path.join(cache, 'bundle');
-  const versions = readVersions();
-  const expected = path.join(dir, `k8s-${versions.KUBE_VERSION ?? '?'}-etcd-${versions.ETCD_VERSION ?? '?'}`);
-  const list = (sub: string) => (existsSync(path.join(expected, sub)) ? readdirSync(path.join(expected, sub)) : []);
-  return { dir, expected, present: existsSync(expected), binaries: list('bin').sort(), images: list('images').length };
-}
-
-function readVersions(): Record<string, string> {
-  if (!existsSync(VERSIONS_FILE)) return {};
-  const pairs = readFileSync(VERSIONS_FILE, 'utf8')
-    .split('\n')
-    .map((line) => line.match(/^([A-Z_]+)=(.*)$/))
-    .filter((match): match is RegExpMatchArray => match !== null)
-    .map((match) => [match[1] as string, (match[2] as string).trim()]);
-  return Object.fromEntries(pairs);
+  const planned = plannedBundle(env);
+  const list = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
+  return {
+    dir: path.dirname(planned.dir),
+    expected: planned.dir,
+    present: existsSync(planned.dir),
+    binaries: list(planned.binDir),
+    images: list(planned.imagesDir).length,
+    runtime: { dir: path.dirname(planned.runtimeBinDir), present: existsSync(planned.runtimeBinDir), binaries: list(planned.runtimeBinDir) },
+  };
 }

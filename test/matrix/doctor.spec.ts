@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readBundleCache } from '../../scripts/doctor/bundle-cache.ts';
@@ -44,9 +44,14 @@ test('tool versions: found tools report their version, others "missing"', async 
 
 test('the bundle cache follows COCO_CACHE_DIR and the pinned versions', () => {
   const cache = scratch();
+  // The pinned versions, read here on their own from the file build.sh sources.
+  const pinned = Object.fromEntries(readFileSync(path.resolve(import.meta.dirname, '../../scripts/bundle/versions.env'), 'utf8')
+    .split('\n').filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=', 2) as [string, string]));
   const absent = readBundleCache({ COCO_CACHE_DIR: cache });
   expect(absent.present).toBe(false);
-  expect(absent.expected).toBe(path.join(cache, 'bundle', 'k8s-v1.30.14-etcd-v3.5.15'));
+  expect(absent.expected).toBe(path.join(cache, 'bundle', `k8s-${pinned.KUBE_VERSION}-etcd-${pinned.ETCD_VERSION}`));
+  expect(absent.runtime).toEqual({ dir: path.join(cache, 'bundle', `containerd-${pinned.CONTAINERD_VERSION}-runc-${pinned.RUNC_VERSION}`),
+    present: false, binaries: [] });
   mkdirSync(path.join(absent.expected, 'bin'), { recursive: true });
   mkdirSync(path.join(absent.expected, 'images'), { recursive: true });
   writeFileSync(path.join(absent.expected, 'bin', 'kubeadm'), '');

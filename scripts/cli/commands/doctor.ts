@@ -44,6 +44,9 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     bundle.present
       ? `  ${bundle.expected}: ${bundle.binaries.length} binaries (${bundle.binaries.join(', ')}), ${bundle.images} image archives`
       : `  ${bundle.expected}: absent (build it with scripts/bundle/build.sh)`,
+    bundle.runtime.present
+      ? `  ${bundle.runtime.dir}: ${bundle.runtime.binaries.join(', ')}`
+      : `  ${bundle.runtime.dir}: absent (build it with scripts/bundle/build.sh)`,
   );
   lines.push('', 'cluster');
   lines.push(`  ${cluster.kubeconfig ? `${cluster.kubeconfig}: ` : ''}${cluster.detail}`);

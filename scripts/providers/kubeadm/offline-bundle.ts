@@ -47,10 +47,10 @@ export function readBundle(dir: string): OfflineBundle {
 }
 
 /** The bundle build.sh would produce, read from the same versions.env (for dry-run, which builds nothing). */
-export function plannedBundle(): OfflineBundle {
+export function plannedBundle(env: NodeJS.ProcessEnv = process.env): OfflineBundle {
   const versions = Object.fromEntries(readFileSync(VERSIONS_FILE, 'utf8').split('\n')
     .map((line) => line.match(/^([A-Z_]+)=(.*)$/)).filter((m): m is RegExpMatchArray => m !== null).map((m) => [m[1], m[2]]));
-  const cache = process.env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance');
+  const cache = env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance');
   const dir = join(cache, 'bundle', `k8s-${versions.KUBE_VERSION}-etcd-${versions.ETCD_VERSION}`);
   const runtimeDir = join(cache, 'bundle', `containerd-${versions.CONTAINERD_VERSION}-runc-${versions.RUNC_VERSION}`);
   return {
