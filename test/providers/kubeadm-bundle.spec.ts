@@ -1,10 +1,15 @@
 import { expect, test } from '@playwright/test';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { clusterChains, withoutClusterChains } from '../../scripts/providers/kubeadm/iptables-rules.ts';
 import { renderKubeadmConfig } from '../../scripts/providers/kubeadm/kubeadm-config.ts';
 import { renderContainerdConfig, renderRegistryHosts } from '../../scripts/providers/kubeadm/containerd-config.ts';
 import { renderBridgeConflist } from '../../scripts/providers/kubeadm/cni-config.ts';
+import { plannedBundle } from '../../scripts/providers/kubeadm/offline-bundle.ts';
 import { providerFor } from '../../scripts/providers/index.ts';
+import { runCommand } from '../../scripts/exec/run-command.ts';
+import { scratch } from '../pipeline/support/scratch-dir.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
 import { recordingContext } from './support/recording-context.ts';
 
@@ -82,16 +87,15 @@ for (const version of ['v1.30.14', 'v1.35.4']) {
   });
 }
 
-test('containerd is the bundle\'s (config version 3, its shim and runc by path), our own socket and root, cgroupfs, and clamps oom_score_adj', async () => {
-  // Read back by an independent TOML implementation, with the plugin ids and keys of containerd 2.x's
-  // docs/cri/config.md at v2.3.7 ("Full configuration", containerd 2.x).
+test('containerd is the bundle\'s (config version 4, its shim and runc by path), our own socket and root, cgroupfs, and clamps oom_score_adj', async () => {
+  // Read back by an independent TOML implementation. Version 4 and the server plugins: containerd v2.3.7
+  // RELEASES.md:446 and cmd/containerd/server/config/config.go:53; CRI plugin ids and keys: docs/cri/config.md.
   const config = await parseTomlWithTomllib(renderContainerdConfig('coco-bundle.local/pause:3.10.1'));
-  expect(config).toMatchObject({
-    version: 3,
-    root: '/var/lib/coco-conformance/containerd',
-    state: '/run/coco-conformance/containerd',
-    grpc: { address: '/run/coco-conformance/containerd/containerd.sock' },
-  });
+  expect(config).toMatchObject({ version: 4, root: '/var/lib/coco-conformance/containerd', state: '/run/coco-conformance/containerd' });
+  // Version 4 has no top-level [grpc]: containerd would ignore it and listen on the system containerd's socket.
+  expect(config.grpc).toBeUndefined();
+  expect(config.plugins['io.containerd.server.v1.grpc']).toEqual({ address: '/run/coco-conformance/containerd/containerd.sock' });
+  expect(config.plugins['io.containerd.server.v1.ttrpc']).toEqual({ address: '/run/coco-conformance/containerd/containerd.sock.ttrpc' });
   const images = config.plugins['io.containerd.cri.v1.images'];
   expect(images).toMatchObject({ snapshotter: 'overlayfs', discard_unpacked_layers: false,
     pinned_images: { sandbox: 'coco-bundle.local/pause:3.10.1' }, registry: { config_path: '/etc/coco-conformance/containerd/certs.d' } });
@@ -104,9 +108,28 @@ test('containerd is the bundle\'s (config version 3, its shim and runc by path),
     options: { SystemdCgroup: false, BinaryName: '/usr/local/libexec/coco-conformance/runc', Root: '/run/coco-conformance/runc' },
   });
   expect(runtime.cni).toEqual({ bin_dirs: ['/usr/lib/cni'], conf_dir: '/etc/cni/net.d' });
-  // No version-2 leftovers: containerd 2.x would migrate them, and the old plugin id would hide a wrong key.
+  // No version-2 plugin id: containerd 2.x would migrate it, and a wrong key under it would go unnoticed.
   expect(Object.keys(config.plugins)).not.toContain('io.containerd.grpc.v1.cri');
   expect(config.plugins['io.containerd.nri.v1.nri']).toEqual({ disable: true });
+});
+
+test('the bundle\'s containerd itself reads the config as written: `containerd config dump` shows our socket, root, shim, runc and sandbox, with no migration', async () => {
+  const containerd = join(plannedBundle().runtimeBinDir, 'containerd');
+  expect(existsSync(containerd), `${containerd}: the bundle's containerd is built by scripts/bundle/build.sh (scripts/setup/machine.sh runs it)`).toBe(true);
+  const file = scratch('containerd.toml');
+  writeFileSync(file, renderContainerdConfig('coco-bundle.local/pause:3.10.1'));
+  const dump = await runCommand([containerd, '--config', file, 'config', 'dump'], { nothrow: true, timeoutMs: 60_000 });
+  expect(dump.exitCode, dump.stderr).toBe(0);
+  expect(dump.stderr, 'containerd migrates a config older than its own version, and says so').not.toMatch(/migrated/i);
+  const effective = await parseTomlWithTomllib(dump.stdout);
+  expect(effective).toMatchObject({ version: 4, root: '/var/lib/coco-conformance/containerd', state: '/run/coco-conformance/containerd' });
+  expect(effective.plugins['io.containerd.server.v1.grpc'].address).toBe('/run/coco-conformance/containerd/containerd.sock');
+  expect(effective.plugins['io.containerd.server.v1.ttrpc'].address).toBe('/run/coco-conformance/containerd/containerd.sock.ttrpc');
+  expect(effective.plugins['io.containerd.cri.v1.images'].pinned_images.sandbox).toBe('coco-bundle.local/pause:3.10.1');
+  expect(effective.plugins['io.containerd.cri.v1.runtime'].containerd.runtimes.runc).toMatchObject({
+    runtime_path: '/usr/local/libexec/coco-conformance/containerd-shim-runc-v2',
+    options: { BinaryName: '/usr/local/libexec/coco-conformance/runc', Root: '/run/coco-conformance/runc', SystemdCgroup: false },
+  });
 });
 
 test('a registry on this machine is reached over plain http (hosts.toml, read back by tomllib)', async () => {

@@ -1,19 +1,23 @@
 import { stringify } from 'smol-toml';
 import { NODE_LAYOUT, NODE_RUNTIME } from './node-layout.ts';
 
-/** containerd 2.x's own config (version 3; plugin ids and keys as docs/cri/config.md at containerd v2.3.7 lists
- *  them, "Full configuration" for containerd 2.x). It is containerd for the kubelet, separate from any system
+/** containerd's own config in version 4, the latest of containerd v2.3 (RELEASES.md:446-463 at v2.3.7: version 4
+ *  needs containerd ≥ v2.3.0; an older version is migrated at every start, with a warning). Version 4 moved the
+ *  server's [grpc] and [ttrpc] tables into the plugins io.containerd.server.v1.grpc / .ttrpc
+ *  (cmd/containerd/server/config/config.go:53, serviceMigrate :228); the CRI plugin ids and keys are version 3's
+ *  (docs/cri/config.md, "Full configuration" for containerd 2.x). It is containerd for the kubelet, separate from any system
  *  containerd: its own socket, root and state, so destroy can remove all of it, and the shim and runc the bundle
  *  built, named by path (containerd would otherwise take the first containerd-shim-runc-v2 and runc on PATH, which
  *  may be Debian's). cgroupfs because this machine has no systemd as PID 1. */
 export function renderContainerdConfig(sandboxImage: string): string {
   return stringify({
-    version: 3,
+    version: 4,
     root: NODE_LAYOUT.containerdRoot,
     state: NODE_LAYOUT.containerdState,
-    grpc: { address: NODE_LAYOUT.containerdSocket },
-    ttrpc: { address: `${NODE_LAYOUT.containerdSocket}.ttrpc` },
     plugins: {
+      // Never the system containerd's socket (/run/containerd/containerd.sock, the plugins' default).
+      'io.containerd.server.v1.grpc': { address: NODE_LAYOUT.containerdSocket },
+      'io.containerd.server.v1.ttrpc': { address: `${NODE_LAYOUT.containerdSocket}.ttrpc` },
       'io.containerd.cri.v1.images': {
         snapshotter: 'overlayfs',
         // Keep unpacked layers' blobs: guest pull and image inspection need the content after unpack. (true would
