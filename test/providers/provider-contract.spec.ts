@@ -130,7 +130,9 @@ const KUBEADM_SOURCES = {
     kubeadmApi: 'kubeadm.k8s.io/v1beta3' },
   bundle: {
     criSocket: 'unix:///run/coco-conformance/containerd/containerd.sock', imageRepository: bundleVersions().IMAGE_REPOSITORY,
-    kubernetesVersion: bundleVersions().KUBE_VERSION, skipPhases: ['addon/coredns', 'addon/kube-proxy'], kubeadmApi: 'kubeadm.k8s.io/v1beta4',
+    kubernetesVersion: bundleVersions().KUBE_VERSION, skipPhases: ['addon/coredns', 'addon/kube-proxy'],
+    // kubeadm's preferred config API: v1beta4 from v1.31 (apis/kubeadm/scheme/scheme.go:47 at v1.35.4), v1beta3 before
+    kubeadmApi: Number(bundleVersions().KUBE_VERSION!.split('.')[1]) >= 31 ? 'kubeadm.k8s.io/v1beta4' : 'kubeadm.k8s.io/v1beta3',
   },
 } as const;
 
@@ -165,7 +167,7 @@ for (const [source, want] of Object.entries(KUBEADM_SOURCES)) {
     const address = lines.map((line) => line.match(/^ip addr add ([0-9.]+)\/32 dev /)?.[1]).find(Boolean);
     expect(address, lines.join('\n')).toBe('198.18.0.1');
     expect(initConfig.localAPIEndpoint.advertiseAddress).toBe(address);
-    // v1beta3 (packages, kubeadm v1.30) keys flags in a map, v1beta4 (the bundle's v1.35) lists {name, value}.
+    // v1beta3 (packages, kubeadm v1.30) keys flags in a map, v1beta4 (v1.31 and later) lists {name, value}.
     const flag = (args: any, name: string) => (Array.isArray(args) ? args.find((a) => a.name === name)?.value : args[name]);
     expect(initConfig.apiVersion).toBe(want.kubeadmApi);
     expect(flag(initConfig.nodeRegistration.kubeletExtraArgs, 'node-ip')).toBe(address);
