@@ -45,13 +45,25 @@ export function streamResultRecords(paths: readonly string[], visit: (record: Re
       warnings.push(`${path}: no such file or folder; skipped`);
       continue;
     }
+    let examined = 0;
+    let found = 0;
+    const warned = warnings.length;
     for (const file of isFolder ? jsonFilesUnder(path, warnings) : [path]) {
       const absolute = resolve(file);
       if (seen.has(absolute)) continue;
       seen.add(absolute);
+      examined++;
       const read = readResultRecordFile(file, !isFolder);
       if (read.warning) warnings.push(read.warning);
-      if (read.record) visit(read.record, file);
+      if (read.record) {
+        found++;
+        visit(read.record, file);
+      }
+    }
+    // JSON in a folder that is not a record is passed over quietly (reports, summaries); a folder of nothing else
+    // says so, rather than look empty.
+    if (isFolder && examined > 0 && found === 0 && warnings.length === warned) {
+      warnings.push(`${path}: ${examined} *.json file${examined === 1 ? '' : 's'}, none a result record (no schemaVersion, runId and tests); skipped`);
     }
   }
   return warnings;

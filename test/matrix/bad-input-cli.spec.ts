@@ -168,3 +168,18 @@ test('a negative night count is judged as a number, not taken for a missing valu
   expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--history', '-3']), 'error: --history "-3": expected a whole number of nights from 1 to 3650');
   expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--alert-after=-1']), 'error: --alert-after "-1": expected a whole number of nights from 1 to 3650');
 });
+
+test('RESULTS of JSON that holds no record says what it found: 50,000 `{}` files, one file of deep brackets', () => {
+  const folder = path.join(scratch, 'fifty-thousand');
+  mkdirSync(folder);
+  for (let i = 0; i < 50_000; i++) writeFileSync(path.join(folder, `r${i}.json`), '{}');
+  expectOneLine(cli(['signoff', folder, '--release', 'v0.9.0']),
+    `error: no valid result record in RESULTS: ${folder}: 50000 *.json files, none a result record (no schemaVersion, runId and tests); skipped`);
+  const deep = path.join(scratch, 'deep');
+  mkdirSync(deep);
+  writeFileSync(path.join(deep, 'deep.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+  expectOneLine(cli(['report', deep, '--release', 'v0.9.0', '--out', path.join(scratch, 'deep-report')]),
+    `error: no valid result record in RESULTS: ${deep}: 1 *.json file, none a result record (no schemaVersion, runId and tests); skipped`);
+  expectOneLine(cli(['signoff', path.join(deep, 'deep.json'), '--release', 'v0.9.0']),
+    `error: no valid result record in RESULTS: ${path.join(deep, 'deep.json')}:1:1: not a result record (no schemaVersion, runId and tests); skipped`);
+});

@@ -46,4 +46,8 @@ test('a closed pipe ends the output quietly: `releases | head -1` prints no stac
   expect(result.stdout).toMatch(/^RELEASE +DATE/);
   expect(result.stdout.split('\n')).toHaveLength(2);
   expect(result.stderr).toBe('');
+  // Megabytes of output into a pipe closed after one line: the writer meets EPIPE for certain.
+  const big = spawnSync('bash', ['-c', `set -o pipefail; node ${BIN} plan --json --matrix matrix/all-releases.yaml | head -c 100`], { cwd: REPO_ROOT, encoding: 'utf8' });
+  expect(big.stdout).toMatch(/^\{"matrix":"matrix\/all-releases\.yaml","cells":\[/);
+  expect(big.stderr).toBe('');
 });

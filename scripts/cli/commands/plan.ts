@@ -22,7 +22,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   const { matrix, cells, profiles } = planCells(options.matrix, options.filter);
   const candidates = [...new Set(cells.map((c) => c.cell.release))].map((r) => profiles.get(r)).filter((p): p is ReleaseProfile => !!p?.candidate);
   if (options.json) {
-    console.log(JSON.stringify({ matrix: matrix.file, cells: cells.map((c) => toJson(c, profiles.get(c.cell.release))) }, null, 2));
+    await writeJsonStream(matrix.file, cells.map((c) => () => toJson(c, profiles.get(c.cell.release))));
   } else {
     console.log(renderPlanTable(cells, profiles));
     console.log(`\n${cells.length} cell${cells.length === 1 ? '' : 's'} from ${matrix.file}`);
@@ -43,6 +43,19 @@ export function parsePlanArgs(argv: string[]): PlanOptions {
   if (flags.platform !== undefined) filter.platform = flags.platform;
   if (flags.suite !== undefined) filter.suites = flags.suite;
   return { matrix: flags.matrix, filter, json: flags.json === true };
+}
+
+/** `{"matrix": …, "cells": [ … ]}` written one cell (one line) at a time, waiting for stdout to drain: a matrix of
+ *  thousands of cells is never one string in memory (a 255 KB matrix made 222 MB of indented JSON at 1.77 GB). */
+async function writeJsonStream(matrixFile: string, cells: ReadonlyArray<() => object>): Promise<void> {
+  const write = (text: string) => new Promise<void>((resolve) => {
+    // A closed pipe ends the process quietly (bin/coco-conformance.mjs), so a write only waits for room.
+    if (process.stdout.write(text)) resolve();
+    else process.stdout.once('drain', resolve);
+  });
+  await write(`{"matrix":${JSON.stringify(matrixFile)},"cells":[`);
+  for (const [i, cell] of cells.entries()) await write(`${i ? ',' : ''}\n${JSON.stringify(cell())}`);
+  await write('\n]}\n');
 }
 
 function toJson({ cell, tests, counts }: PlannedCell, profile: ReleaseProfile | undefined) {
