@@ -14,13 +14,14 @@
  * A size is a number of test results: runners = size / (nights × tests), rounded. The records of the largest size
  * are written once (about 0.8 KB a test on disk); smaller sizes read the first runners' folders.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RELEASES_DIR, loadRelease, releaseTag } from '../../matrix/index.ts';
+import { BUILD_DIR, sourcePath } from '../../matrix/source-root.ts';
 import { buildCompatibilityReportFromFiles, streamResultRecords, writeReportFiles } from '../../reporters/index.ts';
 import { writeSyntheticRecords, type SyntheticAttempt } from './synthetic-records.ts';
 
@@ -109,9 +110,19 @@ function jsonFiles(folder: string): string[] {
     .flatMap((e) => (e.isDirectory() ? jsonFiles(join(folder, e.name)) : e.name.endsWith('.json') ? [join(folder, e.name)] : []));
 }
 
-function measure(kind: 'parse' | 'check' | 'merge', folders: string[], out: string): Measurement {
+/** The children run this benchmark as compiled by `npm run build` (dist/scripts/bench/report.js), as the CLI runs:
+ *  under tsx every module is compiled at start and runs with source maps, a fixed cost that is not the report's. */
+function childCommand(): string[] {
   const script = fileURLToPath(import.meta.url);
-  const run = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', kind, '--out', out, '--', ...folders], {
+  const compiled = sourcePath(`${BUILD_DIR}/scripts/bench/report.js`);
+  if (script === compiled) return [script];
+  if (existsSync(compiled) && statSync(compiled).mtimeMs >= statSync(script).mtimeMs) return [compiled];
+  say(`${compiled} is missing or older than this script (npm run build): the children run under tsx`);
+  return ['--import', 'tsx', script];
+}
+
+function measure(kind: 'parse' | 'check' | 'merge', folders: string[], out: string): Measurement {
+  const run = spawnSync(process.execPath, [...CHILD, '--child', kind, '--out', out, '--', ...folders], {
     encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' },
   });
   if (run.status !== 0) throw new Error(`failed to measure ${kind} over ${folders.length} folder(s): exit ${run.status}: ${run.stderr.trim().split('\n').slice(-5).join(' | ')}`);
@@ -136,7 +147,10 @@ function folderBytes(folders: string[]): number {
   return bytes;
 }
 
+let CHILD: string[] = [];
+
 function main(): void {
+  CHILD = childCommand();
   const nights = Number(values.nights);
   const testsPerRecord = Number(values.tests);
   const sizes = values.sizes.split(',').map(Number);
