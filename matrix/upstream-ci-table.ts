@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from './input-error.ts';
 import { compareReleases } from './load-release-profile.ts';
 import { anything, literal, obj, record, req, str } from './schema/schema-node.ts';
 import { findViolation } from './schema/validate.ts';
+import { sourcePath } from './source-root.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
 import { PLATFORM_ID, type PlatformId } from './vocabulary.ts';
 import { displayPath, YamlSource } from './yaml-source.ts';
@@ -21,7 +21,7 @@ export interface UpstreamCiTable {
   file: string;
 }
 
-export const UPSTREAM_CI_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'upstream-ci');
+export const UPSTREAM_CI_DIR = sourcePath('matrix/upstream-ci');
 
 const TABLE_SCHEMA = obj({
   schemaVersion: req(literal(1)),
