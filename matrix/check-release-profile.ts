@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { helmChartSource } from './helm-chart-source.ts';
-import type { ReleaseProfile } from './release-profile.ts';
+import type { FailureText, ReleaseProfile } from './release-profile.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
 import { CONTROL_PLATFORM, FEATURES, PLATFORM_ID, type PlatformId } from './vocabulary.ts';
 import type { YamlSource } from './yaml-source.ts';
@@ -48,6 +48,7 @@ export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource,
   }
   checkTeeEvidence(profile, source);
   checkSignedImages(profile, source);
+  checkFailureTextChannels(profile, source);
   profile.testedStacks.forEach((stack, index) => mustBeDefined(stack.platform, ['testedStacks', index, 'platform']));
 }
 
@@ -165,5 +166,29 @@ function checkSignedImages(profile: ReleaseProfile, source: YamlSource): void {
   if (template !== undefined && !template.includes('${RESOURCE}')) {
     throw source.error(['guestComponents', 'signedImages', 'kernelParams', 'imagePolicy'],
       `the image policy parameter must contain \${RESOURCE} (the policy's kbs:/// URI), got ${JSON.stringify(template)}`);
+  }
+}
+
+/** Every failure text the profile holds, with its path in the file. */
+export function profileFailureTexts(profile: ReleaseProfile): Array<{ at: (string | number)[]; text: FailureText }> {
+  const gc = profile.guestComponents;
+  const of = (at: string[], texts: Record<string, FailureText> | undefined) =>
+    Object.entries(texts ?? {}).map(([key, text]) => ({ at: [...at, key], text }));
+  return [
+    ...of(['guestComponents', 'failureTexts'], { ...gc.failureTexts }),
+    ...of(['guestComponents', 'signedImages', 'failureTexts'], gc.signedImages ? { ...gc.signedImages.failureTexts } : undefined),
+    ...of(['guestComponents', 'initData', 'failureTexts'], gc.initData ? { ...gc.initData.failureTexts } : undefined),
+  ];
+}
+
+/** A `guest-log` text is only in the node's kata journal when hypervisor debug sends the guest's log there: a profile
+ *  whose install leaves debug off would expect a text no channel it opens can show, and FAIL a correct release. */
+function checkFailureTextChannels(profile: ReleaseProfile, source: YamlSource): void {
+  if (profile.install.hypervisorDebug) return;
+  const guestOnly = profileFailureTexts(profile).find(({ text }) => text.surfaces === 'guest-log');
+  if (guestOnly) {
+    throw source.error([...guestOnly.at, 'surfaces'],
+      'a guest-log text surfaces only in the kata journal, which hypervisor debug alone opens, but install.hypervisorDebug is false ' +
+      '(turn debug on as upstream CI does, or expect a text the agent returns: agent-error)');
   }
 }

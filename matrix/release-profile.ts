@@ -46,7 +46,14 @@ export interface Components {
 
 export type InstallRecipe = OperatorInstall | HelmInstall;
 
-export interface OperatorInstall {
+/** Hypervisor debug, which alone sends the guest's own log (agent, image-rs, confidential-data-hub) to the node's
+ *  kata journal. Upstream CI installs with it on (kata's tests/integration/kubernetes/gha-run.sh); a profile that turns
+ *  it off may expect no `guest-log` failure text (check-release-profile.ts). */
+interface InstallDebug {
+  hypervisorDebug: boolean;
+}
+
+export interface OperatorInstall extends InstallDebug {
   method: 'operator';
   namespace: string; // confidential-containers-system
   namePrefix: string; // cc-operator-
@@ -107,7 +114,7 @@ export type UninstallStep =
   | { action: 'delete-operator' }
   | { action: 'wait-controller-gone'; timeoutSeconds: number };
 
-export interface HelmInstall {
+export interface HelmInstall extends InstallDebug {
   method: 'helm';
   /** A registry chart (oci://ghcr.io/confidential-containers/charts/confidential-containers), a directory, or a
    *  git ref (`git+<url>@<ref>#<path>`): matrix/helm-chart-source.ts. */
@@ -121,6 +128,9 @@ export interface HelmInstall {
   valuesByArch?: Partial<Record<Arch, Record<string, unknown>>>;
   runtimeClasses: Record<string, string[]>; // per arch or per overlay name
   readinessTimeoutSeconds: number;
+  /** The dotted values path of kata-deploy's debug switch inside the chart (kata-as-coco-runtime.debug): the install
+   *  sets it to hypervisorDebug. */
+  debugValue: string;
 }
 
 export interface KbsRecipe {
@@ -187,8 +197,9 @@ export interface KbsRecipe {
   healthCheckExpects: string;
 }
 
-/** Directories are relative to KbsRecipe.kustomizeDir. A platform uses the entry of its TEE kind (platforms.<p>.teeKind)
- *  when there is one, else `default[arch]`. */
+/** Directories are relative to KbsRecipe.kustomizeDir. As kata's confidential_kbs.sh branches on KATA_HYPERVISOR, a
+ *  platform uses the `tdx` or `se` entry whose `kataHypervisors` match its hypervisor (its runtime class handler
+ *  without `kata-`), else `default[arch]`. */
 export interface KbsDeployDirs {
   /** Per arch: nodeport/<arch> (trustee before the flat layout) or nodeport, a NodePort service the guest reaches on
    *  the node's InternalIP. */
@@ -200,7 +211,7 @@ export interface KbsDeployDirs {
 /** Intel TDX: `custom-pccs` — a directory that mounts an sgx_default_qcnl.conf pointing the KBS at the runner's PCCS;
  *  `ita` — the Intel Trust Authority build of trustee (its own image), whose kbs-config.toml needs the runner's ITA
  *  API key in place of a placeholder; `default` — TDX deploys like every other platform. */
-export type KbsTdxDeploy =
+export type KbsTdxDeploy = (
   | {
       kind: 'custom-pccs';
       dir: string;
@@ -217,10 +228,27 @@ export type KbsTdxDeploy =
       /** The configuration file the API key goes into, and the text in it the key replaces. */
       configFile: string;
       keyPlaceholder: string;
-    };
+      /** Further edits kata's confidential_kbs.sh makes to the ITA directory before deploying it, in its order (kata
+       *  3.21.0: `extra_teekey_paths` in kbs-config.toml and the tdx attester_type path in policy.rego, for trustee
+       *  v0.15.0's ITA v2 appraisal API). */
+      edits?: KbsFileEdit[];
+    }
+) & KataHypervisorSelector;
+
+/** One `sed -i` of kata's on a trustee file (relative to kustomizeDir): `append` — `/<after>/a <line>`, the line
+ *  after every line containing `after`; `substitute` — `s:<find>:<replace>:`, the first occurrence on each line. */
+export type KbsFileEdit =
+  | { file: string; edit: 'append'; after: string; line: string }
+  | { file: string; edit: 'substitute'; find: string; replace: string };
+
+/** The KATA_HYPERVISOR values kata's confidential_kbs.sh deploys a directory for, as it compares them: exact
+ *  (`= "qemu-tdx"`) or, with a trailing `*`, a prefix (`== qemu-se*`, kata 3.21.0+). */
+export interface KataHypervisorSelector {
+  kataHypervisors: string[];
+}
 
 /** IBM Secure Execution: a directory whose KBS reads the SE credentials from a PersistentVolume. */
-export interface KbsIbmSeDeploy {
+export interface KbsIbmSeDeploy extends KataHypervisorSelector {
   dir: string;
   /** Where key.bin goes for SE when it is not the arch's overlay (the flat layout's overlays/ibm-se). */
   keyDir?: string;
@@ -292,20 +320,33 @@ export interface SignedImageVerification {
     imagePolicy: string; // agent.image_policy_file=${RESOURCE}
     signatureVerification: string; // agent.enable_signature_verification=true
   };
-  /** Fragments a rejection shows in the kata journal, per kind of rejection; every fragment of the list must appear. */
+  /** What a rejection shows, per kind of rejection. */
   failureTexts: {
-    unsignedImage: string[];
-    wrongKey: string[];
+    unsignedImage: FailureText;
+    wrongKey: FailureText;
   };
 }
 
-/** Each is a list of fragments that must all appear (kata 3.9.0 asserts two for a missing key). */
+/** Where a failure text becomes visible to the harness:
+ *  - `agent-error`: in the error the kata agent returns for the failed request, which containerd and kubelet carry into
+ *    the pod's status and events — visible with or without debug;
+ *  - `guest-log`: only in the guest's own log (agent, image-rs, confidential-data-hub), which reaches the node's kata
+ *    journal only with hypervisor debug on (install.hypervisorDebug);
+ *  - `test-output`: the test's own assertion message (upstream's bats print it; the harness's pod does too). */
+export type FailureChannel = 'agent-error' | 'guest-log' | 'test-output';
+
+/** A failure text: the fragments that must all appear (kata 3.9.0 asserts two for a missing key), and where. */
+export interface FailureText {
+  surfaces: FailureChannel;
+  fragments: string[];
+}
+
 export interface FailureTexts {
-  encryptedImageNoKey: string[];
-  encryptedImageWrongKey: string[];
-  authenticatedRegistryWrongCredentials: string[];
-  authenticatedRegistryNoCredentials: string[];
-  teeNotEnabled: string[];
+  encryptedImageNoKey: FailureText;
+  encryptedImageWrongKey: FailureText;
+  authenticatedRegistryWrongCredentials: FailureText;
+  authenticatedRegistryNoCredentials: FailureText;
+  teeNotEnabled: FailureText;
 }
 
 /** kata's init-data (confidential_common.sh / k8s-initdata.bats at the release's tag). */
@@ -323,7 +364,7 @@ export interface InitDataFormat {
   cdhImageKeys?: { registryAuth?: string; imagePolicy?: string };
   /** The texts upstream's init-data tests look for: the image the init-data-configured guest's policy rejects,
    *  and the hub's error when no init-data told it where KBS is. */
-  failureTexts: { imageRejected: string[]; withoutInitData: string[] };
+  failureTexts: { imageRejected: FailureText; withoutInitData: FailureText };
 }
 
 export interface PlatformSpec {
@@ -367,6 +408,9 @@ export interface Claim {
   /** The release-notes sentence behind a limitation / unsupported / not-applicable claim. */
   note?: string;
   issue?: string;
+  /** A claim upstream's CI does not exercise at the release's refs (its bats skip this platform): the harness still
+   *  tests it, and plan and report say "not tested upstream" with this reason (the upstream file:line). */
+  notTestedUpstream?: string;
 }
 
 export interface ReleaseLimitation {

@@ -20,8 +20,12 @@ const components = obj({
 });
 
 const seconds = () => int(1);
-/** A failure text: fragments that must all appear. */
-const fragments = () => list(text(), { minItems: 1 });
+/** A failure text: where it surfaces, and the fragments that must all appear there. */
+export const FAILURE_CHANNELS = ['agent-error', 'guest-log', 'test-output'] as const;
+const failureText = () => obj({
+  surfaces: req(oneOf(FAILURE_CHANNELS, 'failure text channel')),
+  fragments: req(list(text(), { minItems: 1 })),
+});
 
 const uninstallStep = union('action', {
   'delete-ccruntime': obj({ action: req(literal('delete-ccruntime')) }),
@@ -38,6 +42,7 @@ const uninstallStep = union('action', {
 
 const operatorInstall = obj({
   method: req(literal('operator')),
+  hypervisorDebug: req(bool()),
   namespace: req(text()),
   namePrefix: req(text()),
   operatorKustomization: req(text()),
@@ -72,6 +77,8 @@ const operatorInstall = obj({
 
 const helmInstall = obj({
   method: req(literal('helm')),
+  hypervisorDebug: req(bool()),
+  debugValue: req(text()),
   chart: req(text()),
   version: opt(text()),
   releaseName: req(text()),
@@ -85,13 +92,27 @@ const helmInstall = obj({
 
 const perArch = () => record(text(), { enum: ARCHES, noun: 'architecture' });
 
+/** KATA_HYPERVISOR values as kata's confidential_kbs.sh compares them: exact, or a prefix with a trailing `*`. */
+const kataHypervisors = () => list(str({ pattern: /^[a-z0-9-]+\*?$/, patternHint: 'a KATA_HYPERVISOR like "qemu-tdx" or a prefix like "qemu-se*"' }), { minItems: 1, unique: true });
+
+const kbsFileEdit = union('edit', {
+  append: obj({ file: req(text()), edit: req(literal('append')), after: req(text()), line: req(text()) }),
+  substitute: obj({ file: req(text()), edit: req(literal('substitute')), find: req(text()), replace: req(str()) }),
+});
+
 const kbsDeployDirs = obj({
   default: req(perArch()),
   tdx: opt(union('kind', {
-    'custom-pccs': obj({ kind: req(literal('custom-pccs')), dir: req(text()), qcnlConfig: req(text()), useSecureCert: req(bool()) }),
-    ita: obj({ kind: req(literal('ita')), dir: req(text()), image: req(text()), configFile: req(text()), keyPlaceholder: req(text()) }),
+    'custom-pccs': obj({
+      kind: req(literal('custom-pccs')), kataHypervisors: req(kataHypervisors()), dir: req(text()), qcnlConfig: req(text()), useSecureCert: req(bool()),
+    }),
+    ita: obj({
+      kind: req(literal('ita')), kataHypervisors: req(kataHypervisors()), dir: req(text()), image: req(text()), configFile: req(text()),
+      keyPlaceholder: req(text()), edits: opt(list(kbsFileEdit, { minItems: 1 })),
+    }),
   })),
   se: opt(obj({
+    kataHypervisors: req(kataHypervisors()),
     dir: req(text()),
     keyDir: opt(text()),
     persistentVolume: opt(text()),
@@ -154,7 +175,7 @@ const guestComponents = obj({
     aaToml: req(text()),
     cdhToml: req(text()),
     cdhImageKeys: opt(obj({ registryAuth: opt(text()), imagePolicy: opt(text()) })),
-    failureTexts: req(obj({ imageRejected: req(fragments()), withoutInitData: req(fragments()) })),
+    failureTexts: req(obj({ imageRejected: req(failureText()), withoutInitData: req(failureText()) })),
   })),
   kernelParams: req(
     obj({ kbc: req(text()), restApiResource: req(text()), procsCdh: req(text()), registryAuth: req(text()) }),
@@ -176,11 +197,11 @@ const guestComponents = obj({
   ),
   failureTexts: req(
     obj({
-      encryptedImageNoKey: req(fragments()),
-      encryptedImageWrongKey: req(fragments()),
-      authenticatedRegistryWrongCredentials: req(fragments()),
-      authenticatedRegistryNoCredentials: req(fragments()),
-      teeNotEnabled: req(fragments()),
+      encryptedImageNoKey: req(failureText()),
+      encryptedImageWrongKey: req(failureText()),
+      authenticatedRegistryWrongCredentials: req(failureText()),
+      authenticatedRegistryNoCredentials: req(failureText()),
+      teeNotEnabled: req(failureText()),
     }),
   ),
   signedImages: opt(
@@ -191,8 +212,8 @@ const guestComponents = obj({
       kernelParams: req(obj({ imagePolicy: req(text()), signatureVerification: req(text()) })),
       failureTexts: req(
         obj({
-          unsignedImage: req(fragments()),
-          wrongKey: req(fragments()),
+          unsignedImage: req(failureText()),
+          wrongKey: req(failureText()),
         }),
       ),
     }),
@@ -220,7 +241,9 @@ const platformSpec = obj({
   teeEvidence: opt(list(teeProbe, { minItems: 1 })),
 });
 
-const claim = obj({ status: req(oneOf(CLAIM_STATUSES, 'claim status')), note: opt(text()), issue: opt(text()) });
+const claim = obj({
+  status: req(oneOf(CLAIM_STATUSES, 'claim status')), note: opt(text()), issue: opt(text()), notTestedUpstream: opt(text()),
+});
 
 const limitation = obj({
   id: req(str({ pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/, patternHint: 'a kebab-case id like "signed-images-not-supported"' })),

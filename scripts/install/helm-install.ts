@@ -41,9 +41,12 @@ export function helmRuntimeClasses(profile: ReleaseProfile, recipe: HelmInstall,
 }
 
 /** The values for one install: the profile's values for every arch, with the arch's own (the chart's
- *  values/kata-s390x.yaml and the like) merged over them, maps key by key. */
+ *  values/kata-s390x.yaml and the like) merged over them, maps key by key, and kata-deploy's debug switch
+ *  (install.debugValue) set to install.hypervisorDebug — as upstream CI sets it (kata 3.25.0
+ *  tests/integration/kubernetes/gha-run.sh:226 HELM_DEBUG="true" → tests/gha-run-k8s-common.sh:576-578 `.debug = true`). */
 export function helmValues(recipe: HelmInstall, arch: Arch): Record<string, unknown> {
-  return mergeValues(recipe.values ?? {}, recipe.valuesByArch?.[arch] ?? {});
+  const debug = recipe.debugValue.split('.').reduceRight<unknown>((value, key) => ({ [key]: value }), recipe.hypervisorDebug);
+  return mergeValues(mergeValues(recipe.values ?? {}, recipe.valuesByArch?.[arch] ?? {}), debug as Record<string, unknown>);
 }
 
 function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
@@ -59,7 +62,6 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** v0.18+: the operator is gone; one chart, and helm --wait waits for its workloads. */
 /** v0.18+: the operator is gone; one chart, and helm --wait waits for its workloads. With install doubles the
  *  chart comes from where they serve it, with their values over the profile's. */
 export async function installHelm(
@@ -73,11 +75,10 @@ export async function installHelm(
   const runtimeClasses = helmRuntimeClasses(profile, recipe, platform, arch);
   const valuesArgs: string[] = [];
   const values = helmValues(recipe, arch);
-  if (Object.keys(values).length) {
-    const valuesFile = join(ctx.provider.workDir, 'helm-values.yaml');
-    await ctx.file('install', valuesFile, stringify(values));
-    valuesArgs.push('--values', valuesFile);
-  }
+  // Always a values file: it carries at least the debug switch (install.debugValue).
+  const valuesFile = join(ctx.provider.workDir, 'helm-values.yaml');
+  await ctx.file('install', valuesFile, stringify(values));
+  valuesArgs.push('--values', valuesFile);
   if (doubles?.chart && Object.keys(doubles.chart.values).length) {
     const doubleValues = join(ctx.provider.workDir, 'helm-values-test-double.yaml');
     await ctx.file('install', doubleValues, stringify(doubles.chart.values));

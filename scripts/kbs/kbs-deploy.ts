@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateAdminKeyPair } from '../../fixtures/kbs/admin-key-pair.ts';
 import type { KbsRecipe } from '../../matrix/release-profile.ts';
 import type { KbsEndpoint } from '../../fixtures/suite-environment.ts';
-import type { Arch, PlatformId, TeeKind } from '../../matrix/vocabulary.ts';
+import type { Arch, PlatformId } from '../../matrix/vocabulary.ts';
 import { registerSecret } from '../exec/redact.ts';
 import type { ProviderContext, ProvisionedCluster } from '../providers/cluster-provider.ts';
 import { podsRunning } from '../../fixtures/cluster/wait/index.ts';
@@ -31,8 +31,9 @@ export interface DeployedKbs {
 export interface KbsDeployInput {
   recipe: KbsRecipe;
   platform: PlatformId;
-  /** Chooses the trustee deploy directory (kbs.deployDirs): the TDX one (custom_pccs or ita), the SE one. */
-  teeKind?: TeeKind;
+  /** The platform's runtime class handler: its KATA_HYPERVISOR chooses the trustee deploy directory
+   *  (kbs.deployDirs: the TDX one, custom_pccs or ita; the SE one), as kata's confidential_kbs.sh does. */
+  handler: string;
   arch: Arch;
   cluster: ProvisionedCluster;
   /** The node whose InternalIP the guest reaches the NodePort on. */
@@ -57,7 +58,7 @@ export async function deployKbs(ctx: ProviderContext, input: KbsDeployInput): Pr
   const { recipe, arch, cluster } = input;
   const kubectl: Kubectl = (...args) => kubectlArgv(cluster.kubeconfigPath, cluster.context, ...args);
   const checkout = input.trusteeCheckout ?? join(ctx.workDir, 'trustee');
-  const paths = kbsPaths(checkout, recipe, input.teeKind, arch);
+  const paths = kbsPaths(checkout, recipe, input.handler, arch);
   checkRunnerInputs(input.runnerInputs ?? {}, runnerInputsNeeded(paths.plan, paths.persistentVolume), ctx.dryRun);
   if (!input.trusteeCheckout) await stepCommand(ctx, 'kbs', ['git', 'clone', '--quiet', '--no-checkout', TRUSTEE_REPOSITORY, checkout]);
   await stepCommand(ctx, 'kbs', ['git', '-C', checkout, 'checkout', '--quiet', '--force', recipe.ref]);

@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { KbsIbmSeDeploy, KbsTdxDeploy } from '../../matrix/release-profile.ts';
+import type { KbsFileEdit, KbsIbmSeDeploy, KbsTdxDeploy } from '../../matrix/release-profile.ts';
 import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../fixtures/cluster/index.ts';
 import { registerSecret } from '../exec/redact.ts';
 import type { ProviderContext } from '../providers/cluster-provider.ts';
@@ -33,23 +33,67 @@ export function qcnlConfig(pccsUrl: string, useSecureCert: boolean): string {
 }
 
 /** TDX: custom-pccs writes the QCNL file; ita puts the runner's API key into the ITA build's configuration where
- *  kata's confidential_kbs.sh (3.11.0 … 3.29.0) seds ITA_KEY in. */
+ *  kata's confidential_kbs.sh (3.11.0 … 3.29.0) seds ITA_KEY in, then makes the release's further edits (kata 3.21.0's
+ *  extra_teekey_paths and policy.rego path for trustee v0.15.0's ITA v2 appraisal API). */
 export async function prepareTdx(ctx: ProviderContext, root: string, tdx: KbsTdxDeploy, inputs: KbsRunnerInputs): Promise<void> {
   if (tdx.kind === 'custom-pccs') {
     await stepFile(ctx, 'kbs', join(root, tdx.qcnlConfig), qcnlConfig(runnerInput(inputs, 'pccsUrl'), tdx.useSecureCert));
     return;
   }
   const file = join(root, tdx.configFile);
-  const shown = `<${tdx.configFile} with ${JSON.stringify(tdx.keyPlaceholder)} replaced by ${KBS_RUNNER_INPUT_ENV.itaApiKey}: not shown>`;
+  const edits = tdx.edits ?? [];
+  const configEdits = edits.filter((edit) => edit.file === tdx.configFile);
+  const shown = `<${tdx.configFile} with ${JSON.stringify(tdx.keyPlaceholder)} replaced by ${KBS_RUNNER_INPUT_ENV.itaApiKey}` +
+    `${configEdits.map((edit) => `, ${describeEdit(edit)}`).join('')}: not shown>`;
   if (ctx.dryRun) {
     await stepFile(ctx, 'kbs', file, '', { shown });
-    return;
+  } else {
+    const text = await readTrusteeText(file, 'the ITA configuration');
+    if (!text.includes(tdx.keyPlaceholder)) {
+      throw new Error(`failed to configure the ITA KBS: ${file} does not contain ${JSON.stringify(tdx.keyPlaceholder)} (kbs.deployDirs.tdx.keyPlaceholder)`);
+    }
+    const keyed = text.replaceAll(tdx.keyPlaceholder, runnerInput(inputs, 'itaApiKey'));
+    await stepFile(ctx, 'kbs', file, configEdits.reduce((out, edit) => applyKbsFileEdit(out, edit, file), keyed), { mode: 0o600, shown });
   }
-  const text = await readTrusteeText(file, 'the ITA configuration');
-  if (!text.includes(tdx.keyPlaceholder)) {
-    throw new Error(`failed to configure the ITA KBS: ${file} does not contain ${JSON.stringify(tdx.keyPlaceholder)} (kbs.deployDirs.tdx.keyPlaceholder)`);
+  // The other files' edits carry no secret: shown in full.
+  const byFile = new Map<string, KbsFileEdit[]>();
+  for (const edit of edits) if (edit.file !== tdx.configFile) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+  for (const [name, fileEdits] of byFile) {
+    const path = join(root, name);
+    if (ctx.dryRun) {
+      await stepFile(ctx, 'kbs', path, '', { shown: `<${name} with ${fileEdits.map(describeEdit).join(', ')}>` });
+      continue;
+    }
+    const text = await readTrusteeText(path, 'a trustee file the release edits');
+    await stepFile(ctx, 'kbs', path, fileEdits.reduce((out, edit) => applyKbsFileEdit(out, edit, path), text));
   }
-  await stepFile(ctx, 'kbs', file, text.replaceAll(tdx.keyPlaceholder, runnerInput(inputs, 'itaApiKey')), { mode: 0o600, shown });
+}
+
+/** One of kata's `sed -i` edits, on the text of `file`. An edit that changes nothing means trustee's file is not what
+ *  kata edited at that ref: an error, not a silent no-op. */
+export function applyKbsFileEdit(text: string, edit: KbsFileEdit, file: string): string {
+  const lines = text.split('\n');
+  let changed = false;
+  const out = lines.flatMap((line) => {
+    if (edit.edit === 'append') {
+      if (!line.includes(edit.after)) return [line];
+      changed = true;
+      return [line, edit.line];
+    }
+    if (!line.includes(edit.find)) return [line];
+    changed = true;
+    return [line.replace(edit.find, () => edit.replace)];
+  });
+  if (!changed) {
+    throw new Error(`failed to edit ${file} as the release's kata does (${describeEdit(edit)}): no line contains ${JSON.stringify(edit.edit === 'append' ? edit.after : edit.find)}`);
+  }
+  return out.join('\n');
+}
+
+function describeEdit(edit: KbsFileEdit): string {
+  return edit.edit === 'append'
+    ? `${JSON.stringify(edit.line)} appended after the line with ${JSON.stringify(edit.after)}`
+    : `the first ${JSON.stringify(edit.find)} on each line replaced by ${JSON.stringify(edit.replace)}`;
 }
 
 /** IBM SE: the credentials directory must hold what trustee's README.md:94-113 lists before the KBS mounts it;

@@ -292,7 +292,9 @@ async function cellSteps(
       deps.useExternalKbs(ctx, url, adminKeyFile, profile.kbs.healthCheckExpects, profile.timeouts.kbsReadySeconds * 1000));
   } else if (!setup?.providesKbs) {
     state.kbs = await step('kbs', () => deps.deployKbs(ctx, {
-      recipe: profile.kbs, platform: cell.platform, teeKind: profile.platforms[cell.platform]?.teeKind, arch: cell.arch, cluster, nodeIp: worker.internalIp, nodeName: worker.name,
+      // A cell's platform is one its profile defines (cells are expanded from it); '' would select the default directory.
+      recipe: profile.kbs, platform: cell.platform,
+      handler: profile.platforms[cell.platform]?.handler ?? '', arch: cell.arch, cluster, nodeIp: worker.internalIp, nodeName: worker.name,
       readyTimeoutSeconds: profile.timeouts.kbsReadySeconds,
       trusteeCheckout: process.env.COCO_TRUSTEE_CHECKOUT, runnerInputs: kbsRunnerInputsFromEnv(process.env),
     }));

@@ -17,8 +17,8 @@ function releasesWithNext(): string {
     ['releaseDate: "2026-05-29"', 'releaseDate: "2026-07-31"'],
     ['releases/v0.21.0.md', 'releases/v0.22.0.md'],
     ['kata: { version: 3.31.0 }', 'kata: { version: 3.33.0 }'],
-    ['encryptedImageNoKey: ["Failed to decrypt the image layer, please ensure that the decryption key is placed and correct"]',
-      'encryptedImageNoKey: ["Failed to decrypt the image layer, please ensure that the decryption key is placed and correct", no key]'],
+    ['encryptedImageNoKey: { surfaces: agent-error, fragments: ["Failed to decrypt the image layer, please ensure that the decryption key is placed and correct"] }',
+      'encryptedImageNoKey: { surfaces: agent-error, fragments: ["Failed to decrypt the image layer, please ensure that the decryption key is placed and correct", no key] }'],
     ['limitations:\n', 'limitations:\n  - id: next-release-example\n    text: An example limitation of the next release.\n    features: [guest-pull]\n'],
   ];
   let text = readFileSync(join(DEFAULT_RELEASES_DIR, 'v0.21.0.yaml'), 'utf8');
@@ -46,8 +46,8 @@ test('a release after v0.21.0 that changes only data is one new YAML file: load,
   const planned = await planDryRun({ profile: next, platform: 'tdx' });
   expect(planned.kind).toBe('planned');
   const noKey = planned.kind === 'planned' ? planned.tests.find((t) => t.id === 'encrypted-image/no-key-fails') : undefined;
-  expect(noKey && 'plan' in noKey ? noKey.plan.failureText : undefined).toEqual(
-    ['Failed to decrypt the image layer, please ensure that the decryption key is placed and correct', 'no key']);
+  expect(noKey && 'plan' in noKey ? noKey.plan.failureText : undefined).toEqual({ surfaces: 'agent-error',
+    fragments: ['Failed to decrypt the image layer, please ensure that the decryption key is placed and correct', 'no key'] });
 
   const diff = diffReleaseProfiles(loadRelease('v0.21.0', dir), next);
   expect(diff.components).toContainEqual({ what: 'kata.version', from: '3.31.0', to: '3.33.0' });

@@ -71,8 +71,8 @@ test('guest-components v0.9.0 behaviour', () => {
   expect(gc.sealedSecret).toEqual({ encoding: 'base64-standard', header: 'fakejwsheader', signature: 'fakesignature', payloadVersion: '0.1.0' });
   expect(gc.resourcePaths.credentials).toBe('default/credentials/test');
   expect(gc.paramsBakedIntoImage).toEqual(['se']);
-  expect(gc.failureTexts.encryptedImageWrongKey).toEqual(['failed to get decrypt key missing private key needed for decryption']);
-  expect(gc.failureTexts.authenticatedRegistryWrongCredentials).toEqual(['failed to pull manifest Not authorized']);
+  expect(gc.failureTexts.encryptedImageWrongKey).toEqual({ surfaces: 'guest-log', fragments: ['failed to get decrypt key missing private key needed for decryption'] });
+  expect(gc.failureTexts.authenticatedRegistryWrongCredentials).toEqual({ surfaces: 'guest-log', fragments: ['failed to pull manifest Not authorized'] });
   expect(gc.initData).toBeUndefined();
 });
 
@@ -83,8 +83,8 @@ test('signed images: v0.10.0 values (kata 3.9.0), marked as such, under the v0.9
     cosignKeyPath: 'default/cosign-public-key/test',
     kernelParams: { imagePolicy: 'agent.image_policy_file=${RESOURCE}', signatureVerification: 'agent.enable_signature_verification=true' },
     failureTexts: {
-      unsignedImage: ['Security validate failed: Validate image failed: Cannot pull manifest'],
-      wrongKey: ['Security validate failed: Validate image failed: [PublicKeyVerifier'],
+      unsignedImage: { surfaces: 'guest-log', fragments: ['Security validate failed: Validate image failed: Cannot pull manifest'] },
+      wrongKey: { surfaces: 'guest-log', fragments: ['Security validate failed: Validate image failed: [PublicKeyVerifier'] },
     },
   });
   expect(profile.limitations.find((l) => l.id === 'signed-images-not-supported')?.text).toBe('Signed images are not yet supported.');

@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { loadRelease, type OperatorInstall } from '../../matrix/index.ts';
 import { installRelease, uninstallRelease } from '../../scripts/install/release-installer.ts';
 import { verifyUninstalled } from '../../scripts/install/verify-uninstalled.ts';
@@ -22,7 +24,7 @@ const INTERVAL_MS = intervalSeconds * 1000;
 /** Which scripted phase a command starts. */
 function phaseOf(line: string): string | undefined {
   if (line.includes(' apply -k ') && line.endsWith(OPERATOR)) return 'apply-operator';
-  if (line.includes(' apply -k ') && line.includes('/config/samples/')) return 'apply-ccruntime';
+  if (line.includes(' apply -k ') && line.endsWith(`${tmpdir()}/ccruntime`)) return 'apply-ccruntime';
   if (line.includes(' delete -k ') && line.includes(OVERLAY)) return 'delete-ccruntime';
   if (line.includes(' delete -k ') && line.includes(OPERATOR)) return 'delete-operator';
   if (line.includes(' apply -f ') && line.endsWith('runtimeclass-control.yaml')) return 'apply-control';
@@ -58,14 +60,18 @@ function enclaveCcScript(): ClusterScript {
 test.describe('operator install against hand-written API responses', () => {
   test('happy path: upstream order, every readiness stage, upstream stabilisation, component images', async () => {
     const cluster = ScriptedCluster.load(fixture('operator-v0.9.0-happy.json'));
-    const { ctx, commands } = scriptedInstallContext(cluster, phaseOf);
+    const { ctx, commands, files } = scriptedInstallContext(cluster, phaseOf);
     const installed = await installRelease(ctx, profile, target);
 
     expect(commands.map((c) => c.line.replace(/^kubectl --kubeconfig \/scripted\/kubeconfig /, ''))).toEqual([
       'label node coco-worker-0 node.kubernetes.io/worker= --overwrite',
       'apply -k github.com/confidential-containers/operator/config/release?ref=v0.9.0',
-      'apply -k github.com/confidential-containers/operator/config/samples/ccruntime/default?ref=v0.9.0',
+      `apply -k ${tmpdir()}/ccruntime`,
     ]);
+    // The harness's kustomization over the release's overlay, with hypervisor debug as the profile says.
+    const kustomization = parse(files.get(`${tmpdir()}/ccruntime/kustomization.yaml`)!) as { resources: string[]; patches: Array<{ patch: string }> };
+    expect(kustomization.resources).toEqual(['github.com/confidential-containers/operator/config/samples/ccruntime/default?ref=v0.9.0']);
+    expect(parse(kustomization.patches[0]!.patch)).toEqual([{ op: 'add', path: '/spec/config/debug', value: true }]);
     // The overlay is applied only once the controller runs (15 s into the operator phase), not before.
     expect(commands[2]!.atMs).toBe(15_000);
     // Ready = node labels at 97 s after the overlay, then operator.sh's 4 unchanged looks 21 s apart.
@@ -104,9 +110,9 @@ test.describe('operator install against hand-written API responses', () => {
   test('node labels are the overlay\'s: enclave-cc waits for confidentialcontainers.org/enclave-cc, not the kata label', async () => {
     expect(recipe.overlays['enclave-cc-hw']?.nodeLabels).toEqual({ 'cc-preinstall/done': 'true', 'confidentialcontainers.org/enclave-cc': 'true' });
     const cluster = new ScriptedCluster(enclaveCcScript());
-    const { ctx, commands } = scriptedInstallContext(cluster, phaseOf);
+    const { ctx, files } = scriptedInstallContext(cluster, phaseOf);
     const installed = await installRelease(ctx, profile, { ...target, platform: 'enclave-cc-hw' });
-    expect(commands.at(-1)!.line).toContain('config/samples/enclave-cc/hw?ref=v0.9.0');
+    expect(files.get(`${tmpdir()}/ccruntime/kustomization.yaml`)).toContain('config/samples/enclave-cc/hw?ref=v0.9.0');
     expect(installed).toMatchObject({ overlay: 'enclave-cc-hw', runtimeClasses: ['enclave-cc'] });
     expect(cluster.now()).toBe(15_000 + 97_000 + unchangedPolls * INTERVAL_MS);
   });
@@ -251,6 +257,7 @@ test.describe('helm install (v0.18+ profiles)', () => {
     install: {
       method: 'helm' as const, chart: 'oci://ghcr.io/confidential-containers/charts/confidential-containers', version: '0.18.0',
       releaseName: 'coco', namespace: 'coco-system', runtimeClasses: { x86_64: ['kata-qemu-snp', 'kata-qemu-tdx'] }, readinessTimeoutSeconds: 600,
+      hypervisorDebug: true, debugValue: 'kata-as-coco-runtime.debug',
     },
   };
   const helmScript = {
@@ -279,7 +286,8 @@ test.describe('helm install (v0.18+ profiles)', () => {
     const cluster = new ScriptedCluster(helmScript);
     const { ctx, commands } = scriptedInstallContext(cluster, helmPhase, manifestWith('kata-qemu-snp', 'kata-qemu-tdx', 'kata-qemu-coco-dev'));
     const installed = await installRelease(ctx, helmProfile, target);
-    expect(commands[0]!.line).toBe(`${helm} --kubeconfig /scripted/kubeconfig install coco oci://ghcr.io/confidential-containers/charts/confidential-containers --version 0.18.0 --namespace coco-system --create-namespace --wait --timeout=600s`);
+    expect(commands[0]!.line).toBe(`${helm} --kubeconfig /scripted/kubeconfig install coco oci://ghcr.io/confidential-containers/charts/confidential-containers --version 0.18.0 --namespace coco-system --create-namespace --wait --timeout=600s ` +
+      `--values ${tmpdir()}/helm-values.yaml`);
     expect(installed).toMatchObject({ method: 'helm', namespace: 'coco-system', runtimeClasses: ['kata-qemu-snp', 'kata-qemu-tdx'] });
     expect(cluster.now()).toBe(6_000);
     await uninstallRelease(ctx, helmProfile, installed);

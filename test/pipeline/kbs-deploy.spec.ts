@@ -19,7 +19,7 @@ const base = { recipe: profile.kbs, cluster, nodeIp: '10.0.0.12', nodeName: 'nod
 
 test('trustee deploy (dry run): pinned ref, key.bin, admin key pair as base/kbs.key + kbs.pem, nodeport overlay, health', async () => {
   const { ctx, lines } = recordingContext();
-  const kbs = await deployKbs(ctx, { ...base, platform: 'snp', arch: 'x86_64' });
+  const kbs = await deployKbs(ctx, { ...base, platform: 'snp', handler: 'kata-qemu-snp', arch: 'x86_64' });
   expect(lines).toEqual([
     'git clone --quiet --no-checkout https://github.com/confidential-containers/trustee /work/cell/trustee',
     'git -C /work/cell/trustee checkout --quiet --force e890fc90c384207668fa3a4d6a2f2a2d652797ee',
@@ -42,7 +42,7 @@ test('trustee deploy (dry run) on tdx: the PCCS URL goes into custom_pccs/sgx_de
   const entries: string[] = [];
   const record = ctx.record;
   ctx.record = (step, entry) => { entries.push(typeof entry === 'string' ? entry : entry.join(' ')); record(step, entry); };
-  await deployKbs(ctx, { ...base, platform: 'tdx', teeKind: 'tdx', arch: 'x86_64', runnerInputs: { pccsUrl: 'https://10.0.0.12:8081/sgx/certification/v4/' } });
+  await deployKbs(ctx, { ...base, platform: 'tdx', handler: 'kata-qemu-tdx', arch: 'x86_64', runnerInputs: { pccsUrl: 'https://10.0.0.12:8081/sgx/certification/v4/' } });
   expect(lines).toContain(`# file: ${T}/custom_pccs/sgx_default_qcnl.conf`);
   expect(entries.find((e) => e.includes('sgx_default_qcnl.conf'))).toContain('"pccs_url": "https://10.0.0.12:8081/sgx/certification/v4/"');
   expect(entries.find((e) => e.includes('coco-conformance/kustomization.yaml'))).toContain('- ../custom_pccs');
@@ -50,7 +50,7 @@ test('trustee deploy (dry run) on tdx: the PCCS URL goes into custom_pccs/sgx_de
 
 test('trustee deploy (dry run) on se: credentials checked, the s390x PersistentVolume applied before the kustomization and removed after it', async () => {
   const { ctx, lines } = recordingContext();
-  const kbs = await deployKbs(ctx, { ...base, platform: 'se', teeKind: 'se', arch: 's390x', runnerInputs: { ibmSeCredsDir: '/opt/se-creds' } });
+  const kbs = await deployKbs(ctx, { ...base, platform: 'se', handler: 'kata-qemu-se', arch: 's390x', runnerInputs: { ibmSeCredsDir: '/opt/se-creds' } });
   const pv = lines.indexOf(`${K} apply -f /work/cell/kbs-persistent-volume.yaml`);
   expect(lines).toContain(`# file: ${T}/overlays/s390x/key.bin`);
   expect(lines.some((l) => l.startsWith('# check the IBM SE credentials in /opt/se-creds: certs/DigiCertCA.crt'))).toBe(true);
@@ -67,11 +67,11 @@ test('trustee deploy (dry run) on se: credentials checked, the s390x PersistentV
 
 test('a real run without the runner inputs tdx and s390x need stops before any command and names them', async () => {
   const { ctx, lines } = recordingContext();
-  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'tdx', teeKind: 'tdx', arch: 'x86_64' })).rejects.toThrow(
+  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'tdx', handler: 'kata-qemu-tdx', arch: 'x86_64' })).rejects.toThrow(
     'failed to deploy KBS: missing runner input COCO_TDX_PCCS_URL (the PCCS URL custom_pccs/sgx_default_qcnl.conf points the KBS at on tdx)');
-  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'se', teeKind: 'se', arch: 's390x' })).rejects.toThrow(
+  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'se', handler: 'kata-qemu-se', arch: 's390x' })).rejects.toThrow(
     /^failed to deploy KBS: missing runner input COCO_IBM_SE_CREDS_DIR \(the IBM SE credentials directory on the KBS node, holding certs\/DigiCertCA.crt, /);
-  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'control', arch: 's390x' })).rejects.toThrow(
+  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, platform: 'control', handler: 'runc', arch: 's390x' })).rejects.toThrow(
     'failed to deploy KBS: missing runner input COCO_IBM_SE_CREDS_DIR (the node directory the local PersistentVolume pv.yaml points at; trustee\'s deploy-kbs.sh requires it on this arch)');
   expect(lines).toEqual([]);
 });
@@ -97,7 +97,7 @@ test('the IBM SE credential check names each missing file; HKD-*.crt matches the
 test('trustee deploy (dry run) never records a secret: key.bin and the private key are shown as placeholders', async () => {
   const entries: string[] = [];
   const ctx: ProviderContext = { workDir: '/w', dryRun: true, log: () => {}, record: (_s, e) => entries.push(typeof e === 'string' ? e : e.join(' ')) };
-  await deployKbs(ctx, { ...base, platform: 'snp', arch: 'x86_64' });
+  await deployKbs(ctx, { ...base, platform: 'snp', handler: 'kata-qemu-snp', arch: 'x86_64' });
   const keyBin = entries.find((e) => e.includes('key.bin'))!;
   expect(keyBin.split('\n')[1]).toBe('<32 random bytes, base64: not shown>');
   expect(entries.find((e) => e.includes('base/kbs.key'))!.split('\n')[1]).toBe('<Ed25519 private key: not shown>');
@@ -118,12 +118,23 @@ test('the harness kustomization names its resource relatively and pins the image
   expect(splitImage('ghcr.io/a/kbs:v1@sha256:0123')).toEqual({ newName: 'ghcr.io/a/kbs', digest: 'sha256:0123' });
 });
 
-test('deploy directories by TEE kind: tdx → custom_pccs, se → nodeport/s390x (no ibm-se dir at e890fc9), others nodeport/<arch>', () => {
-  expect(kbsDeployPlan(profile.kbs, 'tdx', 'x86_64')).toMatchObject({ platform: 'tdx', dir: 'custom_pccs' });
-  expect(kbsDeployPlan(profile.kbs, 'se', 's390x')).toMatchObject({ platform: 'se', dir: 'nodeport/s390x' });
-  expect(kbsDeployPlan(profile.kbs, 'snp', 'x86_64')).toEqual({ platform: 'default', dir: 'nodeport/x86_64' });
-  expect(kbsDeployPlan(profile.kbs, undefined, 's390x')).toEqual({ platform: 'default', dir: 'nodeport/s390x' });
-  expect(kbsPaths('/c', profile.kbs, 'tdx', 'x86_64').deployDirFromKustomization).toBe('../custom_pccs');
+test('deploy directories by KATA_HYPERVISOR, as confidential_kbs.sh: qemu-tdx → custom_pccs, qemu-se → nodeport/s390x (no ibm-se dir at e890fc9), others nodeport/<arch>', () => {
+  expect(kbsDeployPlan(profile.kbs, 'kata-qemu-tdx', 'x86_64')).toMatchObject({ platform: 'tdx', dir: 'custom_pccs' });
+  expect(kbsDeployPlan(profile.kbs, 'kata-qemu-se', 's390x')).toMatchObject({ platform: 'se', dir: 'nodeport/s390x' });
+  expect(kbsDeployPlan(profile.kbs, 'kata-qemu-snp', 'x86_64')).toEqual({ platform: 'default', dir: 'nodeport/x86_64' });
+  expect(kbsDeployPlan(profile.kbs, 'runc', 's390x')).toEqual({ platform: 'default', dir: 'nodeport/s390x' });
+  expect(kbsPaths('/c', profile.kbs, 'kata-qemu-tdx', 'x86_64').deployDirFromKustomization).toBe('../custom_pccs');
+  // kata 3.7.0 confidential_kbs.sh:277 `== "qemu-se"` exactly: a runtime-rs SE shim is not SE's deploy there.
+  expect(kbsDeployPlan(profile.kbs, 'kata-qemu-se-runtime-rs', 's390x')).toEqual({ platform: 'default', dir: 'nodeport/s390x' });
+});
+
+test('kata 3.21.0+ deploys SE for every qemu-se* hypervisor; ITA only for qemu-tdx, never for qemu-nvidia-gpu-tdx (kata 3.25.0 confidential_kbs.sh:388,405)', () => {
+  const v016 = loadRelease('v0.16.0');
+  expect(kbsDeployPlan(v016.kbs, 'kata-qemu-se-runtime-rs', 's390x')).toMatchObject({ platform: 'se', dir: 'nodeport/ibm-se' });
+  const v018 = loadRelease('v0.18.0');
+  expect(kbsDeployPlan(v018.kbs, 'kata-qemu-tdx', 'x86_64')).toMatchObject({ platform: 'tdx', dir: 'ita' });
+  expect(kbsDeployPlan(v018.kbs, 'kata-qemu-nvidia-gpu-tdx', 'x86_64')).toEqual({ platform: 'default', dir: 'nodeport' });
+  expect(kbsDeployPlan(v018.kbs, 'kata-qemu-nvidia-gpu-snp', 'x86_64')).toEqual({ platform: 'default', dir: 'nodeport' });
 });
 
 test.describe('external KBS (--kbs-url, --kbs-admin-key) on loopback', () => {
@@ -170,7 +181,7 @@ test('later trustee layouts, from the profiles: flat nodeport, ITA on TDX (its k
   const entries: string[] = [];
   const record = ctx.record;
   ctx.record = (step, entry) => { entries.push(typeof entry === 'string' ? entry : entry.join(' ')); record(step, entry); };
-  await deployKbs(ctx, { ...base, recipe: v018.kbs, platform: 'tdx', teeKind: 'tdx', arch: 'x86_64', runnerInputs: { itaApiKey: 'ita-key-5f0c2e9a' } });
+  await deployKbs(ctx, { ...base, recipe: v018.kbs, platform: 'tdx', handler: 'kata-qemu-tdx', arch: 'x86_64', runnerInputs: { itaApiKey: 'ita-key-5f0c2e9a' } });
   // kata 3.25.0 confidential_kbs.sh:405-428: DEPLOYMENT_DIR=ita, ITA_KEY into ita/kbs-config.toml, the kbs-ita-as image.
   expect(lines).toContain(`# file: ${T}/overlays/key.bin`);
   expect(lines.some((l) => l.startsWith(`# file: ${T}/ita/kbs-config.toml`))).toBe(true);
@@ -178,15 +189,15 @@ test('later trustee layouts, from the profiles: flat nodeport, ITA on TDX (its k
   const kustomization = entries.find((e) => e.includes('coco-conformance/kustomization.yaml'))!;
   expect(kustomization).toContain('- ../ita');
   expect(kustomization).toContain('newName: ghcr.io/confidential-containers/staged-images/kbs-ita-as');
-  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, recipe: v018.kbs, platform: 'tdx', teeKind: 'tdx', arch: 'x86_64' })).rejects.toThrow(
+  await expect(deployKbs({ ...ctx, dryRun: false }, { ...base, recipe: v018.kbs, platform: 'tdx', handler: 'kata-qemu-tdx', arch: 'x86_64' })).rejects.toThrow(
     'failed to deploy KBS: missing runner input COCO_ITA_API_KEY (the Intel Trust Authority API key ita/kbs-config.toml needs on tdx)');
   // SE: key.bin and the PersistentVolume of overlays/ibm-se, nodeport/ibm-se deployed; other s390x platforms need no PV.
   const se = recordingContext();
-  await deployKbs(se.ctx, { ...base, recipe: v018.kbs, platform: 'se', teeKind: 'se', arch: 's390x', runnerInputs: { ibmSeCredsDir: '/opt/se-creds' } });
+  await deployKbs(se.ctx, { ...base, recipe: v018.kbs, platform: 'se', handler: 'kata-qemu-se', arch: 's390x', runnerInputs: { ibmSeCredsDir: '/opt/se-creds' } });
   expect(se.lines).toContain(`# file: ${T}/overlays/ibm-se/key.bin`);
   expect(se.lines).toContain(`${K} apply -f /work/cell/kbs-persistent-volume.yaml`);
   const dev = recordingContext();
-  await deployKbs(dev.ctx, { ...base, recipe: v018.kbs, platform: 'coco-dev', arch: 's390x' });
+  await deployKbs(dev.ctx, { ...base, recipe: v018.kbs, platform: 'coco-dev', handler: 'kata-qemu-coco-dev', arch: 's390x' });
   expect(dev.lines).not.toContain(`${K} apply -f /work/cell/kbs-persistent-volume.yaml`);
-  expect(kbsDeployPlan(v018.kbs, undefined, 'x86_64')).toEqual({ platform: 'default', dir: 'nodeport' });
+  expect(kbsDeployPlan(v018.kbs, 'kata-qemu-snp', 'x86_64')).toEqual({ platform: 'default', dir: 'nodeport' });
 });

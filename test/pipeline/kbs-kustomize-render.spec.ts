@@ -56,7 +56,7 @@ async function deployAndRender(platform: PlatformId, arch: Arch, runnerInputs: K
   cpSync(DOUBLE, checkout, { recursive: true });
   const { ctx, lines } = materialisingContext(scratch('cell'));
   const kbs = await deployKbs(ctx, {
-    recipe: profile.kbs, platform, teeKind: profile.platforms[platform]?.teeKind, arch, cluster, nodeIp: '10.0.0.12', nodeName: 'node-1', readyTimeoutSeconds: 300,
+    recipe: profile.kbs, platform, handler: profile.platforms[platform]!.handler, arch, cluster, nodeIp: '10.0.0.12', nodeName: 'node-1', readyTimeoutSeconds: 300,
     trusteeCheckout: checkout, runnerInputs,
   });
   const kustomization = parse(readFileSync(join(kbs.kustomization!, 'kustomization.yaml'), 'utf8')) as { resources: string[] };

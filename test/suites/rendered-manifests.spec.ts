@@ -236,7 +236,7 @@ test('signed images: the profile\'s values (v0.10.0\'s, marked as such) render t
     transports: { docker: { 'quay.io/prometheus/busybox': [{ type: 'sigstoreSigned', keyPath: 'kbs:///default/cosign-public-key/test-1a2b3c4d' }] } },
   });
   expect(unsigned.kbs[1]).toMatchObject({ op: 'set-resource', path: 'default/cosign-public-key/test-1a2b3c4d' });
-  expect(profile.guestComponents.signedImages?.failureTexts.unsignedImage).toEqual(['Security validate failed: Validate image failed: Cannot pull manifest']);
+  expect(profile.guestComponents.signedImages?.failureTexts.unsignedImage).toEqual({ surfaces: 'guest-log', fragments: ['Security validate failed: Validate image failed: Cannot pull manifest'] });
   expect(unsigned.notes.join(' ')).toContain("v0.10.0's");
   const signed = planFor('signed-images/signed-image-runs', ctx('tdx', { signedImage: { image: 'registry.example/signed:1', publicKeyPem: 'PEM' } }));
   expect(JSON.parse(signed.kbs[0]!.op === 'set-resource' ? signed.kbs[0]!.value : '{}').default).toEqual([{ type: 'reject' }]);
