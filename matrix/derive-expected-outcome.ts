@@ -43,7 +43,8 @@ export function expectedOutcome(profile: ReleaseProfile, platform: PlatformId, t
     return { expect: 'fail', claim: 'limitation', reason: covering.text, ...(covering.issue ? { issue: covering.issue } : {}),
       signature: failureSignature(test, platform) };
   }
-  if (claim.status === 'supported') return { expect: 'pass', claim: claim.status };
+  const upstream = claim.notTestedUpstream ? { notTestedUpstream: claim.notTestedUpstream } : {};
+  if (claim.status === 'supported') return { expect: 'pass', claim: claim.status, ...upstream };
 
   const nonDiscriminating = test.nonDiscriminating ?? nonDiscriminatingLimitation(profile, platform, test)?.text;
   if (nonDiscriminating) return { expect: 'pass', claim: claim.status, nonDiscriminating };
@@ -52,7 +53,7 @@ export function expectedOutcome(profile: ReleaseProfile, platform: PlatformId, t
   }
   const reason = claim.note ?? `release ${profile.release} claims ${test.feature} is ${claim.status} on ${platform}`;
   const signature = failureSignature(test, platform);
-  return { expect: 'fail', claim: claim.status, reason, ...(claim.issue ? { issue: claim.issue } : {}), signature };
+  return { expect: 'fail', claim: claim.status, reason, ...(claim.issue ? { issue: claim.issue } : {}), signature, ...upstream };
 }
 
 /** The catalog's signature of a positive test's failure; on the control platform (runc: no guest at all) its own
@@ -101,5 +102,10 @@ function unmetRequirement(profile: ReleaseProfile, platform: PlatformId, require
     case 'kata-guest':
       return profile.platforms[platform]?.handler.startsWith('kata') ? undefined
         : `platform ${platform} runs no kata guest (handler ${profile.platforms[platform]?.handler}): only a guest reads init-data, so its absence cannot fail here`;
+    case 'pod-kernel-params':
+      return profile.guestComponents.paramsBakedIntoImage.includes(platform)
+        ? `platform ${platform} takes its kernel parameters from the secure image (guestComponents.paramsBakedIntoImage), ` +
+          'where the image policy and the KBS address are baked in: a pod cannot leave them out'
+        : undefined;
   }
 }

@@ -7,8 +7,10 @@ import type { ClaimStatus } from './vocabulary.ts';
  *    says where and how it must fail: failing anywhere else is `failed-wrong-reason`.
  *  - skip: not applicable here; `reason` says why.
  *  `nonDiscriminating` marks a pass expected even where the release claims nothing (it cannot tell a confidential
- *  runtime from runc); reports list such tests instead of hiding them. */
+ *  runtime from runc); reports list such tests instead of hiding them. `notTestedUpstream` carries the claim's reason
+ *  where upstream's CI does not exercise it (claims.<f>.<p>.notTestedUpstream): the test still runs; plan and report
+ *  say so. */
 export type ExpectedOutcome =
-  | { expect: 'pass'; claim: ClaimStatus; reason?: string; nonDiscriminating?: string }
-  | { expect: 'fail'; claim: ClaimStatus; reason: string; issue?: string; signature?: FailureSignature }
+  | { expect: 'pass'; claim: ClaimStatus; reason?: string; nonDiscriminating?: string; notTestedUpstream?: string }
+  | { expect: 'fail'; claim: ClaimStatus; reason: string; issue?: string; signature?: FailureSignature; notTestedUpstream?: string }
   | { expect: 'skip'; claim: ClaimStatus; reason: string };

@@ -14,8 +14,9 @@ export interface FailureSignature {
 
 /** What a test needs from the release or the platform beyond a claim; where it is missing the test is skipped with
  *  the reason (a release before KBS resource DELETE, a platform without a GPU, a release without init-data, a
- *  platform without a kata guest — a negative test of what only a guest does cannot fail on runc). */
-export type Requirement = 'kbs-resource-delete' | 'gpu' | 'init-data' | 'kata-guest';
+ *  platform without a kata guest — a negative test of what only a guest does cannot fail on runc — a platform whose
+ *  kernel parameters are baked into the secure image, where a pod cannot leave one out). */
+export type Requirement = 'kbs-resource-delete' | 'gpu' | 'init-data' | 'kata-guest' | 'pod-kernel-params';
 
 /** Every conformance test the suites define, by stable id. Suites look their metadata up here, so plan, dry-run,
  *  expected outcomes and reports agree on what exists without running Playwright. */
@@ -122,7 +123,7 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
     title: 'a signed image is rejected when the security policy names another key',
     failsAs: { step: 'act: the image policy rejects the image signed with another key', pattern: 'is Ready; expected it to fail',
       because: 'nothing verifies signatures, so the signed image simply runs' } },
-  { id: 'signed-images/no-policy-runs', feature: 'signed-images', variant: 'positive',
+  { id: 'signed-images/no-policy-runs', feature: 'signed-images', variant: 'positive', requires: ['pod-kernel-params'],
     title: 'an unsigned image runs when no security policy file is set',
     nonDiscriminating: 'without a policy nothing is verified, on any runtime' },
 
@@ -133,7 +134,7 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
     title: 'a guest told where KBS is only by init-data fetches its image policy, which rejects the image',
     failsAs: { step: 'act: the image policy from KBS rejects the image', pattern: 'is Ready; expected it to fail',
       because: 'nothing reads the init-data or verifies images, so the image simply runs' } },
-  { id: 'init-data/no-kbs-without-init-data', feature: 'init-data', variant: 'negative', requires: ['init-data', 'kata-guest'],
+  { id: 'init-data/no-kbs-without-init-data', feature: 'init-data', variant: 'negative', requires: ['init-data', 'kata-guest', 'pod-kernel-params'],
     title: 'without init-data the guest cannot reach KBS for its image policy, and the pod does not start' },
 ];
 

@@ -125,6 +125,7 @@ function reportOf(input: Omit<ReportInput, 'records' | 'baseline'>, current: Rel
     runs: merged.runs.map((run) => summaryOf(run, merged)),
     totals: countOutcomes(merged.tests) as Record<Outcome, number>,
     nonDiscriminating: nonDiscriminatingOf(grid),
+    notTestedUpstream: grid.flat().flatMap((c) => (c.claim?.notTestedUpstream ? [{ feature: c.feature, platform: c.platform, reason: c.claim.notTestedUpstream }] : [])),
     doubles: merged.runs.filter((r) => r.doubles.length).map((r) => ({ runner: r.runner, cellId: r.cell.id, doubles: r.doubles })),
     testedStacks: testedStacksOf(profile, merged.runs, new Set(merged.tests.filter((t) => t.outcome !== 'infra-error' && t.outcome !== 'skipped').map((t) => t.runKey))),
     signoff: decideSignoff(grid, platforms, input.signoffPlatforms),

@@ -27,11 +27,20 @@ export interface CompatibilityReport {
   runs: RunSummary[];
   totals: Record<Outcome, number>;
   nonDiscriminating: NonDiscriminatingTest[];
+  /** Claims the release makes that upstream's CI does not exercise at the release's refs (claims.<f>.<p>.notTestedUpstream):
+   *  the harness tests them; the report says so, with the upstream file:line. */
+  notTestedUpstream: NotTestedUpstream[];
   doubles: DoublesUsed[];
   testedStacks: TestedStackGroup[];
   diff?: BaselineDiff;
   signoff: SignoffVerdict;
   warnings: string[];
+}
+
+export interface NotTestedUpstream {
+  feature: Feature;
+  platform: PlatformId;
+  reason: string;
 }
 
 /** The part of a release profile the report reads, so tests and tools can build one from a small object. */

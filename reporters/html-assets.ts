@@ -28,6 +28,7 @@ table.grid a.state.filtered-out { opacity: .15; }
 #reasons a { color: inherit; }
 .alert { color: #cf222e; font-weight: 600; } table.grid a.state[data-alert] { box-shadow: inset 0 -4px 0 #cf222e; }
 table.grid a.state[data-not-judged]::after { content: " †"; font-weight: 400; }
+table.grid a.state[data-not-tested-upstream]::before { content: "‡ "; font-weight: 400; }
 .verdict { display: inline-block; padding: .3rem .8rem; border-radius: 4px; font-weight: 700; }
 .v-PASS { background: #1f883d; color: #fff; } .v-FAIL { background: #cf222e; color: #fff; } .v-INCONCLUSIVE { background: #9a6700; color: #fff; }
 section.detail { display: none; border: 1px solid #0969da; border-radius: 6px; padding: .5rem 1rem; margin: 1rem 0; }

@@ -27,7 +27,9 @@ export function renderHtml(report: CompatibilityReport): string {
     '<h2>Feature × platform</h2>',
     gridTable(report),
     `<p class="muted">${STATE_ORDER.map((s) => `<span class="s-${cls(s)}">&nbsp;${s}&nbsp;</span> ${h(STATE_MEANINGS[s])}`).join(' · ')}` +
-      `${report.grid.flat().some(shownStateNotJudged) ? ' · † not judged by the sign-off: only cells not required for sign-off made this state' : ''}</p>`,
+      `${report.grid.flat().some(shownStateNotJudged) ? ' · † not judged by the sign-off: only cells not required for sign-off made this state' : ''}` +
+      `${report.notTestedUpstream.length ? ' · ‡ not tested upstream: the release claims it, upstream CI skips it; tested here' : ''}</p>`,
+    notTestedUpstreamSection(report),
     history.nights.length ? `<p class="muted">Under each state, the last ${history.nights.length} night(s), oldest left: ${(Object.keys(WEATHER_MEANINGS) as Weather[]).map((w) => `<i class="sq w-${cls(w)}"></i> ${w} ${h(WEATHER_MEANINGS[w])}`).join(' · ')}.</p>` : '',
     ...report.grid.flat().map((cell) => cellPanel(cell, report, runs)),
     signoffSection(report),
@@ -92,7 +94,7 @@ function gridTable(report: CompatibilityReport): string {
     const cells = row.map((c) => {
       const anchor = cellAnchor(c.feature, c.platform);
       const mini = c.history.strip.map((w, night) => `<i class="sq w-${cls(w)}" title="${h(squareTitle(c, report, night))}"></i>`).join('');
-      return `<td data-platform="${h(c.platform)}"><a class="state s-${cls(c.state)}" href="#${anchor}" aria-controls="${anchor}" aria-expanded="false" data-feature="${c.feature}" data-platform="${c.platform}" data-state="${c.state}"${c.history.alert ? ' data-alert="true"' : ''}${shownStateNotJudged(c) ? ' data-not-judged="true"' : ''} title="${h(titleOf(c))}">${c.state}<span class="mini" aria-hidden="true">${mini}</span></a></td>`;
+      return `<td data-platform="${h(c.platform)}"><a class="state s-${cls(c.state)}" href="#${anchor}" aria-controls="${anchor}" aria-expanded="false" data-feature="${c.feature}" data-platform="${c.platform}" data-state="${c.state}"${c.history.alert ? ' data-alert="true"' : ''}${shownStateNotJudged(c) ? ' data-not-judged="true"' : ''}${c.claim?.notTestedUpstream ? ' data-not-tested-upstream="true"' : ''} title="${h(titleOf(c))}">${c.state}<span class="mini" aria-hidden="true">${mini}</span></a></td>`;
     });
     return `<tr data-feature="${h(report.features[i]!)}"><th>${h(report.features[i]!)}</th>${cells.join('')}</tr>`;
   });
@@ -113,13 +115,15 @@ const MAX_TOOLTIP_RUNNERS = 6;
 
 function titleOf(cell: GridCell): string {
   const notJudged = shownStateNotJudged(cell) ? ' — not judged by the sign-off: only cells not required for sign-off made this state' : '';
-  return `${cell.summary}${notJudged}${cell.history.alert ? ` — ${cell.history.alert}` : ''}`;
+  const notUpstream = cell.claim?.notTestedUpstream ? ` — not tested upstream: ${cell.claim.notTestedUpstream}` : '';
+  return `${cell.summary}${notJudged}${notUpstream}${cell.history.alert ? ` — ${cell.history.alert}` : ''}`;
 }
 
 function cellPanel(cell: GridCell, report: CompatibilityReport, runs: Map<string, RunSummary>): string {
   const anchor = cellAnchor(cell.feature, cell.platform);
   const claim = cell.claim
-    ? `<p>Claim: <b>${h(cell.claim.status)}</b>${cell.claim.note ? ` — ${h(cell.claim.note)}` : ''}${cell.claim.issue ? ` (<a href="${h(cell.claim.issue)}">${h(cell.claim.issue)}</a>)` : ''}</p>`
+    ? `<p>Claim: <b>${h(cell.claim.status)}</b>${cell.claim.note ? ` — ${h(cell.claim.note)}` : ''}${cell.claim.issue ? ` (<a href="${h(cell.claim.issue)}">${h(cell.claim.issue)}</a>)` : ''}</p>` +
+      (cell.claim.notTestedUpstream ? `<p class="not-tested-upstream">Not tested upstream: ${h(cell.claim.notTestedUpstream)}</p>` : '')
     : '<p>Claim: none (the release claims nothing here)</p>';
   const notRequired = cell.notRequired
     ? `<p class="not-required">Not required for sign-off: ${h(cell.notRequired.runs.join(', '))}${cell.notRequired.judged ? ` — the sign-off judges the required cells alone: ${cell.notRequired.judged.state}` : ' — nothing here is judged'}</p>`
@@ -197,6 +201,12 @@ function jsonForScript(value: unknown): string {
 
 function fileHref(path: string): string {
   return /^[a-z]+:\/\//i.test(path) ? path : `file://${path.startsWith('/') ? '' : '/'}${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+function notTestedUpstreamSection(report: CompatibilityReport): string {
+  if (!report.notTestedUpstream.length) return '';
+  const items = report.notTestedUpstream.map((n) => `<li>${h(n.feature)} × ${h(n.platform)}: ${h(n.reason)}</li>`);
+  return `<h2>Not tested upstream</h2><ul id="not-tested-upstream">${items.join('')}</ul>`;
 }
 
 function nonDiscriminatingSection(report: CompatibilityReport): string {

@@ -107,9 +107,13 @@ function gridTable(report: CompatibilityReport): string[] {
   const header = `| Feature | ${report.platforms.map((p) => p.name + (p.shipped ? '' : ' (not shipped)')).join(' | ')} |`;
   const rule = `| --- |${report.platforms.map(() => ' --- |').join('')}`;
   const rows = report.grid.map((row, i) => `| ${report.features[i]} | ${row.map((c) =>
-    `${STATE_ICONS[c.state]} ${c.state}${shownStateNotJudged(c) ? ' †' : ''}${c.history.alert ? ' 🚨' : ''}`).join(' | ')} |`);
+    `${STATE_ICONS[c.state]} ${c.state}${shownStateNotJudged(c) ? ' †' : ''}${c.claim?.notTestedUpstream ? ' ‡' : ''}${c.history.alert ? ' 🚨' : ''}`).join(' | ')} |`);
   const dagger = report.grid.flat().some(shownStateNotJudged) ? ['', '† not judged by the sign-off: only cells not required for sign-off made this state.'] : [];
-  return [header, rule, ...rows, ...dagger];
+  const notUpstream = report.notTestedUpstream.length
+    ? ['', '‡ not tested upstream: the release claims it, upstream CI skips it; tested here.',
+      ...report.notTestedUpstream.map((n) => `- ${n.feature} × ${n.platform}: ${clip(markdownCell(n.reason), LINE)}`)]
+    : [];
+  return [header, rule, ...rows, ...dagger, ...notUpstream];
 }
 
 /** One row per cell that has anything to show over the nights, cells with a failure streak first. */

@@ -2,7 +2,8 @@ import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_RELEASES_DIR, InputError, loadRelease, loadReleaseProfile } from '../../matrix/index.ts';
+import { DEFAULT_RELEASES_DIR, encodedReleases, InputError, loadRelease, loadReleaseProfile } from '../../matrix/index.ts';
+import { profileFailureTexts } from '../../matrix/check-release-profile.ts';
 
 /** Cross-field rules need an otherwise valid profile, so each case edits a copy of the real v0.9.0.yaml and
  *  expects the exact message, its position computed from the edited text. */
@@ -127,4 +128,25 @@ test('an unknown release names the file it looked for', () => {
   expect(() => loadRelease('v0.8.0', dir)).toThrow(
     new InputError(path.join(dir, 'v0.8.0.yaml'), '', `no release profile for "v0.8.0" (looked for ${path.join(dir, 'v0.8.0.yaml')})`),
   );
+});
+
+test('a profile that expects a guest-log text while its install leaves hypervisor debug off is refused: no channel it opens can show it', () => {
+  const { file, text } = edited((t) => t.replace('  hypervisorDebug: true\n', '  hypervisorDebug: false\n'));
+  expect(messageOf(file)).toBe(`${file}:${positionOf(text, 'guest-log, fragments: [failed to get decrypt key')}: guestComponents.failureTexts.encryptedImageNoKey.surfaces: ` +
+    'a guest-log text surfaces only in the kata journal, which hypervisor debug alone opens, but install.hypervisorDebug is false ' +
+    '(turn debug on as upstream CI does, or expect a text the agent returns: agent-error)');
+  // Debug off and only texts the agent returns: accepted.
+  const agentOnly = edited((t) => t.replace('  hypervisorDebug: true\n', '  hypervisorDebug: false\n').replaceAll('surfaces: guest-log', 'surfaces: agent-error'));
+  expect(() => loadReleaseProfile(agentOnly.file)).not.toThrow();
+});
+
+test('every shipped profile opens the channel of each failure text it expects, and says where each surfaces', () => {
+  for (const release of encodedReleases()) {
+    const profile = loadRelease(release);
+    const texts = profileFailureTexts(profile);
+    expect(texts.length, release).toBeGreaterThanOrEqual(7);
+    for (const { text } of texts) {
+      if (text.surfaces === 'guest-log') expect(profile.install.hypervisorDebug, `${release}: a guest-log text needs hypervisor debug`).toBe(true);
+    }
+  }
 });

@@ -64,6 +64,12 @@ function toJson({ cell, tests, counts }: PlannedCell, profile: ReleaseProfile | 
 
 const HEADERS = ['CELL', 'RUNNER', 'PLATFORM', 'CLUSTER', 'RUNTIME', 'PULL', 'SUITES', 'TESTS (pass/fail/skip)'];
 
+/** ", N not tested upstream" when the release claims tests of the cell that upstream's CI skips (they still run). */
+function notTestedUpstream(tests: PlannedCell['tests']): string {
+  const n = tests.filter((t) => t.outcome.expect !== 'skip' && t.outcome.notTestedUpstream).length;
+  return n ? `, ${n} not tested upstream` : '';
+}
+
 /** A plain text table, one row per cell, columns padded to their widest value. When a candidate is among the
  *  releases, a RELEASE column after the cell says which cells are the candidate's. */
 export function renderPlanTable(cells: PlannedCell[], profiles: ReadonlyMap<string, ReleaseProfile>): string {
@@ -78,7 +84,7 @@ export function renderPlanTable(cells: PlannedCell[], profiles: ReadonlyMap<stri
     cell.containerRuntime,
     cell.pullMode,
     cell.suites.length === FEATURES.length ? 'all' : cell.suites.join(','),
-    `${tests.length} (${counts.pass}/${counts.fail}/${counts.skip})` + (cell.required ? '' : ' optional'),
+    `${tests.length} (${counts.pass}/${counts.fail}/${counts.skip})` + (cell.required ? '' : ' optional') + notTestedUpstream(tests),
   ]);
   return plainTable([withRelease ? [HEADERS[0]!, 'RELEASE', ...HEADERS.slice(1)] : HEADERS, ...rows]);
 }

@@ -1,0 +1,178 @@
+import { expect, test } from '@playwright/test';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { runCommand } from '../../scripts/exec/run-command.ts';
+import { applyKbsFileEdit } from '../../scripts/kbs/platform-extras.ts';
+import { loadRelease } from '../../matrix/index.ts';
+import { buildCompatibilityReport, renderHtml, renderMarkdown } from '../../reporters/index.ts';
+import { scratch } from '../pipeline/support/scratch-dir.ts';
+
+/** The mechanics an audit of the upstream refs found wrong, as the real CLI's `run --dry-run` renders them for the
+ *  four cells it named. The expected values are the upstream facts, written here — not read from the profiles:
+ *  - the install turns hypervisor debug on, as kata's CI does (kata 3.17.0 tests/integration/kubernetes/gha-run.sh:202
+ *    HELM_DEBUG="true"; 3.25.0 :226 → tests/gha-run-k8s-common.sh:576-578 `.debug = true`), or no guest-log text
+ *    could ever be seen;
+ *  - the KBS deploy directory follows KATA_HYPERVISOR as kata's confidential_kbs.sh compares it: ITA only for
+ *    `= "qemu-tdx"` (3.25.0 :405), not for qemu-nvidia-gpu-tdx;
+ *  - v0.16.0's ITA build gets kata 3.21.0's edits (confidential_kbs.sh:333-334);
+ *  - on IBM SE the kernel parameters are the secure image's (kata build_se_image.sh SE_KERNEL_PARAMS): the image
+ *    policy is at upstream's fixed path, and a test whose pod must leave a parameter out cannot run there. */
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CELLS = {
+  v014tdx: 'v0.14.0/tdx/kubeadm-1.30/containerd/nydus',
+  v015se: 'v0.15.0/se/kubeadm-1.30/containerd/nydus',
+  v016tdx: 'v0.16.0/tdx/kubeadm-1.30/containerd/nydus',
+  v018gpuTdx: 'v0.18.0/nvidia-gpu-tdx/kubeadm-1.34/containerd/nydus',
+};
+
+const MATRIX = `schemaVersion: 1
+name: fidelity
+runners:
+  - name: tdx-01
+    platform: tdx
+    arch: x86_64
+    runs:
+      - releases: [v0.14.0, v0.16.0]
+        cluster: { distro: kubeadm, kubernetes: "1.30", source: packages }
+        containerRuntime: containerd
+        pullModes: [nydus]
+  - name: se-01
+    platform: se
+    arch: s390x
+    runs:
+      - releases: [v0.15.0]
+        cluster: { distro: kubeadm, kubernetes: "1.30", source: packages }
+        containerRuntime: containerd
+        pullModes: [nydus]
+  - name: gpu-tdx-01
+    platform: nvidia-gpu-tdx
+    arch: x86_64
+    runs:
+      - releases: [v0.18.0]
+        cluster: { distro: kubeadm, kubernetes: "1.34", source: packages }
+        containerRuntime: containerd
+        pullModes: [nydus]
+`;
+
+interface SummaryTest { id: string; expected: { expect: string; reason?: string } }
+interface PlanJson { kbs: Array<{ op: string; path?: string }>; notes: string[]; failureText?: { surfaces: string; fragments: string[] } }
+interface PodYaml { kind: string; metadata: { annotations?: Record<string, string> } }
+
+let out = '';
+const cellDir = (cell: string) => join(out, 'dry-run', cell);
+const commands = (cell: string) => readFileSync(join(cellDir(cell), 'commands.sh'), 'utf8');
+/** The dry run's recorded files of a cell, by the end of their recorded path. */
+function recordedFile(cell: string, pathEnd: string): string {
+  const dir = join(cellDir(cell), 'files');
+  const hit = readdirSync(dir).map((name) => readFileSync(join(dir, name), 'utf8')).find((text) => text.split('\n')[0]!.endsWith(pathEnd));
+  if (hit === undefined) throw new Error(`${cell}: no recorded file ending in ${pathEnd}`);
+  return hit.split('\n').slice(1).join('\n');
+}
+const summary = (cell: string) => (JSON.parse(readFileSync(join(cellDir(cell), 'suites', 'summary.json'), 'utf8')) as { tests: SummaryTest[] }).tests;
+const planOf = (cell: string, testId: string) => JSON.parse(readFileSync(join(cellDir(cell), 'suites', testId, 'plan.json'), 'utf8')) as PlanJson;
+const podOf = (cell: string, testId: string) => (readFileSync(join(cellDir(cell), 'suites', testId, 'manifests.yaml'), 'utf8').split(/^---$/m)
+  .map((doc) => parse(doc) as PodYaml | null).find((doc) => doc?.kind === 'Pod'))!;
+
+test.beforeAll(async () => {
+  out = scratch('fidelity-dry-runs');
+  mkdirSync(out, { recursive: true });
+  const matrix = join(out, 'matrix.yaml');
+  writeFileSync(matrix, MATRIX);
+  const result = await runCommand([process.execPath, join(ROOT, 'bin/coco-conformance.mjs'), 'run', '--matrix', matrix, '--dry-run', '--out', out],
+    { nothrow: true, cwd: ROOT, env: { CI: 'true', PATH: `${process.env.PATH}` } });
+  expect(result.exitCode, result.stderr.slice(-800)).toBe(0);
+});
+
+test('v0.14.0 TDX: the CcRuntime gets debug on, so the hub-only decryption texts can reach the kata journal; the pod gets only the agent\'s error', () => {
+  const kustomization = parse(recordedFile(CELLS.v014tdx, '/ccruntime/kustomization.yaml')) as { resources: string[]; patches: Array<{ patch: string }> };
+  expect(kustomization.resources).toEqual(['github.com/confidential-containers/operator/config/samples/ccruntime/default?ref=v0.14.0']);
+  expect(parse(kustomization.patches[0]!.patch)).toEqual([{ op: 'add', path: '/spec/config/debug', value: true }]);
+  // guest-components v0.13.0: "decrypt image (unwrap key) failed" is the hub's own error (hub/src/error.rs:25), logged
+  // (bin/ttrpc_server/mod.rs:121) — the guest's log; image-rs returns only "failed to pull image" (image-rs/src/image.rs:230).
+  expect(planOf(CELLS.v014tdx, 'encrypted-image/no-key-fails').failureText).toEqual({ surfaces: 'guest-log',
+    fragments: ['decrypt image (unwrap key) failed', 'kms interface when get KEK failed'] });
+  expect(planOf(CELLS.v014tdx, 'authenticated-registry/wrong-credentials-fail').failureText).toEqual({ surfaces: 'agent-error', fragments: ['failed to pull image'] });
+  expect(planOf(CELLS.v014tdx, 'init-data/no-kbs-without-init-data').failureText).toEqual({ surfaces: 'guest-log', fragments: ['[CDH] [ERROR]: Get Resource failed'] });
+  // kata 3.17.0 confidential_kbs.sh:323: qemu-tdx deploys trustee's ita/ directory.
+  expect(recordedFile(CELLS.v014tdx, '/coco-conformance/kustomization.yaml')).toContain('- ../ita');
+});
+
+test('v0.15.0 SE: the image policy at the fixed path the secure image names; tests that need a pod to drop a parameter are skipped; nodeport/ibm-se', () => {
+  const rejected = planOf(CELLS.v015se, 'signed-images/unsigned-image-rejected');
+  // kata 3.19.1 k8s-guest-pull-image-signature.bats:30 SECURITY_POLICY_KBS_URI=kbs:///default/security-policy/test.
+  expect(rejected.kbs.filter((s) => s.op === 'set-resource').map((s) => s.path)).toContain('default/security-policy/test');
+  expect(rejected.notes.join('\n')).toContain('agent.image_policy_file=kbs:///default/security-policy/test agent.enable_signature_verification=true');
+  // No kernel_params annotation: an SE guest would not read it.
+  expect(podOf(CELLS.v015se, 'signed-images/unsigned-image-rejected').metadata.annotations?.['io.katacontainers.config.hypervisor.kernel_params']).toBeUndefined();
+  const initData = planOf(CELLS.v015se, 'init-data/kbs-from-init-data');
+  expect(initData.kbs.filter((s) => s.op === 'set-resource').map((s) => s.path)).toContain('default/security-policy/test');
+  const skipped = new Map(summary(CELLS.v015se).filter((t) => t.expected.expect === 'skip').map((t) => [t.id, t.expected.reason]));
+  expect(skipped.get('signed-images/no-policy-runs')).toContain('takes its kernel parameters from the secure image');
+  expect(skipped.get('init-data/no-kbs-without-init-data')).toContain('takes its kernel parameters from the secure image');
+  // kata 3.19.1 confidential_kbs.sh:308 (`== "qemu-se"`): SE's deploy directory.
+  expect(recordedFile(CELLS.v015se, '/coco-conformance/kustomization.yaml')).toContain('- ../nodeport/ibm-se');
+});
+
+test('v0.16.0 TDX: the ITA build gets kata 3.21.0\'s extra_teekey_paths and policy.rego edits', () => {
+  expect(recordedFile(CELLS.v016tdx, '/ita/kbs-config.toml')).toContain(
+    '"extra_teekey_paths = [\\"/tdx/attester_runtime_data/tee-pubkey\\"]" appended after the line with "trusted_jwk_sets"');
+  expect(recordedFile(CELLS.v016tdx, '/ita/policy.rego')).toContain('the first "attester_type" on each line replaced by "tdx\\"][\\"attester_type"');
+  // The ITA key stays a placeholder: the API key is a secret.
+  expect(commands(CELLS.v016tdx)).not.toMatch(/api_key = "[^t<]/);
+});
+
+test('v0.18.0 nvidia-gpu-tdx: trustee\'s nodeport directory with the release\'s KBS image (no ITA build, no ITA key); the chart gets debug on', () => {
+  const kustomization = recordedFile(CELLS.v018gpuTdx, '/coco-conformance/kustomization.yaml');
+  expect(kustomization).toContain('- ../nodeport');
+  expect(kustomization).not.toContain('ita');
+  expect(kustomization).toContain('newName: ghcr.io/confidential-containers/staged-images/kbs\n');
+  expect(commands(CELLS.v018gpuTdx)).not.toContain('COCO_ITA_API_KEY');
+  // kata 3.25.0 tools/packaging/kata-deploy/helm-chart/kata-deploy/values.yaml:23 `debug`, under the chart's alias.
+  expect((parse(recordedFile(CELLS.v018gpuTdx, '/helm-values.yaml')) as { 'kata-as-coco-runtime': { debug: unknown } })['kata-as-coco-runtime'].debug).toBe(true);
+});
+
+/** Python's tomllib, an independent TOML implementation, reads the edited ITA configuration. */
+async function parseToml(text: string): Promise<Record<string, Record<string, unknown>>> {
+  const result = await runCommand(['python3', '-c', 'import json, sys, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))'],
+    { input: text, nothrow: true });
+  expect(result.exitCode, `tomllib refuses the TOML: ${result.stderr.slice(-400)}`).toBe(0);
+  return JSON.parse(result.stdout) as Record<string, Record<string, unknown>>;
+}
+
+test('v0.16.0\'s ITA edits put extra_teekey_paths into [attestation_token], where trustee reads it (kbs/src/token/mod.rs:34)', async () => {
+  // A double of trustee ea56c1bf kbs/config/kubernetes/ita/kbs-config.toml's tables (the harness edits the real file).
+  const double = ['[attestation_token]', 'trusted_jwk_sets = ["https://portal.trustauthority.intel.com"]', '',
+    '[attestation_service]', 'type = "intel_ta"', 'api_key = "<key>"', ''].join('\n');
+  const tdx = loadRelease('v0.16.0').kbs.deployDirs.tdx!;
+  const edits = tdx.kind === 'ita' ? tdx.edits ?? [] : [];
+  const edited = edits.filter((e) => e.file.endsWith('kbs-config.toml')).reduce((text, edit) => applyKbsFileEdit(text, edit, 'kbs-config.toml'), double);
+  const parsed = await parseToml(edited);
+  expect(parsed.attestation_token).toEqual({ trusted_jwk_sets: ['https://portal.trustauthority.intel.com'], extra_teekey_paths: ['/tdx/attester_runtime_data/tee-pubkey'] });
+  expect(parsed.attestation_service).not.toHaveProperty('extra_teekey_paths');
+  // A double of ita/policy.rego:41: the attester type is read under the tdx claims of ITA v2.
+  const rego = edits.filter((e) => e.file.endsWith('policy.rego')).reduce((text, edit) => applyKbsFileEdit(text, edit, 'policy.rego'),
+    '\tinput["attester_type"] != "sample"');
+  expect(rego).toBe('\tinput["tdx"]["attester_type"] != "sample"');
+  // An edit that finds nothing to edit means trustee's file is not what kata edited: an error, not a silent no-op.
+  expect(() => applyKbsFileEdit('[attestation_token]\n', edits[0]!, 'kbs-config.toml')).toThrow(/no line contains "trusted_jwk_sets"/);
+});
+
+test('TDX init-data of v0.17.0+ is tested here but not upstream: plan counts it, the report marks the grid cell and names the skips', async () => {
+  const result = await runCommand([process.execPath, join(ROOT, 'bin/coco-conformance.mjs'), 'plan', '--matrix', 'matrix/all-releases.yaml',
+    '--cell', 'v0.18.0/tdx/kubeadm-1.30/containerd/nydus'], { nothrow: true, cwd: ROOT, env: { CI: 'true', PATH: `${process.env.PATH}` } });
+  expect(result.exitCode, result.stderr).toBe(0);
+  // The two init-data tests (kata 3.25.0 skips every "(with initdata)" test on qemu-tdx, issue 11945): one runs, the
+  // one that needs no guest runs too; neither is skipped here.
+  expect(result.stdout).toMatch(/v0\.18\.0\/tdx\/kubeadm-1\.30\/containerd\/nydus .*, 2 not tested upstream/);
+  const report = buildCompatibilityReport({ records: [], profile: loadRelease('v0.18.0'), generatedAt: 'fixed' });
+  expect(report.notTestedUpstream).toEqual([expect.objectContaining({ feature: 'init-data', platform: 'tdx' })]);
+  expect(report.notTestedUpstream[0]!.reason).toContain('k8s-guest-pull-image-signature.bats:159');
+  const markdown = renderMarkdown(report);
+  expect(markdown).toContain('‡ not tested upstream: the release claims it, upstream CI skips it; tested here.');
+  expect(markdown).toMatch(/- init-data × tdx: kata 3\.25\.0 tests\/integration\/kubernetes\/k8s-guest-pull-image-signature\.bats/);
+  expect(renderHtml(report)).toContain('<h2>Not tested upstream</h2><ul id="not-tested-upstream"><li>init-data × tdx: kata 3.25.0');
+  // Where upstream does test it (SNP), nothing is marked.
+  expect(report.notTestedUpstream.some((n) => n.platform === 'snp')).toBe(false);
+});
