@@ -27,7 +27,8 @@ test('run --dry-run --verbose writes and prints the provider, install, KBS and t
   const script = readFileSync(join(dir, 'commands.sh'), 'utf8');
   // Remote kustomize targets are printed shell-quoted ('github.com/…?ref=v0.9.0'), as pasteable commands must be.
   const order = ['kind create cluster', 'label node coco-', "apply -k 'github.com/confidential-containers/operator/config/release?ref=v0.9.0'",
-    '# wait (watch): controller pod cc-operator-controller-manager-*', "apply -k 'github.com/confidential-containers/operator/config/samples/ccruntime/default?ref=v0.9.0'",
+    // The ccruntime overlay through the harness's kustomization (hypervisor debug as the profile says), then the wait.
+    '# wait (watch): controller pod cc-operator-controller-manager-*', '/ccruntime/kustomization.yaml', 'ccruntime\n# wait (watch): daemon pods',
     'git -C', 'apply -k', '# wait (watch): KBS pod kbs-* Running in coco-tenant', 'kind export logs', 'kind delete cluster'];
   let at = -1;
   for (const fragment of order) {
