@@ -1,10 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { runCommand } from '../../scripts/exec/run-command.ts';
 import { applyKbsFileEdit } from '../../scripts/kbs/platform-extras.ts';
-import { loadRelease } from '../../matrix/index.ts';
+import { writeOperatorDouble } from '../../fixtures/install-doubles/index.ts';
+import { loadRelease, type OperatorInstall } from '../../matrix/index.ts';
+import { CONTROL_OPERATOR_OVERLAY } from '../../scripts/install/index.ts';
+import { ccRuntimeKustomization } from '../../scripts/install/operator-install.ts';
+import { kubectlForKustomize } from '../pipeline/support/kustomize-binary.ts';
 import { buildCompatibilityReport, renderHtml, renderMarkdown } from '../../reporters/index.ts';
 import { scratch } from '../pipeline/support/scratch-dir.ts';
 
@@ -175,4 +179,21 @@ test('TDX init-data of v0.17.0+ is tested here but not upstream: plan counts it,
   expect(renderHtml(report)).toContain('<h2>Not tested upstream</h2><ul id="not-tested-upstream"><li>init-data × tdx: kata 3.25.0');
   // Where upstream does test it (SNP), nothing is marked.
   expect(report.notTestedUpstream.some((n) => n.platform === 'snp')).toBe(false);
+});
+
+test('the harness\'s ccruntime kustomization, rendered by the real kustomize over the operator double, sets the CcRuntime\'s debug (v0.14.0)', async () => {
+  const profile = loadRelease('v0.14.0');
+  const recipe = profile.install as OperatorInstall;
+  const overlay = recipe.overlays[CONTROL_OPERATOR_OVERLAY]!;
+  const root = scratch('ccruntime-debug');
+  const double = writeOperatorDouble({ dir: join(root, 'double'), release: profile.release, recipe, overlayName: CONTROL_OPERATOR_OVERLAY,
+    image: { repository: '127.0.0.1:5000/coco-conformance/install-double', tag: 'v1' } });
+  const dir = join(root, 'ccruntime');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'kustomization.yaml'), ccRuntimeKustomization(double.kustomization(overlay.kustomization), dir, overlay, recipe.hypervisorDebug));
+  const rendered = (await runCommand([kubectlForKustomize(), 'kustomize', dir])).stdout;
+  const ccRuntime = parseAllDocuments(rendered).map((doc) => doc.toJS() as { kind: string; spec: { config: { debug?: boolean } } })
+    .find((o) => o.kind === 'CcRuntime');
+  // The overlays say `debug: false` (operator v0.14.0 config/samples/ccruntime/default/kustomization.yaml:38-40).
+  expect(ccRuntime?.spec.config.debug).toBe(true);
 });
