@@ -34,7 +34,7 @@ for (const [name, group] of Object.entries(GROUPS)) {
     commandRunner: { command: group.command },
     mutate: group.mutate,
     concurrency: 2,
-    timeoutMS: 120_000,
+    timeoutMS: 20_000,
     incremental: true,
     incrementalFile: `reports/mutation/${name}.incremental.json`,
     reporters: ['clear-text', 'progress'],
