@@ -117,8 +117,6 @@ interface CellState {
   /** Set by the plan step when every test is expected to skip: nothing else runs. */
   skipReason?: string;
   provider?: ClusterProvider;
-  /** The cluster as the provider would have named it, so a provision that failed halfway is still cleaned up. */
-  plannedCluster?: ProvisionedCluster;
   cluster?: ProvisionedCluster;
   workerNode?: { name: string; internalIp: string };
   installed?: InstalledRelease;
@@ -133,21 +131,76 @@ interface CellState {
   suitesStarted: boolean;
 }
 
-/** Runs cells one after another. An infra failure ends only its own cell; a signal ends the run after the current
- *  cell has been torn down and recorded. */
+/** A cluster that outlives one cell. The cells of a run that share a cluster spec (runner, arch, cluster, container
+ *  runtime) run one after another on one cluster, as upstream's CI reinstalls on one cluster: the first provisions
+ *  it; each installs its release, deploys its KBS, runs its suites, uninstalls and verifies the cluster clean; it is
+ *  torn down after the last — or at once when a cell failed or left it unclean, so the next cell starts on a fresh
+ *  one. Its kubeconfig lives in a state folder of its own. */
+interface SharedCluster {
+  workDir: string;
+  clusterName: string;
+  provider?: ClusterProvider;
+  /** As the provider would name it, so a provision that failed halfway is still cleaned up. */
+  planned?: ProvisionedCluster;
+  cluster?: ProvisionedCluster;
+  /** The cell that provisioned it. */
+  provisionedBy?: string;
+}
+
+/** The cells that can share a cluster: the same runner, arch, cluster spec and container runtime. Groups keep the
+ *  order of their first cell; cells keep their order inside a group. */
+export function clusterGroups(cells: readonly Cell[]): Cell[][] {
+  const groups = new Map<string, Cell[]>();
+  for (const cell of cells) {
+    const key = JSON.stringify([cell.runner, cell.arch, cell.cluster, cell.containerRuntime]);
+    const group = groups.get(key);
+    if (group) group.push(cell);
+    else groups.set(key, [cell]);
+  }
+  return [...groups.values()];
+}
+
+/** Runs cells one after another, one cluster per group of cells that share a cluster spec. An infra failure ends
+ *  only its own cell; a signal ends the run after the current cell has been torn down and recorded. */
 export async function runCells(cells: Cell[], options: PipelineOptions, deps: PipelineDeps = defaultPipelineDeps): Promise<CellResult[]> {
   const results: CellResult[] = [];
   try {
-    for (const cell of cells) {
+    for (const group of clusterGroups(cells)) {
+      const first = cellWorkspace(options.outDir, options.stateDir, group[0]!, options.runId);
+      const shared: SharedCluster = { workDir: join(options.stateDir, `cluster-${first.clusterName}`), clusterName: first.clusterName };
+      try {
+        for (const [index, cell] of group.entries()) {
+          if (options.signal.aborted) break;
+          const result = await runCell(cell, options, deps, shared, index === group.length - 1);
+          results.push(result);
+          if (result.status === 'interrupted') break;
+        }
+      } finally {
+        await retireSharedCluster(shared, options);
+      }
       if (options.signal.aborted) break;
-      const result = await runCell(cell, options, deps);
-      results.push(result);
-      if (result.status === 'interrupted') break;
     }
   } finally {
     removeRunStateDirIfEmpty(options.stateDir);
   }
   return results;
+}
+
+/** The cluster a group leaves when its last cell did not run to the point of tearing it down (a skipped last cell,
+ *  a signal between cells): torn down here; its state folder goes with it unless --keep-cluster kept it. */
+async function retireSharedCluster(shared: SharedCluster, options: PipelineOptions): Promise<void> {
+  const target = shared.cluster ?? (shared.planned?.createdByHarness ? shared.planned : undefined);
+  if (shared.provider && target && !options.keepCluster) {
+    const ctx: ProviderContext = { workDir: shared.workDir, dryRun: options.dryRun, record: () => {}, log: options.log, clusterName: shared.clusterName };
+    try {
+      await shared.provider.destroy(target, ctx);
+    } catch (error) {
+      options.log(`[cluster ${shared.clusterName}] teardown problem: ${(error as Error).message}`);
+    }
+    shared.cluster = undefined;
+    shared.planned = undefined;
+  }
+  if (!options.keepCluster || !shared.cluster) removeStateFolder(shared.workDir);
 }
 
 /** 0 when every cell ran (or had nothing to run) and Playwright found nothing unexpected; 1 when a cell failed for
@@ -161,7 +214,7 @@ export function runExitCode(results: CellResult[]): number {
 /** plan → provision → install → KBS → environment → platform setup → suites, then collect → teardown → record.
  *  A failure before the suites is an infrastructure failure: the cell's tests become INFRA-FAIL, not test failures.
  *  A cell in which every test is expected to skip stops after plan, with a record of skipped tests. */
-async function runCell(cell: Cell, options: PipelineOptions, deps: PipelineDeps): Promise<CellResult> {
+async function runCell(cell: Cell, options: PipelineOptions, deps: PipelineDeps, shared: SharedCluster, last: boolean): Promise<CellResult> {
   const ws = cellWorkspace(options.outDir, options.stateDir, cell, options.runId);
   const startedAt = new Date().toISOString();
   const recorder = new DryRunRecorder();
@@ -179,15 +232,17 @@ async function runCell(cell: Cell, options: PipelineOptions, deps: PipelineDeps)
   let failure: unknown;
   let suitesExitCode: number | null | undefined;
   try {
-    suitesExitCode = await cellSteps(cell, ws, ctx, state, options, deps);
+    suitesExitCode = await cellSteps(cell, ws, ctx, state, options, deps, shared, last);
   } catch (error) {
     failure = error;
   }
+  // The next cell of the group gets the cluster only when this one ran through and left it clean.
+  const handOn = !last && failure === undefined && state.uninstallFailure === undefined && !options.signal.aborted;
   // Teardown must not inherit the aborted signal of an interrupted run: it has to run to the end.
-  const teardownProblems = await collectAndTearDown(state, ws, { ...ctx, signal: undefined }, options, deps, cell.id);
+  const teardownProblems = await collectAndTearDown(state, ws, { ...ctx, signal: undefined }, options, deps, cell.id, shared, handOn);
   for (const problem of teardownProblems) options.log(`[cell ${cell.id}] teardown problem: ${problem}`);
-  // The keys and credentials go with the cluster; a kept cluster keeps them, since its kubeconfig is among them.
-  const keptStateDir = options.keepCluster && state.cluster ? ws.workDir : undefined;
+  // The keys and credentials go with the cell; a kept cluster keeps them and its own folder, where its kubeconfig is.
+  const keptStateDir = options.keepCluster && last && shared.cluster ? shared.workDir : undefined;
   if (!keptStateDir) removeStateFolder(ws.workDir);
 
   const interrupted = options.signal.aborted ? interruptOf(options.signal) : undefined;
@@ -242,6 +297,8 @@ async function cellSteps(
   state: CellState,
   options: PipelineOptions,
   deps: PipelineDeps,
+  shared: SharedCluster,
+  last: boolean,
 ): Promise<number | null | undefined> {
   const step = <T>(name: string, work: () => Promise<T>): Promise<T> => {
     state.step = name;
@@ -254,16 +311,24 @@ async function cellSteps(
   state.planned = planCellTests(cell, profile, options.testIds?.get(cell.id));
   state.skipReason = cellSkipReason(state.planned);
   if (state.skipReason) return undefined;
-  const provider = await deps.resolveProvider(cell.cluster.distro);
+  const provider = shared.provider ?? await deps.resolveProvider(cell.cluster.distro);
   state.provider = provider;
-  state.plannedCluster = {
-    name: ws.clusterName, kubeconfigPath: join(ws.workDir, 'kubeconfig'), nodes: [], createdByHarness: cell.cluster.distro !== 'existing',
-  };
-
+  shared.provider = provider;
+  const clusterCtx = sharedClusterContext(ctx, shared);
   const cluster: ProvisionedCluster = await step('provision', async () => {
-    const created = await provider.create(cell.cluster, ctx);
+    if (shared.cluster) {
+      ctx.record('provision', `# the cluster ${shared.cluster.name} provisioned for ${shared.provisionedBy} is reused: same cluster spec, left clean`);
+      return shared.cluster;
+    }
+    makePrivateFolder(shared.workDir);
+    shared.planned = {
+      name: shared.clusterName, kubeconfigPath: join(shared.workDir, 'kubeconfig'), nodes: [], createdByHarness: cell.cluster.distro !== 'existing',
+    };
+    const created = await provider.create(cell.cluster, clusterCtx);
     // A dry run keeps the nodes create already named: there is no cluster to ask.
-    if (!ctx.dryRun || !created.nodes.length) created.nodes = await provider.nodes(created, ctx);
+    if (!ctx.dryRun || !created.nodes.length) created.nodes = await provider.nodes(created, clusterCtx);
+    shared.cluster = created;
+    shared.provisionedBy = cell.id;
     return created;
   });
   state.cluster = cluster;
@@ -303,7 +368,7 @@ async function cellSteps(
   await step('environment', async () => {
     ctx.record('environment', `# capture environment facts into ${ws.environmentFile}`);
     if (options.dryRun) return;
-    const info = await provider.info(cluster, ctx);
+    const info = await provider.info(cluster, clusterCtx);
     state.environment = await deps.captureEnvironment({
       distro: `${cell.cluster.distro}${info.kubernetesVersion ? ` ${info.kubernetesVersion}` : ''}`,
       cluster: {
@@ -323,7 +388,7 @@ async function cellSteps(
     await step('suites', () => deps.runDryRunSuites({
       release: cell.release, platform: cell.platform, cell, outDir: ws.dryRunDir, kbsUrl: suiteEnv.kbs.url,
     }));
-    await uninstallStep(cluster, ctx, state, options, deps, step);
+    await uninstallStep(cluster, ctx, state, options, deps, step, last);
     return undefined;
   }
   await mkdir(dirname(ws.suiteEnvFile), { recursive: true });
@@ -340,14 +405,15 @@ async function cellSteps(
     return ran;
   });
   await assertRecordWritten(ws.recordFile, join(ws.logsDir, 'playwright.log'));
-  await uninstallStep(cluster, ctx, state, options, deps, step);
+  await uninstallStep(cluster, ctx, state, options, deps, step, last);
   return result.exitCode;
 }
 
 /** The KBS's removal, the release's uninstall and its verification, as a step of its own once the suites are done (upstream's CI
  *  uninstalls and checks the node is clean too; a cluster that hosts the next release must start clean). Its failure
  *  — a leftover runtime class, node label, namespace or CRD — does not undo the suites' results: it is kept in
- *  state.uninstallFailure and goes into the record as a run error. --keep-cluster keeps the release installed. */
+ *  state.uninstallFailure and goes into the record as a run error. --keep-cluster keeps the last cell's release
+ *  installed. */
 async function uninstallStep(
   cluster: ProvisionedCluster,
   ctx: ProviderContext,
@@ -355,8 +421,9 @@ async function uninstallStep(
   options: PipelineOptions,
   deps: PipelineDeps,
   step: <T>(name: string, work: () => Promise<T>) => Promise<T>,
+  last: boolean,
 ): Promise<void> {
-  if (options.keepCluster || !state.installed || !state.profile) return;
+  if ((options.keepCluster && last) || !state.installed || !state.profile) return;
   const installed = state.installed;
   const kbs = state.kbs?.deployedByHarness ? state.kbs : undefined;
   try {
@@ -400,6 +467,8 @@ async function collectAndTearDown(
   options: PipelineOptions,
   deps: PipelineDeps,
   cellId: string,
+  shared: SharedCluster,
+  handOn: boolean,
 ): Promise<string[]> {
   const problems: string[] = [];
   const attempt = async (step: string, work: () => Promise<void>): Promise<void> => {
@@ -410,15 +479,20 @@ async function collectAndTearDown(
     }
   };
   const { provider, cluster } = state;
+  const clusterCtx = sharedClusterContext(ctx, shared);
 
   if (provider && cluster) {
     await attempt('collect', async () => {
-      await provider.collectLogs(cluster, ws.logsDir, ctx);
+      await provider.collectLogs(cluster, ws.logsDir, clusterCtx);
       const namespaces = [state.installed?.namespace, state.kbs?.deployedByHarness ? state.profile?.kbs.namespace : undefined];
       await collectPodLogs(cluster, namespaces.filter((n): n is string => Boolean(n)), ws.logsDir, ctx);
     });
   }
   if (state.prepared) await attempt('platform-cleanup', () => state.prepared!.cleanup());
+  if (handOn) {
+    options.progress.note(cellId, `the cluster stays up for the next cell of the same cluster spec`);
+    return problems;
+  }
   if (options.keepCluster && cluster) {
     options.progress.note(cellId, `teardown skipped (--keep-cluster): kubeconfig ${cluster.kubeconfigPath}`);
     return problems;
@@ -430,9 +504,17 @@ async function collectAndTearDown(
       await attempt('uninstall', () => deps.uninstallRelease(deps.installContext(cluster, ctx), state.profile!, state.installed!));
     }
   }
-  const target = cluster ?? (state.plannedCluster?.createdByHarness ? state.plannedCluster : undefined);
-  if (provider && target) await attempt('teardown', () => provider.destroy(target, ctx));
+  const target = shared.cluster ?? (shared.planned?.createdByHarness ? shared.planned : undefined);
+  if (provider && target) await attempt('teardown', () => provider.destroy(target, clusterCtx));
+  shared.cluster = undefined;
+  shared.planned = undefined;
   return problems;
+}
+
+/** The cell's provider context, pointed at the shared cluster's own state folder and name (its kubeconfig and
+ *  provider files outlive the cell). */
+function sharedClusterContext(ctx: ProviderContext, shared: SharedCluster): ProviderContext {
+  return { ...ctx, workDir: shared.workDir, clusterName: shared.clusterName };
 }
 
 /** Pod logs, descriptions and events of the release's namespaces (operator, KBS): the first thing anyone asks for

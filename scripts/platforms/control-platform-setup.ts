@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTestImages, ensureSkopeo, pushImage } from '../../fixtures/images/index.ts';
 import { generateAdminKeyPair, KbsDouble, loadAdminPublicKey, trusteeGeneration, type StartedKbsDouble } from '../../fixtures/kbs/index.ts';
@@ -7,7 +7,7 @@ import { LocalRegistry, registerRegistryCredentials, type StartedLocalRegistry }
 import type { PlatformSetup, PlatformSetupContext, PreparedPlatform } from './platform-setup.ts';
 import { trustLocalRegistry } from './registry-hosts.ts';
 import {
-  buildInstallDoubleImage, CHART_DOUBLE_DESCRIPTION, ensureHelm, OPERATOR_DOUBLE_DESCRIPTION, packageChartDouble, relativeTarget,
+  apiServerOf, buildInstallDoubleImage, type ApiServerAddress, CHART_DOUBLE_DESCRIPTION, ensureHelm, OPERATOR_DOUBLE_DESCRIPTION, packageChartDouble, relativeTarget,
   writeOperatorDouble,
 } from '../../fixtures/install-doubles/index.ts';
 import { runCommand } from '../exec/run-command.ts';
@@ -132,6 +132,7 @@ async function serveInstallDoubles(ctx: PlatformSetupContext, dir: string, regis
   const repository = `${registry}/coco-conformance/install-double`;
   await pushImage({ source: image.archive, destination: `${repository}:${tag}`, skopeo });
   const recipe = ctx.profile.install;
+  const apiServer = apiServerOf(readFileSync(ctx.cluster.kubeconfigPath, 'utf8'));
   if (recipe.method === 'helm') {
     const helm = await ensureHelm();
     // A candidate's chart has no released version yet: its double goes out as 0.0.0, the only one there.
@@ -139,10 +140,10 @@ async function serveInstallDoubles(ctx: PlatformSetupContext, dir: string, regis
     const chart = await packageChartDouble(helm, dir, version, ctx.profile.components.kata.version);
     await runCommand([helm, 'push', chart, `oci://${registry}/${CHART_REPOSITORY}`, '--plain-http']);
     ctx.log(`control: chart double ${version} at oci://${registry}/${CHART_REPOSITORY}`);
-    return chartDoubles(registry, repository, tag);
+    return chartDoubles(registry, repository, tag, apiServer);
   }
   const operator = writeOperatorDouble({
-    dir, release: ctx.profile.release, recipe, overlayName: CONTROL_OPERATOR_OVERLAY, image: { repository, tag },
+    dir, release: ctx.profile.release, recipe, overlayName: CONTROL_OPERATOR_OVERLAY, image: { repository, tag }, apiServer,
   });
   return { descriptions: [OPERATOR_DOUBLE_DESCRIPTION], kustomization: operator.kustomization };
 }
@@ -152,13 +153,13 @@ const UNRELEASED_CHART_VERSION = '0.0.0';
 /** Where the chart double is pushed: the real chart's path (oci://ghcr.io/confidential-containers/charts/…) on ours. */
 const CHART_REPOSITORY = 'confidential-containers/charts';
 
-function chartDoubles(registry: string, repository: string, tag: string): InstallDoubles {
+function chartDoubles(registry: string, repository: string, tag: string, apiServer?: ApiServerAddress): InstallDoubles {
   return {
     descriptions: [CHART_DOUBLE_DESCRIPTION],
     chart: {
       reference: `oci://${registry}/${CHART_REPOSITORY}/confidential-containers`,
       args: ['--plain-http'],
-      values: { 'kata-as-coco-runtime': { image: { reference: repository, tag } } },
+      values: { 'kata-as-coco-runtime': { image: { reference: repository, tag }, ...(apiServer ? { testDouble: { apiServer } } : {}) } },
     },
   };
 }
@@ -173,7 +174,7 @@ function plannedInstallDoubles(ctx: PlatformSetupContext, dir: string, registry:
   if (recipe.method === 'helm') {
     record([helmCommand(), 'package', join(dir, 'chart-double', 'confidential-containers'), '--destination', dir]);
     record([helmCommand(), 'push', join(dir, `confidential-containers-${recipe.version ?? UNRELEASED_CHART_VERSION}.tgz`), `oci://${registry}/${CHART_REPOSITORY}`, '--plain-http']);
-    return chartDoubles(registry, repository, '<kubectl version>');
+    return chartDoubles(registry, repository, '<kubectl version>', { host: '<api server host>', port: '<api server port>' });
   }
   const root = join(dir, `operator-${ctx.profile.release}`);
   record(`# write the operator double for ${ctx.profile.release} (fixtures/install-doubles/operator) into ${root}`);

@@ -119,9 +119,10 @@ test('--keep-cluster keeps the cluster but still collects logs', async () => {
   const opts = { ...options(scratch('out'), lines), keepCluster: true };
   const [result] = await runCells([cell('v0.9.0/snp/kind-1.30/containerd/nydus', '1.30')], opts, fakeDeps(log));
   expect(result!.status).toBe('complete');
-  // The kept cluster's kubeconfig is in its state folder, which is kept with it.
-  expect(result!.keptStateDir).toBe(join(opts.stateDir, 'v0.9.0_snp_kind-1.30_containerd_nydus'));
+  // The kept cluster's kubeconfig is in the cluster's own state folder, kept with it, and so is the cell's.
+  expect(result!.keptStateDir).toMatch(new RegExp(`^${opts.stateDir}/cluster-coco-[0-9a-f]{8}$`));
   expect(existsSync(result!.keptStateDir!)).toBe(true);
+  expect(existsSync(join(opts.stateDir, 'v0.9.0_snp_kind-1.30_containerd_nydus'))).toBe(true);
   expect(log.at(-1)).toBe('collect');
   expect(log.some((l) => l.startsWith('destroy'))).toBe(false);
   expect(lines.some((l) => l.includes('teardown skipped (--keep-cluster): kubeconfig /k'))).toBe(true);
@@ -178,4 +179,39 @@ test('a rerun whose provision fails records exactly the tests it planned, with t
   expect(record.tests.map((t) => `${t.id} ${t.outcome}`)).toEqual(['attestation/resource-withheld-deny-all infra-error']);
   expect(record.tests[0]!.expected.expect, 'the outcome the plan derived for the negative test on snp').toBe('pass');
   expect(record.tests[0]!.expected.reason ?? '').not.toContain('not derived');
+});
+
+test.describe('cells that share a cluster spec share one cluster', () => {
+  const onOne = (release: string): Cell => ({ ...cell(`${release}/snp/kind-1.30/containerd/nydus`, '1.30'), release });
+
+  test('provisioned once; per release install → KBS → suites → uninstall; torn down after the last', async () => {
+    const log: string[] = [];
+    const results = await runCells([onOne('v0.9.0'), onOne('v0.12.0')], options(scratch('out'), []), fakeDeps(log));
+    expect(results.map((r) => r.status)).toEqual(['complete', 'complete']);
+    expect(log).toEqual([
+      'create 1.30',
+      'install snp on n1', 'kbs', 'suites v0.9.0/snp/kind-1.30/containerd/nydus', 'uninstall', 'collect',
+      'install snp on n1', 'kbs', 'suites v0.12.0/snp/kind-1.30/containerd/nydus', 'uninstall', 'collect',
+      expect.stringMatching(/^destroy coco-[0-9a-f]{8}$/),
+    ]);
+  });
+
+  test('a leftover after an uninstall fails the cell, is recorded, and the next release gets a fresh cluster', async () => {
+    const log: string[] = [];
+    const deps = fakeDeps(log, {
+      uninstallRelease: async (_ctx, profile) => {
+        log.push(`uninstall ${profile.release}`);
+        if (profile.release === 'v0.9.0') throw new Error('failed to uninstall release v0.9.0: the uninstall left runtime class kata-qemu-snp');
+      },
+    });
+    const [first, second] = await runCells([onOne('v0.9.0'), onOne('v0.12.0')], options(scratch('out'), []), deps);
+    expect(first).toMatchObject({ status: 'infra-error', failedStep: 'uninstall' });
+    const record = JSON.parse(readFileSync(first!.recordFile!, 'utf8')) as ResultRecord;
+    expect(record.runErrors).toEqual(['uninstall: failed to uninstall release v0.9.0: the uninstall left runtime class kata-qemu-snp']);
+    expect(second!.status).toBe('complete');
+    expect(log.filter((line) => /^(create|destroy|uninstall)/.test(line))).toEqual([
+      'create 1.30', 'uninstall v0.9.0', expect.stringMatching(/^destroy /), 'create 1.30', 'uninstall v0.12.0', expect.stringMatching(/^destroy /),
+    ]);
+    expect(runExitCode([first!, second!])).toBe(1);
+  });
 });

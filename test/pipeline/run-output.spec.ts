@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { loadRelease, TEST_CATALOG } from '../../matrix/index.ts';
 import type { ResultRecord } from '../../reporters/result-record.ts';
 import { validateResultRecord } from '../../reporters/validate-result-record.ts';
@@ -96,8 +96,10 @@ for (const failing of [false, true]) {
     if (failing) {
       expect(output).toContain(`infra-error ${CELL} (platform-setup: failed to prepare the double platform: asked to by COCO_TEST_FAIL_SETUP)`);
     } else {
-      // The suites' own secrets file (COCO_SECRETS_FILE) was in the state folder too.
-      expect(run.events()).toContain(`suite-secrets-file ${join(stateFolder!, 'secrets')}`);
+      // The suites' own secrets file (COCO_SECRETS_FILE) was in the cell's state folder, beside the cluster's.
+      const secretsFile = run.events().find((e) => e.startsWith('suite-secrets-file '))?.slice('suite-secrets-file '.length);
+      expect(secretsFile && dirname(dirname(secretsFile))).toBe(dirname(stateFolder!));
+      expect(existsSync(dirname(secretsFile!))).toBe(false);
     }
 
     expect(existsSync(stateFolder!)).toBe(false);
