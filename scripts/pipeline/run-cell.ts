@@ -35,6 +35,8 @@ export interface PipelineOptions {
   dryRun: boolean;
   /** A KBS run elsewhere (`--kbs-url`, `--kbs-admin-key`): nothing is deployed. */
   externalKbs?: { url: string; adminKeyFile: string };
+  /** One cluster per cell even where cells share a cluster spec (the sweep benchmark's baseline). */
+  clusterPerCell?: boolean;
   /** For `--rerun-failed`: per cell id, the test ids to run again. */
   testIds?: Map<string, string[]>;
   /** Aborted by the first SIGINT/SIGTERM. */
@@ -165,7 +167,7 @@ export function clusterGroups(cells: readonly Cell[]): Cell[][] {
 export async function runCells(cells: Cell[], options: PipelineOptions, deps: PipelineDeps = defaultPipelineDeps): Promise<CellResult[]> {
   const results: CellResult[] = [];
   try {
-    for (const group of clusterGroups(cells)) {
+    for (const group of options.clusterPerCell ? cells.map((cell) => [cell]) : clusterGroups(cells)) {
       const first = cellWorkspace(options.outDir, options.stateDir, group[0]!, options.runId);
       const shared: SharedCluster = { workDir: join(options.stateDir, `cluster-${first.clusterName}`), clusterName: first.clusterName };
       try {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { encodedReleases, loadRelease } from '../../matrix/index.ts';
+import { encodedReleases, expandCells, loadRelease, loadRunnerMatrix, planCellTests } from '../../matrix/index.ts';
 import type { ReleaseProfile } from '../../matrix/release-profile.ts';
 import { TEST_CATALOG } from '../../matrix/test-catalog.ts';
 import { XMLValidator } from 'fast-xml-parser';
@@ -20,6 +20,16 @@ const release = encodedReleases().at(-1)!;
 const profile = loadRelease(release);
 const out = join(repo, 'results', 'e2e');
 const cli = join(repo, 'bin', 'coco-conformance.mjs');
+/** The multi-release sweep: one release of each older install and KBS generation, on one cluster. */
+const sweepMatrix = join(repo, 'matrix', 'control-sweep.yaml');
+const sweepCells = expandCells(loadRunnerMatrix(sweepMatrix));
+const sweepReleases = sweepCells.map((cell) => cell.release);
+/** Per release, the catalog tests its cell runs: every one in the default run, the sweep's suites in the sweep. */
+const testsOf = new Map<string, Set<string>>([
+  [release, new Set(TEST_CATALOG.map((t) => t.id))],
+  ...sweepCells.map((cell) => [cell.release, new Set(planCellTests(cell, loadRelease(cell.release)).map((t) => t.id))] as const),
+]);
+const sweepOut = join(repo, 'results', 'e2e-sweep');
 
 function coco(args: string[], timeoutMs: number) {
   const child = spawnSync(process.execPath, [cli, ...args], {
@@ -93,6 +103,8 @@ test.describe.configure({ mode: 'serial' });
 
 let records: ResultRecord[] = [];
 let runOutput = '';
+/** Every release's record, from the default run and the sweep. */
+const recordOf = new Map<string, ResultRecord>();
 
 test('the control run brings up a cluster, runs every suite and tears down', async () => {
   rmSync(out, { recursive: true, force: true });
@@ -110,6 +122,35 @@ test('the control run brings up a cluster, runs every suite and tears down', asy
   // The record names the double of this release's trustee: its ref, generation and known gaps.
   expect(records[0]?.doubles.join(' ')).toContain(`KBS: test double of trustee ${profile.kbs.ref}'s admin API`);
   expect(records[0]?.doubles.join(' ')).toMatch(/Known gaps: no attestation/);
+  // The release was installed its own way, for real, against the install double named in the record, and
+  // uninstalled and verified clean before teardown.
+  const doubleOfInstall = profile.install.method === 'helm' ? /TEST DOUBLE of the Confidential Containers Helm chart/ : /TEST DOUBLE of the CoCo operator/;
+  expect(records[0]?.doubles.join(' ')).toMatch(doubleOfInstall);
+  expect(records[0]?.runErrors ?? []).toEqual([]);
+  expect(run.stdout + run.stderr).toMatch(/\] install ✓/);
+  expect(run.stdout + run.stderr).toMatch(/\] uninstall ✓/);
+  recordOf.set(release, records[0]!);
+});
+
+test(`the sweep runs ${sweepReleases.join(', ')} on one cluster: each installs its release by its own method against the install double, runs its suites, uninstalls clean`, async () => {
+  rmSync(sweepOut, { recursive: true, force: true });
+  const run = coco(['run', '--matrix', sweepMatrix, '--out', sweepOut], 70 * 60_000);
+  console.log(run.stdout.split('\n').slice(-40).join('\n'));
+  if (run.status !== 0) console.error(run.stderr.split('\n').slice(-80).join('\n'));
+  expect(run.status, 'coco-conformance run exit code (0 = every outcome as each release claims)').toBe(0);
+  const loaded = loadResultRecords([sweepOut]);
+  expect(loaded.warnings).toEqual([]);
+  expect(loaded.records.map((r) => r.cell.release).sort()).toEqual([...sweepReleases].sort());
+  // One cluster for the whole sweep: the kubeadm node was prepared once.
+  expect((run.stdout + run.stderr).match(/kubeadm: preparing the node/g)?.length, 'clusters provisioned').toBe(1);
+  for (const record of loaded.records) {
+    const sweepProfile = loadRelease(record.release);
+    expect(record.status, record.release).toBe('complete');
+    expect(record.runErrors ?? [], `${record.release}: uninstall verified clean`).toEqual([]);
+    expect(record.doubles.join(' ')).toContain(`KBS: test double of trustee ${sweepProfile.kbs.ref}'s admin API`);
+    expect(record.doubles.join(' ')).toMatch(sweepProfile.install.method === 'helm' ? /Helm chart/ : /TEST DOUBLE of the CoCo operator/);
+    recordOf.set(record.release, record);
+  }
 });
 
 test('run showed each test as it finished, the counts, the sign-off of this run alone, the record and the report', () => {
@@ -127,24 +168,28 @@ test('run showed each test as it finished, the counts, the sign-off of this run 
   expect(reportFile && readFileSync(reportFile, 'utf8')).toContain(record!.cell.id);
 });
 
-test('keys and credentials the run made stayed out of --out, and their state folder is gone', () => {
-  const record = records[0];
-  test.skip(!record, 'the control run produced no record (see the first test)');
-  const files = readdirSync(out, { recursive: true, encoding: 'utf8' }).map((name) => join(out, name)).filter((f) => statSync(f).isFile());
-  expect(files.filter((f) => /(^|\/)(kbs\.key|key\.bin|registry-credentials\.json|htpasswd|kubeconfig|secrets)$/.test(f))).toEqual([]);
-  expect(files.filter((f) => readFileSync(f).includes('PRIVATE KEY'))).toEqual([]);
-  expect(existsSync(runStateDir(stateRoot(), record!.runId)), 'the run\'s state folder').toBe(false);
+test('keys and credentials the runs made stayed out of --out, and their state folders are gone', () => {
+  test.skip(!recordOf.size, 'the control runs produced no record (see the first tests)');
+  for (const dir of [out, sweepOut].filter((d) => existsSync(d))) {
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((name) => join(dir, name)).filter((f) => statSync(f).isFile());
+    expect(files.filter((f) => /(^|\/)(kbs\.key|key\.bin|registry-credentials\.json|htpasswd|kubeconfig|secrets)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => readFileSync(f).includes('PRIVATE KEY'))).toEqual([]);
+  }
+  for (const record of recordOf.values()) {
+    expect(existsSync(runStateDir(stateRoot(), record.runId)), `the state folder of ${record.release}'s run`).toBe(false);
+  }
 });
 
 test('every catalog test has a control verdict written here', () => {
   expect(Object.keys(CONTROL).sort()).toEqual(TEST_CATALOG.map((t) => t.id).sort());
 });
 
-for (const catalogTest of TEST_CATALOG) {
-  test(`control outcome: ${catalogTest.id}`, async () => {
-    const record = records[0];
-    test.skip(!record, 'the control run produced no record (see the first test)');
-    const verdict = CONTROL[catalogTest.id];
+for (const [verdictRelease, verdicts] of [[release, CONTROL], ...sweepReleases.map((r) => [r, controlVerdicts(loadRelease(r))] as const)] as const)
+for (const catalogTest of TEST_CATALOG.filter((t) => testsOf.get(verdictRelease)!.has(t.id))) {
+  test(`${verdictRelease} control outcome: ${catalogTest.id}`, async () => {
+    const record = recordOf.get(verdictRelease);
+    test.skip(!record, `the control run of ${verdictRelease} produced no record (see the first tests)`);
+    const verdict = verdicts[catalogTest.id];
     expect(verdict, `${catalogTest.id} has a control verdict in this file`).toBeDefined();
     const results = record!.tests.filter((t) => t.id === catalogTest.id);
     expect(results.length, `${catalogTest.id} ran on control`).toBeGreaterThan(0);
