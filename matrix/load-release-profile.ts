@@ -6,6 +6,7 @@ import type { ReleaseProfile } from './release-profile.ts';
 import { RELEASE_PROFILE_SCHEMA, RELEASE_TAG } from './schema/release-profile-schema.ts';
 import { findViolation } from './schema/validate.ts';
 import { displayPath, YamlSource } from './yaml-source.ts';
+import { cacheProfile, cachedProfile } from './profile-cache.ts';
 import { sourcePath } from './source-root.ts';
 
 /** Where the release profiles live: the ones shipped with the harness, or `COCO_RELEASES_DIR` (a release team's
@@ -14,7 +15,11 @@ export const DEFAULT_RELEASES_DIR = process.env.COCO_RELEASES_DIR || sourcePath(
 
 /** Reads, validates and cross-checks one release profile. Bad input throws InputError (`file:line:col: path: …`). */
 export function loadReleaseProfile(file: string): ReleaseProfile {
-  return releaseProfileFromSource(YamlSource.read(file), file);
+  const cached = cachedProfile(file);
+  if (cached) return cached;
+  const profile = releaseProfileFromSource(YamlSource.read(file), file);
+  cacheProfile(file, profile);
+  return profile;
 }
 
 /** Validates and cross-checks a parsed release profile: all of loading after the file is read. `file` is the

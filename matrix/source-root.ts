@@ -11,6 +11,8 @@ export const BUILD_DIR = 'dist';
  *  folder that holds package.json; the build folder has none. */
 const above = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const SOURCE_ROOT = existsSync(path.join(above, 'package.json')) ? above : path.dirname(above);
+/** This code runs from the build (dist/), not from the TypeScript source. */
+export const RUNNING_FROM_BUILD = SOURCE_ROOT !== above;
 
 /** A file or folder of the checkout, by its path from the root ('matrix/releases'). */
 export function sourcePath(relative: string): string {
