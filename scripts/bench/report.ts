@@ -51,6 +51,9 @@ const { values } = parseArgs({
   allowPositionals: true,
 });
 
+/** How a measurement child is started (childCommand): set by main. */
+let CHILD: string[] = [];
+
 if (values.child) {
   const folders = process.argv.slice(process.argv.indexOf('--') + 1);
   const measurement = values.child === 'parse' ? parseOnly(folders) : values.child === 'check' ? readAndCheck(folders) : mergeAndRender(folders, values.out!);
@@ -146,8 +149,6 @@ function folderBytes(folders: string[]): number {
   for (const folder of folders) for (const file of jsonFiles(folder)) bytes += statSync(file).size;
   return bytes;
 }
-
-let CHILD: string[] = [];
 
 function main(): void {
   CHILD = childCommand();
