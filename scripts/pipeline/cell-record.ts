@@ -119,7 +119,7 @@ export class DryRunRecorder {
     for (const entry of this.entries) {
       if (!entry.text?.startsWith('# file: ')) continue;
       const [header, ...body] = entry.text.split('\n');
-      const name = `${String(++index).padStart(2, '0')}-${entry.step}-${header!.slice('# file: '.length).split('/').pop()}`;
+      const name = `${String(++index).padStart(2, '0')}-${entry.step}-${header!.slice('# file: '.length).split('/').pop()}`.replace(/\s+/g, '-');
       const file = join(dir, 'files', name);
       await writeFile(file, `${header}\n${body.join('\n')}\n`);
       written.push(file);

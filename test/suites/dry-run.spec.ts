@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { runDryRun } from '../../fixtures/dry-run/index.ts';
+import { catalogTest, FEATURES } from '../../matrix/index.ts';
 
 const KBS = 'http://192.0.2.10:30080';
 let out: string;
@@ -25,9 +26,13 @@ for (const [platform, runtimeClass] of [['snp', 'kata-qemu-snp'], ['tdx', 'kata-
     const calls = JSON.parse(readFileSync(join(attestation, 'kbs-calls.json'), 'utf8'));
     expect(calls.map((c: { path: string }) => c.path)).toEqual([expect.stringMatching(/^\/kbs\/v0\/resource\/default\/aa\/key-[0-9a-f]{8}$/), '/kbs/v0/resource-policy']);
     for (const call of calls) expect(call.headers.authorization).toBe('Bearer [REDACTED]');
-    // Every test that is not skipped has its manifests.
+    // Every test that is not skipped has its manifests, in the folder of its suite; the summary names files from suites/.
+    const suites = readdirSync(join(out, platform, 'suites'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(suites.every((name) => (FEATURES as readonly string[]).includes(name)), suites.join(', ')).toBe(true);
     for (const t of summary.tests) {
-      if (t.expected.expect !== 'skip') expect(existsSync(join(out, platform, 'suites', ...t.id.split('/'), 'manifests.yaml')), t.id).toBe(true);
+      if (t.expected.expect === 'skip') continue;
+      expect(t.files, t.id).toContain(`${catalogTest(t.id).feature}/${t.id.slice(t.id.indexOf('/') + 1)}/manifests.yaml`);
+      for (const file of t.files) expect(existsSync(join(out, platform, 'suites', file)), file).toBe(true);
     }
   });
 }
@@ -35,14 +40,14 @@ for (const [platform, runtimeClass] of [['snp', 'kata-qemu-snp'], ['tdx', 'kata-
 test('dry run on tdx: the right-key KBS call carries the raw 32-byte key, the wrong-length one 8 bytes', async () => {
   await runDryRun({ release: 'v0.9.0', platform: 'tdx', outDir: join(out, 'tdx-keys'), kbsUrl: KBS });
   const keyCall = (testCase: string) => {
-    const calls = JSON.parse(readFileSync(join(out, 'tdx-keys', 'suites', 'encrypted-image', testCase, 'kbs-calls.json'), 'utf8'));
+    const calls = JSON.parse(readFileSync(join(out, 'tdx-keys', 'suites', 'encrypted-images', testCase, 'kbs-calls.json'), 'utf8'));
     return calls.find((c: { path: string }) => c.path.startsWith('/kbs/v0/resource/default/key/'));
   };
   // kata 3.7.0 kbs_set_resource_base64: KBS holds the decoded key, which the guest's CDH uses as the AES-256 key.
   expect(keyCall('right-key-runs').bodySummary).toMatch(/^32 bytes /);
   expect(keyCall('wrong-key-fails').bodySummary).toMatch(/^32 bytes /);
   expect(keyCall('wrong-length-key-fails').bodySummary).toMatch(/^8 bytes /);
-  const plan = JSON.parse(readFileSync(join(out, 'tdx-keys', 'suites', 'encrypted-image', 'right-key-runs', 'plan.json'), 'utf8'));
+  const plan = JSON.parse(readFileSync(join(out, 'tdx-keys', 'suites', 'encrypted-images', 'right-key-runs', 'plan.json'), 'utf8'));
   expect(plan.kbs[0].value).toBe('<32 bytes, raw>');
 });
 
