@@ -23,7 +23,7 @@ const SKOPEO_MINIMUM = '1.16';
 
 /** The checks, in the order a new runner meets them. Tools the setup scripts build are looked for where they put
  *  them (${COCO_CACHE_DIR:-~/.cache/coco-conformance}/bin, scripts/setup/cached-go-tool.sh) and then on PATH. */
-export async function checkRequirements(env: Env = process.env): Promise<Requirement[]> {
+export async function checkRequirements(env: Env = process.env, options: { hardwareRunner?: boolean } = {}): Promise<Requirement[]> {
   const cacheBin = path.join(env.COCO_CACHE_DIR ?? path.join(env.HOME ?? os.homedir(), '.cache', 'coco-conformance'), 'bin');
   const [skopeo, opa, go, helm, chromium] = await Promise.all([
     versionCheck(env, { need: `skopeo ≥ ${SKOPEO_MINIMUM}`, candidates: [path.join(cacheBin, 'skopeo'), 'skopeo'], argv: ['--version'], minimum: SKOPEO_MINIMUM,
@@ -34,12 +34,15 @@ export async function checkRequirements(env: Env = process.env): Promise<Require
     versionCheck(env, { need: 'helm', candidates: ['helm'], argv: ['version', '--short'],
       fix: 'install helm 3 (https://helm.sh/docs/intro/install/) on PATH (releases installed by their Helm chart need it)' }),
     versionCheck(env, { need: 'chromium', candidates: ['chromium', '/usr/bin/chromium'], argv: ['--version'],
-      fix: 'apt-get install chromium (the report self-tests open the HTML report in it)' }),
+      fix: 'apt-get install chromium on Debian (the report self-tests open the HTML report in it; a hardware runner does not need it: doctor --hardware-runner)' }),
   ]);
   const bundle = readBundleCache(env);
   const bundleCheck: Requirement = bundle.present
     ? { need: 'offline Kubernetes bundle', ok: true, found: `${bundle.expected} (${bundle.binaries.length} binaries, ${bundle.images} image archives)` }
     : { need: 'offline Kubernetes bundle', ok: false, found: `absent (${bundle.expected})`, fix: 'bash scripts/bundle/build.sh (from the Go module proxy, cached)' };
+  // A hardware runner (Ubuntu 24.04, its own cluster) runs the suites only: opa and chromium serve the self-tests,
+  // the offline bundle the control runner's `source: bundle` cluster.
+  if (options.hardwareRunner) return [skopeo, go, helm];
   return [skopeo, opa, go, helm, chromium, bundleCheck];
 }
 

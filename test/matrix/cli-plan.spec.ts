@@ -42,8 +42,8 @@ test('plan filters by runner', () => {
   const result = cli('plan', '--matrix', 'matrix/nightly.yaml', '--runner', 'se-kubeadm-01');
   expect(result.code).toBe(0);
   const [latest, previous] = encodedReleases().slice(-2).reverse();
-  expect(result.stdout).toContain(`${latest}/se/kubeadm-1.35/containerd/nydus`);
-  expect(result.stdout).toContain(`${previous}/se/kubeadm-1.35/containerd/nydus`);
+  expect(result.stdout).toContain(`${latest}/se/existing/containerd/nydus`);
+  expect(result.stdout).toContain(`${previous}/se/existing/containerd/nydus`);
   expect(result.stdout).not.toContain('/tdx/');
 });
 

@@ -99,3 +99,20 @@ test('a skopeo older than 1.16 does not count, whatever else is there', async ()
   expect(skopeo).toMatchObject({ need: 'skopeo ≥ 1.16', ok: false, found: `${path.join(bin, 'skopeo')} is 1.9.3, older than 1.16` });
   expect(skopeo!.fix).toContain('scripts/setup/build-skopeo.sh');
 });
+
+test('a hardware runner (its own cluster, Ubuntu 24.04) needs skopeo, go and helm only: no bundle, opa or chromium', async () => {
+  const bin = scratch();
+  for (const [tool, version] of [['skopeo', 'skopeo version 1.19.0'], ['go', 'go version go1.22.2 linux/amd64'], ['helm', 'v3.19.0+g3d8990f']]) {
+    writeFileSync(path.join(bin, tool), `#!/bin/sh\necho "${version}"\n`);
+    chmodSync(path.join(bin, tool), 0o755);
+  }
+  const { checkRequirements } = await import('../../scripts/doctor/requirements.ts');
+  const env = { PATH: `${bin}:/usr/bin:/bin`, COCO_CACHE_DIR: scratch(), HOME: scratch() };
+  const runner = await checkRequirements(env, { hardwareRunner: true });
+  expect(runner.map((r) => [r.need, r.ok])).toEqual([['skopeo ≥ 1.16', true], ['go', true], ['helm', true]]);
+  // The same machine, checked as the self-tests' machine, also needs opa, chromium and the offline bundle (absent
+  // from this empty cache).
+  const full = await checkRequirements(env);
+  expect(full.map((r) => r.need)).toEqual(['skopeo ≥ 1.16', 'opa', 'go', 'helm', 'chromium', 'offline Kubernetes bundle']);
+  expect(full.find((r) => r.need === 'offline Kubernetes bundle')?.ok).toBe(false);
+});

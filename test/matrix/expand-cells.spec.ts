@@ -100,7 +100,7 @@ test('the shipped matrices load and expand on the newest release, the nightly wi
     expect(new Set(nightly.filter((c) => c.runner === runner).map((c) => c.release)), runner).toEqual(new Set([latest, previous]));
   }
   expect(nightly.map((c) => c.id)).toEqual(expect.arrayContaining([
-    `${latest}/tdx/kubeadm-1.35/containerd/nydus`, `${previous}/snp/kubeadm-1.34/containerd/nydus`,
+    `${latest}/tdx/existing/containerd/nydus`, `${previous}/snp/existing/containerd/nydus`,
     `${latest}/coco-dev/kubeadm-1.34/containerd/forced`,
   ]));
   expect(nightly.find((c) => c.platform === 'se')?.arch).toBe('s390x');

@@ -82,11 +82,17 @@ test('run --dry-run --matrix matrix/nightly.yaml exits 0: every runner on the ne
   expect(result.exitCode, output).toBe(0);
   const [latest, previous] = encodedReleases().slice(-2).reverse() as [string, string];
   for (const release of [latest, previous]) {
-    for (const cell of ['tdx/kubeadm-1.35/containerd/nydus', 'snp/kubeadm-1.34/containerd/nydus', 'se/kubeadm-1.35/containerd/nydus',
-      'coco-dev/kubeadm-1.34/containerd/nydus', 'coco-dev/kubeadm-1.34/containerd/forced', 'nvidia-gpu-snp/kubeadm-1.34/containerd/nydus',
-      'nvidia-gpu-tdx/kubeadm-1.34/containerd/nydus', 'control/kubeadm-1.30/containerd/host']) {
+    for (const cell of ['tdx/existing/containerd/nydus', 'snp/existing/containerd/nydus', 'se/existing/containerd/nydus',
+      'coco-dev/kubeadm-1.34/containerd/nydus', 'coco-dev/kubeadm-1.34/containerd/forced', 'nvidia-gpu-snp/existing/containerd/nydus',
+      'nvidia-gpu-tdx/existing/containerd/nydus', 'control/kubeadm-1.30/containerd/host']) {
       expect(result.stdout).toContain(`dry-run     ${release}/${cell}`);
     }
+    // A TEE runner keeps its cluster: the release and the KBS are installed and removed around the suites, and the
+    // cluster is neither created nor destroyed.
+    const tdx = readFileSync(join(out, 'dry-run', `${release}/tdx/existing/containerd/nydus`, 'commands.sh'), 'utf8');
+    expect(tdx).toMatch(/^\S*helm --kubeconfig \S+ install coco /m);
+    expect(tdx).toMatch(/^\S*helm --kubeconfig \S+ uninstall coco /m);
+    expect(tdx).not.toMatch(/kubeadm (init|reset)|kube-flannel|ip link delete/);
     // The control cell shows what its platform setup would start: both registries, the KBS double of this release's
     // trustee (its generation read from the profile), the runtime class.
     const control = readFileSync(join(out, 'dry-run', `${release}/control/kubeadm-1.30/containerd/host`, 'commands.sh'), 'utf8');

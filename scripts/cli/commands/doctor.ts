@@ -10,7 +10,10 @@ export const DOCTOR_JSON_SCHEMA_VERSION = 1;
 
 const DOCTOR_SYNTAX = {
   name: 'doctor',
-  flags: { json: { takes: 'switch', description: `print everything as JSON (schemaVersion ${DOCTOR_JSON_SCHEMA_VERSION})` } },
+  flags: {
+    json: { takes: 'switch', description: `print everything as JSON (schemaVersion ${DOCTOR_JSON_SCHEMA_VERSION})` },
+    'hardware-runner': { takes: 'switch', description: 'a TEE runner with its own cluster (existing, or kubeadm from packages): only what its run needs (skopeo, go, helm)' },
+  },
   exitCodes: { 0: 'everything a run needs is here', 1: 'something a run needs is missing or too old (each such line says how to get it)', 2: EXIT_CODES[2] },
   details: 'Checks what a run needs (skopeo, opa, go, helm, chromium, the offline bundle), then shows the host\'s TEE\n' +
     'support, the other tools\' versions and whether the kubeconfig\'s cluster answers (information only).',
@@ -20,7 +23,7 @@ const DOCTOR_SYNTAX = {
  *  switches, other tools, the offline bundle, a reachable cluster. Plain lines fit for a CI log, or JSON. */
 export async function doctorCommand(argv: string[]): Promise<number> {
   const { flags } = parseArguments(argv, DOCTOR_SYNTAX);
-  const [requirements, tools, cluster] = await Promise.all([checkRequirements(), readToolVersions(), readClusterReach()]);
+  const [requirements, tools, cluster] = await Promise.all([checkRequirements(process.env, { hardwareRunner: flags['hardware-runner'] === true }), readToolVersions(), readClusterReach()]);
   const tee = readTeeSupport();
   const bundle = readBundleCache();
   const missing = requirements.filter((r) => !r.ok);
