@@ -102,7 +102,7 @@ test('a skopeo older than 1.16 does not count, whatever else is there', async ()
 
 test('a hardware runner (its own cluster, Ubuntu 24.04) needs skopeo, go and helm only: no bundle, opa or chromium', async () => {
   const bin = scratch();
-  for (const [tool, version] of [['skopeo', 'skopeo version 1.19.0'], ['go', 'go version go1.22.2 linux/amd64'], ['helm', 'v3.19.0+g3d8990f']]) {
+  for (const [tool, version] of [['skopeo', 'skopeo version 1.19.0'], ['go', 'go version go1.22.2 linux/amd64'], ['helm', 'v3.19.0+g3d8990f']] as const) {
     writeFileSync(path.join(bin, tool), `#!/bin/sh\necho "${version}"\n`);
     chmodSync(path.join(bin, tool), 0o755);
   }
