@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { encodedPlatformIds, encodedReleases, FEATURES } from '../../matrix/index.ts';
+import { encodedPlatformIds, encodedReleases, FEATURES, RELEASE_KEYWORDS } from '../../matrix/index.ts';
 
 /** A wrong flag, a flag without its value, a value the flag does not take, a missing argument: one line, exit 2. */
 export class UsageError extends Error {
@@ -167,12 +167,13 @@ function unknownFlag(rawName: string, names: readonly string[]): string {
  *  Anything else — `0.9.0`, a typo, `../local` — is one line with the closest tag and the list, never a file read. */
 export function checkReleaseTag(release: string, flag?: string): string {
   const releases = encodedReleases();
-  if (releases.includes(release)) return release;
+  // The matrix keywords (latest, previous) name a release too; report and signoff resolve them.
+  if (releases.includes(release) || (RELEASE_KEYWORDS as readonly string[]).includes(release)) return release;
   // `0.9.0` and `matrix/releases/v0.9.0.yaml` both meant v0.9.0.
   const bare = release.slice(release.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
   const closest = [bare, `v${bare}`].find((tag) => releases.includes(tag)) ?? closestName(release, releases);
   throw new UsageError(`${flag ? `${flag}: ` : ''}unknown release ${quote(release)}${closest ? `; did you mean ${closest}?` : ''} ` +
-    `(releases: ${releases.join(', ')})`);
+    `(releases: ${[...releases, ...RELEASE_KEYWORDS].join(', ')})`);
 }
 
 /** The name a typo most likely meant: the one fewest edits away (a swap of two neighbours counts as one edit), within

@@ -1,4 +1,4 @@
-import { describeHelmChart, diffReleaseProfiles, releaseLabel, encodedReleases, loadRelease, type ReleaseDiff, type ReleaseProfile } from '../../../matrix/index.ts';
+import { DEFAULT_RELEASES_DIR, describeHelmChart, diffReleaseProfiles, releaseLabel, encodedReleases, loadRelease, releaseTag, type ReleaseDiff, type ReleaseProfile } from '../../../matrix/index.ts';
 import { markdownTable, plainTable } from '../../../reporters/render-text.ts';
 import { checkReleaseTag, EXIT_CODES, parseArguments, UsageError, type CommandSyntax } from '../arguments.ts';
 
@@ -50,7 +50,7 @@ function summaryOf(p: ReleaseProfile) {
 export async function diffReleaseCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parseArguments(argv, DIFF_SYNTAX);
   if (positionals.length !== 2) throw new UsageError(`give two releases, e.g. v0.17.0 v0.18.0 (got ${positionals.length}); usage: coco-conformance diff-release vA vB [--json]`);
-  const [from, to] = positionals.map((release) => loadRelease(checkReleaseTag(release))) as [ReleaseProfile, ReleaseProfile];
+  const [from, to] = positionals.map((release) => loadRelease(releaseTag(checkReleaseTag(release), DEFAULT_RELEASES_DIR))) as [ReleaseProfile, ReleaseProfile];
   const diff = diffReleaseProfiles(from, to);
   console.log(flags.json ? JSON.stringify(diff, null, 2) : renderReleaseDiff(diff));
   return 0;
