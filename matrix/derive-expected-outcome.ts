@@ -28,7 +28,7 @@ export function expectedOutcome(profile: ReleaseProfile, platform: PlatformId, t
   if (claim.status === 'not-applicable') {
     return { expect: 'skip', claim: claim.status, reason: claim.note ?? `${test.feature} does not apply to ${platform}` };
   }
-  const unmet = test.requires?.map((r) => unmetRequirement(profile, platform, r)).find((why) => why !== undefined);
+  const unmet = test.requires?.map((r) => unmetRequirement(profile, platform, r, test)).find((why) => why !== undefined);
   if (unmet) return { expect: 'skip', claim: claim.status, reason: unmet };
   if (test.variant === 'limitation-check') {
     const limitation = profile.limitations.find((l) => l.id === test.limitation && appliesOn(l, platform));
@@ -91,7 +91,7 @@ function nonDiscriminatingLimitation(profile: ReleaseProfile, platform: Platform
 }
 
 /** Why the release or the platform cannot run a test that needs `requirement`, or undefined when it can. */
-function unmetRequirement(profile: ReleaseProfile, platform: PlatformId, requirement: Requirement): string | undefined {
+function unmetRequirement(profile: ReleaseProfile, platform: PlatformId, requirement: Requirement, test: CatalogTest): string | undefined {
   switch (requirement) {
     case 'kbs-resource-delete':
       return profile.kbs.resourceDelete ? undefined : `release ${profile.release}'s KBS has no resource DELETE (kbs.resourceDelete)`;
@@ -101,11 +101,18 @@ function unmetRequirement(profile: ReleaseProfile, platform: PlatformId, require
       return profile.guestComponents.initData ? undefined : `release ${profile.release} has no init-data (guestComponents.initData)`;
     case 'kata-guest':
       return profile.platforms[platform]?.handler.startsWith('kata') ? undefined
-        : `platform ${platform} runs no kata guest (handler ${profile.platforms[platform]?.handler}): only a guest reads init-data, so its absence cannot fail here`;
+        : `platform ${platform} runs no kata guest (handler ${profile.platforms[platform]?.handler})${test.kataGuestBecause ? `: ${test.kataGuestBecause}` : ''}`;
     case 'pod-kernel-params':
       return profile.guestComponents.paramsBakedIntoImage.includes(platform)
         ? `platform ${platform} takes its kernel parameters from the secure image (guestComponents.paramsBakedIntoImage), ` +
           'where the image policy and the KBS address are baked in: a pod cannot leave them out'
         : undefined;
+    case 'genpolicy': {
+      const genpolicy = profile.guestProtection.agentPolicy.genpolicy;
+      if (!genpolicy) return `release ${profile.release}'s CoCo CI generates no agent policy (guestProtection.agentPolicy.genpolicy)`;
+      return test.policyCase && !genpolicy.failureCases.includes(test.policyCase)
+        ? `release ${profile.release}'s k8s-policy-pod.bats has no "${test.policyCase}" case (guestProtection.agentPolicy.genpolicy.failureCases)`
+        : undefined;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { Arch, ClaimStatus, Feature, PlatformId, TeeKind } from './vocabulary.ts';
+import type { Arch, ClaimStatus, Feature, PlatformId, PolicyFailureCase, TeeKind } from './vocabulary.ts';
 
 /** Everything that changes from one CoCo release to the next, as loaded from matrix/releases/vX.Y.Z.yaml.
  *  Adding a release is a new YAML file, never new code. */
@@ -18,6 +18,9 @@ export interface ReleaseProfile {
   testedStacks: TestedStack[];
   timeouts: Timeouts;
   testImages: TestImages;
+  /** The guest's protections against the host that the release notes claim: agent policy, trusted ephemeral storage,
+   *  measured rootfs — how upstream's tests at the kata tag exercise each. */
+  guestProtection: GuestProtection;
   /** Present while the profile is a candidate (written by `coco-conformance new-release` before the release is
    *  tagged); removing the block, once its review list is done, makes it the release. */
   candidate?: CandidateMark;
@@ -454,4 +457,74 @@ export interface TestImages {
   authenticated: string;
   /** The GPU attestation pod's image (kata 3.25.0 pod-attestable-gpu.yaml.in: CUDA base with nvidia-smi). */
   gpu?: string;
+}
+
+/** What the release's notes say about the guest's protections, and how kata's bats at its tag exercise them. */
+export interface GuestProtection {
+  agentPolicy: AgentPolicyFacts;
+  trustedStorage: TrustedStorageFacts;
+  measuredRootfs: MeasuredRootfsFacts;
+}
+
+/** The kata agent's policy (kata src/agent/src/policy.rs; tests k8s-policy-*.bats). */
+export interface AgentPolicyFacts {
+  /** Where a pod's policy goes: `annotation` — standard base64 of the Rego in guestComponents.annotations.agentPolicy
+   *  (kata ≤ 3.19); `init-data` — a policy-only init-data (version, algorithm, [data] "policy.rego") in
+   *  guestComponents.initData.annotation, as tests_common.sh's encode_policy_in_init_data writes it (kata 3.21+). */
+  carrier: 'annotation' | 'init-data';
+  /** The agent's refusal as it reaches the kubelet (pod events) or kubectl exec; ${REQUEST} is the ttrpc request. */
+  refusedText: string;
+  /** kata's genpolicy as the release's CoCo CI runs it (AUTO_GENERATE_POLICY=yes); absent where it runs none. */
+  genpolicy?: GenpolicyFacts;
+}
+
+export interface GenpolicyFacts {
+  /** genpolicy's arguments; ${POD_YAML}, ${SETTINGS_DIR} and ${CONFIGMAP_YAML} are filled in (tests_common.sh
+   *  auto_generate_policy). */
+  args: string[];
+  /** Arguments added when the pod uses a config map. */
+  configMapArgs: string[];
+  /** The pod annotation genpolicy writes its output into. */
+  writesAnnotation: string;
+  /** The cases the release's k8s-policy-pod.bats refuses, each checked against its line. */
+  failureCases: PolicyFailureCase[];
+  /** The event a refused postStart command leaves instead of the agent's text (bats: grep FailedPostStartHook). */
+  postStartEvent: string;
+}
+
+/** Encrypted ephemeral storage in the guest. */
+export interface TrustedStorageFacts {
+  /** The release-notes sentence claiming trusted image storage (a PV-backed block device for the guest's images,
+   *  k8s-guest-pull-image.bats "using trusted storage"), when it does. */
+  imageClaim?: string;
+  /** The release-notes sentence claiming ephemeral workload storage, when it does. */
+  workloadClaim?: string;
+  /** An emptyDir backed by LUKS in the guest (k8s-trusted-ephemeral-data-storage.bats). */
+  workload: {
+    /** The release these values were checked against when it is not this profile's own. */
+    valuesFrom?: string;
+    /** kata's emptydir_mode on the CoCo shims (block-encrypted). */
+    emptyDirMode: string;
+    /** The pod's image: it carries cryptsetup. */
+    image: string;
+    mountPath: string;
+    /** Lines `cryptsetup status <device>` must show (regular expressions, each on its own). */
+    cryptsetupStatus: string[];
+  };
+}
+
+/** A dm-verity protected rootfs (k8s-measured-rootfs.bats). */
+export interface MeasuredRootfsFacts {
+  valuesFrom?: string;
+  /** How a pod gets a wrong root hash: a kernel_params annotation (kata 3.11–3.25), or kernel_verity_params read from
+   *  the node's shim configuration with root_hash replaced (kata 3.28+). */
+  override:
+    | { kind: 'kernel-params'; annotation: string; template: string }
+    | { kind: 'kernel-verity-params'; annotation: string; shimConfig: string };
+  wrongHash: string;
+  /** How long the pod must stay ContainerCreating (assert_pod_container_creating's duration, or the journal wait). */
+  staysCreatingSeconds: number;
+  /** The guest kernel's dm-verity error: it reaches the host journal (syslog identifier `identifier`) only through
+   *  the shim's console watcher, which runs only with the hypervisor's debug on. */
+  journal: { identifier: string; pattern: string; needs: string };
 }

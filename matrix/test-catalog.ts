@@ -1,4 +1,4 @@
-import type { Feature, Variant } from './vocabulary.ts';
+import type { Feature, PolicyFailureCase, Variant } from './vocabulary.ts';
 
 /** Where and how a positive test must fail when it is expected to fail (a limitation, no claim, the control
  *  platform): the `test.step` title it must fail in and a case-insensitive pattern its error must match. Failing
@@ -16,7 +16,7 @@ export interface FailureSignature {
  *  the reason (a release before KBS resource DELETE, a platform without a GPU, a release without init-data, a
  *  platform without a kata guest — a negative test of what only a guest does cannot fail on runc — a platform whose
  *  kernel parameters are baked into the secure image, where a pod cannot leave one out). */
-export type Requirement = 'kbs-resource-delete' | 'gpu' | 'init-data' | 'kata-guest' | 'pod-kernel-params';
+export type Requirement = 'kbs-resource-delete' | 'gpu' | 'init-data' | 'kata-guest' | 'pod-kernel-params' | 'genpolicy';
 
 /** Every conformance test the suites define, by stable id. Suites look their metadata up here, so plan, dry-run,
  *  expected outcomes and reports agree on what exists without running Playwright. */
@@ -34,6 +34,10 @@ export interface CatalogTest {
    *  them differently from a guest that lacks the feature. */
   failsAs?: FailureSignature & { onControl?: FailureSignature };
   requires?: Requirement[];
+  /** With `kata-guest`: why the test cannot fail (or cannot be set up) without a kata guest. */
+  kataGuestBecause?: string;
+  /** With `genpolicy`: the k8s-policy-pod.bats case it is, which the release's bats must have. */
+  policyCase?: PolicyFailureCase;
   /** A release limitation that covers this test even where its feature is claimed supported (v0.9.0 claims sealed
    *  secrets but "only supports secrets in environment variables", so the file variant is expected to fail). */
   limitedBy?: string;
@@ -135,8 +139,57 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
     failsAs: { step: 'act: the image policy from KBS rejects the image', pattern: 'is Ready; expected it to fail',
       because: 'nothing reads the init-data or verifies images, so the image simply runs' } },
   { id: 'init-data/no-kbs-without-init-data', feature: 'init-data', variant: 'negative', requires: ['init-data', 'kata-guest', 'pod-kernel-params'],
+    kataGuestBecause: 'only a guest reads init-data, so its absence cannot fail here',
     title: 'without init-data the guest cannot reach KBS for its image policy, and the pod does not start' },
+
+  // Agent policy. Refusal is the protection itself (without an enforcing agent every request runs), so the refusals
+  // are positive tests: where nothing enforces a policy — runc, a release without the claim — they are expected to
+  // fail at their act step because the pod or the exec simply runs. kata 3.9.0 k8s-policy-hard-coded.bats (exec) and
+  // kata 3.11.0 k8s-policy-pod.bats (generated policies; its CoCo CI first sets AUTO_GENERATE_POLICY=yes there).
+  { id: 'agent-policy/exec-refused', feature: 'agent-policy', variant: 'positive',
+    title: "an exec the pod's agent policy does not allow is refused with the agent's text (kata's allow-all-except-exec policy)",
+    failsAs: { step: 'act: the agent policy refuses the exec', pattern: 'exec was not refused',
+      because: 'nothing enforces an agent policy: the exec runs in the container' } },
+  { id: 'agent-policy/generated-policy-runs', feature: 'agent-policy', variant: 'positive', requires: ['genpolicy'],
+    title: 'a pod and its config map run under the policy genpolicy generated for them',
+    nonDiscriminating: 'a pod runs under its generated policy on any runtime (runc ignores the policy); only the refusals prove enforcement' },
+  ...policyRefusal('container-image', 'a pod whose container image changed after its policy was generated is refused'),
+  ...policyRefusal('privileged', 'a pod made privileged after its policy was generated is refused'),
+  ...policyRefusal('termination-message-path', 'a pod whose terminationMessagePath changed after its policy was generated is refused'),
+  ...policyRefusal('host-path-mount', 'a pod given a hostPath mount after its policy was generated is refused'),
+  ...policyRefusal('config-map', 'a pod whose config map changed after its policy was generated is refused'),
+  ...policyRefusal('post-start-command', 'a postStart command added after the policy was generated is refused'),
+  ...policyRefusal('uid-0', 'a pod whose runAsUser became 0 after its policy was generated is refused'),
+  ...policyRefusal('uid-1234', 'a pod whose runAsUser became 1234 after its policy was generated is refused'),
+
+  // Trusted ephemeral storage: kata 3.28.0 k8s-trusted-ephemeral-data-storage.bats (CoCo 0.19 "Ephemeral Workload
+  // Storage Support"). The host's view of the volume is the harness's addition: what the bats cannot see from the pod.
+  { id: 'trusted-storage/luks-emptydir', feature: 'trusted-storage', variant: 'positive',
+    title: 'an emptyDir is a LUKS device in the guest, active and in use, and data written to it reads back',
+    failsAs: { step: 'assert: the emptyDir is a dm-crypt device, active and in use', pattern: 'cryptsetup status .*must show',
+      because: "the emptyDir is a directory of the host's filesystem: no dm-crypt device backs it" } },
+  { id: 'trusted-storage/host-sees-no-data', feature: 'trusted-storage', variant: 'positive',
+    title: "the host's view of the emptyDir holds none of the data the pod wrote",
+    failsAs: { step: "assert: the host's view of the volume holds none of the data", pattern: 'holds the data the pod wrote',
+      because: 'the emptyDir is a host directory: the file is there in plain text' } },
+
+  // Measured rootfs: kata 3.11.0 k8s-measured-rootfs.bats (CoCo 0.11 "TDX guests support measured rootfs with
+  // dm-verity"); a wrong root hash must keep the guest from booting.
+  { id: 'measured-rootfs/wrong-root-hash-refused', feature: 'measured-rootfs', variant: 'positive', requires: ['kata-guest'],
+    kataGuestBecause: "the root hash is a parameter of the kata guest's kernel (or of the node's kata shim configuration), which runc has none of",
+    title: 'a pod whose guest is given a wrong dm-verity root hash never starts, and the guest kernel says the rootfs is corrupted',
+    failsAs: { step: 'act: the pod with a wrong root hash stays ContainerCreating', pattern: 'is Ready; expected it to stay ContainerCreating',
+      because: 'nothing verifies the guest rootfs: the pod starts' } },
 ];
+
+/** One "Policy failure" case of k8s-policy-pod.bats: the pod changed after genpolicy ran must be refused. */
+function policyRefusal(policyCase: PolicyFailureCase, title: string): CatalogTest[] {
+  return [{
+    id: `agent-policy/refused-${policyCase}`, feature: 'agent-policy', variant: 'positive', requires: ['genpolicy'], policyCase, title,
+    failsAs: { step: 'act: the agent policy refuses the changed pod', pattern: 'is Ready; expected it to fail',
+      because: 'nothing enforces the generated policy, so the changed pod simply runs' },
+  }];
+}
 
 export function catalogTest(id: string): CatalogTest {
   const test = TEST_CATALOG.find((t) => t.id === id);

@@ -10,6 +10,10 @@ export const FEATURES = [
   'tee-evidence',
   'signed-images',
   'init-data',
+  // The guest's own protections against the host: the agent policy, encrypted ephemeral storage, the measured rootfs.
+  'agent-policy',
+  'trusted-storage',
+  'measured-rootfs',
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -49,3 +53,10 @@ export type PullMode = (typeof PULL_MODES)[number];
 
 export const ARCHES = ['x86_64', 's390x'] as const;
 export type Arch = (typeof ARCHES)[number];
+
+/** The "Policy failure" cases of k8s-policy-pod.bats: what is changed in the pod after its policy was generated. */
+export const POLICY_FAILURE_CASES = [
+  'container-image', 'privileged', 'termination-message-path', 'host-path-mount', 'config-map', 'post-start-command',
+  'uid-0', 'uid-1234',
+] as const;
+export type PolicyFailureCase = (typeof POLICY_FAILURE_CASES)[number];

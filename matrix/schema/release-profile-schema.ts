@@ -1,4 +1,4 @@
-import { ARCHES, CLAIM_STATUSES, FEATURES, PLATFORM_ID, TEE_KINDS } from '../vocabulary.ts';
+import { ARCHES, CLAIM_STATUSES, FEATURES, PLATFORM_ID, POLICY_FAILURE_CASES, TEE_KINDS } from '../vocabulary.ts';
 import { anything, bool, int, list, literal, obj, oneOf, opt, record, req, str, union } from './schema-node.ts';
 
 /** The shape of matrix/releases/vX.Y.Z.yaml — exactly matrix/release-profile.ts's ReleaseProfile. Cross-field rules
@@ -266,6 +266,51 @@ const testedStack = obj({
   kustomize: opt(text()),
 });
 
+const guestProtection = obj({
+  agentPolicy: req(
+    obj({
+      carrier: req(oneOf(['annotation', 'init-data'] as const, 'policy carrier')),
+      refusedText: req(text()),
+      genpolicy: opt(
+        obj({
+          args: req(list(text(), { minItems: 1 })),
+          configMapArgs: req(list(text())),
+          writesAnnotation: req(text()),
+          failureCases: req(list(oneOf(POLICY_FAILURE_CASES, 'policy failure case'), { unique: true })),
+          postStartEvent: req(text()),
+        }),
+      ),
+    }),
+  ),
+  trustedStorage: req(
+    obj({
+      imageClaim: opt(text()),
+      workloadClaim: opt(text()),
+      workload: req(
+        obj({
+          valuesFrom: opt(str(RELEASE_TAG)),
+          emptyDirMode: req(text()),
+          image: req(text()),
+          mountPath: req(text()),
+          cryptsetupStatus: req(list(text(), { minItems: 1 })),
+        }),
+      ),
+    }),
+  ),
+  measuredRootfs: req(
+    obj({
+      valuesFrom: opt(str(RELEASE_TAG)),
+      override: req(union('kind', {
+        'kernel-params': obj({ kind: req(literal('kernel-params')), annotation: req(text()), template: req(text()) }),
+        'kernel-verity-params': obj({ kind: req(literal('kernel-verity-params')), annotation: req(text()), shimConfig: req(text()) }),
+      })),
+      wrongHash: req(str({ pattern: /^[0-9a-f]{64}$/, patternHint: 'a sha256 hex digest' })),
+      staysCreatingSeconds: req(seconds()),
+      journal: req(obj({ identifier: req(text()), pattern: req(text()), needs: req(text()) })),
+    }),
+  ),
+});
+
 const candidate = obj({
   from: req(str(RELEASE_TAG)),
   kataRef: req(text()),
@@ -306,5 +351,6 @@ export const RELEASE_PROFILE_SCHEMA = obj({
       gpu: opt(text()),
     }),
   ),
+  guestProtection: req(guestProtection),
   candidate: opt(candidate),
 });

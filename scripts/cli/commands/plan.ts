@@ -25,6 +25,8 @@ export async function planCommand(argv: string[]): Promise<number> {
     await writeJsonStream(matrix.file, cells.map((c) => () => toJson(c, profiles.get(c.cell.release))));
   } else {
     console.log(renderPlanTable(cells, profiles));
+    // One cell: what each of its tests is expected to do there, and why.
+    if (cells.length === 1) console.log(`\n${renderCellTests(cells[0]!)}`);
     console.log(`\n${cells.length} cell${cells.length === 1 ? '' : 's'} from ${matrix.file}`);
     for (const p of candidates) {
       console.log(`${releaseLabel(p)}: derived from ${p.candidate!.from} (kata ${p.candidate!.kataRef}); ${p.candidate!.review.length} item(s) of its profile to review`);
@@ -87,4 +89,16 @@ export function renderPlanTable(cells: PlannedCell[], profiles: ReadonlyMap<stri
     `${tests.length} (${counts.pass}/${counts.fail}/${counts.skip})` + (cell.required ? '' : ' optional') + notTestedUpstream(tests),
   ]);
   return plainTable([withRelease ? [HEADERS[0]!, 'RELEASE', ...HEADERS.slice(1)] : HEADERS, ...rows]);
+}
+
+/** One row per test of a cell: its id, expected outcome, the claim behind it, and why — the reason of a skip or of an
+ *  expected failure with the step and error pattern it must fail with, or what a pass cannot tell. */
+export function renderCellTests({ tests }: PlannedCell): string {
+  const rows = tests.map(({ id, outcome }) => {
+    const why = outcome.expect === 'fail'
+      ? `${outcome.reason}${outcome.signature ? ` — fails in "${outcome.signature.step}" with /${outcome.signature.pattern}/` : ''}`
+      : outcome.expect === 'skip' ? outcome.reason : outcome.nonDiscriminating ? `not discriminating: ${outcome.nonDiscriminating}` : outcome.reason ?? '';
+    return [id, outcome.expect, outcome.claim, why];
+  });
+  return plainTable([['TEST', 'EXPECT', 'CLAIM', 'WHY'], ...rows]);
 }
