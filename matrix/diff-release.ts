@@ -21,7 +21,7 @@ export interface ReleaseDiff {
   tests: { added: string[]; dropped: string[] };
   /** Tests whose expected outcome on a platform changed (pass / fail / skip). */
   expectations: { test: string; platform: string; from: string; to: string }[];
-  /** Every other field of install, kbs and guestComponents that differs, by path. */
+  /** Every other field of install, kbs, guestComponents and guestProtection that differs, by path. */
   details: Change[];
   /** When the newer profile is a candidate: what its derivation left for a person to review. */
   review?: { path: string; why: string }[];
@@ -68,6 +68,19 @@ const MECHANICS: { what: string; of: (p: ReleaseProfile) => string | undefined }
   { what: 'signed images', of: (p) => p.guestComponents.signedImages &&
     `policy ${p.guestComponents.signedImages.securityPolicyPath}, key ${p.guestComponents.signedImages.cosignKeyPath}` +
     (p.guestComponents.signedImages.valuesFrom ? ` (values from ${p.guestComponents.signedImages.valuesFrom})` : '') },
+  { what: 'agent policy carried by', of: (p) => p.guestProtection.agentPolicy.carrier === 'init-data'
+    ? `policy-only init-data (${p.guestComponents.initData?.annotation ?? 'no init-data annotation'})`
+    : `annotation ${p.guestComponents.annotations.agentPolicy}` },
+  { what: 'generated agent policy', of: (p) => p.guestProtection.agentPolicy.genpolicy &&
+    `genpolicy ${p.guestProtection.agentPolicy.genpolicy.args.join(' ')} → ${p.guestProtection.agentPolicy.genpolicy.writesAnnotation}` },
+  { what: 'trusted image storage', of: (p) => p.guestProtection.trustedStorage.imageClaim },
+  { what: 'trusted ephemeral workload storage', of: (p) => p.guestProtection.trustedStorage.workloadClaim &&
+    `${p.guestProtection.trustedStorage.workloadClaim} (emptydir_mode ${p.guestProtection.trustedStorage.workload.emptyDirMode})` },
+  { what: 'measured rootfs: wrong root hash through', of: (p) => {
+    const { override, valuesFrom } = p.guestProtection.measuredRootfs;
+    return (override.kind === 'kernel-params' ? `${override.annotation} "${override.template}"` : `${override.annotation} from ${override.shimConfig}`) +
+      (valuesFrom ? ` (values from ${valuesFrom})` : '');
+  } },
 ];
 
 export function diffReleaseProfiles(a: ReleaseProfile, b: ReleaseProfile): ReleaseDiff {
@@ -83,7 +96,7 @@ export function diffReleaseProfiles(a: ReleaseProfile, b: ReleaseProfile): Relea
       removed: a.limitations.filter((l) => !b.limitations.some((n) => n.text === l.text)).map((l) => l.text),
     },
     ...testChanges(a, b),
-    details: ['install', 'kbs', 'guestComponents', 'timeouts', 'testImages']
+    details: ['install', 'kbs', 'guestComponents', 'guestProtection', 'timeouts', 'testImages']
       .flatMap((key) => diffLeaves(key, (a as unknown as Record<string, unknown>)[key], (b as unknown as Record<string, unknown>)[key])),
     ...(b.candidate ? { review: b.candidate.review } : {}),
   };
