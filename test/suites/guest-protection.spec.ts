@@ -215,7 +215,7 @@ test('diff-release v0.18.0 v0.19.0 names the storage claims', async () => {
   const out = (await runCommand([process.execPath, join(ROOT, 'bin/coco-conformance.mjs'), 'diff-release', 'v0.18.0', 'v0.19.0'],
     { cwd: ROOT, env: { CI: 'true', PATH: `${process.env.PATH}` } })).stdout;
   expect(out).toContain('| trusted-storage | tdx | unsupported | supported | Ephemeral Workload Storage Support |');
-  expect(out).toContain('| trusted ephemeral workload storage | none | Ephemeral Workload Storage Support (emptydir_mode block-encrypted) |');
+  expect(out).toContain('| trusted ephemeral workload storage | none | Ephemeral Workload Storage Support (emptydir\\_mode block-encrypted) |');
   expect(out).toContain('| added | LUKS-based secure storage provides integrity protection, but not replay protection. |');
   expect(out).toContain('| trusted-storage/luks-emptydir | tdx | fail | pass |');
 });
