@@ -1,10 +1,7 @@
 import { readBundleCache } from '../../doctor/bundle-cache.ts';
 import { readClusterReach } from '../../doctor/cluster-reach.ts';
-<<<<<<< HEAD
-import { checkRequirements } from '../../doctor/requirements.ts';
-=======
 import { readGenpolicy } from '../../doctor/genpolicy.ts';
->>>>>>> 946e596 (Agent policy, trusted ephemeral storage and measured rootfs: claims per release and platform from the notes and kata's bats at each tag, the guest-protection facts as profile data, three suites (hard-coded exec refusal, genpolicy-generated policies and their eight refusal cases, LUKS emptyDir and the host's view of it, wrong dm-verity root hash), genpolicy as a runner input with a doctor line, plan lists a single cell's tests)
+import { checkRequirements } from '../../doctor/requirements.ts';
 import { readTeeSupport } from '../../doctor/tee-support.ts';
 import { readToolVersions } from '../../doctor/tool-versions.ts';
 import { EXIT_CODES, parseArguments, type CommandSyntax } from '../arguments.ts';
@@ -27,16 +24,17 @@ const DOCTOR_SYNTAX = {
  *  switches, other tools, the offline bundle, a reachable cluster. Plain lines fit for a CI log, or JSON. */
 export async function doctorCommand(argv: string[]): Promise<number> {
   const { flags } = parseArguments(argv, DOCTOR_SYNTAX);
-  const [requirements, tools, cluster] = await Promise.all([checkRequirements(process.env, { hardwareRunner: flags['hardware-runner'] === true }), readToolVersions(), readClusterReach()]);
+  const [requirements, tools, cluster, genpolicy] = await Promise.all([
+    checkRequirements(process.env, { hardwareRunner: flags['hardware-runner'] === true }), readToolVersions(), readClusterReach(), readGenpolicy(),
+  ]);
   const tee = readTeeSupport();
   const bundle = readBundleCache();
   const missing = requirements.filter((r) => !r.ok);
   const exitCode = missing.length ? 1 : 0;
   if (flags.json) {
-    console.log(JSON.stringify({ schemaVersion: DOCTOR_JSON_SCHEMA_VERSION, ok: exitCode === 0, requirements, tee, tools, bundle, cluster }, null, 2));
+    console.log(JSON.stringify({ schemaVersion: DOCTOR_JSON_SCHEMA_VERSION, ok: exitCode === 0, requirements, tee, tools, genpolicy, bundle, cluster }, null, 2));
     return exitCode;
   }
-<<<<<<< HEAD
   const lines: string[] = ['what a run needs'];
   for (const r of requirements) {
     lines.push(`  ${(r.ok ? 'ok' : 'MISSING').padEnd(8)} ${r.need.padEnd(26)} ${r.found}${r.fix ? `; get it: ${r.fix}` : ''}`);
@@ -47,17 +45,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   }
   lines.push('', 'tools');
   for (const tool of tools) lines.push(`  ${tool.tool.padEnd(11)} ${tool.version}`);
-=======
-  const [tools, cluster, genpolicy] = await Promise.all([readToolVersions(), readClusterReach(), readGenpolicy()]);
-  const lines: string[] = ['host TEE support'];
-  for (const tee of readTeeSupport()) {
-    lines.push(`  ${tee.tee.padEnd(8)} ${(tee.enabled ? 'yes' : 'no').padEnd(4)} ${tee.file}: ${tee.evidence}`);
-  }
-  lines.push('', 'tools');
-  for (const tool of tools) lines.push(`  ${tool.tool.padEnd(11)} ${tool.version}`);
   lines.push(`  ${'genpolicy'.padEnd(11)} ${genpolicy.detail}`);
-  const bundle = readBundleCache();
->>>>>>> 946e596 (Agent policy, trusted ephemeral storage and measured rootfs: claims per release and platform from the notes and kata's bats at each tag, the guest-protection facts as profile data, three suites (hard-coded exec refusal, genpolicy-generated policies and their eight refusal cases, LUKS emptyDir and the host's view of it, wrong dm-verity root hash), genpolicy as a runner input with a doctor line, plan lists a single cell's tests)
   lines.push('', 'offline bundle');
   lines.push(
     bundle.present
