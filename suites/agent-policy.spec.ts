@@ -24,7 +24,7 @@ test(...conformance('agent-policy/exec-refused', async (c) => {
       test.info().annotations.push({ type: 'failure-text', description: `not checked: the release does not claim agent-policy on ${c.platform}` });
       return;
     }
-    for (const fragment of c.plan.failureText ?? []) expect(refusal, 'the answer to the refused exec').toContain(fragment);
+    for (const fragment of c.plan.failureText?.fragments ?? []) expect(refusal, 'the answer to the refused exec').toContain(fragment);
   });
 }));
 

@@ -97,7 +97,7 @@ for (const release of encodedReleases()) {
     expect(await allows(rego, 'ExecProcessRequest')).toBe(false);
     expect(await allows(rego, 'CreateContainerRequest')).toBe(true);
     expect(await allows(rego, 'ReadStreamRequest')).toBe(true);
-    expect(plan('agent-policy/exec-refused').failureText).toEqual(['ExecProcessRequest is blocked by policy']);
+    expect(plan('agent-policy/exec-refused').failureText).toEqual({ surfaces: 'agent-error', fragments: ['ExecProcessRequest is blocked by policy'] });
 
     // Generated policies: the placeholder sits where genpolicy writes; genpolicy gets the pod without any policy.
     const onTdx = (id: string) => expectedOutcome(profile, 'tdx', catalogTest(id)).expect;
@@ -110,8 +110,8 @@ for (const release of encodedReleases()) {
       expect(intended.metadata.annotations?.[AGENT_POLICY]).toBeUndefined();
       expect(intended.spec.containers[0]!.securityContext?.privileged).toBeUndefined();
       expect(podOf(refused).spec.containers[0]!.securityContext?.privileged).toBe(true);
-      expect(refused.failureText).toEqual(['CreateContainerRequest is blocked by policy']);
-      expect(plan('agent-policy/refused-post-start-command').failureText).toEqual(['FailedPostStartHook']);
+      expect(refused.failureText).toEqual({ surfaces: 'agent-error', fragments: ['CreateContainerRequest is blocked by policy'] });
+      expect(plan('agent-policy/refused-post-start-command').failureText).toEqual({ surfaces: 'agent-error', fragments: ['FailedPostStartHook'] });
       const configMap = plan('agent-policy/refused-config-map').manifests.find((m): m is ConfigMapManifest => m.kind === 'ConfigMap')!;
       expect(configMap.data['data-2']).toBe('foo');
       expect(onTdx('agent-policy/refused-privileged')).toBe('pass');
@@ -135,6 +135,7 @@ for (const release of encodedReleases()) {
     const value = rootfsPod.metadata.annotations?.[facts.rootfs];
     if (facts.rootfs === KERNEL_PARAMS) expect(value).toBe(`rootfs_verity.scheme=dm-verity rootfs_verity.hash=${'1'.repeat(64)}`);
     else expect(value).toBe(NODE_VERITY_PARAMS_PLACEHOLDER);
+    expect(plan('measured-rootfs/wrong-root-hash-refused').failureText).toEqual({ surfaces: 'guest-log', fragments: ['verity:', 'metadata block', 'is corrupted'] });
     expect(onTdx('measured-rootfs/wrong-root-hash-refused')).toBe(facts.measured);
   });
 }
