@@ -89,8 +89,8 @@ test('the shipped matrices load and expand on the newest release, the nightly wi
   const local = expandCells(loadRunnerMatrix('matrix/local.yaml'));
   expect(local).toEqual([
     expect.objectContaining({
-      id: `${latest}/control/kubeadm-1.30/containerd/host`, runner: 'local', platform: 'control', release: latest,
-      cluster: { distro: 'kubeadm', kubernetes: '1.30', source: 'bundle' }, suites: [...FEATURES],
+      id: `${latest}/control/kubeadm-1.35/containerd/host`, runner: 'local', platform: 'control', release: latest,
+      cluster: { distro: 'kubeadm', kubernetes: '1.35', source: 'bundle' }, suites: [...FEATURES],
     }),
   ]);
   const nightly = expandCells(loadRunnerMatrix('matrix/nightly.yaml'));

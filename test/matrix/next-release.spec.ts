@@ -75,7 +75,7 @@ test('diff-release v0.17.0 v0.18.0 names Helm, the end of enclave-cc and the str
 test('the shipped defaults name no release: with v0.22.0 added, local runs it and nightly runs it beside v0.21.0', () => {
   const dir = releasesWithNext();
   const local = planCells('matrix/local.yaml', {}, dir).cells.map((c) => c.cell.id);
-  expect(local).toEqual(['v0.22.0/control/kubeadm-1.30/containerd/host']);
+  expect(local).toEqual(['v0.22.0/control/kubeadm-1.35/containerd/host']);
   const nightly = planCells('matrix/nightly.yaml', {}, dir).cells.map((c) => c.cell);
   expect(new Set(nightly.map((c) => c.release))).toEqual(new Set(['v0.22.0', 'v0.21.0']));
   expect(nightly.filter((c) => c.release === 'v0.22.0').map((c) => c.platform)).toEqual(

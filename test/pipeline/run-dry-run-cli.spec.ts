@@ -84,7 +84,7 @@ test('run --dry-run --matrix matrix/nightly.yaml exits 0: every runner on the ne
   for (const release of [latest, previous]) {
     for (const cell of ['tdx/existing/containerd/nydus', 'snp/existing/containerd/nydus', 'se/existing/containerd/nydus',
       'coco-dev/kubeadm-1.34/containerd/nydus', 'coco-dev/kubeadm-1.34/containerd/forced', 'nvidia-gpu-snp/existing/containerd/nydus',
-      'nvidia-gpu-tdx/existing/containerd/nydus', 'control/kubeadm-1.30/containerd/host']) {
+      'nvidia-gpu-tdx/existing/containerd/nydus', 'control/kubeadm-1.35/containerd/host']) {
       expect(result.stdout).toContain(`dry-run     ${release}/${cell}`);
     }
     // A TEE runner keeps its cluster: the release and the KBS are installed and removed around the suites, and the
@@ -95,14 +95,14 @@ test('run --dry-run --matrix matrix/nightly.yaml exits 0: every runner on the ne
     expect(tdx).not.toMatch(/kubeadm (init|reset)|kube-flannel|ip link delete/);
     // The control cell shows what its platform setup would start: both registries, the KBS double of this release's
     // trustee (its generation read from the profile), the runtime class.
-    const control = readFileSync(join(out, 'dry-run', `${release}/control/kubeadm-1.30/containerd/host`, 'commands.sh'), 'utf8');
+    const control = readFileSync(join(out, 'dry-run', `${release}/control/kubeadm-1.35/containerd/host`, 'commands.sh'), 'utf8');
     const setup = control.slice(control.indexOf('# --- platform-setup ---'), control.indexOf('# --- collect ---'));
     expect(setup.match(/^docker-registry serve /gm), setup).toHaveLength(2);
     const kbs = loadRelease(release).kbs;
     expect(setup).toContain(`# KBS: test double of trustee ${kbs.ref}'s admin API (fixtures/kbs/kbs-double.ts), generation: api-server, [admin] personas, jsonwebtoken`);
     expect(setup.includes('resource DELETE'), `${release}: kbs.resourceDelete ${kbs.resourceDelete}`).toBe(kbs.resourceDelete);
     expect(setup).toContain('# pods run with RuntimeClass control (handler runc, no TEE)');
-    const controlSummary = JSON.parse(readFileSync(join(out, 'dry-run', `${release}/control/kubeadm-1.30/containerd/host`, 'suites', 'summary.json'), 'utf8'));
+    const controlSummary = JSON.parse(readFileSync(join(out, 'dry-run', `${release}/control/kubeadm-1.35/containerd/host`, 'suites', 'summary.json'), 'utf8'));
     expect(controlSummary.kbsUrl).toBe('http://198.18.0.1:<kbs-double-port>');
   }
   expect(readdirSync(stateRoot), 'the state folders of the dry run are gone').toEqual([]);

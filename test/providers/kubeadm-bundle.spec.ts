@@ -154,7 +154,7 @@ test('the cluster\'s iptables chains are listed per table, and nobody else\'s', 
 test('dry run of a bundle node: its own address before kubeadm init; teardown stops the kubelet first, the state file last', async () => {
   const { ctx, lines } = recordingContext();
   const provider = providerFor('kubeadm');
-  const cluster = await provider.create({ distro: 'kubeadm', kubernetes: '1.30', source: 'bundle' }, ctx);
+  const cluster = await provider.create({ distro: 'kubeadm', kubernetes: '1.35', source: 'bundle' }, ctx);
   expect(cluster.nodes[0]?.internalIp).toBe('198.18.0.1');
   const at = (line: string) => lines.findIndex((l) => l.startsWith(line));
   expect(at('ip link add coco-node0 type bridge')).toBeGreaterThan(-1);
