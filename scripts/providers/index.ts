@@ -37,6 +37,8 @@ const TEST_PROVIDER_MODULE_ENV = 'COCO_TEST_PROVIDER_MODULE';
 export async function resolveProvider(distro: ClusterDistro): Promise<ClusterProvider> {
   const testModule = process.env[TEST_PROVIDER_MODULE_ENV];
   if (!testModule) return providerFor(distro);
+  // The fake providers are TypeScript beside the tests, while the CLI runs compiled JavaScript: load them through tsx.
+  if (testModule.endsWith('.ts')) (await import('tsx/esm/api')).register();
   const loaded = (await import(pathToFileURL(resolve(testModule)).href)) as { default: ClusterProvider };
   return loaded.default;
 }
