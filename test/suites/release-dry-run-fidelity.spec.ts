@@ -60,7 +60,7 @@ runners:
         pullModes: [nydus]
 `;
 
-interface SummaryTest { id: string; expected: { expect: string; reason?: string } }
+interface SummaryTest { id: string; expected: { expect: string; reason?: string }; files: string[] }
 interface PlanJson { kbs: Array<{ op: string; path?: string }>; notes: string[]; failureText?: { surfaces: string; fragments: string[] } }
 interface PodYaml { kind: string; metadata: { annotations?: Record<string, string> } }
 
@@ -75,8 +75,14 @@ function recordedFile(cell: string, pathEnd: string): string {
   return hit.split('\n').slice(1).join('\n');
 }
 const summary = (cell: string) => (JSON.parse(readFileSync(join(cellDir(cell), 'suites', 'summary.json'), 'utf8')) as { tests: SummaryTest[] }).tests;
-const planOf = (cell: string, testId: string) => JSON.parse(readFileSync(join(cellDir(cell), 'suites', testId, 'plan.json'), 'utf8')) as PlanJson;
-const podOf = (cell: string, testId: string) => (readFileSync(join(cellDir(cell), 'suites', testId, 'manifests.yaml'), 'utf8').split(/^---$/m)
+/** A test's dry-run file, found through summary.json (folders are named by suite, files by test case). */
+function testFile(cell: string, testId: string, name: string): string {
+  const file = summary(cell).find((t) => t.id === testId)?.files.find((f) => f.endsWith(`/${name}`));
+  if (file === undefined) throw new Error(`${cell}: the dry run wrote no ${name} for ${testId}`);
+  return readFileSync(join(cellDir(cell), 'suites', file), 'utf8');
+}
+const planOf = (cell: string, testId: string) => JSON.parse(testFile(cell, testId, 'plan.json')) as PlanJson;
+const podOf = (cell: string, testId: string) => (testFile(cell, testId, 'manifests.yaml').split(/^---$/m)
   .map((doc) => parse(doc) as PodYaml | null).find((doc) => doc?.kind === 'Pod'))!;
 
 test.beforeAll(async () => {
