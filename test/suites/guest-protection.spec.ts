@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { ensureCachedGoTool } from '../../scripts/exec/cached-go-tool.ts';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,10 +59,10 @@ async function parseToml(text: string): Promise<Record<string, unknown>> {
  *  be asked: is this request allowed by the policy? */
 let opaBinary: string | undefined;
 async function allows(rego: string, request: string): Promise<boolean> {
-  opaBinary ??= (await runCommand(['bash', join(ROOT, 'scripts/setup/build-opa.sh')], { timeoutMs: 20 * 60_000 })).stdout.trim().split('\n').pop()!;
+  const opa = (opaBinary ??= await ensureCachedGoTool('opa'));
   const dir = mkdtempSync(join(tmpdir(), 'coco-agent-policy-'));
   writeFileSync(join(dir, 'policy.rego'), rego);
-  const result = await runCommand([opaBinary, 'eval', '--format', 'raw', '-d', join(dir, 'policy.rego'), `data.agent_policy.${request}`], { nothrow: true });
+  const result = await runCommand([opa, 'eval', '--format', 'raw', '-d', join(dir, 'policy.rego'), `data.agent_policy.${request}`], { nothrow: true });
   expect(result.exitCode, `opa on the agent policy: ${result.stderr.slice(0, 400)}`).toBe(0);
   return result.stdout.trim() === 'true';
 }

@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { ensureCachedGoTool } from '../../scripts/exec/cached-go-tool.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { runCommand } from '../../scripts/exec/run-command.ts';
 import { encodedReleases, expectedOutcome, loadRelease, TEST_CATALOG, type PlatformId, type ReleaseProfile } from '../../matrix/index.ts';
 import {
@@ -39,8 +40,7 @@ test('on a TEE platform the suites\' resource policy keeps trustee\'s rule: the 
  *  the query data.policy.allow, and the release's Rego dialect (v0 needs opa's --v0-compatible). */
 let opaBinary: string | undefined;
 async function allows(release: ReleaseProfile, rego: string, attester: 'sample' | 'tee', resourcePath: string): Promise<boolean> {
-  opaBinary ??= (await runCommand(['bash', resolve(import.meta.dirname, '../../scripts/setup/build-opa.sh')], { timeoutMs: 20 * 60_000 }))
-    .stdout.trim().split('\n').pop()!;
+  const opa = (opaBinary ??= await ensureCachedGoTool('opa'));
   const { resourceInput, attesterInput, regoDialect } = release.kbs.policies;
   const dir = mkdtempSync(join(tmpdir(), 'coco-rego-'));
   const data = resourceInput.shape === 'path-string'
@@ -49,7 +49,7 @@ async function allows(release: ReleaseProfile, rego: string, attester: 'sample' 
   writeFileSync(join(dir, 'policy.rego'), rego);
   writeFileSync(join(dir, 'data.json'), JSON.stringify(data));
   writeFileSync(join(dir, 'input.json'), JSON.stringify(attesterInput[attester]));
-  const result = await runCommand([opaBinary, 'eval', ...(regoDialect === 'v0' ? ['--v0-compatible'] : []), '--format', 'raw',
+  const result = await runCommand([opa, 'eval', ...(regoDialect === 'v0' ? ['--v0-compatible'] : []), '--format', 'raw',
     '-d', join(dir, 'policy.rego'), '-d', join(dir, 'data.json'), '-i', join(dir, 'input.json'), 'data.policy.allow'], { nothrow: true });
   expect(result.exitCode, `opa on ${release.release}'s policy (${regoDialect}): ${result.stderr.slice(0, 400)}`).toBe(0);
   expect(['true', 'false'], `opa's answer for a ${attester} attester at ${resourcePath} (${release.release})`).toContain(result.stdout.trim());
