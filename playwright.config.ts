@@ -2,7 +2,7 @@ import { defineConfig, type PlaywrightTestConfig, type Project } from '@playwrig
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadSuiteEnvironment } from './fixtures/cluster/index.ts';
+import { loadSuiteEnvironment } from './lib/cluster/index.ts';
 import { loadRelease, type PlatformId } from './matrix/index.ts';
 
 /** The conformance suites (the harness's own tests use test/playwright.config.ts). Everything comes from the suite
@@ -12,7 +12,7 @@ const env = loadSuiteEnvironment();
 // Workers re-read this file; they inherit the environment, so all of them share the run id chosen here.
 process.env.COCO_RUN_ID ??= env.runId;
 // Secrets the workers register (registry passwords, KBS keys, sealed values) reach the reporter through this file,
-// so it redacts them too (scripts/exec/redact.ts). Private, and outside the results folder.
+// so it redacts them too (lib/exec/redact.ts). Private, and outside the results folder.
 process.env.COCO_SECRETS_FILE ??= join(mkdtempSync(join(tmpdir(), 'coco-secrets-')), 'secrets');
 const profile = loadRelease(env.release);
 const undefinedPlatform = env.platforms.find((p) => !profile.platforms[p]);

@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** What tsconfig.build.json compiles; a change to any .ts file in these folders (or to the configs) makes the
  *  build stale. */
-const SOURCE_FOLDERS = ['matrix', 'reporters', 'scripts', 'fixtures'];
+const SOURCE_FOLDERS = ['matrix', 'lib', 'reporters', 'fixtures', 'harness', 'scripts'];
 const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
 export const STAMP = path.join(ROOT, 'dist', '.build-stamp');
-export const ENTRY = path.join(ROOT, 'dist', 'scripts', 'cli', 'main.js');
+export const ENTRY = path.join(ROOT, 'dist', 'harness', 'cli', 'main.js');
 
 function mtime(file) {
   try {

@@ -16,8 +16,8 @@ if (problem) {
   console.error(`coco-conformance: ${problem}; running the TypeScript source (slow start) — \`npm run build\` fixes it`);
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../scripts/cli/main.ts'));
+  ({ main } = await import('../harness/cli/main.ts'));
 } else {
-  ({ main } = await import('../dist/scripts/cli/main.js'));
+  ({ main } = await import('../dist/harness/cli/main.js'));
 }
 process.exitCode = await main(process.argv.slice(2));

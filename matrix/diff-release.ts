@@ -6,7 +6,7 @@ import { TEST_CATALOG } from './test-catalog.ts';
 import { FEATURES } from './vocabulary.ts';
 
 /** What changed from one release profile to the next: the table a release team reviews when it bumps the baseline.
- *  Pure data; scripts/cli/commands/diff-release.ts renders it. Every section is computed from the profiles alone, so
+ *  Pure data; harness/cli/commands/diff-release.ts renders it. Every section is computed from the profiles alone, so
  *  a profile added as data needs no code here. */
 export interface ReleaseDiff {
   from: string;

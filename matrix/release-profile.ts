@@ -447,7 +447,7 @@ export interface Timeouts {
   testSeconds: number;
 }
 
-/** Upstream test images; self-built replacements are produced by fixtures/images when a runner cannot pull these. */
+/** Upstream test images; self-built replacements are produced by lib/images when a runner cannot pull these. */
 export interface TestImages {
   attestation: string; // quay.io/kata-containers/alpine-bash-curl:latest
   encrypted: string; // ghcr.io/confidential-containers/test-container:multi-arch-encrypted

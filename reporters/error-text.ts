@@ -1,4 +1,4 @@
-import { redact } from '../scripts/exec/redact.ts';
+import { redact } from '../lib/exec/redact.ts';
 
 /** Long enough for an assertion message and its call site; the artifacts carry the full logs. */
 const MAX_ERROR_CHARS = 4000;

@@ -4,7 +4,7 @@ import { firstLine, formatDuration } from './render-text.ts';
 import { isFinalAttempt, testRecordOf } from './test-outcome.ts';
 
 /** What starts each of this reporter's lines on the suites' stdout: `coco-conformance run` forwards exactly the
- *  lines that carry it (scripts/pipeline/suite-run.ts), whatever else Playwright's own reporters print. */
+ *  lines that carry it (harness/pipeline/suite-run.ts), whatever else Playwright's own reporters print. */
 export const TEST_LINE_MARKER = '[coco-test] ';
 
 /** Playwright reporter that prints one line per finished conformance test, as it finishes: outcome, id, platform

@@ -27,7 +27,7 @@ export default class ResultRecordReporter implements Reporter {
   onBegin(_config: FullConfig, suite: Suite): void {
     const resolved = resolveReporterOptions(this.options);
     this.file = resolved.outputFile;
-    // Secrets the workers register reach redact() through COCO_SECRETS_FILE (scripts/exec/redact.ts).
+    // Secrets the workers register reach redact() through COCO_SECRETS_FILE (lib/exec/redact.ts).
     this.record = {
       schemaVersion: RESULT_RECORD_SCHEMA_VERSION,
       runId: resolved.runId,

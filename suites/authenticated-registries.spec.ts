@@ -1,4 +1,4 @@
-import { MISSING_REGISTRY_CREDENTIALS } from '../fixtures/cluster/index.ts';
+import { MISSING_REGISTRY_CREDENTIALS } from '../lib/cluster/index.ts';
 import { conformance, test, type Conformance } from '../fixtures/conformance-test.ts';
 
 // k8s-guest-pull-image-authenticated.bats, plus the release's limitation "credentials are exposed to the host".

@@ -1,5 +1,5 @@
 import { conformance, expect, test } from '../fixtures/conformance-test.ts';
-import { podSandboxId, sandboxRootfs } from '../fixtures/node-shell/index.ts';
+import { podSandboxId, sandboxRootfs } from '../lib/node-shell/index.ts';
 
 // k8s-guest-pull-image.bats and k8s-shared-volume.bats "initContainer with shared volume".
 

@@ -1,5 +1,5 @@
 import { conformance, test } from '../fixtures/conformance-test.ts';
-import { NODE_VERITY_PARAMS_PLACEHOLDER, withWrongRootHash, type KubeManifest } from '../fixtures/manifests/index.ts';
+import { NODE_VERITY_PARAMS_PLACEHOLDER, withWrongRootHash, type KubeManifest } from '../lib/manifests/index.ts';
 
 // kata 3.11.0 k8s-measured-rootfs.bats (kata 3.28.0 on: assert_pod_container_creating and kernel_verity_params from the
 // node's shim configuration). A guest given a wrong dm-verity root hash must not boot: the pod stays ContainerCreating,

@@ -1,6 +1,6 @@
 import { conformance, expect, test } from '../fixtures/conformance-test.ts';
 import { attachRedacted } from '../fixtures/artifacts/index.ts';
-import { teeEvidenceVerdict } from '../fixtures/manifests/index.ts';
+import { teeEvidenceVerdict } from '../lib/manifests/index.ts';
 
 // k8s-confidential.bats: the guest must show its TEE. The pod runs every probe of the platform; on a TEE platform its
 // own probe must match. The control carries every TEE platform's probe: on runc each sees the host, which is no TEE

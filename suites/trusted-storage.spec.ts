@@ -1,5 +1,5 @@
 import { conformance, expect, test } from '../fixtures/conformance-test.ts';
-import { hostEmptyDirPath } from '../fixtures/manifests/index.ts';
+import { hostEmptyDirPath } from '../lib/manifests/index.ts';
 
 // kata 3.28.0 k8s-trusted-ephemeral-data-storage.bats: a CoCo pod's emptyDir is a LUKS device in the guest (detached
 // header, aes-xts-plain, hmac(sha256) integrity), and data written there reads back. The pod reports df, cryptsetup

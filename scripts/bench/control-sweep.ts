@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expandCells, loadRunnerMatrix, type CellFilter } from '../../matrix/index.ts';
-import { runStateDir, stateRoot } from '../pipeline/cell-workspace.ts';
-import { Progress } from '../pipeline/progress.ts';
-import { runCells } from '../pipeline/run-cell.ts';
+import { runStateDir, stateRoot } from '../../harness/pipeline/cell-workspace.ts';
+import { Progress } from '../../harness/pipeline/progress.ts';
+import { runCells } from '../../harness/pipeline/run-cell.ts';
 
 const { values } = parseArgs({
   options: { matrix: { type: 'string', default: 'matrix/control-sweep.yaml' }, suite: { type: 'string', multiple: true }, out: { type: 'string' } },

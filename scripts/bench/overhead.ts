@@ -13,11 +13,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ClusterClient } from '../../fixtures/cluster/index.ts';
+import { ClusterClient } from '../../lib/cluster/index.ts';
 import { DEFAULT_MATRIX_FILE, loadRelease, planCells } from '../../matrix/index.ts';
-import { buildTestImages } from '../../fixtures/images/index.ts';
-import { runCommand } from '../exec/run-command.ts';
-import { KubeadmProvider, type ProviderContext, type ProvisionedCluster } from '../providers/index.ts';
+import { buildTestImages } from '../../lib/images/index.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
+import { KubeadmProvider, type ProviderContext, type ProvisionedCluster } from '../../harness/providers/index.ts';
 
 const { values } = parseArgs({ options: { pods: { type: 'string', default: '20' }, kubeconfig: { type: 'string' }, image: { type: 'string' } } });
 const pods = Number(values.pods);

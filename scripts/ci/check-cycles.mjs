@@ -9,29 +9,42 @@ import { fileURLToPath } from 'node:url';
 import madge from 'madge';
 
 const ROOT = join(fileURLToPath(import.meta.url), '../../..');
-const SOURCE_DIRS = ['bin', 'fixtures', 'matrix', 'reporters', 'scripts', 'suites', 'test'];
+const SOURCE_DIRS = ['bin', 'matrix', 'lib', 'reporters', 'fixtures', 'harness', 'suites', 'scripts', 'test'];
 const EXTENSIONS = ['ts', 'mjs'];
 
-/** A folder's layer: a folder imports only folders of a lower layer, or of its own layer when the folder graph stays
- *  acyclic. In fixtures/, scripts/ and scripts/cli/ each subfolder is a unit and so is each file directly inside
- *  (fixtures/suite-environment.ts is a type everyone reads while fixtures/conformance-test.ts is the top of the
- *  fixtures; scripts/cli/arguments.ts is read by the commands that scripts/cli/main.ts loads). Any other top-level
- *  folder is one unit. */
+/** The top-level folders import one way: each imports only folders of a lower layer (root files such as
+ *  playwright.config.ts count as one folder, `*.ts`). */
+const TOP_LAYERS = [
+  { layer: 0, folders: ['matrix'], why: 'what to test: release profiles, runner matrices and their loaders' },
+  { layer: 1, folders: ['lib'], why: 'the library both the pipeline and the suites stand on: commands, cluster, KBS, images, manifests' },
+  { layer: 2, folders: ['reporters'], why: 'result records and reports' },
+  { layer: 3, folders: ['fixtures'], why: 'the Playwright fixtures the suites use' },
+  { layer: 4, folders: ['harness'], why: 'the product: CLI, pipeline, providers, install, KBS deploy, platforms' },
+  { layer: 5, folders: ['bin', 'suites', 'scripts', '*.ts'], why: 'entry points: the CLI binary, suites, setup, CI, bench, the suites\' Playwright config' },
+  { layer: 6, folders: ['test'], why: 'the self-tests: they may import anything, nothing imports them' },
+];
+
+/** Inside the top-level folders, a folder's layer: a folder imports only folders of a lower layer, or of its own
+ *  layer when the folder graph stays acyclic. In lib/, fixtures/, harness/, harness/cli/ and scripts/ each subfolder
+ *  is a unit and so is each file directly inside (lib/suite-environment.ts is a type everyone reads;
+ *  harness/cli/arguments.ts is read by the commands that harness/cli/main.ts loads). Any other top-level folder is
+ *  one unit. */
 const LAYERS = [
   { layer: 0, units: ['matrix'], why: 'what to test: data and its loaders, imports nothing of the harness' },
-  { layer: 1, units: ['scripts/exec'], why: 'running commands, redaction: used by everything below the CLI' },
-  { layer: 2, units: ['reporters'], why: 'result records and reports: pure functions over records' },
-  { layer: 3, units: ['fixtures/*', 'fixtures/*.ts'], why: 'what suites stand on' },
+  { layer: 1, units: ['lib/exec'], why: 'running commands, redaction: used by everything' },
+  { layer: 2, units: ['lib/*', 'lib/*.ts'], why: 'cluster, KBS, registry, images, manifests, dry-run planner' },
+  { layer: 3, units: ['reporters'], why: 'result records and reports: pure functions over records' },
+  { layer: 4, units: ['fixtures/*', 'fixtures/*.ts'], why: 'what suites stand on' },
   {
-    layer: 4,
-    units: ['scripts/providers', 'scripts/install', 'scripts/kbs', 'scripts/platforms', 'scripts/environment', 'scripts/doctor'],
+    layer: 5,
+    units: ['harness/providers', 'harness/install', 'harness/kbs', 'harness/platforms', 'harness/environment', 'harness/doctor'],
     why: 'what the pipeline drives: clusters, releases, KBS, platform setups, facts',
   },
-  { layer: 5, units: ['scripts/pipeline'], why: 'one cell from provisioning to teardown' },
-  { layer: 6, units: ['scripts/cli/*', 'scripts/cli/*.ts'], why: 'the commands and their argument parsing' },
+  { layer: 6, units: ['harness/pipeline'], why: 'one cell from provisioning to teardown' },
+  { layer: 7, units: ['harness/cli/*', 'harness/cli/*.ts'], why: 'the commands and their argument parsing' },
   {
-    layer: 7,
-    units: ['bin', 'suites', 'test', 'scripts/bench', 'scripts/ci', 'scripts/mutation', '*.ts'],
+    layer: 8,
+    units: ['bin', 'suites', 'test', 'scripts/*', '*.ts'],
     why: 'entry points: nothing imports them',
   },
 ];
@@ -39,11 +52,11 @@ const LAYERS = [
 /** Dynamic imports whose argument is not a string literal hide a module from tsc and from this check. These name a
  *  module from outside the code base, so there is nothing to hide. */
 const DYNAMIC_IMPORT_EXCEPTIONS = new Map([
-  ['scripts/providers/index.ts', 'the test provider module named by COCO_TEST_PROVIDER_MODULE (self-tests only)'],
+  ['harness/providers/index.ts', 'the test provider module named by COCO_TEST_PROVIDER_MODULE (self-tests only)'],
   ['test/reporters/result-record-reporter.spec.ts', 'source text of a child process, not an import of this file'],
 ]);
 
-const SPLIT_FOLDERS = ['fixtures', 'scripts', 'scripts/cli'];
+const SPLIT_FOLDERS = ['lib', 'fixtures', 'harness', 'harness/cli', 'scripts'];
 
 function unitOf(file) {
   const parts = file.split('/');
@@ -117,7 +130,7 @@ const missing = onDisk.filter((f) => !(f in graph));
 if (missing.length) problems.push(`madge left out ${missing.length} source files, e.g. ${missing.slice(0, 3).join(', ')}`);
 const unresolved = result.warnings().skipped.filter((s) => s.startsWith('.'));
 if (unresolved.length) problems.push(`madge could not resolve ${unresolved.length} relative imports, e.g. ${unresolved.slice(0, 3).join(', ')}`);
-const KNOWN_EDGE = ['scripts/cli/main.ts', 'scripts/cli/arguments.ts'];
+const KNOWN_EDGE = ['harness/cli/main.ts', 'harness/cli/arguments.ts'];
 if (!graph[KNOWN_EDGE[0]]?.includes(KNOWN_EDGE[1])) problems.push(`madge did not see the import ${KNOWN_EDGE.join(' -> ')} (are .ts imports resolved?)`);
 if (problems.length) {
   for (const p of problems) console.error(`check-cycles: failed to build the import graph: ${p}`);
@@ -153,6 +166,25 @@ for (const [from, tos] of unitGraph) {
     }
   }
 }
+// Top-level folders: fold the graph once more.
+const topOf = (file) => (file.includes('/') ? file.split('/')[0] : '*.ts');
+const topLayerOf = (folder) => TOP_LAYERS.find(({ folders }) => folders.includes(folder))?.layer;
+const topGraph = new Map();
+for (const [file, deps] of Object.entries(graph)) {
+  const from = topOf(file);
+  if (!topGraph.has(from)) topGraph.set(from, new Set());
+  if (topLayerOf(from) === undefined) fail(`top-level folder ${from} has no layer in scripts/ci/check-cycles.mjs: give it one`);
+  for (const dep of deps) {
+    const to = topOf(dep);
+    if (to === from) continue;
+    topGraph.get(from).add(to);
+    const [a, b] = [topLayerOf(from), topLayerOf(to)];
+    if (a !== undefined && b !== undefined && b >= a && !example.has(`top ${from} ${to}`)) {
+      example.set(`top ${from} ${to}`, `${file} -> ${dep}`);
+      fail(`top-level folder import ${b > a ? 'upwards' : 'sideways'}: ${from} (layer ${a}) imports ${to} (layer ${b}): ${file} -> ${dep}`);
+    }
+  }
+}
 for (const component of cyclicComponents(unitGraph)) {
   const inside = new Set(component);
   const through = component.flatMap((from) => [...unitGraph.get(from)].filter((to) => inside.has(to)).map((to) => example.get(`${from} ${to}`)));
@@ -173,4 +205,4 @@ if (failures) {
   console.error(`check-cycles: ${failures} problem(s)`);
   process.exit(1);
 }
-console.log(`check-cycles: no circular import among ${files.length} modules; ${unitGraph.size} folders import downwards only`);
+console.log(`check-cycles: no circular import among ${files.length} modules; ${topGraph.size} top-level folders and ${unitGraph.size} folders import downwards only`);

@@ -1,4 +1,4 @@
-// Scans a run's output folders for the run's actual secret values, after the fact: redaction (scripts/exec/redact.ts)
+// Scans a run's output folders for the run's actual secret values, after the fact: redaction (lib/exec/redact.ts)
 // guards what the harness writes; this proves what was written, whoever wrote it — a log a daemon wrote, an
 // attachment, a config file copied into the results. It reads the secrets the run registered from the file that
 // COCO_SECRETS_FILE named (one line per secret: `<base64 replacement> <base64 value>`), so it looks for the real
@@ -17,7 +17,7 @@ import { join, resolve, sep } from 'node:path';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { createGunzip, createInflateRaw } from 'node:zlib';
 import { EXIT_BAD_INPUT, InputError } from '../../matrix/input-error.ts';
-import { parseSecretsLine } from '../exec/redact.ts';
+import { parseSecretsLine } from '../../lib/exec/redact.ts';
 
 interface Secret {
   /** Line of the secrets file, so two secrets with the same label stay apart in a hit line. */
@@ -33,7 +33,7 @@ interface Needle {
   owners: Array<{ secret: Secret; form: string }>;
 }
 
-/** Values shorter than this are not registered either (scripts/exec/redact.ts): they would match ordinary text. */
+/** Values shorter than this are not registered either (lib/exec/redact.ts): they would match ordinary text. */
 const MIN_NEEDLE_BYTES = 6;
 /** The matcher's table holds 256 transitions per state; past this many states it would not fit in memory. */
 const MAX_MATCHER_STATES = 2_000_000;

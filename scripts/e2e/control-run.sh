@@ -2,7 +2,7 @@
 # The end-to-end control run: bundle → local kubeadm cluster → control platform → every suite → result records →
 # report → signoff, then a check per conformance test (test/e2e/control-run.spec.ts).
 #
-# Every secret the run registers (scripts/exec/redact.ts: registry passwords, KBS keys, resource values, sealed
+# Every secret the run registers (lib/exec/redact.ts: registry passwords, KBS keys, resource values, sealed
 # values) goes to $COCO_SECRETS_FILE, which must lie outside every output folder and outlive the run: the secret
 # scan reads it afterwards (scripts/ci/scan-secrets.ts). .ci/run names one; run alone, this script makes a private
 # one and keeps it, so the same scan can follow.

@@ -18,9 +18,9 @@ const GROUPS = {
     mutate: ['matrix/derive-expected-outcome.ts'],
     command: playwright('test/matrix/expected-outcome.spec.ts'),
   },
-  fixtures: {
-    mutate: ['fixtures/sealed-secrets/sealed-secret-shape.ts', 'fixtures/cluster/failure-evidence.ts', 'fixtures/kbs/admin-token-verifier.ts', 'scripts/exec/redact.ts'],
-    command: playwright('test/fixtures/sealed-secret.spec.ts', 'test/fixtures/failure-evidence.spec.ts', 'test/fixtures/shared-redaction.spec.ts', 'test/fixtures/kbs-double.spec.ts'),
+  lib: {
+    mutate: ['lib/sealed-secrets/sealed-secret-shape.ts', 'lib/cluster/failure-evidence.ts', 'lib/kbs/admin-token-verifier.ts', 'lib/exec/redact.ts'],
+    command: playwright('test/lib/sealed-secret.spec.ts', 'test/lib/failure-evidence.spec.ts', 'test/lib/shared-redaction.spec.ts', 'test/lib/kbs-double.spec.ts'),
   },
 };
 

@@ -2,7 +2,7 @@
 # Builds the Helm 3 CLI from the Go module proxy into $COCO_CACHE_DIR/bin/helm (default
 # ~/.cache/coco-conformance/bin/helm). From CoCo v0.18 the release installs with `helm install` of its chart; the
 # control run executes that install for real against the local API server (with the chart double,
-# fixtures/install-doubles/), and the self-tests render and lint the double with it. Cached: when the binary
+# lib/install-doubles/), and the self-tests render and lint the double with it. Cached: when the binary
 # reports $HELM_VERSION the script only prints its path. Prints the binary path as its last line.
 set -euo pipefail
 

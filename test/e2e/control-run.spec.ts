@@ -8,7 +8,7 @@ import { TEST_CATALOG } from '../../matrix/test-catalog.ts';
 import { XMLValidator } from 'fast-xml-parser';
 import { loadResultRecords, type CompatibilityReport } from '../../reporters/index.ts';
 import type { ResultRecord } from '../../reporters/result-record.ts';
-import { runStateDir, stateRoot } from '../../scripts/pipeline/cell-workspace.ts';
+import { runStateDir, stateRoot } from '../../harness/pipeline/cell-workspace.ts';
 
 /** The embedded default, for real: `coco-conformance run` with no matrix and no kubeconfig brings up the local
  *  kubeadm cluster from the offline bundle, runs every suite on the control platform (runc) on the newest encoded

@@ -3,10 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readBundleCache } from '../../scripts/doctor/bundle-cache.ts';
-import { readClusterReach } from '../../scripts/doctor/cluster-reach.ts';
-import { readTeeSupport } from '../../scripts/doctor/tee-support.ts';
-import { readToolVersions } from '../../scripts/doctor/tool-versions.ts';
+import { readBundleCache } from '../../harness/doctor/bundle-cache.ts';
+import { readClusterReach } from '../../harness/doctor/cluster-reach.ts';
+import { readTeeSupport } from '../../harness/doctor/tee-support.ts';
+import { readToolVersions } from '../../harness/doctor/tool-versions.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
 const scratch = () => mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
@@ -94,7 +94,7 @@ test('a skopeo older than 1.16 does not count, whatever else is there', async ()
   const bin = scratch();
   writeFileSync(path.join(bin, 'skopeo'), '#!/bin/sh\necho "skopeo version 1.9.3"\n');
   chmodSync(path.join(bin, 'skopeo'), 0o755);
-  const { checkRequirements } = await import('../../scripts/doctor/requirements.ts');
+  const { checkRequirements } = await import('../../harness/doctor/requirements.ts');
   const [skopeo] = await checkRequirements({ PATH: `${bin}:/usr/bin:/bin`, COCO_CACHE_DIR: scratch() });
   expect(skopeo).toMatchObject({ need: 'skopeo ≥ 1.16', ok: false, found: `${path.join(bin, 'skopeo')} is 1.9.3, older than 1.16` });
   expect(skopeo!.fix).toContain('scripts/setup/build-skopeo.sh');
@@ -106,7 +106,7 @@ test('a hardware runner (its own cluster, Ubuntu 24.04) needs skopeo, go and hel
     writeFileSync(path.join(bin, tool), `#!/bin/sh\necho "${version}"\n`);
     chmodSync(path.join(bin, tool), 0o755);
   }
-  const { checkRequirements } = await import('../../scripts/doctor/requirements.ts');
+  const { checkRequirements } = await import('../../harness/doctor/requirements.ts');
   const env = { PATH: `${bin}:/usr/bin:/bin`, COCO_CACHE_DIR: scratch(), HOME: scratch() };
   const runner = await checkRequirements(env, { hardwareRunner: true });
   expect(runner.map((r) => [r.need, r.ok])).toEqual([['skopeo ≥ 1.16', true], ['go', true], ['helm', true]]);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { buildCompatibilityReport, renderMarkdown } from '../../reporters/index.ts';
 import { diffReleaseProfiles, loadRelease, loadReleaseProfile } from '../../matrix/index.ts';
-import { runCommand } from '../../scripts/exec/run-command.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Written by hand in the shape of kata's versions.yaml (see its header). */

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planDryRun } from '../../fixtures/dry-run/index.ts';
+import { planDryRun } from '../../lib/dry-run/index.ts';
 import { DEFAULT_RELEASES_DIR, diffReleaseProfiles, encodedReleases, loadRelease, planCells, releaseTag } from '../../matrix/index.ts';
 
 /** The promise of the release profile: the release after v0.21.0 is a new YAML file. Here it is one — v0.21.0's

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { expectedOutcome, loadRelease, TEST_CATALOG, type Cell, type PullMode } from '../../matrix/index.ts';
 import { planCells } from '../../matrix/plan-cells.ts';
-import { planDryRun, type DryRunPlatform } from '../../fixtures/dry-run/index.ts';
+import { planDryRun, type DryRunPlatform } from '../../lib/dry-run/index.ts';
 
 const V090 = loadRelease('v0.9.0');
 const HANDLER_ANNOTATION = V090.guestComponents.annotations.runtimeHandler;

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { captureEnvironment } from '../../scripts/environment/capture-environment.ts';
-import { cpuModel, prettyName } from '../../scripts/environment/host-facts.ts';
-import { captureToolVersions } from '../../scripts/environment/tool-versions.ts';
+import { captureEnvironment } from '../../harness/environment/capture-environment.ts';
+import { cpuModel, prettyName } from '../../harness/environment/host-facts.ts';
+import { captureToolVersions } from '../../harness/environment/tool-versions.ts';
 
 /** The expected facts are read here from the kernel's own files and from `uname`, with this test's own line
  *  splitting, never with the parsers under test. */

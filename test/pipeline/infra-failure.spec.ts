@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { scratch } from '../pipeline/support/scratch-dir.ts';
+import { scratch } from './support/scratch-dir.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
@@ -7,9 +7,9 @@ import { loadRelease } from '../../matrix/index.ts';
 import { writeRecordAtomically } from '../../reporters/record-file.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord } from '../../reporters/result-record.ts';
 import { validateResultRecord } from '../../reporters/validate-result-record.ts';
-import type { ClusterProvider } from '../../scripts/providers/index.ts';
-import { Progress } from '../../scripts/pipeline/progress.ts';
-import { defaultPipelineDeps, runCells, runExitCode, type PipelineDeps } from '../../scripts/pipeline/run-cell.ts';
+import type { ClusterProvider } from '../../harness/providers/index.ts';
+import { Progress } from '../../harness/pipeline/progress.ts';
+import { defaultPipelineDeps, runCells, runExitCode, type PipelineDeps } from '../../harness/pipeline/run-cell.ts';
 
 function cell(id: string, kubernetes: string): Cell {
   return {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadRelease, type OperatorInstall } from '../../matrix/index.ts';
-import { installRelease, uninstallRelease } from '../../scripts/install/release-installer.ts';
-import { verifyUninstalled } from '../../scripts/install/verify-uninstalled.ts';
-import { helmCommand } from '../../scripts/install/helm-install.ts';
+import { installRelease, uninstallRelease } from '../../harness/install/release-installer.ts';
+import { verifyUninstalled } from '../../harness/install/verify-uninstalled.ts';
+import { helmCommand } from '../../harness/install/helm-install.ts';
 import { ScriptedCluster, type ClusterScript } from './support/scripted-cluster.ts';
 import { scriptedInstallContext } from './support/scripted-install-context.ts';
 

@@ -3,11 +3,11 @@ import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRelease } from '../../matrix/index.ts';
-import { redact } from '../../scripts/exec/redact.ts';
-import { deployKbs, removeKbs, useExternalKbs } from '../../scripts/kbs/kbs-deploy.ts';
-import { checkIbmSeCredentials, kbsRunnerInputsFromEnv, missingFiles } from '../../scripts/kbs/platform-extras.ts';
-import { kbsDeployPlan, kbsKustomization, kbsPaths, splitImage } from '../../scripts/kbs/trustee-layout.ts';
-import type { ProviderContext } from '../../scripts/providers/index.ts';
+import { redact } from '../../lib/exec/redact.ts';
+import { deployKbs, removeKbs, useExternalKbs } from '../../harness/kbs/kbs-deploy.ts';
+import { checkIbmSeCredentials, kbsRunnerInputsFromEnv, missingFiles } from '../../harness/kbs/platform-extras.ts';
+import { kbsDeployPlan, kbsKustomization, kbsPaths, splitImage } from '../../harness/kbs/trustee-layout.ts';
+import type { ProviderContext } from '../../harness/providers/index.ts';
 import { recordingContext } from '../providers/support/recording-context.ts';
 import { scratch } from './support/scratch-dir.ts';
 

@@ -4,12 +4,12 @@ import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments, parse, stringify } from 'yaml';
 import { loadRelease } from '../../matrix/index.ts';
 import type { Arch, PlatformId } from '../../matrix/vocabulary.ts';
-import { runCommand } from '../../scripts/exec/run-command.ts';
-import { deployKbs } from '../../scripts/kbs/kbs-deploy.ts';
-import { checkBaseImageName } from '../../scripts/kbs/trustee-layout.ts';
-import { persistentVolumeManifest, type KbsRunnerInputs } from '../../scripts/kbs/platform-extras.ts';
-import type { ProviderContext } from '../../scripts/providers/index.ts';
-import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../fixtures/cluster/index.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
+import { deployKbs } from '../../harness/kbs/kbs-deploy.ts';
+import { checkBaseImageName } from '../../harness/kbs/trustee-layout.ts';
+import { persistentVolumeManifest, type KbsRunnerInputs } from '../../harness/kbs/platform-extras.ts';
+import type { ProviderContext } from '../../harness/providers/index.ts';
+import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../lib/cluster/index.ts';
 import { kubectlForKustomize } from './support/kustomize-binary.ts';
 import { scratch } from './support/scratch-dir.ts';
 

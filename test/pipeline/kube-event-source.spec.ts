@@ -4,8 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ccRuntimeInstalled, createWaitFor, kubeEventSource, realClock, runtimeClassesPresent, waitUntil,
-} from '../../fixtures/cluster/wait/index.ts';
-import { waitNodesReady } from '../../scripts/providers/shared/node-list.ts';
+} from '../../lib/cluster/wait/index.ts';
+import { waitNodesReady } from '../../harness/providers/shared/node-list.ts';
 import { scratch } from './support/scratch-dir.ts';
 
 /** A loopback stand-in for the API server's list, watch and log endpoints (plain HTTP), so the real client-node

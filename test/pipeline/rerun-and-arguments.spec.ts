@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
 import { writeRecordAtomically } from '../../reporters/record-file.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord, type TestRecord } from '../../reporters/result-record.ts';
-import { failedSelection } from '../../scripts/pipeline/rerun-failed.ts';
-import { parseRunArguments } from '../../scripts/cli/run-arguments.ts';
-import { suiteGrep } from '../../scripts/pipeline/suite-run.ts';
-import { Progress } from '../../scripts/pipeline/progress.ts';
+import { failedSelection } from '../../harness/pipeline/rerun-failed.ts';
+import { parseRunArguments } from '../../harness/cli/run-arguments.ts';
+import { suiteGrep } from '../../harness/pipeline/suite-run.ts';
+import { Progress } from '../../harness/pipeline/progress.ts';
 import { scratch } from './support/scratch-dir.ts';
 
 const cell = (id: string, suites: Cell['suites'] = ['attestation', 'sealed-secrets']): Cell => ({

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodedReleases, loadRelease } from '../../matrix/index.ts';
-import { runCommand } from '../../scripts/exec/run-command.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
 import { filesContaining } from './support/scripted-run-process.ts';
 import { scratch } from './support/scratch-dir.ts';
 
@@ -99,7 +99,7 @@ test('run --dry-run --matrix matrix/nightly.yaml exits 0: every runner on the ne
     const setup = control.slice(control.indexOf('# --- platform-setup ---'), control.indexOf('# --- collect ---'));
     expect(setup.match(/^docker-registry serve /gm), setup).toHaveLength(2);
     const kbs = loadRelease(release).kbs;
-    expect(setup).toContain(`# KBS: test double of trustee ${kbs.ref}'s admin API (fixtures/kbs/kbs-double.ts), generation: api-server, [admin] personas, jsonwebtoken`);
+    expect(setup).toContain(`# KBS: test double of trustee ${kbs.ref}'s admin API (lib/kbs/kbs-double.ts), generation: api-server, [admin] personas, jsonwebtoken`);
     expect(setup.includes('resource DELETE'), `${release}: kbs.resourceDelete ${kbs.resourceDelete}`).toBe(kbs.resourceDelete);
     expect(setup).toContain('# pods run with RuntimeClass control (handler runc, no TEE)');
     const controlSummary = JSON.parse(readFileSync(join(out, 'dry-run', `${release}/control/kubeadm-1.35/containerd/host`, 'suites', 'summary.json'), 'utf8'));

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { loadRelease, TEST_CATALOG } from '../../matrix/index.ts';
 import type { ResultRecord } from '../../reporters/result-record.ts';
 import { validateResultRecord } from '../../reporters/validate-result-record.ts';
-import { runCommand } from '../../scripts/exec/run-command.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
 import { filesContaining, scriptedMatrix, startScriptedRun } from './support/scripted-run-process.ts';
 import { scratch } from './support/scratch-dir.ts';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { scratch } from '../pipeline/support/scratch-dir.ts';
+import { scratch } from './support/scratch-dir.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -3,9 +3,9 @@ import { scratch } from '../pipeline/support/scratch-dir.ts';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../../scripts/exec/run-command.ts';
-import { ExistingProvider } from '../../scripts/providers/existing/provider.ts';
-import type { ProviderContext } from '../../scripts/providers/index.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
+import { ExistingProvider } from '../../harness/providers/existing/provider.ts';
+import type { ProviderContext } from '../../harness/providers/index.ts';
 
 const kubeconfig = process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
 

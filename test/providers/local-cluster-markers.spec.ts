@@ -3,12 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { daemonPid, isRunning, stopProcesses } from '../../scripts/exec/daemon.ts';
-import { listProcesses, pidsListeningOn, readProcess } from '../../scripts/exec/process-table.ts';
-import { runCommand } from '../../scripts/exec/run-command.ts';
-import { describeLeftovers } from '../../scripts/providers/kubeadm/local-cluster-cleanup.ts';
-import { ourProcesses } from '../../scripts/providers/kubeadm/local-cluster-leftovers.ts';
-import { LOCAL_CLUSTER_RUN_ENV, ownerStatus, readLocalClusterState, type LocalClusterState } from '../../scripts/providers/kubeadm/local-cluster-state.ts';
+import { daemonPid, isRunning, stopProcesses } from '../../lib/exec/daemon.ts';
+import { listProcesses, pidsListeningOn, readProcess } from '../../lib/exec/process-table.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
+import { describeLeftovers } from '../../harness/providers/kubeadm/local-cluster-cleanup.ts';
+import { ourProcesses } from '../../harness/providers/kubeadm/local-cluster-leftovers.ts';
+import { LOCAL_CLUSTER_RUN_ENV, ownerStatus, readLocalClusterState, type LocalClusterState } from '../../harness/providers/kubeadm/local-cluster-state.ts';
 
 /** The markers that let a run find what a killed run left, on real processes of this machine (sleep, sh, node):
  *  nothing here touches the local cluster or its state file. */

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { parse } from 'yaml';
-import { kindClusterConfig, kindNodeImage } from '../../scripts/providers/kind/cluster-config.ts';
-import { k3sContainerdTemplate, k3sVersion } from '../../scripts/providers/k3s/containerd-template.ts';
-import { parseNodeList } from '../../scripts/providers/shared/node-list.ts';
+import { kindClusterConfig, kindNodeImage } from '../../harness/providers/kind/cluster-config.ts';
+import { k3sContainerdTemplate, k3sVersion } from '../../harness/providers/k3s/containerd-template.ts';
+import { parseNodeList } from '../../harness/providers/shared/node-list.ts';
 
 test('kind config: one node, containerd keeps unpacked layers and knows the nydus snapshotter', () => {
   const config = parse(kindClusterConfig('coco-x')) as { name: string; nodes: unknown[]; containerdConfigPatches: string[] };

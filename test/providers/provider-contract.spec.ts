@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
 import type { ClusterSpec } from '../../matrix/cell.ts';
-import { providerFor, type ClusterProvider } from '../../scripts/providers/index.ts';
+import { providerFor, type ClusterProvider } from '../../harness/providers/index.ts';
 import { recordingContext } from './support/recording-context.ts';
 
 const K = 'kubectl --kubeconfig /work/cell/kubeconfig';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { loadRelease } from '../../matrix/index.ts';
 import { buildCompatibilityReport, renderMarkdown, validateResultRecord, type ResultRecord } from '../../reporters/index.ts';
-import { runCommand } from '../../scripts/exec/run-command.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
 import { record as sampleRecord } from './sample-records.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

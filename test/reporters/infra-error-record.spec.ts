@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadRelease } from '../../matrix/index.ts';
 import { planCellTests } from '../../matrix/plan-cells.ts';
 import { buildCompatibilityReport, validateResultRecord, writeInfraErrorRecord } from '../../reporters/index.ts';
-import { registerSecret } from '../../scripts/exec/redact.ts';
+import { registerSecret } from '../../lib/exec/redact.ts';
 import { cell } from './sample-records.ts';
 import { scratchDir } from './inline-project.ts';
 import { join } from 'node:path';

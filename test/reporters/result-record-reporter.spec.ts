@@ -19,7 +19,7 @@ test.afterEach(async ({}, info) => {
 import { cell } from './sample-records.ts';
 
 const SECRET = 'kbs-admin-key-9f8e7d6c5b4a';
-const REDACT_MODULE = join(import.meta.dirname, '..', '..', 'scripts', 'exec', 'redact.ts');
+const REDACT_MODULE = join(import.meta.dirname, '..', '..', 'lib', 'exec', 'redact.ts');
 
 const SPEC = `import { test, expect } from '@playwright/test';
 import { meta, PASS, FAIL } from './annotate.js';
@@ -136,7 +136,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       expect(partial.status).toBe('running');
       if (signal === 'SIGINT') process.kill(-child.pid!, 'SIGINT');
       else process.kill(child.pid!, 'SIGTERM');
-      await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`playwright did not stop within 60s of ${signal}:\n${readFileSync(join(dir, 'playwright.log'), 'utf8')}`)), 60_000))]);
+      // The guard is cleared once playwright exits: left pending, it fired 60 s later inside whatever test this
+      // worker ran next, reading a log already removed, and failed that test.
+      let guard: NodeJS.Timeout | undefined;
+      const stopped = new Promise((_, reject) => {
+        guard = setTimeout(() => reject(new Error(`playwright did not stop within 60s of ${signal}:\n${readFileSync(join(dir, 'playwright.log'), 'utf8')}`)), 60_000);
+      });
+      await Promise.race([exited, stopped]).finally(() => clearTimeout(guard));
       const record = readRecord(file);
       expect(record.status).toBe('interrupted');
       expect(record.endedAt).toBeTruthy();

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { runDryRun } from '../../fixtures/dry-run/index.ts';
+import { runDryRun } from '../../lib/dry-run/index.ts';
 import { catalogTest, FEATURES } from '../../matrix/index.ts';
 
 const KBS = 'http://192.0.2.10:30080';

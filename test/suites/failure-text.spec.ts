@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
-import { describeFound, failureEvidence, judgeFailureText, type PodFailure } from '../../fixtures/cluster/index.ts';
-import type { NodeShell } from '../../fixtures/node-shell/index.ts';
+import { describeFound, failureEvidence, judgeFailureText, type PodFailure } from '../../lib/cluster/index.ts';
+import type { NodeShell } from '../../lib/node-shell/index.ts';
 
 // Evidence in the shapes the real stack produces, written by hand from the texts upstream shows (not recorded from a
 // TEE run, which this machine cannot make): the pod status of a kata pod whose layer the guest could not decrypt

@@ -1,16 +1,16 @@
 import { expect, test } from '@playwright/test';
-import { ensureCachedGoTool } from '../../scripts/exec/cached-go-tool.ts';
+import { ensureCachedGoTool } from '../../lib/exec/cached-go-tool.ts';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { genpolicyArgv, genpolicyTool, withGeneratedPolicy } from '../../fixtures/cluster/index.ts';
-import { planDryRun } from '../../fixtures/dry-run/index.ts';
+import { genpolicyArgv, genpolicyTool, withGeneratedPolicy } from '../../lib/cluster/index.ts';
+import { planDryRun } from '../../lib/dry-run/index.ts';
 import {
   GENERATED_POLICY_PLACEHOLDER, NODE_VERITY_PARAMS_PLACEHOLDER, withWrongRootHash, type ConfigMapManifest, type PodManifest, type TestPlan,
-} from '../../fixtures/manifests/index.ts';
+} from '../../lib/manifests/index.ts';
 import { catalogTest, encodedReleases, expectedOutcome, loadRelease } from '../../matrix/index.ts';
-import { runCommand } from '../../scripts/exec/run-command.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const KBS = 'http://192.0.2.10:30080';

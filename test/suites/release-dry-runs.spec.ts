@@ -2,11 +2,11 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { planDryRun } from '../../fixtures/dry-run/index.ts';
-import type { PodManifest, SecretManifest } from '../../fixtures/manifests/index.ts';
-import { parseSealedSecret } from '../../fixtures/sealed-secrets/index.ts';
+import { planDryRun } from '../../lib/dry-run/index.ts';
+import type { PodManifest, SecretManifest } from '../../lib/manifests/index.ts';
+import { parseSealedSecret } from '../../lib/sealed-secrets/index.ts';
 import { compareReleases, encodedReleases, loadRelease } from '../../matrix/index.ts';
-import { runCommand } from '../../scripts/exec/run-command.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
 import { scratch } from '../pipeline/support/scratch-dir.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
 

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { encodedReleases, loadRelease, TEST_CATALOG, type PlatformId, type TeeProbe } from '../../matrix/index.ts';
 import {
   namespaceName, planFor, platformSpec, unplannedTestIds, signedImageFacts, type ManifestContext, type PodManifest, type SecretManifest, type TestPlan,
-} from '../../fixtures/manifests/index.ts';
-import { probeScript, teeEvidenceVerdict } from '../../fixtures/manifests/plans/tee-evidence.ts';
+} from '../../lib/manifests/index.ts';
+import { probeScript, teeEvidenceVerdict } from '../../lib/manifests/plans/tee-evidence.ts';
 import { requireTool } from '../required-tool.ts';
 
 // The rendered manifests against ../shared/reference/upstream-facts.md (kata 3.7.0, CoCo v0.9.0).

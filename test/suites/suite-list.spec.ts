@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCommand } from '../../scripts/exec/run-command.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
 import { encodedReleases, loadRelease, TEST_CATALOG } from '../../matrix/index.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

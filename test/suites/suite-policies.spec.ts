@@ -1,14 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { ensureCachedGoTool } from '../../scripts/exec/cached-go-tool.ts';
+import { ensureCachedGoTool } from '../../lib/exec/cached-go-tool.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand } from '../../scripts/exec/run-command.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
 import { encodedReleases, expectedOutcome, loadRelease, TEST_CATALOG, type PlatformId, type ReleaseProfile } from '../../matrix/index.ts';
 import {
   manifestsToRedactedYaml, namespaceName, planFor, platformSpec, suiteGpuResourcePolicy, suiteResourcePolicy, type ManifestContext,
-} from '../../fixtures/manifests/index.ts';
-import { basicAuth } from '../../fixtures/registry/registry-credentials.ts';
+} from '../../lib/manifests/index.ts';
+import { basicAuth } from '../../lib/registry/registry-credentials.ts';
 
 const profile = loadRelease('v0.9.0');
 const credentials = { username: 'coco', password: 'pw-7c1d9e2f4a6b' };

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { catalogTest } from '../../matrix/index.ts';
-import { createWaitFor } from '../../fixtures/cluster/index.ts';
+import { createWaitFor } from '../../lib/cluster/index.ts';
 import {
   podReady, podsRunning, realClock, runtimeClassesPresent, waitInOrder, waitUntil, type ClusterEventSource,
-} from '../../fixtures/cluster/wait/index.ts';
-import { kataJournal, sandboxRootfs, type NodeShell } from '../../fixtures/node-shell/index.ts';
+} from '../../lib/cluster/wait/index.ts';
+import { kataJournal, sandboxRootfs, type NodeShell } from '../../lib/node-shell/index.ts';
 import { ScriptedCluster, type ScriptLogLine, type ScriptObject } from '../pipeline/support/scripted-cluster.ts';
 
 /** A scripted API server on a virtual clock: pod `x` is listed in the first of `pods` and goes through the others,

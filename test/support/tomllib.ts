@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { runCommand } from '../../scripts/exec/run-command.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
 
 /** Reads TOML with an implementation independent of the harness: Python 3.11's tomllib. A self-test that checks
  *  TOML the harness writes (init-data, containerd's config) reads it back through this, never through the

@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { plannedBundle } from '../../../scripts/providers/kubeadm/offline-bundle.ts';
+import { plannedBundle } from '../../../harness/providers/kubeadm/offline-bundle.ts';
 
 /** The kubectl whose embedded kustomize renders the harness's KBS kustomization: the offline bundle's own (built by
  *  scripts/bundle/build.sh, found where plannedBundle() says the cache keeps it) so the self-test uses the kustomize

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type {
   ClusterEvent, ClusterEventHandlers, ClusterEventSource, Clock, KubeObject, WatchedKind, WatchScope,
-} from '../../../fixtures/cluster/wait/index.ts';
+} from '../../../lib/cluster/wait/index.ts';
 
 /** An object as the API returns it (Pod, RuntimeClass, Node, ServiceAccount, Event), loosely typed for scripts. */
 export interface ScriptObject {

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
-import type { RunResult } from '../../../scripts/exec/run-command.ts';
-import type { InstallContext } from '../../../scripts/install/install-context.ts';
+import type { RunResult } from '../../../lib/exec/run-command.ts';
+import type { InstallContext } from '../../../harness/install/install-context.ts';
 import type { ScriptedCluster } from './scripted-cluster.ts';
 
 /** An InstallContext whose commands do not run: each is logged with its virtual time, and the ones the cluster's
@@ -32,7 +32,7 @@ export function scriptedInstallContext(
   return { ctx, commands, files };
 }
 
-/** The looks the uninstall verification takes (scripts/install/verify-uninstalled.ts), answered from the scripted
+/** The looks the uninstall verification takes (harness/install/verify-uninstalled.ts), answered from the scripted
  *  cluster's state: its runtime classes and its nodes' labels. Namespaces and CRDs are not scripted: none is found. */
 function lookAt(cluster: ScriptedCluster, line: string): string {
   if (line.endsWith(' get runtimeclass -o name')) return cluster.names('RuntimeClass').map((name) => `runtimeclass.node.k8s.io/${name}\n`).join('');

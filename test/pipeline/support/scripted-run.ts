@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateAdminKeyPair } from '../../../fixtures/kbs/admin-key-pair.ts';
-import { LocalRegistry } from '../../../fixtures/registry/local-registry.ts';
-import { runCommand } from '../../../scripts/cli/commands/run.ts';
-import { registerSecret } from '../../../scripts/exec/redact.ts';
-import { defaultPipelineDeps, type PipelineDeps } from '../../../scripts/pipeline/run-cell.ts';
-import { runSuites } from '../../../scripts/pipeline/suite-run.ts';
-import type { ClusterProvider } from '../../../scripts/providers/index.ts';
+import { generateAdminKeyPair } from '../../../lib/kbs/admin-key-pair.ts';
+import { LocalRegistry } from '../../../lib/registry/local-registry.ts';
+import { runCommand } from '../../../harness/cli/commands/run.ts';
+import { registerSecret } from '../../../lib/exec/redact.ts';
+import { defaultPipelineDeps, type PipelineDeps } from '../../../harness/pipeline/run-cell.ts';
+import { runSuites } from '../../../harness/pipeline/suite-run.ts';
+import type { ClusterProvider } from '../../../harness/providers/index.ts';
 
 /** TEST DOUBLE of bin/coco-conformance.mjs for `run`, started by the pipeline's self-tests as
  *  `node --import tsx scripted-run.ts <run flags>`: the real run command — arguments, state folder, signals,
@@ -15,7 +15,7 @@ import type { ClusterProvider } from '../../../scripts/providers/index.ts';
  *  machine has no cluster: the provider, the release install, the KBS deploy and environment capture, and the
  *  double suite (support/double-suite/) instead of suites/. Each double writes into the cell's working folder what
  *  its real counterpart writes there — a kubeconfig with a client key (kubeadm), the KBS admin key pair and key.bin
- *  (scripts/kbs/kbs-deploy.ts), an htpasswd registry and its credentials file (the control platform setup) — and
+ *  (harness/kbs/kbs-deploy.ts), an htpasswd registry and its credentials file (the control platform setup) — and
  *  appends what it did to $COCO_TEST_MARKER_DIR/events.log, and the secret values to secrets.txt beside it, so a
  *  test can look for them under --out afterwards. */
 const markers = process.env.COCO_TEST_MARKER_DIR;

@@ -1,5 +1,5 @@
-import type { ProviderContext } from '../../../scripts/providers/index.ts';
-import { pasteable } from '../../../scripts/exec/command-error.ts';
+import type { ProviderContext } from '../../../harness/providers/index.ts';
+import { pasteable } from '../../../lib/exec/command-error.ts';
 
 /** A dry-run ProviderContext that keeps every recorded command as a pasteable line (files and waits as their
  *  first line), for asserting exact sequences. */

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCommand } from '../../../scripts/exec/run-command.ts';
-import type { ClusterProvider, ProviderContext, ProvisionedCluster } from '../../../scripts/providers/index.ts';
+import { runCommand } from '../../../lib/exec/run-command.ts';
+import type { ClusterProvider, ProviderContext, ProvisionedCluster } from '../../../harness/providers/index.ts';
 import type { ClusterSpec } from '../../../matrix/cell.ts';
 
 /** TEST ONLY (selected with COCO_TEST_PROVIDER_MODULE): a provider whose create starts a real child process that

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSuiteEnvironment } from '../../../../fixtures/cluster/load-suite-environment.ts';
-import { loadAdminPrivateKey } from '../../../../fixtures/kbs/admin-key-pair.ts';
+import { loadSuiteEnvironment } from '../../../../lib/cluster/load-suite-environment.ts';
+import { loadAdminPrivateKey } from '../../../../lib/kbs/admin-key-pair.ts';
 import { catalogTest, expectedOutcome, loadRelease, type PlatformId } from '../../../../matrix/index.ts';
 
 /** TEST DOUBLE of the conformance suites, for the pipeline's self-tests (test/pipeline/support/scripted-run.ts):

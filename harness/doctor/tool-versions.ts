@@ -1,0 +1,41 @@
+import { runCommand } from '../../lib/exec/run-command.ts';
+
+/** The tools a runner may need, and how each tells its version. */
+export const DOCTOR_TOOLS: Record<string, string[]> = {
+  docker: ['docker', '--version'],
+  kubectl: ['kubectl', 'version', '--client'],
+  kind: ['kind', 'version'],
+  k3s: ['k3s', '--version'],
+  kubeadm: ['kubeadm', 'version', '-o', 'short'],
+  helm: ['helm', 'version', '--short'],
+  skopeo: ['skopeo', '--version'],
+  kustomize: ['kustomize', 'version'],
+  crictl: ['crictl', '--version'],
+  containerd: ['containerd', '--version'],
+};
+
+export interface ToolVersion {
+  tool: string;
+  /** A version string, "missing", or "present, but `…` failed: …". */
+  version: string;
+  found: boolean;
+}
+
+const VERSION = /v?\d+\.\d+(\.\d+)?[0-9A-Za-z.+~-]*/;
+
+/** Version of each tool, run through the one command wrapper; a tool not on PATH reads "missing". */
+export async function readToolVersions(env: Record<string, string | undefined> = {}): Promise<ToolVersion[]> {
+  return Promise.all(
+    Object.entries(DOCTOR_TOOLS).map(async ([tool, argv]) => {
+      const located = await runCommand(['sh', '-c', 'command -v "$1"', 'sh', tool], { nothrow: true, env });
+      if (located.exitCode !== 0) return { tool, version: 'missing', found: false };
+      const result = await runCommand(argv, { nothrow: true, env, timeoutMs: 10_000 });
+      const output = `${result.stdout}\n${result.stderr}`.trim();
+      if (result.exitCode !== 0) {
+        const lastLine = output.split('\n').pop() ?? '';
+        return { tool, version: `present, but \`${argv.join(' ')}\` failed: ${lastLine}`, found: true };
+      }
+      return { tool, version: output.match(VERSION)?.[0] ?? output.split('\n')[0] ?? '', found: true };
+    }),
+  );
+}
