@@ -4,12 +4,8 @@ import type { ReleaseProfile } from '../../matrix/release-profile.ts';
 import type { Arch } from '../../matrix/vocabulary.ts';
 import { runtimeClassesGone, runtimeClassesPresent, type WaitOptions } from '../../lib/cluster/wait/index.ts';
 import { installHelm, uninstallHelm } from './helm-install.ts';
-import type { InstalledRelease } from './installed-release.ts';
-import type { InstallDoubles } from './install-doubles.ts';
-import { kubectl, type InstallContext } from './install-context.ts';
-import { installOperator } from './operator-install.ts';
-import { uninstallOperator } from './operator-uninstall.ts';
-import { waitStep } from './wait-step.ts';
+import { kubectl, waitStep, type InstallContext, type InstallDoubles, type InstalledRelease } from './install-context.ts';
+import { installOperator, uninstallOperator } from './operator-install.ts';
 
 /** The control platform's own RuntimeClass, whose handler is plain runc: the suites run on it. */
 export const CONTROL_DEFAULTS = { runtimeClass: 'control', handler: 'runc', timeoutSeconds: 60 } as const;

@@ -6,10 +6,7 @@ import { helmChartSource } from '../../matrix/helm-chart-source.ts';
 import type { HelmInstall, ReleaseProfile } from '../../matrix/release-profile.ts';
 import type { Arch, PlatformId } from '../../matrix/vocabulary.ts';
 import { nodeLabelled, nodeLabelsGone, runtimeClassesGone, runtimeClassesPresent } from '../../lib/cluster/wait/index.ts';
-import type { InstalledRelease } from './installed-release.ts';
-import type { InstallDoubles } from './install-doubles.ts';
-import { kubectl, type InstallContext } from './install-context.ts';
-import { waitStep } from './wait-step.ts';
+import { kubectl, waitStep, type InstallContext, type InstallDoubles, type InstalledRelease } from './install-context.ts';
 
 /** Namespaces Kubernetes itself creates: never deleted with a release. */
 export const CLUSTER_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'default']);

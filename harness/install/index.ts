@@ -1,5 +1,3 @@
 export { installRelease, uninstallRelease, type InstallTarget } from './release-installer.ts';
-export type { InstalledRelease } from './installed-release.ts';
-export { installContext, type InstallContext } from './install-context.ts';
-export type { InstallDoubles } from './install-doubles.ts';
+export { installContext, type InstallContext, type InstallDoubles, type InstalledRelease } from './install-context.ts';
 export { CONTROL_OPERATOR_OVERLAY } from './control-install.ts';

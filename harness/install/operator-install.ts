@@ -1,12 +1,15 @@
 import { isAbsolute, join, relative } from 'node:path';
 import { stringify } from 'yaml';
-import type { CcRuntimeOverlay, OperatorInstall, ReleaseProfile } from '../../matrix/release-profile.ts';
+import type { CcRuntimeOverlay, OperatorInstall, OperatorReadiness, ReleaseProfile, UninstallStep } from '../../matrix/release-profile.ts';
 import type { PlatformId } from '../../matrix/vocabulary.ts';
-import type { InstalledRelease } from './installed-release.ts';
-import type { InstallDoubles } from './install-doubles.ts';
-import { kubectl, type InstallContext } from './install-context.ts';
-import { controllerReady, overlayReady } from './operator-readiness.ts';
-import { imagesOf, waitStep } from './wait-step.ts';
+import {
+  ccRuntimeInstalled, nodeLabelled, nodeLabelsGone, podsGone, podsRunning, runtimeClassesGone, runtimeClassesPresent,
+  stabilisationLimit, stabilised, type Condition, type WaitStage,
+} from '../../lib/cluster/wait/index.ts';
+import { imagesOf, kubectl, waitStep, type InstallContext, type InstallDoubles, type InstalledRelease } from './install-context.ts';
+
+// The CoCo operator's install (releases before v0.18): the operator, a ccruntime overlay, upstream's readiness and
+// its uninstall order.
 
 /** The overlay that creates the platform's runtime class, as the profile names it. */
 export function overlayFor(
@@ -76,4 +79,73 @@ export async function installOperator(
     nodeLabels: Object.keys(overlay.nodeLabels),
     componentImages: imagesOf(view, namespace),
   };
+}
+
+/** Upstream's readiness (operator tests/e2e/operator.sh), as named conditions, one stage after another, each with
+ *  its own limit from the profile: controller Running, then (after the overlay is applied) the CcRuntime installed
+ *  as the release's operator.sh decides it (its install daemons Running up to v0.11, the CcRuntime's status from
+ *  v0.12) → every runtime class the overlay creates present → the overlay's node labels on a
+ *  node (the harness's stage) → upstream's wait_for_stabilization. */
+export function controllerReady(readiness: OperatorReadiness, namespace: string): WaitStage[] {
+  return [{ condition: podsRunning(namespace, [readiness.controllerPodPrefix], 'controller pod'),
+    options: { timeoutSeconds: readiness.controllerTimeoutSeconds } }];
+}
+
+export function overlayReady(readiness: OperatorReadiness, namespace: string, overlay: CcRuntimeOverlay): WaitStage[] {
+  return [
+    { condition: installedCondition(readiness.installed, namespace, overlay), options: { timeoutSeconds: readiness.installed.timeoutSeconds } },
+    { condition: runtimeClassesPresent(overlay.runtimeClasses), options: { timeoutSeconds: readiness.runtimeClassTimeoutSeconds } },
+    { condition: nodeLabelled(overlay.nodeLabels), options: { timeoutSeconds: readiness.runtimeClassTimeoutSeconds } },
+    { condition: stabilised(namespace, readiness.stabilisation), options: stabilisationLimit(readiness.stabilisation) },
+  ];
+}
+
+function installedCondition(installed: OperatorReadiness['installed'], namespace: string, overlay: CcRuntimeOverlay) {
+  return installed.by === 'daemon-pods' ? podsRunning(namespace, installed.pods, 'daemon pods') : ccRuntimeInstalled(overlay.ccRuntime);
+}
+
+/** The profile's uninstall order (upstream: CcRuntime first, wait for its daemons, runtime classes and node labels
+ *  to go, then the operator and its controller), each step verified before the next one starts. */
+export async function uninstallOperator(
+  ctx: InstallContext,
+  profile: ReleaseProfile,
+  recipe: OperatorInstall,
+  installed: InstalledRelease,
+): Promise<void> {
+  const overlay = installed.overlay ? recipe.overlays[installed.overlay] : undefined;
+  if (!overlay) throw new Error(`failed to uninstall ${profile.release}: overlay ${installed.overlay} is not in the profile`);
+  const kustomizations = installed.kustomizations ?? { operator: recipe.operatorKustomization, overlay: overlay.kustomization };
+  for (const step of recipe.uninstall) await runStep(ctx, recipe, step, kustomizations, installed.runtimeClasses);
+}
+
+async function runStep(
+  ctx: InstallContext,
+  recipe: OperatorInstall,
+  step: UninstallStep,
+  kustomizations: { operator: string; overlay: string },
+  runtimeClasses: string[],
+): Promise<void> {
+  const ns = recipe.namespace;
+  const waitGone = (condition: Condition<void>, timeoutSeconds: number) =>
+    waitStep(ctx, 'uninstall', [{ condition, options: { timeoutSeconds } }]);
+  switch (step.action) {
+    case 'delete-ccruntime':
+      await ctx.command('uninstall', kubectl(ctx, 'delete', '-k', kustomizations.overlay, '--ignore-not-found'));
+      return;
+    case 'wait-pods-gone':
+      await waitGone(podsGone(ns, step.pods, 'daemon pods'), step.timeoutSeconds);
+      return;
+    case 'wait-runtime-classes-gone':
+      await waitGone(runtimeClassesGone(runtimeClasses), step.timeoutSeconds);
+      return;
+    case 'wait-node-labels-gone':
+      await waitGone(nodeLabelsGone(step.labels), step.timeoutSeconds);
+      return;
+    case 'delete-operator':
+      await ctx.command('uninstall', kubectl(ctx, 'delete', '-k', kustomizations.operator, '--ignore-not-found'));
+      return;
+    case 'wait-controller-gone':
+      await waitGone(podsGone(ns, [recipe.readiness.controllerPodPrefix], 'controller pod'), step.timeoutSeconds);
+      return;
+  }
 }

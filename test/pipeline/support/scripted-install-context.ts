@@ -32,8 +32,9 @@ export function scriptedInstallContext(
   return { ctx, commands, files };
 }
 
-/** The looks the uninstall verification takes (harness/install/verify-uninstalled.ts), answered from the scripted
- *  cluster's state: its runtime classes and its nodes' labels. Namespaces and CRDs are not scripted: none is found. */
+/** The looks the uninstall verification takes (verifyUninstalled, harness/install/release-installer.ts), answered
+ *  from the scripted cluster's state: its runtime classes and its nodes' labels. Namespaces and CRDs are not
+ *  scripted: none is found. */
 function lookAt(cluster: ScriptedCluster, line: string): string {
   if (line.endsWith(' get runtimeclass -o name')) return cluster.names('RuntimeClass').map((name) => `runtimeclass.node.k8s.io/${name}\n`).join('');
   if (line.endsWith(' get nodes -o json')) {
