@@ -1,20 +1,27 @@
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { MIN_SECRET_LENGTH, secretForms } from './secret-forms.ts';
 
 /** Secrets never reach logs, reports or artifacts: every value registered here is replaced wherever text leaves
  *  the process through the harness (command errors, attachments, result records).
  *
  *  Playwright runs tests in worker processes and reporters in the runner process, so registrations are also
  *  shared through a file named by COCO_SECRETS_FILE (mode 0600, one base64 value per line, outside any results
- *  folder): a value a worker registers is redacted by the reporter too. */
-/** value → what it is, so an error stays readable: "[secret:registry-password]" tells a reader more than a blank. */
+ *  folder): a value a worker registers is redacted by the reporter too.
+ *
+ *  What is replaced is every textual form of a value (secret-forms.ts: as is, JSON- and HTML-escaped, base64 and
+ *  base64url at each alignment, each base64 line of a PEM), the same forms the CI secret scan looks for. */
+/** The values registered, in this process or another (the shared file): each is expanded into its forms once. */
+const registered = new Set<string>();
+/** form → what it is a form of, so an error stays readable: "[secret:registry-password]" tells a reader more than a
+ *  blank. A form two secrets share keeps the label of the first. */
 const secrets = new Map<string, string>();
 /** The secrets by a hash of their first PREFIX characters, each list longest first (a secret that starts another, a
  *  PEM and the value cut from its start, is replaced whole). redact() runs on every line the harness writes, and a
  *  dry run of every release registers thousands of secrets: one pass over the text with a rolling hash costs the
  *  same whatever their number, where replacing each secret in turn cost time in proportion to it. */
 const byPrefix = new Map<number, string[]>();
-/** registerSecret refuses shorter values, so every secret has a prefix this long. */
-const PREFIX = 6;
+/** Shorter values and forms are not registered, so every one has a prefix this long. */
+const PREFIX = MIN_SECRET_LENGTH;
 const BASE = 31;
 /** BASE^(PREFIX-1) modulo 2^32: the weight of the character that leaves the rolling window. */
 const LEADING_WEIGHT = Array.from({ length: PREFIX - 1 }).reduce<number>((w) => Math.imul(w, BASE), 1);
@@ -26,13 +33,17 @@ function prefixHash(text: string, at: number): number {
 }
 
 function remember(value: string, replacement: string): void {
-  if (value.length < PREFIX) return;
-  const known = secrets.has(value);
-  secrets.set(value, replacement);
-  if (known) return;
-  const key = prefixHash(value, 0);
+  if (value.length < PREFIX || registered.has(value)) return;
+  registered.add(value);
+  for (const { bytes, text } of secretForms(Buffer.from(value))) if (text) rememberForm(bytes.toString('utf8'), replacement);
+}
+
+function rememberForm(form: string, replacement: string): void {
+  if (form.length < PREFIX || secrets.has(form)) return;
+  secrets.set(form, replacement);
+  const key = prefixHash(form, 0);
   const list = byPrefix.get(key) ?? [];
-  list.push(value);
+  list.push(form);
   list.sort((a, b) => b.length - a.length);
   byPrefix.set(key, list);
 }
@@ -44,7 +55,7 @@ export const REDACTED = '[REDACTED]';
  *  value is then replaced by `[secret:<label>]`, stable across the run, else by [REDACTED]. */
 export function registerSecret(value: string | undefined, label?: string): void {
   // Very short values would redact ordinary words; the harness's own secrets are long random strings.
-  if (!value || value.length < 6 || secrets.has(value)) return;
+  if (!value || value.length < MIN_SECRET_LENGTH || registered.has(value)) return;
   const replacement = label ? `[secret:${label.replace(/[\]\n]/g, ' ')}]` : REDACTED;
   remember(value, replacement);
   const shared = process.env.COCO_SECRETS_FILE;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -50,4 +50,46 @@ test('a line of the shared file still being written is read once it is whole, ne
   });
   expect(run.status, run.stderr).toBe(0);
   expect(JSON.parse(run.stdout)).toEqual(['[secret:first] late-secret-value-0123', '[secret:first] [secret:late]']);
+});
+
+/** The redactor and the CI secret scan take a secret's forms from one place (lib/exec/secret-forms.ts): text holding
+ *  a secret in the forms real outputs take — JSON-escaped, HTML-escaped, base64 and base64url inside a larger blob
+ *  at each byte alignment — is found by the scan as written, and the scan finds nothing once the redactor has
+ *  passed over it. The forms here are made with JSON.stringify and Buffer, not with the module under test. */
+test('text the redactor has passed over holds no form of a secret the CI scan looks for', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coco-redact-forms-'));
+  const file = join(dir, 'secrets');
+  // A quote, a backslash, '<' and '&' escape in JSON and HTML; eight '~' put a '+' and a '/' into the base64 at any
+  // alignment, so base64url differs.
+  const secret = 'pa"ss\\w<o>r&d~~~~~~~~-' + 'k3y9';
+  const blob = (offset: number) => Buffer.concat([Buffer.alloc(offset, 0x41), Buffer.from(`{"auth":"${secret}"}`), Buffer.from('tail')]);
+  const texts = [
+    JSON.stringify({ password: secret }),
+    `<td>${secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</td>`,
+    ...[0, 1, 2].map((offset) => `auth: ${blob(offset).toString('base64')}`),
+    ...[0, 1, 2].map((offset) => `auth: ${blob(offset).toString('base64url')}`),
+  ];
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e',
+    `import { registerSecret, redact } from './lib/exec/redact.ts';
+     registerSecret(${JSON.stringify(secret)}, 'forms');
+     console.log(JSON.stringify(${JSON.stringify(texts)}.map(redact)));`], {
+    cwd: repo, encoding: 'utf8', env: { ...process.env, COCO_SECRETS_FILE: file },
+  });
+  expect(run.status, run.stderr).toBe(0);
+  const redacted = JSON.parse(run.stdout) as string[];
+  for (const text of redacted) expect(text).toContain('[secret:forms]');
+
+  const scan = (name: string, lines: string[]) => {
+    const folder = join(dir, name);
+    mkdirSync(folder);
+    lines.forEach((line, index) => writeFileSync(join(folder, `${index}.txt`), line));
+    return spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [join(repo, 'scripts', 'ci', 'scan-secrets.ts'), '--secrets', file, folder],
+      { cwd: dir, encoding: 'utf8' });
+  };
+  const written = scan('as-written', texts);
+  expect(written.status, written.stderr).toBe(1);
+  expect(written.stdout.split('\n').filter((line) => line.includes(' HIT '))).toHaveLength(texts.length);
+  const passed = scan('redacted', redacted);
+  expect(passed.stdout, passed.stderr).toContain(`${texts.length} files, 1 secrets, no hit`);
+  expect(passed.status).toBe(0);
 });
