@@ -76,17 +76,50 @@ export async function newReleaseCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** A file, or a URL the runner can reach (raw.githubusercontent.com/kata-containers/kata-containers/<ref>/versions.yaml). */
-async function readVersionsYaml(from: string): Promise<string> {
+/** A file, or a URL the runner can reach (raw.githubusercontent.com/kata-containers/kata-containers/<ref>/versions.yaml).
+ *  A URL is read as a file is: bounded in time (`timeoutMs` for the whole answer, headers and body) and in size (the
+ *  YAML limit, counted while the body streams in, so an endless answer stops at the limit), UTF-8 or refused; every
+ *  failure is one InputError line naming the URL. */
+export async function readVersionsYaml(from: string, timeoutMs = FETCH_TIMEOUT_MS): Promise<string> {
   if (!/^https?:\/\//.test(from)) return readTextFile(from, from, { format: 'YAML', maxBytes: YAML_LIMITS.maxBytes });
-  let response: Response;
+  const refuse = (problem: string) => new InputError(from, '', problem);
+  const limit = YAML_LIMITS.maxBytes;
+  const signal = AbortSignal.timeout(timeoutMs);
   try {
-    response = await fetch(from, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    const response = await fetch(from, { signal });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw refuse(`failed to fetch: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    }
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (declared > limit) {
+      await response.body?.cancel();
+      throw refuse(`is ${declared} bytes; the limit is ${limit}`);
+    }
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for await (const chunk of response.body ?? []) {
+      length += chunk.byteLength;
+      // Leaving the loop cancels the body: the rest is never read.
+      if (length > limit) throw refuse(`is more than ${limit} bytes; the limit is ${limit}`);
+      chunks.push(chunk);
+    }
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    } catch {
+      throw refuse('not a YAML text file (not valid UTF-8)');
+    }
   } catch (error) {
-    throw new InputError(from, '', `failed to fetch: ${(error as Error).message}`);
+    if (error instanceof InputError) throw error;
+    if (signal.aborted) throw refuse(`failed to fetch: no complete answer within ${timeoutMs / 1000} s`);
+    throw refuse(`failed to fetch: ${fetchFailure(error)}`);
   }
-  if (!response.ok) throw new InputError(from, '', `failed to fetch: HTTP ${response.status}`);
-  const text = await response.text();
-  if (Buffer.byteLength(text) > YAML_LIMITS.maxBytes) throw new InputError(from, '', `larger than ${YAML_LIMITS.maxBytes} bytes`);
-  return text;
+}
+
+/** fetch() says only "fetch failed"; what failed (connect ECONNREFUSED 127.0.0.1:9, getaddrinfo ENOTFOUND …) is its
+ *  cause. */
+function fetchFailure(error: unknown): string {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error && cause.message) return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }
