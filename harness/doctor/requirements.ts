@@ -20,6 +20,10 @@ type Env = Record<string, string | undefined>;
 /** Debian 12's skopeo 1.9.3 carries ocicrypt 1.0.3, which has no key providers: `--encryption-key provider:…`
  *  fails with "Provided protocol not recognized" (README, What a runner needs). 1.16 is the oldest the README names. */
 const SKOPEO_MINIMUM = '1.16';
+/** The Go the setup scripts build with (GOTOOLCHAIN=local: none is downloaded): the newest `go` line of the modules
+ *  they build — helm v3.22.0's go.mod asks for go 1.26.0 (skopeo v1.19.0: 1.23.3). Ubuntu 24.04's golang-go is
+ *  1.22, Debian 12's 1.19. test/matrix/doctor.spec.ts checks this against the modules' own go.mod files. */
+export const GO_MINIMUM = '1.26.0';
 
 /** The checks, in the order a new runner meets them. Tools the setup scripts build are looked for where they put
  *  them (${COCO_CACHE_DIR:-~/.cache/coco-conformance}/bin, scripts/setup/cached-go-tool.sh) and then on PATH. */
@@ -29,10 +33,11 @@ export async function checkRequirements(env: Env = process.env, options: { hardw
     versionCheck(env, { need: `skopeo ≥ ${SKOPEO_MINIMUM}`, candidates: [path.join(cacheBin, 'skopeo'), 'skopeo'], argv: ['--version'], minimum: SKOPEO_MINIMUM,
       fix: `bash scripts/setup/build-skopeo.sh (builds v1.19.0 into ${cacheBin}; Debian 12's 1.9.3 has no ocicrypt key providers)` }),
     versionCheck(env, { need: 'opa', candidates: [path.join(cacheBin, 'opa'), 'opa'], argv: ['version'], fix: 'bash scripts/setup/build-opa.sh (from the Go module proxy)' }),
-    versionCheck(env, { need: 'go', candidates: ['go'], argv: ['version'],
-      fix: 'install Go from https://go.dev/dl/ and put it on PATH (it builds the offline bundle, skopeo and opa)' }),
-    versionCheck(env, { need: 'helm', candidates: ['helm'], argv: ['version', '--short'],
-      fix: 'install helm 3 (https://helm.sh/docs/intro/install/) on PATH (releases installed by their Helm chart need it)' }),
+    versionCheck(env, { need: `go ≥ ${GO_MINIMUM}`, candidates: ['go'], argv: ['version'], minimum: GO_MINIMUM,
+      fix: `install Go ≥ ${GO_MINIMUM} from https://go.dev/dl/ first on PATH (it builds skopeo, helm, opa and the offline bundle; a distribution's golang-go is older: Ubuntu 24.04's is 1.22)` }),
+    // Where build-helm.sh puts it first, as the Helm install looks for it (harness/install/helm-install.ts).
+    versionCheck(env, { need: 'helm', candidates: [path.join(cacheBin, 'helm'), 'helm'], argv: ['version', '--short'],
+      fix: `bash scripts/setup/build-helm.sh (builds it into ${cacheBin}; releases installed by their Helm chart need it)` }),
     versionCheck(env, { need: 'chromium', candidates: ['chromium', '/usr/bin/chromium'], argv: ['--version'],
       fix: 'apt-get install chromium on Debian (the report self-tests open the HTML report in it; a hardware runner does not need it: doctor --hardware-runner)' }),
   ]);

@@ -14,6 +14,7 @@ actionlint_version() { "$target" -version | head -n 1; }
 # `actionlint -version` prints the module version it was built from on its first line.
 tool_cached "$ACTIONLINT_VERSION" actionlint_version
 tool_staging
+tool_require_go "github.com/rhysd/actionlint@$ACTIONLINT_VERSION"
 step "building github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
 CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local GOBIN="$staging" \
   go install -trimpath -ldflags "-s -w" "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" >&2

@@ -13,6 +13,7 @@ tool_init helm
 helm_version() { "$target" version --template '{{.Version}}'; }
 tool_cached "$HELM_VERSION" helm_version
 tool_staging
+tool_require_go "helm.sh/helm/v3@$HELM_VERSION"
 step "building helm.sh/helm/v3/cmd/helm@$HELM_VERSION; this takes a few minutes on a small machine"
 # helm's own Makefile stamps the version the same way; without it `helm version` says only the minor.
 CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local GOBIN="$staging" \

@@ -13,6 +13,7 @@ tool_init opa
 opa_version() { echo "v$("$target" version | sed -n 's/^Version: //p')"; }
 tool_cached "$OPA_VERSION" opa_version
 tool_staging
+tool_require_go "github.com/open-policy-agent/opa@$OPA_VERSION"
 step "building github.com/open-policy-agent/opa@$OPA_VERSION; this takes a few minutes on a small machine"
 CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local GOBIN="$staging" \
   go install -trimpath -ldflags "-s -w" "github.com/open-policy-agent/opa@$OPA_VERSION" >&2

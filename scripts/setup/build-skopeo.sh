@@ -20,6 +20,7 @@ tool_init skopeo
 skopeo_version() { "$target" --version | sed -n 's/^skopeo version \([0-9][0-9.]*\).*/v\1/p'; }
 tool_cached "$SKOPEO_VERSION" skopeo_version
 tool_staging
+tool_require_go "github.com/containers/skopeo@$SKOPEO_VERSION"
 
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOTOOLCHAIN=local GONOSUMDB=github.com/containers/skopeo
 pinned_var="SKOPEO_SUM_${SKOPEO_VERSION//./_}"

@@ -5,6 +5,7 @@
 #   tool_init NAME             sets $target (the cached binary), $bin_dir and step() for progress on stderr
 #   tool_cached VERSION CMD…   exits 0 after printing $target when `CMD…` (run on $target) prints VERSION
 #   tool_staging               needs go on PATH; makes $staging, removed on exit
+#   tool_require_go MODULE@V   stops, in one line, when this go is older than the module's go.mod asks for
 #   tool_install VERSION       moves $staging/NAME to $target and prints its path
 
 tool_init() {
@@ -31,6 +32,20 @@ tool_staging() {
   mkdir -p "$bin_dir"
   staging=$(mktemp -d "$bin_dir/.$tool_name-build.XXXXXX")
   trap 'rm -rf "$staging"' EXIT
+}
+
+# The builds run with GOTOOLCHAIN=local (no toolchain is downloaded), so a go older than the module's `go` line fails
+# only after minutes of downloads, deep in a compiler message. Distributions' Go lags: Ubuntu 24.04's golang-go is
+# 1.22 (packages.ubuntu.com noble golang-go 2:1.22~2build1), Debian 12's 1.19; helm v3.22.0 asks for go 1.26.0.
+tool_require_go() {
+  local module=$1 gomod need have
+  gomod=$(GOTOOLCHAIN=local go mod download -json "$module" | sed -n 's/^\s*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+  need=$(sed -n 's/^go \([0-9][0-9.]*\).*/\1/p' "$gomod" | head -1)
+  have=$(GOTOOLCHAIN=local go env GOVERSION | sed 's/^go//')
+  if [ -n "$need" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -1)" != "$need" ]; then
+    echo "failed to build $tool_name: $module needs go >= $need (its go.mod); the go on PATH ($(command -v go)) is $have: put a newer Go first on PATH" >&2
+    exit 1
+  fi
 }
 
 tool_install() {

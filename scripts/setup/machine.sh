@@ -5,6 +5,11 @@
 # --hardware-runner: a TEE runner (Ubuntu 24.04 or Debian 12) whose cluster is its own or kubeadm from packages —
 # the packages of scripts/setup/runner-packages.txt only (no containerd, registry or browser), skopeo and helm; no
 # offline bundle, no opa or actionlint (those serve the self-tests).
+# --print-plan: print what this machine would get (its OS, the package list, the packages to install) and stop.
+# The OS is read from ${COCO_OS_RELEASE:-/etc/os-release} (the self-tests give it another machine's os-release).
+# Packages install with apt-get on the Debian family (Debian, Ubuntu: ID or ID_LIKE); "installed" is dpkg's own
+# record (dpkg-query), which every Debian-family system has, Ubuntu included. No step depends on a Debian release
+# name: the lists name packages that Debian 12 and Ubuntu 24.04 both carry.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 started=$(date +%s)
@@ -12,18 +17,39 @@ say() { printf '[setup +%ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
 with_bundle=1
 hardware_runner=0
+print_plan=0
 package_list=scripts/setup/apt-packages.txt
 for arg in "$@"; do
   case "$arg" in
     --no-bundle) with_bundle=0 ;;
     --hardware-runner) hardware_runner=1; with_bundle=0; package_list=scripts/setup/runner-packages.txt ;;
+    --print-plan) print_plan=1 ;;
     *) echo "setup: unknown option $arg" >&2; exit 2 ;;
   esac
 done
 
-if [ -r /etc/os-release ]; then say "on $(. /etc/os-release; echo "${PRETTY_NAME:-$ID}")"; fi
+os_release=${COCO_OS_RELEASE:-/etc/os-release}
+os_field() { [ -r "$os_release" ] && (set +u; . "$os_release"; printf '%s' "${!1:-}"); }
+os_id=$(os_field ID); os_like=$(os_field ID_LIKE); os_version=$(os_field VERSION_ID)
+os_name=$(os_field PRETTY_NAME); os_name=${os_name:-${os_id:-unknown OS}}
+case " $os_id $os_like " in
+  *" debian "*|*" ubuntu "*) ;;
+  *) echo "setup: $os_name (ID=${os_id:-none} in $os_release) is not a Debian-family system: this setup installs $package_list with apt-get" >&2; exit 2 ;;
+esac
+say "on $os_name ($os_id $os_version)"
+if [ "$hardware_runner" = 1 ] && [ "$os_id $os_version" != "ubuntu 24.04" ] && [ "$os_id $os_version" != "debian 12" ]; then
+  say "warning: a hardware runner is set up on Ubuntu 24.04 or Debian 12; $package_list names their packages"
+fi
 packages=$(grep -v '^\s*#' "$package_list" | grep -v '^\s*$' | tr '\n' ' ')
 missing=$(for p in $packages; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"; done)
+if [ "$print_plan" = 1 ]; then
+  echo "os: $os_name ($os_id $os_version)"
+  echo "package list: $package_list"
+  echo "packages: $(echo $packages)"
+  echo "to install: $(echo ${missing:-nothing})"
+  echo "builds: skopeo$([ "$hardware_runner" = 0 ] && echo ', opa, actionlint'), helm$([ "$with_bundle" = 1 ] && echo ', offline Kubernetes bundle')"
+  exit 0
+fi
 if [ -n "$missing" ]; then
   say "installing packages: $(echo $missing)"
   export DEBIAN_FRONTEND=noninteractive

@@ -80,14 +80,14 @@ test('doctor on a bare PATH exits 1, each missing need with how to get it; --jso
   const env = { PATH: '/nonexistent', HOME: scratch(), COCO_CACHE_DIR: cache };
   const result = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'doctor'], { cwd: REPO_ROOT, encoding: 'utf8', env });
   expect(result.status, result.stderr).toBe(1);
-  for (const need of ['skopeo ≥ 1.16', 'opa', 'go', 'helm', 'chromium', 'offline Kubernetes bundle']) {
+  for (const need of ['skopeo ≥ 1.16', 'opa', 'go ≥ 1.26.0', 'helm', 'chromium', 'offline Kubernetes bundle']) {
     expect(result.stdout).toMatch(new RegExp(`\\n {2}MISSING +${need.replace(/[.+]/g, '\\$&')} +.*; get it: \\S`));
   }
   const json = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'doctor', '--json'], { cwd: REPO_ROOT, encoding: 'utf8', env });
   expect(json.status).toBe(1);
   const parsed = JSON.parse(json.stdout);
   expect(parsed).toMatchObject({ schemaVersion: 1, ok: false });
-  expect(parsed.requirements.filter((r: { ok: boolean }) => !r.ok).map((r: { need: string }) => r.need)).toContain('go');
+  expect(parsed.requirements.filter((r: { ok: boolean }) => !r.ok).map((r: { need: string }) => r.need)).toContain('go ≥ 1.26.0');
 });
 
 test('a skopeo older than 1.16 does not count, whatever else is there', async () => {
@@ -102,17 +102,48 @@ test('a skopeo older than 1.16 does not count, whatever else is there', async ()
 
 test('a hardware runner (its own cluster, Ubuntu 24.04) needs skopeo, go and helm only: no bundle, opa or chromium', async () => {
   const bin = scratch();
-  for (const [tool, version] of [['skopeo', 'skopeo version 1.19.0'], ['go', 'go version go1.22.2 linux/amd64'], ['helm', 'v3.19.0+g3d8990f']] as const) {
-    writeFileSync(path.join(bin, tool), `#!/bin/sh\necho "${version}"\n`);
-    chmodSync(path.join(bin, tool), 0o755);
+  const cache = scratch();
+  // Stand-ins that print what the real tools print: skopeo and helm where the setup scripts cache them, go on PATH.
+  const tools = [[path.join(cache, 'bin', 'skopeo'), 'skopeo version 1.19.0'], [path.join(bin, 'go'), 'go version go1.26.8 linux/amd64'],
+    [path.join(cache, 'bin', 'helm'), 'v3.22.0+g3d8990f']] as const;
+  mkdirSync(path.join(cache, 'bin'));
+  for (const [file, version] of tools) {
+    writeFileSync(file, `#!/bin/sh\necho "${version}"\n`);
+    chmodSync(file, 0o755);
   }
   const { checkRequirements } = await import('../../harness/doctor/requirements.ts');
-  const env = { PATH: `${bin}:/usr/bin:/bin`, COCO_CACHE_DIR: scratch(), HOME: scratch() };
+  const env = { PATH: `${bin}:/usr/bin:/bin`, COCO_CACHE_DIR: cache, HOME: scratch() };
   const runner = await checkRequirements(env, { hardwareRunner: true });
-  expect(runner.map((r) => [r.need, r.ok])).toEqual([['skopeo ≥ 1.16', true], ['go', true], ['helm', true]]);
+  expect(runner.map((r) => [r.need, r.ok])).toEqual([['skopeo ≥ 1.16', true], ['go ≥ 1.26.0', true], ['helm', true]]);
+  // helm is found where build-helm.sh puts it, as the Helm install finds it (not only on PATH).
+  expect(runner[2]!.found).toBe(`3.22.0 (${path.join(cache, 'bin', 'helm')})`);
   // The same machine, checked as the self-tests' machine, also needs opa, chromium and the offline bundle (absent
   // from this empty cache).
   const full = await checkRequirements(env);
-  expect(full.map((r) => r.need)).toEqual(['skopeo ≥ 1.16', 'opa', 'go', 'helm', 'chromium', 'offline Kubernetes bundle']);
+  expect(full.map((r) => r.need)).toEqual(['skopeo ≥ 1.16', 'opa', 'go ≥ 1.26.0', 'helm', 'chromium', 'offline Kubernetes bundle']);
   expect(full.find((r) => r.need === 'offline Kubernetes bundle')?.ok).toBe(false);
+
+  // Ubuntu 24.04's own Go (golang-go 2:1.22~2build1) cannot build what the setup builds: doctor says so.
+  writeFileSync(path.join(bin, 'go'), '#!/bin/sh\necho "go version go1.22.2 linux/amd64"\n');
+  const [, go] = await checkRequirements(env, { hardwareRunner: true });
+  expect(go).toMatchObject({ need: 'go ≥ 1.26.0', ok: false, found: `${path.join(bin, 'go')} is 1.22.2, older than 1.26.0` });
+});
+
+test('doctor\'s Go minimum is the newest `go` line of the modules the setup scripts build, read from their own go.mod', () => {
+  // The versions the scripts pin, and each module's go.mod as the Go module proxy serves it (the go command reads it).
+  const pinned = (script: string, name: string) => readFileSync(path.join(REPO_ROOT, 'scripts/setup', script), 'utf8').match(new RegExp(`${name}=\\$\\{${name}:-(v[0-9.]+)\\}`))![1]!;
+  const modules = [
+    `helm.sh/helm/v3@${pinned('build-helm.sh', 'HELM_VERSION')}`,
+    `github.com/containers/skopeo@${pinned('build-skopeo.sh', 'SKOPEO_VERSION')}`,
+    `github.com/open-policy-agent/opa@${pinned('build-opa.sh', 'OPA_VERSION')}`,
+    `github.com/rhysd/actionlint@${pinned('build-actionlint.sh', 'ACTIONLINT_VERSION')}`,
+  ];
+  const goLines = modules.map((module) => {
+    const download = spawnSync('go', ['mod', 'download', '-json', module], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } });
+    expect(download.status, download.stderr).toBe(0);
+    const goMod = readFileSync(JSON.parse(download.stdout).GoMod, 'utf8');
+    return goMod.match(/^go (\d+\.\d+(\.\d+)?)/m)![1]!;
+  });
+  const newest = goLines.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
+  return import('../../harness/doctor/requirements.ts').then(({ GO_MINIMUM }) => expect(GO_MINIMUM).toBe(newest));
 });
