@@ -15,6 +15,7 @@ export { RELEASE_KEYWORDS, releaseTag, type ReleaseKeyword } from './release-key
 export { expandCells, type CellFilter } from './expand-cells.ts';
 export { cellId, clusterLabel } from './cell-id.ts';
 export { expectedOutcome } from './derive-expected-outcome.ts';
+export { kataHypervisorOf, selectsHandler, selectsHypervisor } from './kata-hypervisor.ts';
 export { planCells, planCellTests, DEFAULT_MATRIX_FILE, type PlannedCell, type PlannedTest } from './plan-cells.ts';
 export { guestPullVoidedBy, pullModeRuntimeSetup, usesRuntimeHandlerAnnotation } from './pull-mode.ts';
 export { diffReleaseProfiles, type ReleaseDiff, type Change as ReleaseChange } from './diff-release.ts';

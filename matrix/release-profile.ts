@@ -193,8 +193,13 @@ export interface KbsRecipe {
     defaultResourcePolicy: string;
     allowAll: string;
     denyAll: string;
-    /** The resource policy the suites set, per kind of platform; `${WITHHELD}` stands for the deny test's marker. */
+    /** The resource policy the suites set: `tee` on confidential hardware, `nonTee` elsewhere (`gpu` for the GPU
+     *  attestation test); `${WITHHELD}` stands for the deny test's marker. */
     suiteResourcePolicy: { tee: string; nonTee: string; gpu?: string };
+    /** Which platforms are confidential hardware, as kata's bats decide where they keep trustee's policy and where they
+     *  set allow-all (`is_confidential_hardware || kbs_set_allow_all_resources`): KATA_HYPERVISOR in the tag's list of
+     *  TEE hypervisors, matched against the platform's runtime class handler. */
+    confidentialHardware: KataHypervisorSelector;
   };
   /** What trustee answers on / (the upstream health check expects this). */
   healthCheckExpects: string;

@@ -2,7 +2,8 @@
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../lib/cluster/index.ts';
-import type { KataHypervisorSelector, KbsIbmSeDeploy, KbsRecipe, KbsTdxDeploy } from '../../matrix/release-profile.ts';
+import { selectsHandler } from '../../matrix/index.ts';
+import type { KbsIbmSeDeploy, KbsRecipe, KbsTdxDeploy } from '../../matrix/release-profile.ts';
 import type { Arch } from '../../matrix/vocabulary.ts';
 
 export const TRUSTEE_REPOSITORY = 'https://github.com/confidential-containers/trustee';
@@ -18,29 +19,14 @@ export type KbsDeployPlan =
   | { platform: 'tdx'; dir: string; tdx: KbsTdxDeploy }
   | { platform: 'se'; dir: string; se: KbsIbmSeDeploy };
 
-/** The KATA_HYPERVISOR of a runtime class handler: kata's tests name the class `kata-${KATA_HYPERVISOR}`
- *  (confidential_common.sh create_coco_pod_yaml) and kata-deploy names the handler alike. Undefined for a handler
- *  that is no kata shim (runc, enclave-cc). */
-export function kataHypervisorOf(handler: string): string | undefined {
-  return handler.startsWith('kata-') ? handler.slice('kata-'.length) : undefined;
-}
-
-/** As confidential_kbs.sh compares KATA_HYPERVISOR: `= "qemu-tdx"` exactly, or `== qemu-se*` as a prefix. */
-export function selectsHypervisor(selector: KataHypervisorSelector, hypervisor: string | undefined): boolean {
-  if (hypervisor === undefined) return false;
-  return selector.kataHypervisors.some((pattern) =>
-    pattern.endsWith('*') ? hypervisor.startsWith(pattern.slice(0, -1)) : hypervisor === pattern);
-}
-
 /** The release's deploy directory for a platform, chosen as kata's confidential_kbs.sh chooses it: by the
  *  KATA_HYPERVISOR of the platform's runtime class handler (the tdx entry for qemu-tdx — not for
  *  qemu-nvidia-gpu-tdx, which kata deploys like every other platform — the se entry for qemu-se), else
  *  default[arch]. */
 export function kbsDeployPlan(recipe: KbsRecipe, handler: string, arch: Arch): KbsDeployPlan {
   const { tdx, se } = recipe.deployDirs;
-  const hypervisor = kataHypervisorOf(handler);
-  if (tdx && selectsHypervisor(tdx, hypervisor)) return { platform: 'tdx', dir: tdx.dir, tdx };
-  if (se && selectsHypervisor(se, hypervisor)) return { platform: 'se', dir: se.dir, se };
+  if (tdx && selectsHandler(tdx, handler)) return { platform: 'tdx', dir: tdx.dir, tdx };
+  if (se && selectsHandler(se, handler)) return { platform: 'se', dir: se.dir, se };
   const dir = recipe.deployDirs.default[arch];
   if (!dir) throw new Error(`failed to deploy KBS: release names no trustee deploy directory for ${arch} (kbs.deployDirs.default)`);
   return { platform: 'default', dir };

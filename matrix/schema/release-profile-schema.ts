@@ -160,6 +160,7 @@ const kbs = obj({
     allowAll: req(text()),
     denyAll: req(text()),
     suiteResourcePolicy: req(obj({ tee: req(text()), nonTee: req(text()), gpu: opt(text()) })),
+    confidentialHardware: req(obj({ kataHypervisors: req(kataHypervisors()) })),
   })),
   healthCheckExpects: req(text()),
 });
