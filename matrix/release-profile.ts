@@ -462,6 +462,10 @@ export interface TestImages {
   authenticated: string;
   /** The GPU attestation pod's image (kata 3.25.0 pod-attestable-gpu.yaml.in: CUDA base with nvidia-smi). */
   gpu?: string;
+  /** The unsigned image in a repository the signature tests' policy protects (k8s-guest-pull-image-signature.bats
+   *  UNSIGNED_PROTECTED_REGISTRY_IMAGE), for runs on upstream's images; `archTagSuffix`: the tag gets `-<arch>` off
+   *  x86_64, as the bats' tag_suffix (`-$(uname -m)`) does up to kata 3.28.0. */
+  unsigned?: { image: string; archTagSuffix: boolean };
 }
 
 /** What the release's notes say about the guest's protections, and how kata's bats at its tag exercise them. */

@@ -350,6 +350,7 @@ export const RELEASE_PROFILE_SCHEMA = obj({
       busybox: req(text()),
       authenticated: req(text()),
       gpu: opt(text()),
+      unsigned: opt(obj({ image: req(text()), archTagSuffix: req(bool()) })),
     }),
   ),
   guestProtection: req(guestProtection),

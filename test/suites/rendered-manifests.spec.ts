@@ -247,6 +247,31 @@ test('signed images: the profile\'s values (v0.10.0\'s, marked as such) render t
   expect(signedImageFacts(profile)).toBe(profile.guestComponents.signedImages);
 });
 
+test('signed images on upstream images: the unsigned and no-policy cases take upstream\'s unsigned image, tagged per arch where the bats tag it', () => {
+  // kata 3.9.0 k8s-guest-pull-image-signature.bats:27 UNSIGNED_PROTECTED_REGISTRY_IMAGE (used at :94 and :133), its
+  // tag suffixed `-$(uname -m)` off x86_64 (:20-23); the policy protects its repository (:48). kata 3.29.0 :26 has no
+  // suffix. The accept-anything case keeps UNSIGNED_UNPROTECTED_REGISTRY_IMAGE, quay.io/prometheus/busybox (:26).
+  const at = (release: string, platform: PlatformId, images: ManifestContext['images'] = { kind: 'upstream' }) => {
+    const p = loadRelease(release);
+    return { ...ctx(platform), profile: p, spec: platformSpec(p, platform), images };
+  };
+  const upstreamUnsigned = 'ghcr.io/confidential-containers/test-container-image-rs:unsigned';
+  for (const id of ['signed-images/unsigned-image-rejected', 'signed-images/no-policy-runs']) {
+    expect(podOf(planFor(id, at('v0.10.0', 'tdx'))).spec.containers[0]!.image, id).toBe(upstreamUnsigned);
+    expect(podOf(planFor(id, at('v0.10.0', 'se'))).spec.containers[0]!.image, id).toBe(`${upstreamUnsigned}-s390x`);
+    expect(podOf(planFor(id, at('v0.20.0', 'se'))).spec.containers[0]!.image, id).toBe(upstreamUnsigned);
+  }
+  const rejected = planFor('signed-images/unsigned-image-rejected', at('v0.12.0', 'snp'));
+  const policy = JSON.parse(rejected.kbs[0]!.op === 'set-resource' ? rejected.kbs[0]!.value : '{}');
+  expect(Object.keys(policy.transports.docker)).toEqual(['ghcr.io/confidential-containers/test-container-image-rs']);
+  // Upstream's command (create_coco_pod_yaml: sleep), so an image without a shell runs.
+  expect(podOf(rejected).spec.containers[0]!.command).toEqual(['sleep', '3600']);
+  expect(podOf(planFor('signed-images/unsigned-accept-anything-runs', at('v0.10.0', 'tdx'))).spec.containers[0]!.image).toBe('quay.io/prometheus/busybox:latest');
+  const selfBuilt = { kind: 'self-built', registry: '127.0.0.1:5000', plain: '127.0.0.1:5000/plain:1', skopeo: 'skopeo', authRegistry: '127.0.0.1:5001',
+    authenticated: '127.0.0.1:5001/auth:1', credentialsFile: '/dev/null' } as ManifestContext['images'];
+  expect(podOf(planFor('signed-images/unsigned-image-rejected', at('v0.10.0', 'tdx', selfBuilt))).spec.containers[0]!.image).toBe('127.0.0.1:5000/plain:1');
+});
+
 test('signed images: a profile without verification facts renders a pod that asks for none', () => {
   const bare = { ...profile, guestComponents: { ...profile.guestComponents, signedImages: undefined } };
   const plan = planFor('signed-images/unsigned-image-rejected', ctx('tdx', { profile: bare }));
