@@ -104,8 +104,10 @@ function unmetRequirement(profile: ReleaseProfile, platform: PlatformId, require
         : `platform ${platform} runs no kata guest (handler ${profile.platforms[platform]?.handler})${test.kataGuestBecause ? `: ${test.kataGuestBecause}` : ''}`;
     case 'pod-kernel-params':
       return profile.guestComponents.paramsBakedIntoImage.includes(platform)
-        ? `platform ${platform} takes its kernel parameters from the secure image (guestComponents.paramsBakedIntoImage), ` +
-          'where the image policy and the KBS address are baked in: a pod cannot leave them out'
+        ? `platform ${platform} boots the kernel parameters of the runner's one secure image (guestComponents.paramsBakedIntoImage), ` +
+          "which apply to every pod: upstream rebuilds the secure image with each pod's own parameters before it starts " +
+          "(kata's lib.sh set_metadata_annotation → repack_secure_image, one test at a time), the harness does not, so a test " +
+          'that needs its own (an image policy with signature verification, or no KBS address but through init-data) cannot run here'
         : undefined;
     case 'genpolicy': {
       const genpolicy = profile.guestProtection.agentPolicy.genpolicy;

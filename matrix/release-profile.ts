@@ -288,7 +288,9 @@ export interface GuestComponentsBehaviour {
     procsCdh: string; // agent.guest_components_procs=confidential-data-hub
     registryAuth: string; // agent.image_registry_auth=${RESOURCE}
   };
-  /** Platforms whose kernel parameters are baked into the secure image instead of an annotation (IBM SE). */
+  /** Platforms whose guest boots the kernel command line sealed into its secure image (IBM SE), which no annotation
+   *  reaches: the harness takes the runner's one image, whose parameters every pod shares (upstream repacks the image
+   *  per pod), and skips the tests that need a pod's own (catalog requirement pod-kernel-params). */
   paramsBakedIntoImage: PlatformId[];
   /** Platforms whose pods carry the allow-all agent policy annotation (so exec/logs work). */
   allowAllAgentPolicyOn: PlatformId[];

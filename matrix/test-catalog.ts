@@ -15,7 +15,7 @@ export interface FailureSignature {
 /** What a test needs from the release or the platform beyond a claim; where it is missing the test is skipped with
  *  the reason (a release before KBS resource DELETE, a platform without a GPU, a release without init-data, a
  *  platform without a kata guest — a negative test of what only a guest does cannot fail on runc — a platform whose
- *  kernel parameters are baked into the secure image, where a pod cannot leave one out). */
+ *  kernel parameters are the runner's one secure image's, where a pod cannot have its own). */
 export type Requirement = 'kbs-resource-delete' | 'gpu' | 'init-data' | 'kata-guest' | 'pod-kernel-params' | 'genpolicy';
 
 /** Every conformance test the suites define, by stable id. Suites look their metadata up here, so plan, dry-run,
@@ -112,18 +112,19 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
       because: 'every probe of the platform runs and finds no TEE' } },
 
   // Rejection is the feature itself (without signature verification an unsigned image simply runs), so it is a
-  // positive test: under a limitation it is expected to fail.
-  { id: 'signed-images/unsigned-image-rejected', feature: 'signed-images', variant: 'positive',
+  // positive test: under a limitation it is expected to fail. Every case needs its pod's own kernel parameters (the
+  // image policy and signature verification, or none), as the init-data tests do (a KBS address only in init-data).
+  { id: 'signed-images/unsigned-image-rejected', feature: 'signed-images', variant: 'positive', requires: ['pod-kernel-params'],
     title: 'an unsigned image is rejected by a security policy that requires a signature',
     failsAs: { step: 'act: the image policy rejects the unsigned image', pattern: 'is Ready; expected it to fail',
       because: 'nothing verifies signatures, so the unsigned image simply runs' } },
-  { id: 'signed-images/signed-image-runs', feature: 'signed-images', variant: 'positive',
+  { id: 'signed-images/signed-image-runs', feature: 'signed-images', variant: 'positive', requires: ['pod-kernel-params'],
     title: 'a cosign-signed image allowed by the security policy runs',
     nonDiscriminating: 'a signed image runs whether or not signatures are verified (and on runc); only the rejection of an unsigned image proves verification' },
-  { id: 'signed-images/unsigned-accept-anything-runs', feature: 'signed-images', variant: 'positive',
+  { id: 'signed-images/unsigned-accept-anything-runs', feature: 'signed-images', variant: 'positive', requires: ['pod-kernel-params'],
     title: 'an unsigned image runs under a security policy that accepts anything for its registry',
     nonDiscriminating: 'an image the policy accepts runs whether or not signatures are verified; it rules out false negatives' },
-  { id: 'signed-images/wrong-key-rejected', feature: 'signed-images', variant: 'positive',
+  { id: 'signed-images/wrong-key-rejected', feature: 'signed-images', variant: 'positive', requires: ['pod-kernel-params'],
     title: 'a signed image is rejected when the security policy names another key',
     failsAs: { step: 'act: the image policy rejects the image signed with another key', pattern: 'is Ready; expected it to fail',
       because: 'nothing verifies signatures, so the signed image simply runs' } },
@@ -134,7 +135,7 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
   // Init-data (kata 3.17.0 tests/integration/kubernetes/k8s-initdata.bats, CoCo 0.14+): the KBS address comes only
   // from the pod's init-data, the image policy from a kernel parameter; the policy rejects the image's registry, so a
   // rejection proves the guest reached KBS through its init-data.
-  { id: 'init-data/kbs-from-init-data', feature: 'init-data', variant: 'positive', requires: ['init-data'],
+  { id: 'init-data/kbs-from-init-data', feature: 'init-data', variant: 'positive', requires: ['init-data', 'pod-kernel-params'],
     title: 'a guest told where KBS is only by init-data fetches its image policy, which rejects the image',
     failsAs: { step: 'act: the image policy from KBS rejects the image', pattern: 'is Ready; expected it to fail',
       because: 'nothing reads the init-data or verifies images, so the image simply runs' } },
