@@ -15,12 +15,14 @@ const GROUPS = {
     command: playwright('test/reporters/history-agrees-with-grid.spec.ts', 'test/reporters/cell-history.spec.ts', 'test/reporters/signoff-truth-table.spec.ts'),
   },
   matrix: {
-    mutate: ['matrix/derive-expected-outcome.ts'],
-    command: playwright('test/matrix/expected-outcome.spec.ts'),
+    mutate: ['matrix/derive-expected-outcome.ts', 'matrix/kata-hypervisor.ts'],
+    command: playwright('test/matrix/expected-outcome.spec.ts', 'test/suites/resource-policy-keying.spec.ts'),
   },
   lib: {
-    mutate: ['lib/sealed-secrets/sealed-secret-shape.ts', 'lib/cluster/failure-evidence.ts', 'lib/kbs/admin-token-verifier.ts', 'lib/exec/redact.ts'],
-    command: playwright('test/lib/sealed-secret.spec.ts', 'test/lib/failure-evidence.spec.ts', 'test/lib/shared-redaction.spec.ts', 'test/lib/kbs-double.spec.ts'),
+    mutate: ['lib/sealed-secrets/sealed-secret-shape.ts', 'lib/cluster/failure-evidence.ts', 'lib/kbs/admin-token-verifier.ts', 'lib/exec/redact.ts',
+      'lib/manifests/kbs-policies.ts'],
+    command: playwright('test/lib/sealed-secret.spec.ts', 'test/lib/failure-evidence.spec.ts', 'test/lib/shared-redaction.spec.ts', 'test/lib/kbs-double.spec.ts',
+      'test/suites/resource-policy-keying.spec.ts'),
   },
 };
 
