@@ -23,15 +23,12 @@ export interface ImageKeyOptions {
  *  coco_keyprovider does: layers become application/vnd.oci.image.layer.v1.tar+gzip+encrypted with the
  *  org.opencontainers.image.enc.keys.provider.attestation-agent annotation naming `kid`. */
 export async function encryptImage(options: ImageKeyOptions): Promise<CopiedImage> {
-  return withKeyProvider(options, (keyArgument) => ['--encryption-key', keyArgument]);
+  return copyThroughKeyProvider(options, 'encrypt');
 }
 
-/** The inverse, for checking an encrypted image outside a guest: decrypts with the same provider and key. */
-export async function decryptImage(options: ImageKeyOptions): Promise<CopiedImage> {
-  return withKeyProvider(options, (keyArgument) => ['--decryption-key', keyArgument]);
-}
-
-async function withKeyProvider(options: ImageKeyOptions, keyArgs: (keyArgument: string) => string[]): Promise<CopiedImage> {
+/** A skopeo copy through the harness's key provider with the image key: encrypting (encryptImage), or decrypting
+ *  with the same provider and key (the self-tests' check of an encrypted image outside a guest). */
+export async function copyThroughKeyProvider(options: ImageKeyOptions, direction: 'encrypt' | 'decrypt'): Promise<CopiedImage> {
   registerSecret(options.keyBase64, `image key ${options.kid}`);
   const key = Buffer.from(options.keyBase64, 'base64');
   if (key.length !== 32) throw new Error(`failed to use image key for ${options.kid}: it has ${key.length} bytes, not 32`);
@@ -48,7 +45,7 @@ async function withKeyProvider(options: ImageKeyOptions, keyArgs: (keyArgument: 
       sourceLogin: options.sourceLogin,
       destinationLogin: options.destinationLogin,
       tlsVerify: options.tlsVerify,
-      extraArgs: keyArgs(providerKeyArgument(keyPath, options.kid)),
+      extraArgs: [direction === 'encrypt' ? '--encryption-key' : '--decryption-key', providerKeyArgument(keyPath, options.kid)],
       env: { OCICRYPT_KEYPROVIDER_CONFIG: config },
     });
   } finally {

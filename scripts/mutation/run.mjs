@@ -19,7 +19,7 @@ const GROUPS = {
     command: playwright('test/matrix/expected-outcome.spec.ts', 'test/suites/resource-policy-keying.spec.ts'),
   },
   lib: {
-    mutate: ['lib/sealed-secrets/sealed-secret-shape.ts', 'lib/cluster/failure-evidence.ts', 'lib/kbs/admin-token-verifier.ts', 'lib/exec/redact.ts',
+    mutate: ['test/support/sealed-secret-shape.ts', 'lib/cluster/failure-evidence.ts', 'lib/kbs/admin-token-verifier.ts', 'lib/exec/redact.ts',
       'lib/manifests/kbs-policies.ts'],
     command: playwright('test/lib/sealed-secret.spec.ts', 'test/lib/failure-evidence.spec.ts', 'test/lib/shared-redaction.spec.ts', 'test/lib/kbs-double.spec.ts',
       'test/suites/resource-policy-keying.spec.ts'),

@@ -6,7 +6,6 @@ import { expect, test } from '@playwright/test';
 import {
   buildTestImages,
   decodeAnnotationPacket,
-  decryptImage,
   encryptImage,
   ensureSkopeo,
   pushImage,
@@ -15,6 +14,7 @@ import {
 import { LocalRegistry, type StartedLocalRegistry } from '../../lib/registry/index.ts';
 import { writeRegistryAuthFile } from '../../lib/registry/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
+import { decryptImage } from '../support/decrypt-image.ts';
 import { fileInLayer, readOciLayout } from './oci-layout-reader.ts';
 
 // Real parts only: skopeo built from the Go module proxy, Debian's docker-registry with htpasswd, our key

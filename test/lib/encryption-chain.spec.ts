@@ -4,9 +4,11 @@ import { expect, test } from '@playwright/test';
 import { applyKbsSteps, applyTestPlan, type ClusterClient } from '../../lib/cluster/index.ts';
 import { planDryRun } from '../../lib/dry-run/index.ts';
 import {
-  buildTestImages, buildUniqueTestImage, decodeAnnotationPacket, decryptImage, ensureSkopeo, pushImage, type AnnotationPacket,
+  buildTestImages, buildUniqueTestImage, decodeAnnotationPacket, ensureSkopeo, pushImage, type AnnotationPacket,
 } from '../../lib/images/index.ts';
-import { HttpKbsTransport, KbsAdminClient, KbsDouble, generateAdminKeyPair, loadAdminPrivateKey, loadAdminPublicKey, type StartedKbsDouble } from '../../lib/kbs/index.ts';
+import { HttpKbsTransport, KbsAdminClient, generateAdminKeyPair, loadAdminPrivateKey, loadAdminPublicKey } from '../../lib/kbs/index.ts';
+import { decryptImage } from '../support/decrypt-image.ts';
+import { startInspectableKbsDouble, type InspectableKbsDouble } from '../support/inspectable-kbs-double.ts';
 import {
   namespaceName, planFor, platformSpec, uniqueToken, type KubeManifest, type ManifestContext, type TestPlan,
 } from '../../lib/manifests/index.ts';
@@ -29,7 +31,7 @@ const scratch = scratchDirectory('encryption-chain-test');
 
 let skopeo: string;
 let registry: StartedLocalRegistry;
-let kbs: StartedKbsDouble;
+let kbs: InspectableKbsDouble;
 let admin: KbsAdminClient;
 let plain: string;
 
@@ -43,7 +45,7 @@ test.beforeAll(async () => {
   plain = `${registry.address}/coco-conformance/busybox:plain`;
   await pushImage({ source: images.busybox.archive, destination: plain, skopeo });
   const keys = generateAdminKeyPair(join(scratch(), 'kbs-keys'));
-  kbs = await new KbsDouble({ adminPublicKey: loadAdminPublicKey(keys.publicKeyFile), kbs: profile.kbs }).start();
+  kbs = await startInspectableKbsDouble({ adminPublicKey: loadAdminPublicKey(keys.publicKeyFile), kbs: profile.kbs });
   admin = new KbsAdminClient({
     privateKey: loadAdminPrivateKey(keys.privateKeyFile), adminAuth: profile.kbs.adminAuth, apiPrefix: profile.kbs.apiPrefix,
     transport: new HttpKbsTransport(kbs.url),

@@ -12,13 +12,13 @@ import {
   loadAdminPublicKey,
   RecordingKbsTransport,
   type KbsDoubleOptions,
-  type StartedKbsDouble,
 } from '../../lib/kbs/index.ts';
 import { SignJWT } from 'jose';
 import { kbsDoubleDescription } from '../../harness/platforms/control-platform-setup.ts';
 import { redact, REDACTED } from '../../lib/exec/redact.ts';
 import { encodedReleases, loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
+import { startInspectableKbsDouble, type InspectableKbsDouble } from '../support/inspectable-kbs-double.ts';
 import { scratchDirectory } from './scratch-directory.ts';
 
 // The per-route-handlers generation (trustee e890fc9, CoCo v0.9.0) unless a test says otherwise; later generations
@@ -27,7 +27,7 @@ const v090 = loadRelease('v0.9.0').kbs;
 const adminAuth = v090.adminAuth;
 const apiPrefix = v090.apiPrefix;
 
-let kbs: StartedKbsDouble;
+let kbs: InspectableKbsDouble;
 let privateKey: KeyObject;
 let keyDir: string;
 const scratch = scratchDirectory('kbs-double-test');
@@ -36,7 +36,7 @@ test.beforeAll(async () => {
   keyDir = `${scratch()}/kbs-keys`;
   const files = generateAdminKeyPair(keyDir);
   privateKey = loadAdminPrivateKey(files.privateKeyFile);
-  kbs = await new KbsDouble({ adminPublicKey: loadAdminPublicKey(files.publicKeyFile), kbs: v090 }).start();
+  kbs = await startInspectableKbsDouble({ adminPublicKey: loadAdminPublicKey(files.publicKeyFile), kbs: v090 });
 });
 
 test.afterAll(async () => {

@@ -1,11 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { compactVerify, importJWK } from 'jose';
-import {
-  createSealedSecret,
-  generateSealedSecretSigningKey,
-  parseSealedSecret,
-  verifySealedSecretSignature,
-} from '../../lib/sealed-secrets/index.ts';
+import { createSealedSecret, generateSealedSecretSigningKey } from '../../lib/sealed-secrets/index.ts';
+import { parseSealedSecret, verifySealedSecretSignature } from '../support/sealed-secret-shape.ts';
 import type { GuestComponentsBehaviour } from '../../matrix/release-profile.ts';
 
 type Format = GuestComponentsBehaviour['sealedSecret'];

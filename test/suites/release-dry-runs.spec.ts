@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { planDryRun } from '../../lib/dry-run/index.ts';
 import type { PodManifest, SecretManifest } from '../../lib/manifests/index.ts';
-import { parseSealedSecret } from '../../lib/sealed-secrets/index.ts';
+import { parseSealedSecret } from '../support/sealed-secret-shape.ts';
 import { compareReleases, encodedReleases, loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { scratch } from '../pipeline/support/scratch-dir.ts';
