@@ -68,15 +68,12 @@ for (const release of encodedReleases()) {
       const value = initPod?.metadata.annotations?.[facts.initData];
       expect(value, `${release}: ${facts.initData}`).toBeDefined();
       const toml = gunzipSync(Buffer.from(value!, 'base64')).toString('utf8');
-      expect(toml).toMatch(/^version = "0\.1\.0"\nalgorithm = "sha256"\n\[data\]\n/);
-      expect(toml).toContain(`[token_configs.kbs]\nurl = "${KBS}"`);
-      expect(toml).toContain(`[kbc]\nname = "cc_kbc"\nurl = "${KBS}"`);
-      expect(toml).toContain('"policy.rego" = \'\'\'\npackage agent_policy');
       // An independent TOML implementation (Python's tomllib) reads it as kata's agent does: the top-level keys, and
       // aa.toml / cdh.toml as TOML documents of their own.
       const parsed = await parseTomlWithTomllib(toml) as { version: string; algorithm: string; data: Record<string, string> };
       expect(parsed).toMatchObject({ version: '0.1.0', algorithm: 'sha256' });
       expect(Object.keys(parsed.data).sort()).toEqual(['aa.toml', 'cdh.toml', 'policy.rego']);
+      expect(parsed.data['policy.rego']).toMatch(/^package agent_policy\n/);
       expect(await parseTomlWithTomllib(parsed.data['aa.toml']!)).toMatchObject({ token_configs: { kbs: { url: KBS } } });
       const cdh = await parseTomlWithTomllib(parsed.data['cdh.toml']!) as { kbc: unknown; image?: Record<string, string> };
       expect(cdh).toMatchObject({ kbc: { name: 'cc_kbc', url: KBS } });
