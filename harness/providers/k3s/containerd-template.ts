@@ -1,28 +1,17 @@
+import { rewriteToml } from '../../../lib/rewrite-toml.ts';
+import { applyGuestPullContainerd } from '../shared/guest-pull-containerd.ts';
+
 /** Where k3s reads a containerd config template from; when present it replaces the config k3s generates. */
 export const K3S_CONTAINERD_DIR = '/var/lib/rancher/k3s/agent/etc/containerd';
 export const K3S_GENERATED_CONFIG = `${K3S_CONTAINERD_DIR}/config.toml`;
 export const K3S_CONFIG_TEMPLATE = `${K3S_CONTAINERD_DIR}/config.toml.tmpl`;
 
-const CRI_CONTAINERD_TABLE = '[plugins."io.containerd.grpc.v1.cri".containerd]';
-const NYDUS_PROXY = `
-[proxy_plugins.nydus]
-  type = "snapshot"
-  address = "/run/containerd-nydus/containerd-nydus-grpc.sock"
-`;
-
-/** The template is k3s's own generated config with the settings guest pull needs edited in (as kata-deploy does on
+/** The template is k3s's own generated config with the settings guest pull needs set in it (as kata-deploy does on
  *  k3s), not a hand-written full config: a full config would drift from what the pinned k3s version expects, and
- *  appending to `{{ template "base" . }}` cannot change keys the base already sets (TOML forbids a table twice). */
+ *  appending to `{{ template "base" . }}` cannot change keys the base already sets (TOML forbids a table twice).
+ *  Read and written with a TOML library: the generated config's comments go, its settings stay. */
 export function k3sContainerdTemplate(generated: string): string {
-  let out = generated.replace(/disable_snapshot_annotations\s*=\s*true/, 'disable_snapshot_annotations = false');
-  if (!out.includes(CRI_CONTAINERD_TABLE)) out += `\n${CRI_CONTAINERD_TABLE}\n`;
-  if (!/discard_unpacked_layers\s*=/.test(out)) {
-    out = out.replace(CRI_CONTAINERD_TABLE, `${CRI_CONTAINERD_TABLE}\n  discard_unpacked_layers = false`);
-  } else {
-    out = out.replace(/discard_unpacked_layers\s*=\s*true/, 'discard_unpacked_layers = false');
-  }
-  if (!out.includes('[proxy_plugins.nydus]')) out += NYDUS_PROXY;
-  return out;
+  return rewriteToml(generated, applyGuestPullContainerd);
 }
 
 /** k3s release per Kubernetes minor version; a full k3s version (v1.30.4+k3s1) is used as is. */

@@ -1,15 +1,10 @@
 import { stringify } from 'yaml';
+import { rewriteToml } from '../../../lib/rewrite-toml.ts';
+import { applyGuestPullContainerd } from '../shared/guest-pull-containerd.ts';
 
-/** containerd settings guest pull needs on the kind node: keep unpacked layers (the nydus snapshotter reads them),
- *  pass snapshot annotations through to the per-runtime-handler snapshotter, and register nydus as a proxy
- *  snapshotter (the socket appears once the operator's nydus daemon runs on the node). */
-export const KIND_CONTAINERD_PATCH = `[plugins."io.containerd.grpc.v1.cri".containerd]
-  discard_unpacked_layers = false
-  disable_snapshot_annotations = false
-[proxy_plugins.nydus]
-  type = "snapshot"
-  address = "/run/containerd-nydus/containerd-nydus-grpc.sock"
-`;
+/** containerd settings guest pull needs on the kind node (applyGuestPullContainerd), as a patch kind merges into
+ *  the node's containerd config. */
+export const KIND_CONTAINERD_PATCH = rewriteToml('', applyGuestPullContainerd);
 
 /** kind node images published with kind v0.24.0, by Kubernetes minor version. A full version (1.30.4) is used as is. */
 const KIND_NODE_IMAGES: Record<string, string> = {
