@@ -75,7 +75,7 @@ export class RecordFold {
       track.days.push(day);
       track.startedMs.push(startedMs);
       track.seqs.push(seq);
-      track.codes.push(OUTCOME_INDEX.get(test.outcome)! + OUTCOME_COUNT * this.expectationOf(test.expected));
+      track.codes.push(OUTCOME_INDEX.get(test.outcome)! + OUTCOME_COUNT * this.expectationOf(test.expected, track));
       if (day > track.newestDay) {
         track.newestDay = day;
         track.attempts = [];
@@ -84,7 +84,11 @@ export class RecordFold {
     }
   }
 
-  private expectationOf(expected: ExpectedOutcome): number {
+  /** The index of `expected`. A test is mostly expected the same as in its run's record before, so that one is compared
+   *  first (a few short strings) before the expectation is written out as a key. */
+  private expectationOf(expected: ExpectedOutcome, track: TestTrack): number {
+    const last = track.codes.length ? Math.floor(track.codes[track.codes.length - 1]! / OUTCOME_COUNT) : -1;
+    if (last >= 0 && sameJsonValue(this.expectations[last], expected)) return last;
     const key = JSON.stringify(expected);
     let index = this.expectationIndex.get(key);
     if (index === undefined) {
@@ -202,6 +206,25 @@ export function nightText(day: number): string {
 }
 
 const OUTCOME_INDEX = new Map<Outcome, number>(OUTCOMES.map((o, i) => [o, i]));
+
+/** Whether two parsed JSON values are equal (objects whatever their key order). For an expectation of a few short
+ *  strings this is a fraction of writing it out (JSON.stringify was the fold's largest cost). */
+function sameJsonValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJsonValue(a[i], b[i])) return false;
+    return true;
+  }
+  let keys = 0;
+  for (const key in a) {
+    if (!Object.hasOwn(b, key) || !sameJsonValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+    keys++;
+  }
+  for (const _ in b) keys--;
+  return keys === 0;
+}
 
 /** A record without its tests: what a run and a test's newest attempts need of it. */
 interface RecordMeta {

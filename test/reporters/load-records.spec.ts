@@ -97,6 +97,16 @@ test('binary, non-UTF-8, oversized, too deep or not a regular file: one warning 
   expect(warnings.join('\n')).not.toContain('\x1b');
 });
 
+test('a record behind a byte order mark, or quoting U+FFFD itself, is read as a UTF-8 decoder reads it', () => {
+  const bom = inScratch('bom.json');
+  writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(good()))]));
+  const replacement = inScratch('replacement-character.json');
+  writeFileSync(replacement, JSON.stringify({ ...good(), runId: 'run-\uFFFD-1' }));
+  const { records, warnings } = loadResultRecords([bom, replacement]);
+  expect(warnings).toEqual([]);
+  expect(records.map((r) => r.runId)).toEqual([good().runId, 'run-\uFFFD-1']);
+});
+
 test('what a record quotes in a warning (a run id) stays on one line', () => {
   const file = inScratch('odd-run-id.json');
   writeFileSync(file, JSON.stringify({ ...good(), runId: 'run\nwith\u001b[2Jescape', status: 'running' }));
