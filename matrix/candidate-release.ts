@@ -1,7 +1,8 @@
-import { isMap, isScalar, Pair, parseDocument, Scalar, type Document, type Node, YAMLMap } from 'yaml';
+import type { Document, Node, YAMLMap } from 'yaml';
 import { InputError } from './input-error.ts';
 import type { CandidateMark, ReleaseProfile } from './release-profile.ts';
 import { YamlSource } from './yaml-source.ts';
+import { yamlLibrary } from './yaml-limits.ts';
 
 /** A release before it is tagged: the previous release's profile with the components kata's versions.yaml pins at a
  *  kata ref, installed as upstream CI installs before a tag (the kata-deploy chart from that ref, or a chart
@@ -87,6 +88,7 @@ export function deriveCandidateProfile(input: CandidateInput): DerivedCandidate 
   const guestComponents = pin(VERSIONS.guestComponents)!;
   const nydus = pin(VERSIONS.nydusSnapshotter, false);
 
+  const { isMap, isScalar, Pair, parseDocument, Scalar } = yamlLibrary();
   const doc = parseDocument(input.previous.text, { keepSourceTokens: false });
   const review: CandidateMark['review'] = [];
   const set = (path: (string | number)[], value: unknown, comment?: string) => {
@@ -199,6 +201,7 @@ function deriveInstall(doc: Document, input: CandidateInput, from: string, revie
   const kataDeployValues = (wrapped ? previousValues[COCO_CHART_KATA_DEPLOY_KEY] : previousValues) as Record<string, unknown>;
   const values = doc.createNode(kataDeployValues ?? {});
   const keep = doc.getIn(['install', 'values'], true);
+  const { isMap } = yamlLibrary();
   if (isMap(keep) && isMap(values)) values.commentBefore = keep.commentBefore;
   doc.setIn(['install', 'values'], values);
   (doc.getIn(['install', 'values'], true) as YAMLMap).commentBefore =

@@ -1,5 +1,10 @@
-import { Composer, isAlias, isMap, isScalar, isSeq, Lexer, Parser, type Document, type LineCounter, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+import { loadOnFirstUse } from './load-on-first-use.ts';
 import type { PathSegment } from './object-path.ts';
+
+/** The YAML library, loaded when a first file is parsed: a start whose profiles come from the profile cache reads no
+ *  YAML. */
+export const yamlLibrary = loadOnFirstUse<typeof import('yaml')>('yaml');
 
 /** What a matrix or profile may hold. The real ones are a few kilobytes, about 8 levels deep, with a dozen aliases;
  *  the limits are far above that and far below what exhausts the parser, the schema checks or the terminal. */
@@ -42,6 +47,7 @@ export function findUnprintable(text: string): YamlProblem | undefined {
  *  the parser's guard, or a second document. Duplicate keys are left to checkYamlStructure: the library's own check
  *  compares every key with every other (a minute for a file of 60,000 keys). */
 export function parseOneDocument(text: string, lines: LineCounter): Document.Parsed | YamlProblem {
+  const { Composer, Lexer, Parser } = yamlLibrary();
   const parser = new Parser(lines.addNewLine);
   const tooDeep = { offset: 0, path: [], problem: `nested more than ${YAML_LIMITS.maxDepth} levels deep; the limit is ${YAML_LIMITS.maxDepth}` };
   class TooDeep extends Error {}
@@ -87,6 +93,7 @@ interface Measure {
  *  that are not plain values (a map or list as a key), duplicate keys, and keys named like Object.prototype's
  *  members. Walks each node once: an alias takes the measure of its anchor, taken when the anchor was walked. */
 export function checkYamlStructure(document: Document, lines: LineCounter): YamlProblem | undefined {
+  const { isAlias, isMap, isScalar, isSeq } = yamlLibrary();
   const anchors = new Map<string, Node>();
   const measured = new Map<Node, Measure>();
   const open = new Set<Node>();

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { isAlias, isDocument, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import { InputError } from './input-error.ts';
 import { formatPath, type ObjectPath } from './object-path.ts';
 import { readTextFile } from './text-file.ts';
-import { checkYamlStructure, findUnprintable, parseOneDocument, YAML_LIMITS, type YamlProblem } from './yaml-limits.ts';
+import { checkYamlStructure, findUnprintable, parseOneDocument, YAML_LIMITS, yamlLibrary, type YamlProblem } from './yaml-limits.ts';
 
 /** A parsed YAML file that remembers where every value came from, so any problem found later — by the schema or
  *  by a cross-check — can be reported as `file:line:col: path: what is wrong`. */
@@ -25,7 +25,7 @@ export class YamlSource {
 
   /** Parses YAML text (already read and within the size limit); every problem is an InputError with a position. */
   static parse(text: string, displayFile: string): YamlSource {
-    const lines = new LineCounter();
+    const lines = new (yamlLibrary().LineCounter)();
     const refuse = (found: YamlProblem) => {
       const at = lines.linePos(found.offset);
       return new InputError(displayFile, formatPath(found.path), found.problem, at.line, at.col);
@@ -36,7 +36,7 @@ export class YamlSource {
       throw refuse(unprintable);
     }
     const document = parseOneDocument(text, lines);
-    if (!isDocument(document)) throw refuse(document);
+    if (!yamlLibrary().isDocument(document)) throw refuse(document);
     const [syntaxError] = document.errors;
     if (syntaxError) {
       const at = lines.linePos(syntaxError.pos[0]);
@@ -63,6 +63,7 @@ export class YamlSource {
   }
 
   position(objectPath: ObjectPath, at: 'key' | 'value' = 'value'): { line: number; col: number } | undefined {
+    const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
     let node: unknown = this.document.contents;
     let located: unknown = node;
     for (const [index, segment] of objectPath.entries()) {
@@ -83,7 +84,7 @@ export class YamlSource {
   }
 
   private resolve(node: unknown): unknown {
-    return isAlias(node) ? node.resolve(this.document) : node;
+    return yamlLibrary().isAlias(node) ? node.resolve(this.document) : node;
   }
 }
 

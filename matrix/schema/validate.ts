@@ -1,4 +1,5 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { loadOnFirstUse } from '../load-on-first-use.ts';
 import type { ObjectPath, PathSegment } from '../object-path.ts';
 import type { SchemaNode } from './schema-node.ts';
 import { NOUN_KEYWORD, PATTERN_HINT_KEYWORD, toJsonSchema } from './to-json-schema.ts';
@@ -23,10 +24,19 @@ export interface SchemaCheck {
  *  meta-schema compiles the meta-schema first, a tenth of a second at every start; test/matrix/json-schema.spec.ts
  *  checks the shipped schemas against it instead. */
 const OPTIONS = { verbose: true, discriminator: true, strict: true, strictRequired: false, validateSchema: false } as const;
-/** Document order needs every error: ajv reports in the order of its schema keywords, so they are sorted after. */
-const everyError = new Ajv2020({ ...OPTIONS, allErrors: true });
-const firstError = new Ajv2020({ ...OPTIONS, allErrors: false });
-for (const instance of [everyError, firstError]) instance.addVocabulary([NOUN_KEYWORD, PATTERN_HINT_KEYWORD]);
+/** ajv, loaded at the first compile (loadOnFirstUse): a start that validates nothing never pays for it. */
+const ajv = loadOnFirstUse<typeof import('ajv/dist/2020.js')>('ajv/dist/2020.js');
+let instances: { everyError: Ajv2020; firstError: Ajv2020 } | undefined;
+/** Two instances: document order needs every error (ajv reports in the order of its schema keywords, so they are
+ *  sorted after); the first error alone stops ajv at it. */
+function validators(): { everyError: Ajv2020; firstError: Ajv2020 } {
+  if (!instances) {
+    const { Ajv2020: Ajv } = ajv();
+    instances = { everyError: new Ajv({ ...OPTIONS, allErrors: true }), firstError: new Ajv({ ...OPTIONS, allErrors: false }) };
+    for (const instance of Object.values(instances)) instance.addVocabulary([NOUN_KEYWORD, PATTERN_HINT_KEYWORD]);
+  }
+  return instances;
+}
 
 /** Compiles a JSON Schema into a check whose messages use `wording`; each ajv mode is compiled on first use. */
 export function compileSchema(schema: JsonSchema, wording: Wording): SchemaCheck {
@@ -35,11 +45,11 @@ export function compileSchema(schema: JsonSchema, wording: Wording): SchemaCheck
   let first: ValidateFunction | undefined;
   return {
     violations(value, limit = Infinity) {
-      every ??= everyError.compile(inlined);
+      every ??= validators().everyError.compile(inlined);
       return every(value) ? [] : violationsInDocumentOrder(every.errors ?? [], value, wording, limit);
     },
     firstMet(value) {
-      first ??= firstError.compile(inlined);
+      first ??= validators().firstError.compile(inlined);
       if (first(value)) return undefined;
       const errors = first.errors ?? [];
       const error = errors.find((e) => e.propertyName === undefined) ?? errors[0]!;
