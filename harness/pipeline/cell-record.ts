@@ -114,16 +114,18 @@ export class DryRunRecorder {
   async write(dir: string): Promise<string[]> {
     await mkdir(join(dir, 'files'), { recursive: true });
     const written = [join(dir, 'commands.sh')];
-    await writeFile(written[0]!, this.script(), { mode: 0o755 });
+    // Written side by side, not one after the other: a dry run of every release writes thousands of small files.
+    const writing = [writeFile(written[0]!, this.script(), { mode: 0o755 })];
     let index = 0;
     for (const entry of this.entries) {
       if (!entry.text?.startsWith('# file: ')) continue;
       const [header, ...body] = entry.text.split('\n');
       const name = `${String(++index).padStart(2, '0')}-${entry.step}-${header!.slice('# file: '.length).split('/').pop()}`.replace(/\s+/g, '-');
       const file = join(dir, 'files', name);
-      await writeFile(file, `${header}\n${body.join('\n')}\n`);
+      writing.push(writeFile(file, `${header}\n${body.join('\n')}\n`));
       written.push(file);
     }
+    await Promise.all(writing);
     return written;
   }
 }

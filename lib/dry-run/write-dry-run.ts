@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { redact } from '../exec/redact.ts';
 import { catalogTest, type ReleaseProfile } from '../../matrix/index.ts';
@@ -10,21 +11,31 @@ import type { DryRunPlatform } from './dry-run-plans.ts';
 /** Writes a planned platform under `dir`: per test suites/<feature>/<case>/{manifests.yaml,kbs-calls.json,plan.json},
  *  plus init-data.toml (the decoded TOML of a pod's init-data annotation) where a pod carries one, and
  *  suites/summary.json (every test with its expected outcome). A platform the release does not ship gets only
- *  suites/NOT-SHIPPED.md and the summary — no runtime class is invented. Returns the files written. */
-export function writeDryRun(dir: string, planned: DryRunPlatform, profile: ReleaseProfile): string[] {
+ *  suites/NOT-SHIPPED.md and the summary — no runtime class is invented. Returns the files written.
+ *  Each folder is made once, and the files are written in the background while the next test's are rendered: a dry
+ *  run of every release writes thousands of small files, and writing them one after the other, each after a mkdir
+ *  of its folder, was most of its time. */
+export async function writeDryRun(dir: string, planned: DryRunPlatform, profile: ReleaseProfile): Promise<string[]> {
   const root = join(dir, 'suites');
   mkdirSync(root, { recursive: true });
   const files: string[] = [];
+  const writing: Promise<void>[] = [];
   const write = (file: string, text: string): void => {
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, redact(text));
+    const done = writeFile(file, redact(text));
+    // Awaited all together below; a failure meanwhile is not an unhandled rejection.
+    done.catch(() => {});
+    writing.push(done);
     files.push(file);
+  };
+  const written = async (): Promise<string[]> => {
+    await Promise.all(writing);
+    return files;
   };
   if (planned.kind === 'not-shipped') {
     write(join(root, 'NOT-SHIPPED.md'), `# ${planned.platform}: nothing to apply\n\n${planned.reason}.\n\n` +
       'Every test of this platform is skipped with that reason; the dry run writes no manifests rather than invent a runtime class.\n');
     write(join(root, 'summary.json'), JSON.stringify({ platform: planned.platform, shipped: false, reason: planned.reason }, null, 2));
-    return files;
+    return written();
   }
   const summary = [];
   for (const test of planned.tests) {
@@ -35,6 +46,7 @@ export function writeDryRun(dir: string, planned: DryRunPlatform, profile: Relea
     // The folder is the suite's (feature) name, as suites/<feature>.spec.ts is: test ids of some suites are singular.
     const testDir = join(root, catalogTest(test.id).feature, test.id.slice(test.id.indexOf('/') + 1));
     const before = files.length;
+    mkdirSync(testDir, { recursive: true });
     write(join(testDir, 'manifests.yaml'), manifestsToYaml(test.plan.manifests));
     write(join(testDir, 'kbs-calls.json'), JSON.stringify(test.kbsCalls, null, 2));
     write(join(testDir, 'plan.json'), JSON.stringify(planForReading(test.plan), null, 2));
@@ -48,7 +60,7 @@ export function writeDryRun(dir: string, planned: DryRunPlatform, profile: Relea
     platform: planned.platform, runtimeClass: planned.runtimeClass, kbsUrl: planned.kbsUrl,
     ...(planned.runtimeSetup ? { runtimeSetup: planned.runtimeSetup } : {}), tests: summary,
   }, null, 2));
-  return files;
+  return written();
 }
 
 /** The plan without secret bytes: resource values become their size; policies and image steps stay readable. */
