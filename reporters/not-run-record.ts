@@ -2,9 +2,9 @@ import type { Cell } from '../matrix/cell.ts';
 import type { ExpectedOutcome } from '../matrix/expected-outcome.ts';
 import type { PlannedTest } from '../matrix/plan-cells.ts';
 import { catalogTest, TEST_CATALOG, type CatalogTest } from '../matrix/index.ts';
-import { RESULT_RECORD_SCHEMA_VERSION, type EnvironmentFacts, type ImportedFrom, type Outcome, type ResultRecord, type TestRecord } from './result-record.ts';
+import type { EnvironmentFacts, ImportedFrom, Outcome, ResultRecord, TestRecord } from './result-record.ts';
 import type { MappedUpstreamResults, UpstreamResult } from './upstream-results.ts';
-import { writeRecordAtomically } from './record-file.ts';
+import { RecordWriter, type WholeRecordHead } from './record-writer.ts';
 import { cleanErrorText } from './error-text.ts';
 
 /** The records the harness writes without running the suites itself, complete and valid: a cell whose tests never
@@ -122,21 +122,14 @@ function outcomeOf(result: UpstreamResult, expected: ExpectedOutcome | undefined
   return expected?.expect === 'fail' ? 'failed-wrong-reason' : 'failed';
 }
 
-type RecordHead = Omit<ResultRecord, 'schemaVersion' | 'startedAt' | 'endedAt' | 'tests'>;
-
-/** One record, started and ended now (or at `startedAt`), with a test entry per catalog test that says what became
- *  of it without the harness running it. */
-function writeNotRunRecord(file: string, head: RecordHead, tests: readonly { test: CatalogTest; expected: ExpectedOutcome }[],
+/** One record, written whole through the record writer, with a test entry per catalog test that says what became of
+ *  it without the harness running it. */
+function writeNotRunRecord(file: string, head: WholeRecordHead, tests: readonly { test: CatalogTest; expected: ExpectedOutcome }[],
   why: (expected: ExpectedOutcome, test: CatalogTest) => Pick<TestRecord, 'outcome' | 'error' | 'skipReason' | 'failureSignature'> & { durationMs?: number },
   startedAt?: string): ResultRecord {
   const now = new Date().toISOString();
-  const record: ResultRecord = {
-    schemaVersion: RESULT_RECORD_SCHEMA_VERSION, ...head, startedAt: startedAt ?? now, endedAt: now,
-    tests: tests.map(({ test, expected }) => ({
-      id: test.id, feature: test.feature, variant: test.variant, title: test.title, project: head.cell.platform, expected,
-      durationMs: 0, ...why(expected, test), retries: 0, artifacts: [], startedAt: startedAt ?? now,
-    })),
-  };
-  writeRecordAtomically(file, record);
-  return record;
+  return RecordWriter.writeWhole(file, head, tests.map(({ test, expected }) => ({
+    id: test.id, feature: test.feature, variant: test.variant, title: test.title, project: head.cell.platform, expected,
+    durationMs: 0, ...why(expected, test), retries: 0, artifacts: [], startedAt: startedAt ?? now,
+  })), startedAt, now);
 }

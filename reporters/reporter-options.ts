@@ -5,7 +5,7 @@ import type { Cell } from '../matrix/cell.ts';
 import { encodedPlatformIds } from '../matrix/load-release-profile.ts';
 import { CONTROL_PLATFORM, type PlatformId } from '../matrix/vocabulary.ts';
 import type { EnvironmentFacts, ResultRecord } from './result-record.ts';
-import { recordFileName } from './record-file.ts';
+import { recordFileName } from './record-writer.ts';
 
 /** Options of reporters/result-record-reporter.ts, as written in a Playwright config. Each falls back to an env var
  *  (so `coco-conformance run` can hand a cell to a plain `npx playwright test`), then to a default. */

@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
 import type { PlannedTest } from '../../matrix/plan-cells.ts';
-import { RESULT_RECORD_SCHEMA_VERSION, writeRecordAtomically, type EnvironmentFacts, type ResultRecord } from '../../reporters/index.ts';
+import { RecordWriter, type EnvironmentFacts, type ResultRecord } from '../../reporters/index.ts';
 import { pasteable } from '../../lib/exec/command-error.ts';
 
 // What a cell leaves behind besides the suites' own record: the record of a cell a signal stopped, and what a dry
 // run writes instead of a record. The records of cells whose tests never ran (infrastructure failed first, nothing
-// to run) are reporters/not-run-record.ts, next to the record format they complete.
+// to run) are reporters/not-run-record.ts, next to the record format they complete. All are written through the
+// record writer (reporters/record-writer.ts).
 
 interface InterruptedRecordInput {
   file: string;
@@ -23,62 +23,27 @@ interface InterruptedRecordInput {
   doubles?: string[];
 }
 
-const UNFINISHED_PREFIX = 'interrupted before: ';
-
 /** A record that says what ran before a signal stopped the cell. When the suites' reporter already wrote the file,
  *  its finished tests are kept and only the status is settled; otherwise the record holds no tests (none ran) and
  *  the pipeline's plan. Either way one run error names the planned tests that never finished, so a reader of the
  *  record alone knows what is missing. Returns the record and those test ids. */
 export function writeInterruptedRecord(input: InterruptedRecordInput): { record: ResultRecord; unfinished: string[] } {
-  const note = `run stopped by ${input.signal} during ${input.step}`;
-  const existing = readExisting(input.file);
-  const record: ResultRecord = existing ?? {
-    schemaVersion: RESULT_RECORD_SCHEMA_VERSION,
+  const writer = RecordWriter.resume(input.file) ?? RecordWriter.begin(input.file, {
     runId: input.runId,
     runner: input.cell.runner,
     cell: input.cell,
     release: input.cell.release,
     environment: input.environment ?? {},
     doubles: input.doubles ?? [],
-    startedAt: input.startedAt,
-    status: 'interrupted',
     ...(input.planned ? { planned: input.planned.map((t) => ({ id: t.id, feature: t.feature, project: input.cell.platform })) } : {}),
-    tests: [],
-  };
-  if (record.status === 'running' || !existing) record.status = 'interrupted';
-  record.endedAt ??= new Date().toISOString();
-  const errors = (record.runErrors ??= []);
-  if (!errors.some((line) => line.startsWith('run stopped by'))) errors.push(note);
-  const unfinished = unfinishedTests(record);
-  if (unfinished.length && !errors.some((line) => line.startsWith(UNFINISHED_PREFIX))) {
-    errors.push(`${UNFINISHED_PREFIX}${unfinished.join(', ')}`);
-  }
-  writeRecordAtomically(input.file, record);
-  return { record, unfinished };
-}
-
-/** Planned tests with no result, in plan order (per project: a test finished on one platform may not have on another). */
-function unfinishedTests(record: ResultRecord): string[] {
-  const finished = new Set(record.tests.map((t) => `${t.project}\u0000${t.id}`));
-  const ids = (record.planned ?? []).filter((p) => !finished.has(`${p.project}\u0000${p.id}`)).map((p) => p.id);
-  return [...new Set(ids)];
-}
-
-function readExisting(file: string): ResultRecord | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ResultRecord;
-  } catch {
-    return undefined; // a torn file cannot happen with atomic writes, but a foreign one could: start over
-  }
+  }, { startedAt: input.startedAt, status: 'interrupted' });
+  const unfinished = writer.interrupt(`run stopped by ${input.signal} during ${input.step}`, { listUnfinished: true });
+  return { record: writer.record, unfinished };
 }
 
 /** Adds one line to the runErrors of a record the suites already wrote (e.g. the uninstall after them failed). */
 export function appendRunError(file: string, line: string): void {
-  const record = readExisting(file);
-  if (!record) return;
-  (record.runErrors ??= []).push(line);
-  writeRecordAtomically(file, record);
+  RecordWriter.resume(file)?.addRunError(line);
 }
 
 interface RecordedStep {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
 import { loadRelease } from '../../matrix/index.ts';
-import { writeRecordAtomically } from '../../reporters/record-file.ts';
+import { writeRecordAtomically } from '../../reporters/record-writer.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord } from '../../reporters/result-record.ts';
 import { validateResultRecord } from '../../reporters/validate-result-record.ts';
 import type { ClusterProvider } from '../../harness/providers/index.ts';

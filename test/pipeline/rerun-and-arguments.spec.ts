@@ -3,7 +3,7 @@ import { FEATURES } from '../../matrix/index.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
-import { writeRecordAtomically } from '../../reporters/record-file.ts';
+import { writeRecordAtomically } from '../../reporters/record-writer.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord, type TestRecord } from '../../reporters/result-record.ts';
 import { failedSelection } from '../../harness/pipeline/rerun-failed.ts';
 import { parseRunArguments } from '../../harness/cli/run-arguments.ts';
