@@ -2,15 +2,16 @@ import { defineConfig, type PlaywrightTestConfig, type Project } from '@playwrig
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadSuiteEnvironment } from './lib/cluster/index.ts';
+import { pinSuiteEnvironment } from './lib/suite-environment.ts';
 import { loadRelease, type PlatformId } from './matrix/index.ts';
 
 /** The conformance suites (the harness's own tests use test/playwright.config.ts). Everything comes from the suite
- *  environment (COCO_SUITE_ENV, or a developer's defaults) and the release profile: one project per platform of the
- *  cell (or of COCO_PLATFORM, or every platform of the release), timeouts from the profile. */
-const env = loadSuiteEnvironment();
-// Workers re-read this file; they inherit the environment, so all of them share the run id chosen here.
-process.env.COCO_RUN_ID ??= env.runId;
+ *  environment (COCO_SUITE_ENV, or a developer's, pinned here for the run) and the release profile: one project per
+ *  platform of the cell (or of COCO_PLATFORM, or every platform of the release), timeouts from the profile. */
+// Under `coco-conformance run`, which writes the suite environment: asked before a developer's is pinned.
+const underRun = Boolean(process.env.COCO_SUITE_ENV);
+// Workers re-read this file; they inherit COCO_SUITE_ENV, so all of them read the environment settled here.
+const env = pinSuiteEnvironment();
 // Secrets the workers register (registry passwords, KBS keys, sealed values) reach the reporter through this file,
 // so it redacts them too (lib/exec/redact.ts). Private, and outside the results folder.
 process.env.COCO_SECRETS_FILE ??= join(mkdtempSync(join(tmpdir(), 'coco-secrets-')), 'secrets');
@@ -55,13 +56,10 @@ const listing = process.argv.includes('--list');
 const reporterFile = (name: string) => resolve(import.meta.dirname, 'reporters', name);
 const reporter: PlaywrightTestConfig['reporter'] = listing ? [['list']] : [
   [process.env.CI ? 'line' : 'list'],
-  // Under `coco-conformance run` (it writes COCO_SUITE_ENV): one marked line per finished test, which run shows live.
-  ...(process.env.COCO_SUITE_ENV ? [[reporterFile('progress-line-reporter.ts')] as [string]] : []),
-  [reporterFile('result-record-reporter.ts'), {
-    outDir: join(outDir, 'records'), runId: env.runId, runner: env.runner, release: profile.release,
-    ...(env.cell ? { cell: env.cell } : {}), ...(env.environmentFile ? { environment: env.environmentFile } : {}),
-    doubles: env.doubles,
-  }],
+  // Under `coco-conformance run`: one marked line per finished test, which run shows live.
+  ...(underRun ? [[reporterFile('progress-line-reporter.ts')] as [string]] : []),
+  // Everything it records comes from the suite environment, as the fixtures' facts do.
+  [reporterFile('result-record-reporter.ts')],
   ['allure-playwright', {
     resultsDir: allureDir,
     environmentInfo: environmentInfo(),

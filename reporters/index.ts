@@ -3,7 +3,6 @@
 export { RESULT_RECORD_SCHEMA_VERSION, OUTCOMES } from './result-record.ts';
 export type { ResultRecord, TestRecord, Outcome, EnvironmentFacts, ImportedFrom } from './result-record.ts';
 export { validateResultRecord, looksLikeResultRecord, RESULT_RECORD_SCHEMA } from './validate-result-record.ts';
-export type { ResultRecordReporterOptions } from './reporter-options.ts';
 export { RecordWriter, writeRecordAtomically, recordFileName, type RecordHead } from './record-writer.ts';
 export { writeImportedRecord, writeInfraErrorRecord, writeSkippedCellRecord, type ImportedRecordInput, type InfraErrorRecordInput } from './not-run-record.ts';
 export { mapUpstreamResults, parseUpstreamResults, type ParsedUpstreamResults, type UpstreamResult } from './upstream-results.ts';

@@ -1,6 +1,7 @@
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import type { ResultRecord } from './result-record.ts';
-import { resolveReporterOptions, type ResultRecordReporterOptions } from './reporter-options.ts';
+import { loadSuiteEnvironment } from '../lib/suite-environment.ts';
+import { recordIdentity } from './record-identity.ts';
 import { RecordWriter } from './record-writer.ts';
 import { isFinalAttempt, testRecordOf } from './test-outcome.ts';
 import { cleanErrorText } from './error-text.ts';
@@ -10,28 +11,24 @@ import { readTestMetadata } from './test-metadata.ts';
  *  status `running` with every finished test as it finishes, until onEnd makes it `complete` (or `interrupted` when
  *  Ctrl-C or SIGTERM stopped the run). */
 export default class ResultRecordReporter implements Reporter {
-  private readonly options: ResultRecordReporterOptions;
   private writer?: RecordWriter;
   private readonly onSigterm = () => this.interruptBySignal('SIGTERM');
-
-  constructor(options: ResultRecordReporterOptions = {}) {
-    this.options = options;
-  }
 
   printsToStdio(): boolean {
     return false;
   }
 
   onBegin(_config: FullConfig, suite: Suite): void {
-    const resolved = resolveReporterOptions(this.options);
+    // Who ran what, where the record goes: the suite environment, as the fixtures read it.
+    const identity = recordIdentity(loadSuiteEnvironment());
     // Secrets the workers register reach redact() through COCO_SECRETS_FILE (lib/exec/redact.ts).
-    this.writer = RecordWriter.begin(resolved.outputFile, {
-      runId: resolved.runId,
-      runner: resolved.runner,
-      cell: resolved.cell,
-      release: resolved.release,
-      environment: resolved.environment,
-      doubles: resolved.doubles,
+    this.writer = RecordWriter.begin(identity.outputFile, {
+      runId: identity.runId,
+      runner: identity.runner,
+      cell: identity.cell,
+      release: identity.release,
+      environment: identity.environment,
+      doubles: identity.doubles,
       planned: plannedTests(suite),
     });
     // Playwright turns SIGINT into an interrupted onEnd itself; SIGTERM would kill the process without one.
@@ -73,5 +70,3 @@ function plannedTests(suite: Suite): NonNullable<ResultRecord['planned']> {
     return meta.feature ? [{ id: meta.id, feature: meta.feature, project: test.parent.project()?.name ?? '' }] : [];
   });
 }
-
-export type { ResultRecordReporterOptions } from './reporter-options.ts';

@@ -1,4 +1,4 @@
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
 import { loadRelease } from '../../matrix/index.ts';
@@ -18,6 +18,7 @@ import { appendRunError, DryRunRecorder, writeDryRunFiles, writeInterruptedRecor
 import { cellWorkspace, makePrivateFolder, removeRunStateDirIfEmpty, removeStateFolder, type CellWorkspace } from './cell-workspace.ts';
 import type { Progress } from './progress.ts';
 import { InterruptedError } from './signals.ts';
+import { writeSuiteEnvironment } from '../../lib/suite-environment.ts';
 import { buildSuiteEnvironment } from './suite-environment-builder.ts';
 import { runSuites } from './suite-run.ts';
 
@@ -383,7 +384,7 @@ async function cellSteps(
   });
 
   const suiteEnv = buildSuiteEnvironment({
-    cell, runId: options.runId, outDir: ws.artifactsDir, cluster, nodeName: worker.name, kbs: state.kbs,
+    cell, planned: state.planned, runId: options.runId, outDir: ws.artifactsDir, recordFile: ws.recordFile, cluster, nodeName: worker.name, kbs: state.kbs,
     environmentFile: ws.environmentFile, dryRun: options.dryRun, fromSetup: state.prepared?.suiteEnv, doubles: state.doubles,
   });
   if (options.dryRun) {
@@ -394,12 +395,11 @@ async function cellSteps(
     return undefined;
   }
   await mkdir(dirname(ws.suiteEnvFile), { recursive: true });
-  await writeFile(ws.suiteEnvFile, `${JSON.stringify(suiteEnv, null, 2)}\n`);
+  writeSuiteEnvironment(ws.suiteEnvFile, suiteEnv);
   state.suitesStarted = true;
   const result = await step('suites', async () => {
     const ran = await deps.runSuites({
-      cell, runId: options.runId, suiteEnvFile: ws.suiteEnvFile, recordFile: ws.recordFile, environmentFile: ws.environmentFile,
-      secretsFile: ws.secretsFile, doubles: state.doubles, testIds: options.testIds?.get(cell.id),
+      cell, suiteEnvFile: ws.suiteEnvFile, secretsFile: ws.secretsFile, testIds: options.testIds?.get(cell.id),
       playwrightLog: join(ws.logsDir, 'playwright.log'), signal: options.signal, onTestLine: (line) => options.progress.detail(line),
     });
     // Playwright stopped by the signal exits like any run; the step must read as interrupted, not as done.

@@ -1,12 +1,17 @@
-import type { SuiteEnvironment } from '../../lib/suite-environment.ts';
+import { expectedById, type SuiteEnvironment } from '../../lib/suite-environment.ts';
 import type { Cell } from '../../matrix/cell.ts';
+import type { PlannedTest } from '../../matrix/plan-cells.ts';
 import type { DeployedKbs } from '../kbs/index.ts';
 import type { ProvisionedCluster } from '../providers/index.ts';
 
 export interface SuiteEnvironmentInput {
   cell: Cell;
+  /** The cell's tests with their expected outcomes, as the plan step derived them (planCellTests). */
+  planned: readonly PlannedTest[];
   runId: string;
   outDir: string;
+  /** The cell's result record, which the suites' reporter writes. */
+  recordFile: string;
   cluster: ProvisionedCluster;
   nodeName?: string;
   kbs?: DeployedKbs;
@@ -28,6 +33,8 @@ export function buildSuiteEnvironment(input: SuiteEnvironmentInput): SuiteEnviro
     cell: input.cell,
     release: input.cell.release,
     platforms: [input.cell.platform],
+    expected: { [input.cell.platform]: expectedById(input.planned) },
+    recordFile: input.recordFile,
     kubeconfig: input.cluster.kubeconfigPath,
     context: input.cluster.context,
     runner: input.cell.runner,

@@ -17,13 +17,11 @@ const STOP_GRACE_MS = 60_000;
 
 export interface SuiteRunInput {
   cell: Cell;
-  runId: string;
+  /** The suite environment file (lib/suite-environment.ts): everything the suites and their reporters know of the
+   *  run — the cell, its expected outcomes, the record file, the environment facts, the doubles. */
   suiteEnvFile: string;
-  recordFile: string;
-  environmentFile: string;
   /** Where the suites share the secrets they register (COCO_SECRETS_FILE): in the cell's state folder. */
   secretsFile: string;
-  doubles: string[];
   /** Test ids to run (rerun of failures); all tests of the cell's suites when absent. */
   testIds?: string[];
   playwrightLog: string;
@@ -38,15 +36,17 @@ export interface SuiteRunResult {
   exitCode: number | null;
 }
 
-/** The --grep that narrows Playwright to the cell's suites (by feature tag) or to given test ids. */
+/** The --grep that narrows Playwright to the cell's suites (by feature tag) or to given test ids — each followed by
+ *  the colon of its title (`<id>: <title>`), so that an id never selects a longer one the plan does not hold. */
 export function suiteGrep(cell: Cell, testIds?: string[]): string | undefined {
-  if (testIds?.length) return testIds.map(escapeRegExp).join('|');
+  if (testIds?.length) return testIds.map((id) => `${escapeRegExp(id)}:`).join('|');
   if (cell.suites.length === 0 || cell.suites.length === FEATURES.length) return undefined;
   return cell.suites.map((feature) => `@${escapeRegExp(feature)}\\b`).join('|');
 }
 
-/** The suites as a child `npx playwright test`: the suite environment file tells them where they run, the
- *  reporter's env vars where the record goes. Its whole output goes to the log (redacted) as it comes; the
+/** The suites as a child `npx playwright test`: the suite environment file tells them and their reporters everything
+ *  about the run (COCO_SUITE_ENV is its one channel); COCO_SECRETS_FILE is no fact but a shared list the workers add
+ *  secrets to as they register them, for the reporters' redaction. Its whole output goes to the log (redacted) as it comes; the
  *  per-test lines also go to onTestLine. Playwright's exit code 1 (a test failed) is a result, not an error. */
 export async function runSuites(input: SuiteRunInput): Promise<SuiteRunResult> {
   const grep = suiteGrep(input.cell, input.testIds);
@@ -60,13 +60,6 @@ export async function runSuites(input: SuiteRunInput): Promise<SuiteRunResult> {
       stopGraceMs: STOP_GRACE_MS,
       env: {
         COCO_SUITE_ENV: input.suiteEnvFile,
-        COCO_RESULT_FILE: input.recordFile,
-        COCO_RUN_ID: input.runId,
-        COCO_RUNNER: input.cell.runner,
-        COCO_CELL: JSON.stringify(input.cell),
-        COCO_RELEASE: input.cell.release,
-        COCO_ENVIRONMENT_FILE: input.environmentFile,
-        COCO_DOUBLES: JSON.stringify(input.doubles),
         // A caller that scans the outputs afterwards (CI) names the file; else the cell keeps its own.
         COCO_SECRETS_FILE: process.env.COCO_SECRETS_FILE ?? input.secretsFile,
       },

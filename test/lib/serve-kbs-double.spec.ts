@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { HttpKbsTransport, KbsAdminClient, loadAdminPrivateKey } from '../../lib/kbs/index.ts';
-import { loadSuiteEnvironment } from '../../lib/cluster/load-suite-environment.ts';
+import { loadSuiteEnvironment } from '../../lib/suite-environment.ts';
 import { loadRelease } from '../../matrix/index.ts';
 
 const repo = join(import.meta.dirname, '..', '..');

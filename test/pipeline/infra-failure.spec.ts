@@ -3,7 +3,8 @@ import { scratch } from './support/scratch-dir.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
-import { loadRelease } from '../../matrix/index.ts';
+import { loadRelease, TEST_CATALOG } from '../../matrix/index.ts';
+import { loadSuiteEnvironment, type SuiteEnvironment } from '../../lib/suite-environment.ts';
 import { writeRecordAtomically } from '../../reporters/record-writer.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord } from '../../reporters/result-record.ts';
 import { validateResultRecord } from '../../reporters/validate-result-record.ts';
@@ -51,12 +52,14 @@ function fakeDeps(log: string[], overrides: Partial<PipelineDeps> = {}): Pipelin
     platformSetupFor: () => undefined,
     runSuites: async (input) => {
       log.push(`suites ${input.cell.id}`);
+      // As the suites' reporter does: who ran and where the record goes, from the suite environment file alone.
+      const suiteEnv = loadSuiteEnvironment({ COCO_SUITE_ENV: input.suiteEnvFile });
       const record: ResultRecord = {
-        schemaVersion: RESULT_RECORD_SCHEMA_VERSION, runId: input.runId, runner: input.cell.runner, cell: input.cell,
+        schemaVersion: RESULT_RECORD_SCHEMA_VERSION, runId: suiteEnv.runId, runner: input.cell.runner, cell: input.cell,
         release: input.cell.release, environment: {}, doubles: [], startedAt: new Date().toISOString(),
         endedAt: new Date().toISOString(), status: 'complete', tests: [],
       };
-      writeRecordAtomically(input.recordFile, record);
+      writeRecordAtomically(suiteEnv.recordFile!, record);
       return { exitCode: 0 };
     },
     ...overrides,
@@ -156,6 +159,31 @@ test('a platform setup runs before the install and hands it its install doubles;
     expect.stringMatching(/^destroy /)]);
   expect(suiteEnv?.kbs).toEqual({ url: 'http://127.0.0.1:18080', isDouble: true });
   expect(suiteEnv?.doubles).toEqual(['kbs: trustee admin API double', 'install: chart double']);
+});
+
+test('the suite environment carries the plan step\'s expected outcomes under the cell\'s pull mode, and the record file: the suites derive nothing', async () => {
+  const written: SuiteEnvironment[] = [];
+  const deps = fakeDeps([], {
+    runSuites: async (input) => {
+      written.push(loadSuiteEnvironment({ COCO_SUITE_ENV: input.suiteEnvFile }));
+      return defaultSuites(input);
+    },
+  });
+  const suites: Cell['suites'] = ['attestation', 'guest-pull'];
+  const hostPull = { ...cell('v0.9.0/snp/kind-1.30/containerd/host', '1.30'), pullMode: 'host' as const, suites };
+  const nydus = { ...cell('v0.9.0/snp/kind-1.30/containerd/nydus', '1.30'), suites };
+  const results = await runCells([hostPull, nydus], options(scratch('out'), []), deps);
+  expect(results.map((r) => r.status)).toEqual(['complete', 'complete']);
+  const [host, guest] = written as [SuiteEnvironment, SuiteEnvironment];
+  expect(host.recordFile).toBe(results[0]!.recordFile);
+  // Exactly the cell's tests, on its platform: the catalog's attestation and guest-pull tests.
+  const ids = TEST_CATALOG.filter((t) => suites.includes(t.feature)).map((t) => t.id);
+  expect(Object.keys(host.expected)).toEqual(['snp']);
+  expect(Object.keys(host.expected.snp!)).toEqual(ids);
+  // v0.9.0 claims guest pull on SNP (v0.9.0.yaml): expected to pass where the pods pull in the guest (nydus), to fail
+  // where the cell pulls on the host — the pull mode reaches the suites through the derivation, not around it.
+  expect(guest.expected.snp!['guest-pull/not-unpacked-on-host']).toMatchObject({ expect: 'pass', claim: 'supported' });
+  expect(host.expected.snp!['guest-pull/not-unpacked-on-host']).toMatchObject({ expect: 'fail' });
 });
 
 async function defaultSuites(input: Parameters<PipelineDeps['runSuites']>[0]) {

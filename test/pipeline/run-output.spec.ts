@@ -100,6 +100,12 @@ for (const failing of [false, true]) {
       const secretsFile = run.events().find((e) => e.startsWith('suite-secrets-file '))?.slice('suite-secrets-file '.length);
       expect(secretsFile && dirname(dirname(secretsFile))).toBe(dirname(stateFolder!));
       expect(existsSync(dirname(secretsFile!))).toBe(false);
+      // One channel: of the COCO_ variables, the pipeline hands the suites only the suite environment file's name
+      // and the shared secrets file; everything else they know (cell, release, runner, doubles, facts, record file,
+      // expected outcomes) is in that file. The rest is what this test's own process had and the run inherited.
+      const seen = run.events().find((e) => e.startsWith('suite-coco-variables '))?.split(' ').slice(1);
+      const inherited = Object.keys({ ...process.env, COCO_STATE_DIR: '', COCO_TEST_MARKER_DIR: '' }).filter((name) => name.startsWith('COCO_'));
+      expect(seen).toEqual([...new Set([...inherited, 'COCO_SECRETS_FILE', 'COCO_SUITE_ENV'])].sort());
     }
 
     expect(existsSync(stateFolder!)).toBe(false);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSuiteEnvironment, type SuiteEnvironment } from '../../lib/suite-environment.ts';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const REPORTER = join(REPO, 'reporters', 'result-record-reporter.ts');
@@ -38,12 +39,25 @@ export const FAIL = { expect: 'fail', claim: 'limitation', reason: 'SEV(-ES) doe
   signature: { step: 'assert: the log holds the resource value', pattern: 'should return the KBS resource', because: 'no attested guest' } };
 `;
 
-export function configFile(reporterOptions: Record<string, unknown>, retries = 1): string {
+/** The project's Playwright config: the result-record reporter, which takes everything it records from the suite
+ *  environment (COCO_SUITE_ENV: suiteEnvironmentFile), as under the conformance suites' config. */
+export function configFile(retries = 1): string {
   return `import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.', retries: ${retries}, workers: 1, fullyParallel: false, outputDir: 'pw-output',
   projects: [{ name: 'kata-qemu-tdx' }],
-  reporter: [['line'], [${JSON.stringify(REPORTER)}, ${JSON.stringify(reporterOptions)}]],
+  reporter: [['line'], [${JSON.stringify(REPORTER)}]],
 });
 `;
+}
+
+/** A suite environment file in the project, as the pipeline writes one (lib/suite-environment.ts); the fields a test
+ *  does not give are a self-test runner's. Returns the file, for COCO_SUITE_ENV. */
+export function suiteEnvironmentFile(dir: string, fields: Partial<SuiteEnvironment>): string {
+  const file = join(dir, 'suite-environment.json');
+  writeSuiteEnvironment(file, {
+    release: 'v9.9.9', platforms: [], expected: {}, runner: 'selftest-runner', runId: 'run', outDir: dir,
+    kbs: { isDouble: false }, images: { kind: 'upstream' }, doubles: [], dryRun: false, nodeShell: 'none', ...fields,
+  });
+  return file;
 }

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateResultRecord, type ResultRecord } from '../../reporters/index.ts';
-import { ANNOTATE, PLAYWRIGHT_CLI, configFile, removeInlineProject, writeInlineProject as makeProject } from './inline-project.ts';
+import { ANNOTATE, PLAYWRIGHT_CLI, configFile, removeInlineProject, suiteEnvironmentFile, writeInlineProject as makeProject } from './inline-project.ts';
 
 // Projects of passing tests are removed; a failing test's project stays in the temp folder for a look.
 let projects: string[] = [];
@@ -64,11 +64,13 @@ test('a real Playwright run writes one record with every outcome mapped', async 
     'annotate.js': ANNOTATE,
     'outcomes.spec.ts': SPEC,
     'environment.json': JSON.stringify(environment),
-    'playwright.config.ts': configFile({ outDir: 'records', runId: 'run-1', runner: 'selftest-runner', release: 'v9.9.9', doubles: ['kbs: trustee admin API double'] }),
+    'playwright.config.ts': configFile(),
   });
+  const suiteEnv = suiteEnvironmentFile(dir, { cell: cell('control', 'selftest-runner'), platforms: ['control'], runId: 'run-1',
+    doubles: ['kbs: trustee admin API double'], environmentFile: join(dir, 'environment.json') });
   const run = spawnSync('npx', ['playwright', 'test'], {
     cwd: dir, encoding: 'utf8', timeout: 150_000,
-    env: { ...process.env, CI: '1', COCO_CELL: JSON.stringify(cell('control', 'selftest-runner')), COCO_ENVIRONMENT_FILE: join(dir, 'environment.json'), COCO_SECRETS_FILE: join(dir, 'shared-secrets') },
+    env: { ...process.env, CI: '1', COCO_SUITE_ENV: suiteEnv, COCO_SECRETS_FILE: join(dir, 'shared-secrets') },
   });
   expect(run.status, `playwright exits 1 because tests failed:\n${run.stdout}\n${run.stderr}`).toBe(1);
   const file = join(dir, 'records', 'v9.9.9_control_kubeadm-1.30_containerd_nydus--selftest-runner--run-1.json');
@@ -123,12 +125,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const dir = writeInlineProject({
       'annotate.js': ANNOTATE,
       'slow.spec.ts': SLOW_SPEC,
-      'playwright.config.ts': configFile({ outputFile: 'record.json', runId: `run-${signal}`, runner: 'selftest-runner', release: 'v9.9.9' }, 0),
+      'playwright.config.ts': configFile(0),
     });
     const file = join(dir, 'record.json');
+    const suiteEnv = suiteEnvironmentFile(dir, { recordFile: file, runId: `run-${signal}` });
     // Its own process group, so Ctrl-C can be imitated (the whole group gets SIGINT) and everything ends after.
     const log = openSync(join(dir, 'playwright.log'), 'w');
-    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test'], { cwd: dir, detached: true, stdio: ['ignore', log, log], env: { ...process.env, CI: '1' } });
+    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test'], { cwd: dir, detached: true, stdio: ['ignore', log, log], env: { ...process.env, CI: '1', COCO_SUITE_ENV: suiteEnv } });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       await expect.poll(() => (existsSync(file) ? readRecord(file).tests.length : 0), { timeout: 60_000, intervals: [200] }).toBe(2);
@@ -186,10 +189,11 @@ test('an expected failure in the wrong step or for the wrong error is failed-wro
   const dir = writeInlineProject({
     'annotate.js': ANNOTATE,
     'broken.spec.ts': BROKEN_PLAN_SPEC,
-    'playwright.config.ts': configFile({ outputFile: 'record.json', runId: 'run-broken', runner: 'selftest-runner', release: 'v9.9.9' }, 0),
+    'playwright.config.ts': configFile(0),
   });
+  const suiteEnv = suiteEnvironmentFile(dir, { recordFile: join(dir, 'record.json'), runId: 'run-broken', cell: cell('control', 'selftest-runner'), platforms: ['control'] });
   const run = spawnSync(process.execPath, [PLAYWRIGHT_CLI, 'test'], { cwd: dir, encoding: 'utf8', timeout: 100_000,
-    env: { ...process.env, CI: '1', COCO_CELL: JSON.stringify(cell('control', 'selftest-runner')) } });
+    env: { ...process.env, CI: '1', COCO_SUITE_ENV: suiteEnv } });
   expect(run.status, `the run fails although Playwright saw only expected failures:\n${run.stdout}\n${run.stderr}`).toBe(1);
   const record = readRecord(join(dir, 'record.json'));
   expect(record.tests.map((t) => [t.id, t.outcome])).toEqual([
@@ -208,10 +212,11 @@ test('an environment file that does not exist is a clear error, not an empty env
   const dir = writeInlineProject({
     'annotate.js': ANNOTATE,
     'one.spec.ts': `import { test } from '@playwright/test';\ntest('one', async () => {});\n`,
-    'playwright.config.ts': configFile({ outputFile: 'record.json', environment: '/nonexistent/env.json' }, 0),
+    'playwright.config.ts': configFile(0),
   });
   writeFileSync(join(dir, 'marker'), '');
-  const run = spawnSync(process.execPath, [PLAYWRIGHT_CLI, 'test'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '1' } });
+  const suiteEnv = suiteEnvironmentFile(dir, { recordFile: join(dir, 'record.json'), environmentFile: '/nonexistent/env.json' });
+  const run = spawnSync(process.execPath, [PLAYWRIGHT_CLI, 'test'], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '1', COCO_SUITE_ENV: suiteEnv } });
   expect(run.status).not.toBe(0);
   expect(`${run.stdout}${run.stderr}`).toContain('result-record reporter: environment file /nonexistent/env.json does not exist');
 });

@@ -1,18 +1,18 @@
 import { expect, test } from '@playwright/test';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSuiteEnvironment } from '../../../../lib/cluster/load-suite-environment.ts';
+import { loadSuiteEnvironment } from '../../../../lib/suite-environment.ts';
 import { loadAdminPrivateKey } from '../../../../lib/kbs/admin-key-pair.ts';
-import { catalogTest, expectedOutcome, loadRelease, type PlatformId } from '../../../../matrix/index.ts';
+import { catalogTest, type PlatformId } from '../../../../matrix/index.ts';
 
 /** TEST DOUBLE of the conformance suites, for the pipeline's self-tests (test/pipeline/support/scripted-run.ts):
  *  four catalog tests of attestation and sealed-secrets that need no cluster. They carry the annotations the real
  *  suites carry (fixtures/conformance-test.ts) and behave as the real ones do on the control platform — a positive
  *  test fails in its signature's step, a negative one passes — so the real reporters record them as they would the
- *  real thing. With COCO_TEST_DOUBLE_SUITE=hang the third test marks itself waiting and never ends, so a signal test
- *  can interrupt the run mid-suite. Events go to $COCO_TEST_MARKER_DIR/events.log. */
+ *  real thing: their expected outcomes are the pipeline's, read from the suite environment as the real fixtures read
+ *  them (fixtures/conformance-test.ts), pull mode and all. With COCO_TEST_DOUBLE_SUITE=hang the third test marks
+ *  itself waiting and never ends, so a signal test can interrupt the run mid-suite. Events go to $COCO_TEST_MARKER_DIR/events.log. */
 const env = loadSuiteEnvironment();
-const profile = loadRelease(env.release);
 const platform = (env.cell?.platform ?? 'control') as PlatformId;
 
 function mark(event: string): void {
@@ -29,7 +29,8 @@ function doubleTest(id: string, body: () => Promise<void>): void {
       { type: 'variant', description: entry.variant },
     ],
   }, async ({}, testInfo) => {
-    const expected = expectedOutcome(profile, platform, entry);
+    const expected = env.expected[platform]?.[entry.id];
+    if (!expected) throw new Error(`${entry.id} on ${platform}: the suite environment gives no expected outcome`);
     testInfo.annotations.push({ type: 'expected', description: JSON.stringify(expected) });
     test.skip(expected.expect === 'skip', expected.reason);
     test.fail(expected.expect === 'fail', expected.reason);
@@ -47,6 +48,7 @@ doubleTest('attestation/resource-withheld-deny-all', async () => {
   // The admin key is where the suite environment says and reads as the Ed25519 key (which registers it as a secret).
   expect(loadAdminPrivateKey(env.kbs.adminKeyFile!).asymmetricKeyType).toBe('ed25519');
   mark(`suite-secrets-file ${process.env.COCO_SECRETS_FILE}`);
+  mark(`suite-coco-variables ${Object.keys(process.env).filter((name) => name.startsWith('COCO_')).sort().join(' ')}`);
 });
 
 doubleTest('sealed-secret/unsealed-with-resource', async () => {
