@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import semver from 'semver';
 import { checkReleaseProfile } from './check-release-profile.ts';
 import { InputError } from './input-error.ts';
 import type { ReleaseProfile } from './release-profile.ts';
@@ -55,21 +56,18 @@ export function encodedReleases(releasesDir = DEFAULT_RELEASES_DIR): string[] {
     .sort(compareReleases);
 }
 
-/** Orders release tags and component versions by their numbers: v0.9.0 < v0.10.0 < v0.10.1, 3.19 = 3.19.0; a
- *  pre-release sorts before its release. */
+/** Orders release tags and component versions by semantic versioning (the semver package): v0.9.0 < v0.10.0 <
+ *  v0.10.1, 3.19 = 3.19.0; a pre-release sorts before its release. */
 export function compareReleases(a: string, b: string): number {
-  const parts = (tag: string) => tag.replace(/^v/, '').split(/[.-]/);
-  const [pa, pb] = [parts(a), parts(b)];
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    // A missing number is 0; a missing pre-release part (from the fourth on) sorts after a present one.
-    const [x, y] = [pa[i] ?? (i < 3 ? '0' : undefined), pb[i] ?? (i < 3 ? '0' : undefined)];
-    if (x === undefined) return 1;
-    if (y === undefined) return -1;
-    const [nx, ny] = [Number(x), Number(y)];
-    const diff = Number.isNaN(nx) || Number.isNaN(ny) ? x.localeCompare(y) : nx - ny;
-    if (diff !== 0) return diff;
-  }
-  return 0;
+  return semver.compare(asVersion(a), asVersion(b));
+}
+
+/** A tag or version as semver reads it: a leading v and missing minor or patch numbers allowed (coerce), a
+ *  pre-release kept; build metadata (+k3s1) plays no part in the order. */
+function asVersion(text: string): semver.SemVer {
+  const version = semver.coerce(text, { includePrerelease: true });
+  if (!version) throw new Error(`failed to order versions: ${JSON.stringify(text)} is not a version`);
+  return version;
 }
 
 const platformIdsByDir = new Map<string, string[]>();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadRelease } from '../../matrix/load-release-profile.ts';
+import { compareReleases, loadRelease } from '../../matrix/load-release-profile.ts';
 import { FEATURES } from '../../matrix/vocabulary.ts';
 import {
   buildCompatibilityReport, OUTCOMES, plainTable, writeReportFiles, type Outcome, type ResultRecord, type SignoffVerdict,
@@ -35,7 +35,7 @@ export function outcomeTable(records: readonly ResultRecord[]): string {
 /** Per release of the run: the compatibility report of these records alone, written as self-contained HTML under
  *  `<out>/reports/<run id>/<release>/`, and its sign-off — with the same builder and renderer as `report`. */
 export function writeRunReports(records: readonly ResultRecord[], outDir: string, runId: string): RunReport[] {
-  const releases = [...new Set(records.map((r) => r.release))].sort();
+  const releases = [...new Set(records.map((r) => r.release))].sort(compareReleases);
   return releases.map((release) => {
     const report = buildCompatibilityReport({ records: records.filter((r) => r.release === release), profile: loadRelease(release) });
     const [htmlFile] = writeReportFiles(report, join(outDir, 'reports', runId, release), ['html']);

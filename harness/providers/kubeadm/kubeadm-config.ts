@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { compareReleases } from '../../../matrix/index.ts';
 import { NODE_LAYOUT, CRI_ENDPOINT } from './node-layout.ts';
 
 export interface KubeadmConfigInput {
@@ -68,9 +69,8 @@ export function renderKubeadmConfig(input: KubeadmConfigInput): string {
  *  (cmd/kubeadm/app/util/config/common.go:86-90) and v1beta3 first in priority (apis/kubeadm/scheme/scheme.go:49);
  *  at v1.35.4 v1beta4 comes first (scheme.go:47) and v1beta3 is deprecated (apis/kubeadm/v1beta3/doc.go:25). */
 export function kubeadmApi(kubernetesVersion: string): 'v1beta3' | 'v1beta4' {
-  const minor = Number(/^v?1\.(\d+)/.exec(kubernetesVersion)?.[1]);
-  if (!Number.isInteger(minor)) throw new Error(`kubeadm config: kubernetes version ${kubernetesVersion}: expected v1.<minor>.<patch>`);
-  return minor >= 31 ? 'v1beta4' : 'v1beta3';
+  if (!/^v?1\.\d+/.test(kubernetesVersion)) throw new Error(`kubeadm config: kubernetes version ${kubernetesVersion}: expected v1.<minor>.<patch>`);
+  return compareReleases(kubernetesVersion, 'v1.31.0') >= 0 ? 'v1beta4' : 'v1beta3';
 }
 
 /** Extra flags: a map in v1beta3, a list of {name, value} in v1beta4 (which allows a flag twice). */
