@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { guestConfigAnnotations, platformSpec, type ManifestContext } from '../../lib/manifests/index.ts';
+import { agentPolicyAnnotation, guestConfigAnnotations, platformSpec, type ManifestContext } from '../../lib/manifests/index.ts';
 import { encodedReleases, loadRelease, type PlatformId } from '../../matrix/index.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
 
@@ -43,5 +43,25 @@ for (const release of releases) {
     const image = Object.fromEntries([keys?.registryAuth, keys?.imagePolicy].filter((key) => key !== undefined).map((key) => [key, HOSTILE_URI]));
     expect(cdh.image ?? {}).toEqual(image);
     expect(Object.keys(cdh).filter((key) => !['kbc', 'image'].includes(key))).toEqual([]);
+  });
+}
+
+const policyInInitData = encodedReleases().filter((release) => loadRelease(release).guestProtection.agentPolicy.carrier === 'init-data');
+
+test('there are releases that carry the agent policy in init-data', () => {
+  expect(policyInInitData.length).toBeGreaterThan(0);
+});
+
+for (const release of policyInInitData) {
+  test(`${release}: a policy-only init-data holding ''', quotes and backslashes reads back exactly through tomllib`, async () => {
+    const profile = loadRelease(release);
+    const format = profile.guestComponents.initData!;
+    const platform = Object.keys(profile.platforms)[0] as PlatformId;
+    const ctx: ManifestContext = {
+      profile, platform, spec: platformSpec(profile, platform), kbsUrl: 'http://10.0.0.1:31000', namespace: 'ns', unique: 'u1', images: { kind: 'upstream' },
+    };
+    const value = agentPolicyAnnotation(ctx, `${HOSTILE_POLICY}# a backslash \\ and a tab\t\n`)[format.annotation]!;
+    const parsed = await parseTomlWithTomllib(gunzipSync(Buffer.from(value, 'base64')).toString('utf8'));
+    expect(parsed).toEqual({ version: format.version, algorithm: format.algorithm, data: { 'policy.rego': `${HOSTILE_POLICY}# a backslash \\ and a tab\n` } });
   });
 }

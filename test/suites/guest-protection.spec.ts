@@ -11,6 +11,7 @@ import {
 } from '../../lib/manifests/index.ts';
 import { catalogTest, encodedReleases, expectedOutcome, loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
+import { parseTomlWithTomllib } from '../support/tomllib.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const KBS = 'http://192.0.2.10:30080';
@@ -47,13 +48,6 @@ const FACTS: Record<string, Facts> = {
   'v0.20.0': { policy: INIT_DATA, genpolicy: INIT_DATA, rootfs: VERITY_PARAMS, storage: 'pass', measured: 'pass' },
   'v0.21.0': { policy: INIT_DATA, genpolicy: INIT_DATA, rootfs: VERITY_PARAMS, storage: 'pass', measured: 'pass' },
 };
-
-async function parseToml(text: string): Promise<Record<string, unknown>> {
-  const result = await runCommand(['python3', '-c', 'import json, sys, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))'],
-    { input: text, nothrow: true });
-  expect(result.exitCode, `tomllib refuses the TOML: ${result.stderr.slice(-400)}`).toBe(0);
-  return JSON.parse(result.stdout) as Record<string, unknown>;
-}
 
 /** A real Rego engine (opa, built from the Go module proxy by scripts/setup/build-opa.sh) asked what the agent would
  *  be asked: is this request allowed by the policy? */
@@ -94,7 +88,7 @@ for (const release of encodedReleases()) {
     expect(execPod.metadata.annotations?.[otherKey], `nothing in ${otherKey}`).toBeUndefined();
     const rego = facts.policy === AGENT_POLICY
       ? Buffer.from(carried!, 'base64').toString('utf8')
-      : String(((await parseToml(gunzipSync(Buffer.from(carried!, 'base64')).toString('utf8'))).data as Record<string, unknown>)['policy.rego']);
+      : String(((await parseTomlWithTomllib(gunzipSync(Buffer.from(carried!, 'base64')).toString('utf8'))).data as Record<string, unknown>)['policy.rego']);
     expect(await allows(rego, 'ExecProcessRequest')).toBe(false);
     expect(await allows(rego, 'CreateContainerRequest')).toBe(true);
     expect(await allows(rego, 'ReadStreamRequest')).toBe(true);
