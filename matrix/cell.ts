@@ -24,6 +24,9 @@ export interface RunSpec {
   cluster: ClusterSpec;
   containerRuntime: ContainerRuntime;
   pullModes: PullMode[];
+  /** The platform's runtime classes to run: `default` (its own) and/or variants its release profiles define
+   *  (platforms.<p>.runtimeVariants, e.g. runtime-rs); `[default]` when absent. */
+  runtimeVariants?: string[];
   /** Feature suites to run; all features when absent. */
   suites?: Feature[];
   /** Whether this cell counts for sign-off (a required cell that is NOT-RUN makes the verdict INCONCLUSIVE). */
@@ -52,6 +55,8 @@ export interface Cell {
   cluster: ClusterSpec;
   containerRuntime: ContainerRuntime;
   pullMode: PullMode;
+  /** A runtime variant of the platform (matrix/runtime-variant.ts); absent on the platform's own runtime class. */
+  runtimeVariant?: string;
   suites: Feature[];
   required: boolean;
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { helmChartSource } from './helm-chart-source.ts';
 import type { FailureText, ReleaseProfile } from './release-profile.ts';
+import { RUNTIME_VARIANT_ID } from './schema/release-profile-schema.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
 import { CONTROL_PLATFORM, FEATURES, PLATFORM_ID, type PlatformId } from './vocabulary.ts';
 import type { YamlSource } from './yaml-source.ts';
@@ -84,7 +85,18 @@ function checkOverlays(profile: ReleaseProfile, source: YamlSource): void {
       throw source.error(['platforms', platform, 'runtimeClass'],
         `overlay ${JSON.stringify(spec.overlay)} does not create runtime class ${JSON.stringify(spec.runtimeClass)} (it creates: ${classes.join(', ')})`);
     }
+    // A runtime variant is shipped exactly when the install creates its class: the data cannot say one and do the other.
+    for (const [id, variant] of Object.entries(spec.runtimeVariants ?? {})) {
+      const at = ['platforms', platform, 'runtimeVariants', id];
+      if (!RUNTIME_VARIANT_ID.pattern.test(id)) throw source.error(at, `${JSON.stringify(id)} is not ${RUNTIME_VARIANT_ID.patternHint}`);
+      if (variant.shipped !== classes.includes(variant.runtimeClass)) {
+        throw source.error([...at, 'shipped'], `shipped is ${variant.shipped}, but overlay ${JSON.stringify(spec.overlay)} ` +
+          `${variant.shipped ? 'does not create' : 'creates'} runtime class ${JSON.stringify(variant.runtimeClass)} (it creates: ${classes.join(', ')})`);
+      }
+    }
   }
+  const notOffered = install.snapshotters.installed.find((s) => !install.snapshotters.offered.includes(s));
+  if (notOffered) throw source.error(['install', 'snapshotters', 'installed'], `${notOffered} is installed but not offered (offered: ${install.snapshotters.offered.join(', ') || 'none'})`);
 }
 
 function checkLimitations(

@@ -3,6 +3,7 @@ import type { RunnerMatrix } from './cell.ts';
 import { cellsOfRun } from './expand-cells.ts';
 import { encodedPlatformIds, loadReleaseProfile, releaseProfileFile } from './load-release-profile.ts';
 import type { ReleaseProfile } from './release-profile.ts';
+import { DEFAULT_RUNTIME_VARIANT } from './runtime-variant.ts';
 import { displayPath, type YamlSource } from './yaml-source.ts';
 
 /** Rules that span fields of a schema-valid runner matrix, including the release profiles it names.
@@ -37,6 +38,14 @@ export function checkRunnerMatrix(matrix: RunnerMatrix, source: YamlSource, rele
           throw source.error(['runners', r, 'arch'],
             `platform ${JSON.stringify(runner.platform)} runs on ${platform.arches.join(', ')} in release ${release}, not ${runner.arch}`);
         }
+        // A variant exists where kata-deploy at the release's kata ref carries its shim; shipped or not is the
+        // profile's to say (a cell on an unshipped one skips with the reason).
+        (run.runtimeVariants ?? []).forEach((variant, v) => {
+          if (variant === DEFAULT_RUNTIME_VARIANT || platform.runtimeVariants?.[variant]) return;
+          const defined = Object.keys(platform.runtimeVariants ?? {});
+          throw source.error([...at, 'runtimeVariants', v], `release ${release} defines no runtime variant ${JSON.stringify(variant)} of platform ${runner.platform}` +
+            ` (it defines: ${[DEFAULT_RUNTIME_VARIANT, ...defined].join(', ')})`);
+        });
       });
       // Several runners may run the same stack (the report shows every runner of a cell); one runner twice is a
       // copy-paste slip.

@@ -2,6 +2,7 @@ import { expectedOutcome } from './derive-expected-outcome.ts';
 import { releaseLabel } from './candidate-release.ts';
 import { describeHelmChart } from './helm-chart-source.ts';
 import type { ReleaseProfile } from './release-profile.ts';
+import { platformLabel } from './runtime-variant.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
 import { FEATURES } from './vocabulary.ts';
 
@@ -58,6 +59,8 @@ const MECHANICS: { what: string; of: (p: ReleaseProfile) => string | undefined }
   } },
   { what: 'KBS admin token', of: (p) => `${p.kbs.adminAuth.style}, claims ${p.kbs.adminAuth.claims.join('/')}, clock skew ${p.kbs.adminAuth.clockSkewSeconds} s, config ${p.kbs.adminAuth.config}, verifier ${p.kbs.adminAuth.verifier}` +
     (p.kbs.adminAuth.attestationPolicyAuthenticated === false ? ', attestation-policy unauthenticated' : '') },
+  { what: 'snapshotters', of: (p) => `installed ${p.install.snapshotters.installed.join(', ') || 'none'}; offered ` +
+    `${p.install.snapshotters.offered.join(', ') || 'none'}` },
   { what: 'KBS body limits', of: (p) => `resource ${p.kbs.bodyLimitBytes.resource} bytes, policy ${p.kbs.bodyLimitBytes.policy} bytes` },
   { what: 'KBS resource policy storage', of: (p) => p.kbs.policies.storage },
   { what: 'KBS resource DELETE', of: (p) => (p.kbs.resourceDelete ? 'yes' : 'no') },
@@ -114,7 +117,18 @@ function platformChanges(a: ReleaseProfile, b: ReleaseProfile): Change[] {
       if (!spec) return 'not defined';
       return spec.shipped ? `shipped (${spec.runtimeClass})` : `not shipped${spec.note ? `: ${spec.note}` : ''}`;
     };
-    return changed(`platform ${id}`, describe(a), describe(b));
+    // Each runtime variant (runtime-rs) as its own line: where kata starts shipping one, and where the install starts
+    // creating its class.
+    const variants = [...new Set([a, b].flatMap((p) => Object.keys(p.platforms[id]?.runtimeVariants ?? {})))];
+    const describeVariant = (p: ReleaseProfile, variant: string) => {
+      const spec = p.platforms[id]?.runtimeVariants?.[variant];
+      if (!spec) return 'not in kata-deploy';
+      return `${spec.shipped ? 'shipped' : 'in kata-deploy, not shipped'} (${spec.runtimeClass})`;
+    };
+    return [
+      ...changed(`platform ${id}`, describe(a), describe(b)),
+      ...variants.flatMap((variant) => changed(`platform ${platformLabel(id, variant)}`, describeVariant(a, variant), describeVariant(b, variant))),
+    ];
   });
 }
 

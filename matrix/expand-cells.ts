@@ -2,6 +2,7 @@ import type { Cell, RunnerMatrix, RunnerSpec, RunSpec } from './cell.ts';
 import { cellId } from './cell-id.ts';
 import { InputError } from './input-error.ts';
 import { encodedPlatformIds } from './load-release-profile.ts';
+import { DEFAULT_RUNTIME_VARIANT } from './runtime-variant.ts';
 import { FEATURES, type Feature } from './vocabulary.ts';
 
 /** Narrows the cells of a matrix: to one runner, one cell id, one platform, and/or some feature suites. */
@@ -44,11 +45,14 @@ export function expandCells(matrix: RunnerMatrix, filter: CellFilter = {}): Cell
   return selected;
 }
 
-/** The cells one run of a runner stands for: every release × pull mode, in the order the matrix lists them. */
+/** The cells one run of a runner stands for: every release × runtime variant × pull mode, in the order the matrix
+ *  lists them. */
 export function cellsOfRun(runner: RunnerSpec, run: RunSpec): Cell[] {
-  return run.releases.flatMap((release) =>
-    run.pullModes.map((pullMode) => ({
-      id: cellId(release, runner.platform, run.cluster, run.containerRuntime, pullMode),
+  const variants = run.runtimeVariants ?? [DEFAULT_RUNTIME_VARIANT];
+  return run.releases.flatMap((release) => variants.flatMap((variant) => {
+    const runtimeVariant = variant === DEFAULT_RUNTIME_VARIANT ? undefined : variant;
+    return run.pullModes.map((pullMode) => ({
+      id: cellId(release, runner.platform, run.cluster, run.containerRuntime, pullMode, runtimeVariant),
       runner: runner.name,
       release,
       platform: runner.platform,
@@ -56,10 +60,11 @@ export function cellsOfRun(runner: RunnerSpec, run: RunSpec): Cell[] {
       cluster: run.cluster,
       containerRuntime: run.containerRuntime,
       pullMode,
+      ...(runtimeVariant ? { runtimeVariant } : {}),
       suites: [...(run.suites ?? FEATURES)],
       required: run.required ?? true,
-    })),
-  );
+    }));
+  }));
 }
 
 function rejectDuplicateIds(matrix: RunnerMatrix, cells: Cell[]): void {

@@ -14,6 +14,7 @@ export { loadRunnerMatrix, loadRunnerMatrixWithProfiles, type LoadedRunnerMatrix
 export { RELEASE_KEYWORDS, releaseTag, type ReleaseKeyword } from './release-keywords.ts';
 export { expandCells, type CellFilter } from './expand-cells.ts';
 export { cellId, clusterLabel } from './cell-id.ts';
+export { DEFAULT_RUNTIME_VARIANT, platformLabel, profileForCell, variantPlatformSpec } from './runtime-variant.ts';
 export { expectedOutcome } from './derive-expected-outcome.ts';
 export { kataHypervisorOf, selectsHandler, selectsHypervisor } from './kata-hypervisor.ts';
 export { planCells, planCellTests, DEFAULT_MATRIX_FILE, type PlannedCell, type PlannedTest } from './plan-cells.ts';

@@ -5,6 +5,7 @@ import type { ExpectedOutcome } from './expected-outcome.ts';
 import { DEFAULT_RELEASES_DIR } from './load-release-profile.ts';
 import { loadRunnerMatrixWithProfiles } from './load-runner-matrix.ts';
 import type { ReleaseProfile } from './release-profile.ts';
+import { profileForCell } from './runtime-variant.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
 import type { Feature, Variant } from './vocabulary.ts';
 import { sourcePath } from './source-root.ts';
@@ -48,7 +49,8 @@ export function planCells(
 /** The tests a cell runs — its suites' catalog tests, or only the given ids of a rerun — each with what it is
  *  expected to do there: what `plan` prints and what `run` executes. */
 export function planCellTests(cell: Cell, profile: ReleaseProfile, testIds?: readonly string[]): PlannedTest[] {
+  const seen = profileForCell(profile, cell);
   return TEST_CATALOG
     .filter((test) => cell.suites.includes(test.feature) && (!testIds || testIds.includes(test.id)))
-    .map((test) => ({ id: test.id, feature: test.feature, variant: test.variant, outcome: expectedOutcome(profile, cell.platform, test, cell.pullMode) }));
+    .map((test) => ({ id: test.id, feature: test.feature, variant: test.variant, outcome: expectedOutcome(seen, cell.platform, test, cell.pullMode) }));
 }

@@ -54,7 +54,12 @@ export type InstallRecipe = OperatorInstall | HelmInstall;
  *  it off may expect no `guest-log` failure text (check-release-profile.ts). */
 interface InstallDebug {
   hypervisorDebug: boolean;
+  /** The snapshotters the release's install can set up on a node (`offered`: kata-deploy's snapshotter.setup choices
+   *  from kata 3.23.0, nydus and erofs) and the ones it sets up as this profile installs it. */
+  snapshotters: { offered: Snapshotter[]; installed: Snapshotter[] };
 }
+
+export type Snapshotter = 'nydus' | 'erofs';
 
 export interface OperatorInstall extends InstallDebug {
   method: 'operator';
@@ -402,6 +407,20 @@ export interface PlatformSpec {
    *  match; a platform without one (the control) passes only if any probe matches — so the control, carrying every
    *  TEE platform's probe, fails when none finds a TEE. Absent where the release checks no evidence. */
   teeEvidence?: TeeProbe[];
+  /** The platform through another kata shim (runtime-rs), keyed by variant id: where kata-deploy at the release's
+   *  kata ref carries the shim. A runner runs one with `runtimeVariants` (matrix/runtime-variant.ts). */
+  runtimeVariants?: Record<string, RuntimeVariant>;
+}
+
+/** The same TEE and guest through another kata shim: its own runtime class and handler. */
+export interface RuntimeVariant {
+  runtimeClass: string;
+  handler: string;
+  /** The KATA_HYPERVISOR upstream CI names its jobs by (qemu-tdx-runtime-rs): `import` maps a job to the variant. */
+  kataHypervisor: string;
+  /** Whether the release's install creates the runtime class (kata-deploy carrying a shim does not enable it). */
+  shipped: boolean;
+  note?: string;
 }
 
 export interface TeeProbe {

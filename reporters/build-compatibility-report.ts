@@ -38,7 +38,7 @@ export interface FileReportInput extends Omit<ReportInput, 'records' | 'baseline
 /** Records + release profile (+ baseline) → the compatibility report. Pure: no clock unless generatedAt is
  *  absent, no file system. Records of another release are left out with a warning. */
 export function buildCompatibilityReport(input: ReportInput): CompatibilityReport {
-  const current = new ReleaseRecords(input.profile.release);
+  const current = new ReleaseRecords(input.profile);
   for (const record of input.records) current.add(record);
   let baseline: RecordFold | undefined;
   if (input.baseline) {
@@ -49,7 +49,7 @@ export function buildCompatibilityReport(input: ReportInput): CompatibilityRepor
 }
 
 export function buildCompatibilityReportFromFiles(input: FileReportInput): CompatibilityReport {
-  const current = new ReleaseRecords(input.profile.release);
+  const current = new ReleaseRecords(input.profile);
   const warnings = streamResultRecords(input.results, current.add);
   let baseline: RecordFold | undefined;
   if (input.baseline) {
@@ -59,28 +59,46 @@ export function buildCompatibilityReportFromFiles(input: FileReportInput): Compa
   return reportOf(input, current, baseline, warnings);
 }
 
-/** Feeds a RecordFold the records of one release and counts the others, for one warning per other release. */
+/** Feeds a RecordFold the records of one release and counts the others, for one warning per other release. A record
+ *  of a runtime variant the release does not ship (an imported runtime-rs job of kata CI, where the CoCo install
+ *  enables only the Go shims) is left out too, with a warning: the grid grades what the release ships. */
 class ReleaseRecords {
   readonly fold = new RecordFold();
   private readonly others = new Map<string, { count: number; example: string }>();
+  private readonly unshipped = new Map<string, { count: number; example: string }>();
 
-  constructor(private readonly release: string) {}
+  constructor(private readonly profile: ReportProfile) {}
 
   readonly add = (record: ResultRecord, file?: string): void => {
-    if (record.release === this.release) {
-      this.fold.add(record, file);
+    if (record.release !== this.profile.release) {
+      count(this.others, record.release, record);
       return;
     }
-    const seen = this.others.get(record.release);
-    if (seen) seen.count++;
-    else this.others.set(record.release, { count: 1, example: `${record.runId} (${record.runner}, ${record.cell.id})` });
+    const variant = record.cell.runtimeVariant;
+    const spec = variant ? this.profile.platforms[record.cell.platform]?.runtimeVariants?.[variant] : undefined;
+    if (variant && !spec?.shipped) {
+      count(this.unshipped, spec ? spec.runtimeClass : `${record.cell.platform}+${variant}`, record);
+      return;
+    }
+    this.fold.add(record, file);
   };
 
   warnings(): string[] {
-    return [...this.others.entries()].map(([release, { count, example }]) => count === 1
-      ? `record ${example} is for ${release}, not ${this.release}: left out`
-      : `${count} records are for ${release}, not ${this.release} (e.g. ${example}): left out`);
+    const release = this.profile.release;
+    return [
+      ...[...this.others.entries()].map(([other, { count, example }]) => count === 1
+        ? `record ${example} is for ${other}, not ${release}: left out`
+        : `${count} records are for ${other}, not ${release} (e.g. ${example}): left out`),
+      ...[...this.unshipped.entries()].map(([runtimeClass, { count, example }]) =>
+        `${count === 1 ? `record ${example} runs` : `${count} records (e.g. ${example}) run`} runtime class ${runtimeClass}, which ${release} does not ship: left out of the grid`),
+    ];
   }
+}
+
+function count(seen: Map<string, { count: number; example: string }>, key: string, record: ResultRecord): void {
+  const entry = seen.get(key);
+  if (entry) entry.count++;
+  else seen.set(key, { count: 1, example: `${record.runId} (${record.runner}, ${record.cell.id})` });
 }
 
 function reportOf(input: Omit<ReportInput, 'records' | 'baseline'>, current: ReleaseRecords, baseline: RecordFold | undefined,

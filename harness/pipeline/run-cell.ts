@@ -1,7 +1,7 @@
 import { access, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
-import { loadRelease } from '../../matrix/index.ts';
+import { loadRelease, profileForCell } from '../../matrix/index.ts';
 import { planCellTests, type PlannedTest } from '../../matrix/plan-cells.ts';
 import type { ReleaseProfile } from '../../matrix/release-profile.ts';
 import type { ClusterDistro, PlatformId } from '../../matrix/vocabulary.ts';
@@ -309,7 +309,8 @@ async function cellSteps(
     return options.progress.step(cell.id, name, work);
   };
 
-  const profile = await step('plan', async () => deps.loadRelease(cell.release));
+  // On a runtime variant the cell's platform is the variant's: its runtime class, handler and shipped (runtime-variant.ts).
+  const profile = await step('plan', async () => profileForCell(deps.loadRelease(cell.release), cell));
   state.profile = profile;
   state.planned = planCellTests(cell, profile, options.testIds?.get(cell.id));
   state.skipReason = cellSkipReason(state.planned);

@@ -40,9 +40,17 @@ const uninstallStep = union('action', {
   'wait-controller-gone': obj({ action: req(literal('wait-controller-gone')), timeoutSeconds: req(seconds()) }),
 });
 
+export const SNAPSHOTTERS = ['nydus', 'erofs'] as const;
+/** What the release's install can set up on a node (offered) and what it sets up as the profile installs it. */
+const snapshotters = () => obj({
+  offered: req(list(oneOf(SNAPSHOTTERS, 'snapshotter'), { unique: true })),
+  installed: req(list(oneOf(SNAPSHOTTERS, 'snapshotter'), { unique: true })),
+});
+
 const operatorInstall = obj({
   method: req(literal('operator')),
   hypervisorDebug: req(bool()),
+  snapshotters: req(snapshotters()),
   namespace: req(text()),
   namePrefix: req(text()),
   operatorKustomization: req(text()),
@@ -78,6 +86,7 @@ const operatorInstall = obj({
 const helmInstall = obj({
   method: req(literal('helm')),
   hypervisorDebug: req(bool()),
+  snapshotters: req(snapshotters()),
   debugValue: req(text()),
   chart: req(text()),
   version: opt(text()),
@@ -227,6 +236,17 @@ const teeProbe = obj({
   expect: req(text()),
 });
 
+/** Another kata shim for the same platform (kata's runtime-rs twin of a Go shim): listed where kata-deploy at the
+ *  release's kata ref carries it; `shipped` when the release's install creates its runtime class. */
+export const RUNTIME_VARIANT_ID = { pattern: /^(?!default$)[a-z0-9]+(-[a-z0-9]+)*$/, patternHint: 'a kebab-case variant id like "runtime-rs" (not "default": the platform\'s own runtime class)' };
+const runtimeVariant = obj({
+  runtimeClass: req(text()),
+  handler: req(text()),
+  kataHypervisor: req(str({ pattern: /^[a-z0-9-]+$/, patternHint: 'a KATA_HYPERVISOR like "qemu-tdx-runtime-rs"' })),
+  shipped: req(bool()),
+  note: opt(text()),
+});
+
 const platformSpec = obj({
   name: req(text()),
   shortName: req(text()),
@@ -240,6 +260,7 @@ const platformSpec = obj({
   shipped: req(bool()),
   note: opt(text()),
   teeEvidence: opt(list(teeProbe, { minItems: 1 })),
+  runtimeVariants: opt(record(runtimeVariant)),
 });
 
 const claim = obj({

@@ -27,6 +27,8 @@ const run = obj({
   cluster: req(cluster),
   containerRuntime: req(oneOf(CONTAINER_RUNTIMES, 'container runtime')),
   pullModes: req(list(oneOf(PULL_MODES, 'pull mode'), { minItems: 1, unique: true })),
+  // `default` (the platform's own runtime class) or a variant the releases define (platforms.<p>.runtimeVariants).
+  runtimeVariants: opt(list(str({ pattern: /^[a-z0-9]+(-[a-z0-9]+)*$/, patternHint: 'a runtime variant like "runtime-rs", or "default"' }), { minItems: 1, unique: true })),
   suites: opt(list(oneOf(FEATURES, 'feature'), { minItems: 1, unique: true })),
   required: opt(bool()),
 });

@@ -256,7 +256,7 @@ test.describe('helm install (v0.18+ profiles)', () => {
     install: {
       method: 'helm' as const, chart: 'oci://ghcr.io/confidential-containers/charts/confidential-containers', version: '0.18.0',
       releaseName: 'coco', namespace: 'coco-system', runtimeClasses: { x86_64: ['kata-qemu-snp', 'kata-qemu-tdx'] }, readinessTimeoutSeconds: 600,
-      hypervisorDebug: true, debugValue: 'kata-as-coco-runtime.debug',
+      hypervisorDebug: true, debugValue: 'kata-as-coco-runtime.debug', snapshotters: { offered: ['nydus' as const, 'erofs' as const], installed: ['nydus' as const] },
     },
   };
   const helmScript = {

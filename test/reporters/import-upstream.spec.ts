@@ -21,7 +21,7 @@ async function cli(args: string[]) {
   return { ...result, output: result.stdout + result.stderr };
 }
 
-async function importInto(out: string, ...args: string[]): Promise<ResultRecord> {
+async function importInto(out: string, ...args: string[]): Promise<ResultRecord & { stdout: string }> {
   const before = new Set(readdirSafe(out));
   const result = await cli(['import', ...args, '--release', 'v0.21.0', '--out', out]);
   expect(result.exitCode, result.output).toBe(0);
@@ -70,10 +70,14 @@ test('kata CI\'s bats TAP reports of a qemu-tdx job become a tdx record: skips k
   expect(record.tests.length + unmapped.length).toBe(18);
 });
 
-test('a JUnit report of a qemu-snp-runtime-rs job becomes an snp record; failures keep their text', async () => {
+test('a JUnit report of a qemu-snp-runtime-rs job becomes a record of snp\'s runtime-rs variant; failures keep their text', async () => {
   const out = mkdtempSync(join(tmpdir(), 'coco-import-'));
   const record = await importInto(out, SNP_JUNIT, '--hypervisor', 'qemu-snp-runtime-rs');
   expect(record.cell.platform).toBe('snp');
+  // Not folded into the Go shim's platform: the cell says which shim ran (v0.21.0 platforms.snp.runtimeVariants).
+  expect(record.cell.runtimeVariant).toBe('runtime-rs');
+  expect(record.cell.id).toBe('v0.21.0/snp+runtime-rs/existing/containerd/nydus');
+  expect(record.stdout).toContain('warning: v0.21.0 does not ship runtime class kata-qemu-snp-runtime-rs');
   expect(record.runner).toBe('kata-ci-qemu-snp-runtime-rs');
   expect(record.imported?.format).toBe('junit');
   // Every testcase the XML holds, read by fast-xml-parser on its own, is either a test of the record or listed.
@@ -105,18 +109,27 @@ test('imported and harness-run records merge in one grid and one sign-off', asyn
   expect(cell('guest-pull', 'tdx').state).toBe('PASS');
   expect(cell('sealed-secrets', 'tdx').state).toBe('FAIL');
   expect(cell('attestation', 'tdx').state).toBe('PASS');
-  expect(cell('encrypted-images', 'snp').state).toBe('PASS');
+  // The runtime-rs job ran a class v0.21.0 does not ship: left out of the grid, with a warning, never graded as snp.
+  expect(cell('encrypted-images', 'snp').state).toBe('NOT-RUN');
+  expect(report.warnings).toContainEqual(expect.stringMatching(
+    /^record imported-\S+ \(kata-ci-qemu-snp-runtime-rs, v0\.21\.0\/snp\+runtime-rs\/existing\/containerd\/nydus\) runs runtime class kata-qemu-snp-runtime-rs, which v0\.21\.0 does not ship: left out of the grid$/));
   // The test upstream skips on TDX (kata issue 11945) is NOT-RUN with upstream's reason.
   expect(cell('init-data', 'tdx')).toMatchObject({ state: 'NOT-RUN' });
   expect(cell('init-data', 'tdx').summary).toContain(ISSUE_11945);
-  expect(report.runs.map((r) => r.runner).sort()).toEqual(['kata-ci-qemu-snp-runtime-rs', 'kata-ci-qemu-tdx', 'tdx-kubeadm-01']);
+  expect(report.runs.map((r) => r.runner).sort()).toEqual(['kata-ci-qemu-tdx', 'tdx-kubeadm-01']);
+  // Where the release ships the variant (a profile whose install creates kata-qemu-snp-runtime-rs), the same record
+  // is graded in snp's column.
+  const shipping = structuredClone(profile);
+  shipping.platforms.snp!.runtimeVariants!['runtime-rs']!.shipped = true;
+  const shipped = buildCompatibilityReport({ records: [tdx, snp, harness], profile: shipping, generatedAt: '2026-07-21T00:00:00Z' });
+  expect(shipped.grid[shipped.features.indexOf('encrypted-images')]![shipped.platforms.findIndex((p) => p.id === 'snp')]!.state).toBe('PASS');
   const markdown = renderMarkdown(report);
   expect(markdown).toContain('## Imported from upstream CI');
   expect(markdown).toMatch(/v0\.21\.0\/tdx\/existing\/containerd\/nydus \(kata-ci-qemu-tdx\): qemu-tdx job's bats-tap/);
 
   const signoff = await cli(['signoff', out, '--release', 'v0.21.0', '--platforms', 'tdx,snp']);
   expect(signoff.exitCode, signoff.output).toBe(1);
-  expect(signoff.stdout).toContain('over 3 cell run(s)');
+  expect(signoff.stdout).toContain('over 2 cell run(s)');
   expect(signoff.stdout).toContain('FAIL sealed-secrets × tdx: failed unexpectedly: sealed-secret/unsealed-with-resource');
   expect(signoff.stdout).toContain(`NOT-RUN init-data × tdx: every test was skipped: ${ISSUE_11945}`);
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
-  CONTAINER_RUNTIMES, FEATURES, InputError, PULL_MODES, cellId, loadRelease, loadReleaseProfile, planCellTests, releaseLabel, upstreamCiTableFor,
+  CONTAINER_RUNTIMES, FEATURES, InputError, PULL_MODES, cellId, loadRelease, platformLabel, loadReleaseProfile, planCellTests, releaseLabel, upstreamCiTableFor,
   type Cell, type PullMode, type ReleaseProfile,
 } from '../../../matrix/index.ts';
 import { readTextFile } from '../../../matrix/text-file.ts';
@@ -58,6 +58,13 @@ export async function importCommand(argv: string[]): Promise<number> {
   }
   const spec = profile.platforms[platform];
   if (!spec) throw new UsageError(`--hypervisor ${flags.hypervisor} is platform ${platform}, which ${profile.release} does not define`);
+  // The job's shim: the platform's own (kata-qemu-tdx runs KATA_HYPERVISOR qemu-tdx) or a runtime variant of it
+  // (qemu-tdx-runtime-rs), whose records carry the variant; never folded silently into the platform's own.
+  const runtimeVariant = Object.entries(spec.runtimeVariants ?? {}).find(([, v]) => v.kataHypervisor === flags.hypervisor)?.[0];
+  if (!runtimeVariant && spec.handler !== `kata-${flags.hypervisor}`) {
+    throw new UsageError(`--hypervisor ${flags.hypervisor} is not ${platform}'s own shim (${spec.handler}) nor one of its runtime variants in ` +
+      `${profile.release} (platforms.${platform}.runtimeVariants: ${Object.values(spec.runtimeVariants ?? {}).map((v) => v.kataHypervisor).join(', ') || 'none'})`);
+  }
 
   const parsed = reportFiles(positionals).map((file) => ({ file, ...parseUpstreamResults(readTextFile(file, file, { format: 'bats TAP or JUnit', maxBytes: MAX_REPORT_BYTES }), file) }));
   const results: UpstreamResult[] = parsed.flatMap((p) => p.results);
@@ -69,8 +76,9 @@ export async function importCommand(argv: string[]): Promise<number> {
   const runner = flags.runner ?? `kata-ci-${flags.hypervisor}`;
   const cluster = { distro: 'existing' as const };
   const cell: Cell = {
-    id: cellId(profile.release, platform, cluster, CONTAINER_RUNTIMES[0], pullMode), runner, release: profile.release, platform,
-    arch: spec.arches[0]!, cluster, containerRuntime: CONTAINER_RUNTIMES[0], pullMode, suites: [...FEATURES], required: true,
+    id: cellId(profile.release, platform, cluster, CONTAINER_RUNTIMES[0], pullMode, runtimeVariant), runner, release: profile.release, platform,
+    arch: spec.arches[0]!, cluster, containerRuntime: CONTAINER_RUNTIMES[0], pullMode, ...(runtimeVariant ? { runtimeVariant } : {}),
+    suites: [...FEATURES], required: true,
   };
   const runId = `imported-${flags['run-id'] ?? new Date().toISOString().replace(/[:.]/g, '-')}`;
   mkdirSync(out, { recursive: true });
@@ -87,7 +95,11 @@ export async function importCommand(argv: string[]): Promise<number> {
     },
   });
 
-  console.log(`imported ${results.length} upstream result(s) of ${flags.hypervisor} for ${releaseLabel(profile)} ${platform} (table ${table.file})`);
+  console.log(`imported ${results.length} upstream result(s) of ${flags.hypervisor} for ${releaseLabel(profile)} ${platformLabel(platform, runtimeVariant)} (table ${table.file})`);
+  const variantSpec = runtimeVariant ? spec.runtimeVariants![runtimeVariant]! : undefined;
+  if (variantSpec && !variantSpec.shipped) {
+    console.log(`warning: ${profile.release} does not ship runtime class ${variantSpec.runtimeClass}: the record says so, and the report leaves it out of the grid`);
+  }
   for (const test of record.tests) console.log(`  ${test.id.padEnd(46)} ${test.outcome}${test.skipReason ? ` (${test.skipReason})` : ''}`);
   if (mapped.unmapped.length) {
     console.log(`${mapped.unmapped.length} result(s) with no catalog test (listed in the record, not in the grid):`);

@@ -1,4 +1,4 @@
-import { clusterLabel, FEATURES, planCells, releaseLabel, type CellFilter, type PlannedCell, type ReleaseProfile } from '../../../matrix/index.ts';
+import { clusterLabel, platformLabel, FEATURES, planCells, releaseLabel, type CellFilter, type PlannedCell, type ReleaseProfile } from '../../../matrix/index.ts';
 // The text renderer alone, not reporters/index.ts: plan does not load the report machinery.
 import { plainTable } from '../../../reporters/render-text.ts';
 import { CELL_SELECTION_FLAGS, EXIT_CODES, parseArguments, type CommandSyntax } from '../arguments.ts';
@@ -81,7 +81,7 @@ export function renderPlanTable(cells: PlannedCell[], profiles: ReadonlyMap<stri
     cell.id,
     ...release(cell.release),
     cell.runner,
-    cell.platform,
+    platformLabel(cell.platform, cell.runtimeVariant),
     clusterLabel(cell.cluster) + (cell.cluster.source ? ` (${cell.cluster.source})` : ''),
     cell.containerRuntime,
     cell.pullMode,
