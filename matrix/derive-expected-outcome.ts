@@ -75,11 +75,16 @@ function claimFor(profile: ReleaseProfile, platform: PlatformId, test: CatalogTe
   );
 }
 
-/** Only a supported claim is narrowed: a limitation or no claim (control) already expects what host pull gives. */
+/** Only a supported claim is narrowed: a limitation or no claim (control) already expects what host pull gives. Trusted
+ *  image storage is the store of the images the guest pulls: where the guest pulls none it does not apply (the agent
+ *  would still encrypt the device, so an expected failure would pass). */
 function claimUnderPullMode(claim: Claim, profile: ReleaseProfile, platform: PlatformId, test: CatalogTest, pullMode: PullMode): Claim {
-  if (test.feature !== 'guest-pull' || claim.status !== 'supported') return claim;
+  if (claim.status !== 'supported' || (test.feature !== 'guest-pull' && test.feature !== 'trusted-image-storage')) return claim;
   const voided = guestPullVoidedBy(profile, pullMode, platform);
-  return voided ? { status: 'unsupported', note: voided } : claim;
+  if (!voided) return claim;
+  return test.feature === 'guest-pull'
+    ? { status: 'unsupported', note: voided }
+    : { status: 'not-applicable', note: `${voided}: the guest pulls no image, so it keeps no image store on the device` };
 }
 
 function appliesOn(limitation: ReleaseLimitation, platform: PlatformId): boolean {

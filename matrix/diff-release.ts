@@ -76,7 +76,10 @@ const MECHANICS: { what: string; of: (p: ReleaseProfile) => string | undefined }
     : `annotation ${p.guestComponents.annotations.agentPolicy}` },
   { what: 'generated agent policy', of: (p) => p.guestProtection.agentPolicy.genpolicy &&
     `genpolicy ${p.guestProtection.agentPolicy.genpolicy.args.join(' ')} → ${p.guestProtection.agentPolicy.genpolicy.writesAnnotation}` },
-  { what: 'trusted image storage', of: (p) => p.guestProtection.trustedStorage.imageClaim },
+  { what: 'trusted image storage', of: (p) => {
+    const { imageClaim, image } = p.guestProtection.trustedStorage;
+    return imageClaim && `${imageClaim} (LUKS2 header ${image.luksHeader}, ${image.cipher}${image.integrity ? `, ${image.integrity} integrity` : ''})`;
+  } },
   { what: 'trusted ephemeral workload storage', of: (p) => p.guestProtection.trustedStorage.workloadClaim &&
     `${p.guestProtection.trustedStorage.workloadClaim} (emptydir_mode ${p.guestProtection.trustedStorage.workload.emptyDirMode})` },
   { what: 'measured rootfs: wrong root hash through', of: (p) => {

@@ -541,6 +541,34 @@ export interface TrustedStorageFacts {
     /** Lines `cryptsetup status <device>` must show (regular expressions, each on its own). */
     cryptsetupStatus: string[];
   };
+  /** The guest's image store on a block device the host provides (k8s-guest-pull-image.bats "using trusted storage"):
+   *  a container given the device at `devicePath` makes the agent ask the confidential-data-hub to encrypt it and
+   *  mount it where the guest pulls images. */
+  image: TrustedImageStorageFacts;
+}
+
+export interface TrustedImageStorageFacts {
+  /** The release these values were checked against when it is not this profile's own. */
+  valuesFrom?: string;
+  /** The container's volumeDevices path the agent looks for (kata src/agent/src/rpc.rs TRUSTED_IMAGE_STORAGE_DEVICE). */
+  devicePath: string;
+  /** Where the guest mounts the decrypted device: its image store (KATA_IMAGE_WORK_DIR). */
+  guestMountPoint: string;
+  /** Pod annotations the bats sets (agent.secure_storage_integrity=true while the agent's default was false). */
+  annotations?: Record<string, string>;
+  /** Size of the loop device's backing file on the node (confidential_common.sh create_loop_device). */
+  loopFileMegabytes: number;
+  /** The PersistentVolume's capacity and the claim's request (trusted-storage.yaml.in). */
+  pvCapacity: string;
+  pvcRequest: string;
+  /** Where the confidential-data-hub keeps the LUKS2 header: `on-device` — luksFormat on the device itself, so the
+   *  host sees the header (its magic, cipher and integrity, never the key); `in-guest-memory` — a detached header in
+   *  the guest's tmpfs, so the host sees no LUKS header at all. */
+  luksHeader: 'on-device' | 'in-guest-memory';
+  /** The data cipher (LUKS2's segment encryption). */
+  cipher: string;
+  /** The dm-integrity algorithm when the agent asks for integrity; absent when it does not. */
+  integrity?: string;
 }
 
 /** A dm-verity protected rootfs (k8s-measured-rootfs.bats). */

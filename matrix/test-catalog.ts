@@ -174,6 +174,14 @@ export const TEST_CATALOG: readonly CatalogTest[] = [
     failsAs: { step: "assert: the host's view of the volume holds none of the data", pattern: 'holds the data the pod wrote',
       because: 'the emptyDir is a host directory: the file is there in plain text' } },
 
+  // Trusted image storage: kata 3.9.0 k8s-guest-pull-image.bats "Test we can pull an image inside the guest using
+  // trusted storage" (CoCo 0.10 "Trusted image storage on guest", 0.19 "Ephemeral Image Storage Support"). Upstream only
+  // sees the pod run; the host's view of the device is the harness's check.
+  { id: 'trusted-image-storage/image-store-encrypted', feature: 'trusted-image-storage', variant: 'positive',
+    title: 'a block device the host gives the guest as /dev/trusted_store becomes its image store, which the host sees only encrypted',
+    failsAs: { step: 'assert: the guest encrypted the block device the host sees', pattern: "shows no sign of the guest's encryption",
+      because: 'no guest takes the device as its image store: the container is simply handed the loop device, which stays as the node made it' } },
+
   // Measured rootfs: kata 3.11.0 k8s-measured-rootfs.bats (CoCo 0.11 "TDX guests support measured rootfs with
   // dm-verity"); a wrong root hash must keep the guest from booting.
   { id: 'measured-rootfs/wrong-root-hash-refused', feature: 'measured-rootfs', variant: 'positive', requires: ['kata-guest'],

@@ -10,9 +10,11 @@ export const FEATURES = [
   'tee-evidence',
   'signed-images',
   'init-data',
-  // The guest's own protections against the host: the agent policy, encrypted ephemeral storage, the measured rootfs.
+  // The guest's own protections against the host: the agent policy, encrypted ephemeral storage (a pod's emptyDir;
+  // the guest's image store on a block device the host provides), the measured rootfs.
   'agent-policy',
   'trusted-storage',
+  'trusted-image-storage',
   'measured-rootfs',
 ] as const;
 export type Feature = (typeof FEATURES)[number];

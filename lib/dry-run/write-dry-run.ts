@@ -83,6 +83,8 @@ function planForReading(plan: TestPlan): unknown {
       argv: ['genpolicy', ...plan.generatedPolicy.args, ...plan.generatedPolicy.configMapArgs],
       generateFor: plan.generatedPolicy.generateFor.map((m) => `${m.kind}/${m.metadata.name}`),
     } } : {}),
+    // What runs as root on the node before the objects (its output replaces the placeholder in manifests.yaml) and after.
+    ...(plan.node ? { node: plan.node } : {}),
     notes: plan.notes,
   };
 }

@@ -62,6 +62,29 @@ export interface TestPlan {
   notes: string[];
   /** Agent-policy tests: the policy the runner's genpolicy generates before anything is applied. */
   generatedPolicy?: GeneratedPolicy;
+  /** What the test does as root on the node (upstream's exec_host), before and after its objects. */
+  node?: NodeSteps;
+}
+
+/** Commands run on the tested node through the node shell (lib/node-shell): `setup` before anything is applied — its
+ *  output, trimmed, is a value only the node knows (the loop device it created), which replaces `placeholder` in the
+ *  manifests; `cleanup` after the test, whatever its outcome, so the node keeps nothing. */
+export interface NodeSteps {
+  why: string;
+  setup: string[];
+  placeholder: string;
+  cleanup: string[];
+}
+
+/** The manifests with the node's value in place of the placeholder, wherever a string holds it. */
+export function withNodeValue<T>(manifests: readonly T[], placeholder: string, value: string): T[] {
+  const fill = (node: unknown): unknown => {
+    if (typeof node === 'string') return node.replaceAll(placeholder, value);
+    if (Array.isArray(node)) return node.map(fill);
+    if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fill(v)]));
+    return node;
+  };
+  return manifests.map((m) => fill(m) as T);
 }
 
 /** What stands in the pod's policy annotation until genpolicy has run (the dry-run shows it). */

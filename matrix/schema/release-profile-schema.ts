@@ -317,6 +317,20 @@ const guestProtection = obj({
           cryptsetupStatus: req(list(text(), { minItems: 1 })),
         }),
       ),
+      image: req(
+        obj({
+          valuesFrom: opt(str(RELEASE_TAG)),
+          devicePath: req(text()),
+          guestMountPoint: req(text()),
+          annotations: opt(record(text())),
+          loopFileMegabytes: req(int(1)),
+          pvCapacity: req(text()),
+          pvcRequest: req(text()),
+          luksHeader: req(oneOf(['on-device', 'in-guest-memory'] as const, 'LUKS header placement')),
+          cipher: req(text()),
+          integrity: opt(text()),
+        }),
+      ),
     }),
   ),
   measuredRootfs: req(

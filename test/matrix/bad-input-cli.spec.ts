@@ -86,7 +86,7 @@ test('a flag without its value, or with a value it does not take, names the flag
   expectOneLine(cli(['plan', '--matrix', '--json']), 'error: --matrix needs a value');
   expectOneLine(cli(['plan', '--json=yes']), 'error: --json takes no value (got "yes")');
   expectOneLine(cli(['plan', '--suite', 'nosuch']),
-    'error: --suite: unknown value "nosuch" (expected one of: attestation, encrypted-images, authenticated-registries, sealed-secrets, guest-pull, tee-evidence, signed-images, init-data, agent-policy, trusted-storage, measured-rootfs)');
+    'error: --suite: unknown value "nosuch" (expected one of: attestation, encrypted-images, authenticated-registries, sealed-secrets, guest-pull, tee-evidence, signed-images, init-data, agent-policy, trusted-storage, trusted-image-storage, measured-rootfs)');
   expectOneLine(cli(['plan', '--suite=sealed-secret']), /^error: --suite: unknown value "sealed-secret"; did you mean sealed-secrets\? /);
   expectOneLine(cli(['plan', '--platform', 'tdx2']), /^error: --platform: unknown value "tdx2"; did you mean tdx\? /);
   expectOneLine(cli(['report', scratch, '--release', 'v0.9.0', '--format', 'html,pdf']), /^error: --format: unknown value "pdf" /);

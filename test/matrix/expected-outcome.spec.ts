@@ -151,6 +151,7 @@ test('control: positives fail, negatives and non-discriminating tests pass, acro
     'agent-policy/refused-uid-1234': 'skip',
     'trusted-storage/luks-emptydir': 'fail',
     'trusted-storage/host-sees-no-data': 'fail',
+    'trusted-image-storage/image-store-encrypted': 'fail',
     'measured-rootfs/wrong-root-hash-refused': 'skip',
   };
   const actual = Object.fromEntries(TEST_CATALOG.map((t) => [t.id, expectedOutcome(V090, 'control', t).expect]));

@@ -97,7 +97,8 @@ export function renderCellTests({ tests }: PlannedCell): string {
   const rows = tests.map(({ id, outcome }) => {
     const why = outcome.expect === 'fail'
       ? `${outcome.reason}${outcome.signature ? ` — fails in "${outcome.signature.step}" with /${outcome.signature.pattern}/` : ''}`
-      : outcome.expect === 'skip' ? outcome.reason : outcome.nonDiscriminating ? `not discriminating: ${outcome.nonDiscriminating}` : outcome.reason ?? '';
+      : outcome.expect === 'skip' ? outcome.reason : outcome.nonDiscriminating ? `not discriminating: ${outcome.nonDiscriminating}`
+        : outcome.reason ?? (outcome.notTestedUpstream ? `not tested upstream: ${outcome.notTestedUpstream}` : '');
     return [id, outcome.expect, outcome.claim, why];
   });
   return plainTable([['TEST', 'EXPECT', 'CLAIM', 'WHY'], ...rows]);

@@ -11,6 +11,7 @@ import { signedImagePlan } from './signed-images.ts';
 import { teeEvidencePlan } from './tee-evidence.ts';
 import { execRefusedPlan, generatedPolicyPlan } from './agent-policy.ts';
 import { trustedStoragePlan } from './trusted-storage.ts';
+import { trustedImageStoragePlan } from './trusted-image-storage.ts';
 import { measuredRootfsPlan } from './measured-rootfs.ts';
 import { POLICY_FAILURE_CASES } from '../../../matrix/index.ts';
 
@@ -50,6 +51,7 @@ const PLANS: Record<string, PlanFunction> = {
     [`agent-policy/refused-${which}`, (id: string, ctx: ManifestContext) => generatedPolicyPlan(id, ctx, which)])),
   'trusted-storage/luks-emptydir': trustedStoragePlan,
   'trusted-storage/host-sees-no-data': trustedStoragePlan,
+  'trusted-image-storage/image-store-encrypted': trustedImageStoragePlan,
   'measured-rootfs/wrong-root-hash-refused': measuredRootfsPlan,
 };
 
@@ -69,4 +71,5 @@ export { authenticatedImage } from './authenticated-registries.ts';
 export { signedImageFacts, type SignedImage } from './signed-images.ts';
 export { teeEvidenceVerdict } from './tee-evidence.ts';
 export { hostEmptyDirPath } from './trusted-storage.ts';
+export { IMAGE_PLAINTEXT_NEEDLE, LOOP_DEVICE_PLACEHOLDER, loopFilePath } from './trusted-image-storage.ts';
 export { kataHypervisor, withWrongRootHash, NODE_VERITY_PARAMS_PLACEHOLDER } from './measured-rootfs.ts';
