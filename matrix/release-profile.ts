@@ -540,6 +540,9 @@ export interface TrustedStorageFacts {
     mountPath: string;
     /** Lines `cryptsetup status <device>` must show (regular expressions, each on its own). */
     cryptsetupStatus: string[];
+    /** The file the kata shim creates in the emptyDir's folder on the host and hands the guest as the block device
+     *  (sparse, as large as the kubelet's filesystem): where the host sees the volume, as ciphertext. */
+    hostDiskImage: string;
   };
   /** The guest's image store on a block device the host provides (k8s-guest-pull-image.bats "using trusted storage"):
    *  a container given the device at `devicePath` makes the agent ask the confidential-data-hub to encrypt it and

@@ -28,8 +28,9 @@ export interface ExpectedEncryption {
 const LUKS2_HEAD = '4c554b53babe0002';
 const EXT4_MAGIC = '53ef';
 
-/** Reads the view of `path` (the device or its backing file) on the node. NULs are dropped before the plain-text
- *  search, so that grep never sees a line as long as the sparse device's zeros. */
+/** Reads the view of `path` (the device or its backing file) on the node. The plain-text search is grep's on the
+ *  file itself: GNU grep skips a sparse file's holes (a 50 GB sparse file is searched in milliseconds) and treats the
+ *  NULs of binary data as line ends, so neither the size nor the zeros cost time or memory. */
 export async function viewBlockDevice(shell: NodeShell, path: string, needle: string): Promise<BlockDeviceView> {
   const script = [
     'f=$1; n=$2',
@@ -37,7 +38,7 @@ export async function viewBlockDevice(shell: NodeShell, path: string, needle: st
     'printf "head:"; od -A n -t x1 -N 16 "$f" | tr -d " \\n"; echo',
     'printf "nonzero:"; head -c 65536 "$f" | tr -d "\\000" | wc -c',
     'printf "ext4:"; od -A n -t x1 -j 1080 -N 2 "$f" | tr -d " \\n"; echo',
-    'printf "plaintext:"; if tr -d "\\000" < "$f" | grep -q -F -e "$n"; then echo found; else echo none; fi',
+    'printf "plaintext:"; if grep -q -F -e "$n" "$f"; then echo found; else echo none; fi',
     'printf "luks-json:"; dd if="$f" bs=4096 skip=1 count=3 2>/dev/null | tr -d "\\000\\n"; echo',
   ].join('\n');
   const result = await shell.run(['sh', '-c', script, 'sh', path, needle], 600_000);

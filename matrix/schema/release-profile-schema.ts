@@ -315,6 +315,7 @@ const guestProtection = obj({
           image: req(text()),
           mountPath: req(text()),
           cryptsetupStatus: req(list(text(), { minItems: 1 })),
+          hostDiskImage: req(text()),
         }),
       ),
       image: req(

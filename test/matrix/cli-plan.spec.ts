@@ -21,7 +21,7 @@ test('plan defaults to the embedded local matrix: control on the newest encoded 
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/^CELL +RUNNER +PLATFORM +CLUSTER +RUNTIME +PULL +SUITES +TESTS \(pass\/fail\/skip\)\n/);
   // matrix/local.yaml says `latest`: whichever profile is newest in matrix/releases/.
-  expect(result.stdout).toMatch(new RegExp(`^${encodedReleases().at(-1)!.replace(/\./g, '\\.')}/control/kubeadm-1\\.35/containerd/host +local +control +kubeadm-1\\.35 \\(bundle\\) +containerd +host +all +38 \\(\\d+/\\d+/\\d+\\)$`, 'm'));
+  expect(result.stdout).toMatch(new RegExp(`^${encodedReleases().at(-1)!.replace(/\./g, '\\.')}/control/kubeadm-1\\.35/containerd/host +local +control +kubeadm-1\\.35 \\(bundle\\) +containerd +host +all +39 \\(\\d+/\\d+/\\d+\\)$`, 'm'));
   expect(result.stdout).toContain('1 cell from matrix/local.yaml');
 });
 

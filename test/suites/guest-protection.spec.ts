@@ -109,6 +109,9 @@ for (const release of encodedReleases()) {
       expect(podOf(refused).metadata.annotations?.[facts.genpolicy]).toBe(GENERATED_POLICY_PLACEHOLDER);
       expect(refused.generatedPolicy?.annotation).toBe(facts.genpolicy);
       const intended = refused.generatedPolicy!.generateFor.find((m): m is PodManifest => m.kind === 'Pod')!;
+      // The YAML genpolicy reads names the test's namespace: the policy pins it (no default_namespace setting needed).
+      expect(intended.metadata.namespace).toMatch(/^cc-[0-9a-f]{8}-agent-policy-refused-privileged$/);
+      expect(podOf(refused).metadata.namespace).toBe(intended.metadata.namespace);
       expect(intended.metadata.annotations?.[facts.genpolicy]).toBeUndefined();
       expect(intended.metadata.annotations?.[AGENT_POLICY]).toBeUndefined();
       expect(intended.spec.containers[0]!.securityContext?.privileged).toBeUndefined();
@@ -234,8 +237,14 @@ test('plan of one cell lists its tests: v0.21.0 TDX expects the guest protection
   expect(v9).toMatch(/^trusted-image-storage\/image-store-encrypted +fail +limitation +Secure storage is not yet supported\. — fails in "assert: the guest encrypted the block device the host sees"/m);
   // v0.15.0 claims it on TDX, but kata 3.19.1 skips it there (issue 10838): the harness tests it and says so.
   expect((await plan('v0.15.0/tdx/kubeadm-1.30/containerd/nydus')).stdout).toMatch(/^trusted-image-storage\/image-store-encrypted +pass +supported .*not tested upstream/m);
-  // With host pull the guest pulls no image: there is no image store to protect.
-  expect((await plan('v0.21.0/tdx/kubeadm-1.30/containerd/host')).stdout).toMatch(/^trusted-image-storage\/image-store-encrypted +skip +not-applicable +pull mode host/m);
+});
+
+test('with host pull the guest pulls no image: trusted image storage does not apply (the agent would still encrypt the device)', () => {
+  const outcome = expectedOutcome(loadRelease('v0.21.0'), 'tdx', catalogTest('trusted-image-storage/image-store-encrypted'), 'host');
+  expect(outcome).toMatchObject({ expect: 'skip', claim: 'not-applicable' });
+  expect(outcome.expect === 'skip' && outcome.reason).toMatch(/^pull mode host: .*: the guest pulls no image, so it keeps no image store on the device$/);
+  // The control platform claims nothing: it still fails there, whatever the pull mode.
+  expect(expectedOutcome(loadRelease('v0.21.0'), 'control', catalogTest('trusted-image-storage/image-store-encrypted'), 'host').expect).toBe('fail');
 });
 
 test('diff-release v0.18.0 v0.19.0 names the storage claims', async () => {

@@ -1,5 +1,6 @@
 import type { TrustedImageStorageFacts } from '../../../matrix/index.ts';
 import { confidentialPod } from '../confidential-pod.ts';
+import { paramsBakedIntoImage } from '../guest-config.ts';
 import type { KubeManifest, PersistentVolumeClaimManifest, PersistentVolumeManifest, StorageClassManifest } from '../kube-object.ts';
 import type { ManifestContext } from '../render-context.ts';
 import type { NodeSteps, TestPlan } from '../test-plan.ts';
@@ -31,6 +32,11 @@ export function loopFilePath(unique: string): string {
 export function trustedImageStoragePlan(testId: string, ctx: ManifestContext): TestPlan {
   const facts: TrustedImageStorageFacts = ctx.profile.guestProtection.trustedStorage.image;
   const node = ctx.nodeName ?? NODE_NAME_PLACEHOLDER;
+  // IBM SE takes its kernel command line from the secure image: a kernel_params annotation cannot ask for integrity
+  // there, so what the guest formats then depends on the image (INFERRED: the agent's default), and is not checked.
+  const baked = paramsBakedIntoImage(ctx) && facts.annotations !== undefined;
+  const annotations = baked ? undefined : facts.annotations;
+  const integrity = baked ? undefined : facts.integrity;
   const labels = { 'app.kubernetes.io/part-of': 'coco-conformance', 'coco-conformance/unique': ctx.unique };
   // Cluster-scoped, so named per test: upstream's fixed local-storage / trusted-block-pv would collide between runs.
   const storageClass: StorageClassManifest = {
@@ -60,7 +66,7 @@ export function trustedImageStoragePlan(testId: string, ctx: ManifestContext): T
       volumeDevices: [{ name: 'trusted-storage', devicePath: facts.devicePath }],
     }],
     volumes: [{ name: 'trusted-storage', persistentVolumeClaim: { claimName: claim.metadata.name } }],
-    ...(facts.annotations ? { extraAnnotations: facts.annotations } : {}),
+    ...(annotations ? { extraAnnotations: annotations } : {}),
   });
   const file = loopFilePath(ctx.unique);
   const manifests: KubeManifest[] = [storageClass, volume, claim, pod];
@@ -73,15 +79,16 @@ export function trustedImageStoragePlan(testId: string, ctx: ManifestContext): T
       guestMountPoint: facts.guestMountPoint,
       luksHeader: facts.luksHeader,
       cipher: facts.cipher,
-      ...(facts.integrity ? { integrity: facts.integrity } : {}),
+      ...(integrity ? { integrity } : {}),
       plaintextNeedle: IMAGE_PLAINTEXT_NEEDLE,
     },
     notes: [
       `the node setup makes a ${facts.loopFileMegabytes} MiB loop device as upstream's create_loop_device does, but sparse (dd seek, no ${facts.loopFileMegabytes} MiB of zeros written): it reads the same`,
       `upstream pulls a 1.41 GB image to show the guest's memory alone could not hold it; the harness pulls the small shell image and reads the device on the node instead: ${facts.luksHeader === 'on-device'
-        ? `a LUKS2 header (magic, cipher ${facts.cipher}${facts.integrity ? `, integrity ${facts.integrity}` : ''}) the guest wrote`
+        ? `a LUKS2 header (magic, cipher ${facts.cipher}${integrity ? `, integrity ${integrity}` : ''}) the guest wrote`
         : 'no LUKS header (it stays in the guest\'s memory) and no plain filesystem, yet bytes the guest wrote'}, and nowhere the text "${IMAGE_PLAINTEXT_NEEDLE}" of the image's busybox`,
       'upstream\'s create_container_timeout annotation (300 s for its 1.41 GB pull) is left out: the small image needs no more than the default',
+      ...(baked ? [`no ${Object.keys(facts.annotations!).join(', ')} annotation on ${ctx.platform}: its kernel command line is baked into the secure image, so the integrity the bats asks for is not checked`] : []),
       'StorageClass and PersistentVolume are cluster-scoped: they carry the test\'s unique token and are deleted after the test, with the loop device',
       ...(facts.valuesFrom ? [`values are ${facts.valuesFrom}'s (guestProtection.trustedStorage.image.valuesFrom): release ${ctx.profile.release} claims no trusted image storage`] : []),
     ],
