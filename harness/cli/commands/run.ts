@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cellId, DEFAULT_MATRIX_FILE, expandCells, loadRunnerMatrix, type Cell } from '../../../matrix/index.ts';
 import { loadResultRecords } from '../../../reporters/index.ts';
 import { UsageError } from '../arguments.ts';
@@ -9,6 +10,7 @@ import { Progress } from '../../pipeline/progress.ts';
 import { defaultPipelineDeps, runCells, runExitCode, type CellResult, type PipelineDeps } from '../../pipeline/run-cell.ts';
 import { checkRunFiles, parseRunArguments, type RunArguments } from '../run-arguments.ts';
 import { outcomeTable, writeRunReports } from '../../pipeline/run-summary.ts';
+import { writeAllureReport } from '../../pipeline/allure-report.ts';
 import { runStateDir, stateFolderProblem, stateRoot } from '../../pipeline/cell-workspace.ts';
 
 /** Sign-off reasons printed at the end of a run; the HTML report has every one. */
@@ -50,7 +52,7 @@ export async function runCommand(argv: string[], deps: PipelineDeps = defaultPip
     guard.dispose();
   }
   await printCellResults(results, parsed.verbose);
-  if (!parsed.dryRun) printRunSummary(results, parsed.out, runId);
+  if (!parsed.dryRun) await printRunSummary(results, parsed.out, runId);
   const interrupted = guard.interrupted();
   return interrupted ? interrupted.exitCode : runExitCode(results);
 }
@@ -117,8 +119,9 @@ function whyOf(result: CellResult): string {
   return result.failedStep ? ` (${result.failedStep}: ${result.error?.split('\n')[0]})` : '';
 }
 
-/** The records of this run: feature × outcome counts, the sign-off they alone would give, and the report. */
-function printRunSummary(results: CellResult[], outDir: string, runId: string): void {
+/** The records of this run: feature × outcome counts, the sign-off they alone would give, and the report; beside it
+ *  the Allure report of the suites' results in --out. */
+async function printRunSummary(results: CellResult[], outDir: string, runId: string): Promise<void> {
   const files = results.flatMap((r) => (r.recordFile ? [r.recordFile] : []));
   if (!files.length) return;
   const { records, warnings } = loadResultRecords(files);
@@ -131,6 +134,13 @@ function printRunSummary(results: CellResult[], outDir: string, runId: string): 
     for (const reason of reasons.slice(0, REASONS_SHOWN)) console.log(`  ${reason}`);
     if (reasons.length > REASONS_SHOWN) console.log(`  … ${reasons.length - REASONS_SHOWN} more in the report`);
     console.log(`report ${report.release}: ${report.htmlFile}`);
+  }
+  try {
+    const allure = await writeAllureReport(outDir, join(outDir, 'reports', runId, 'allure'));
+    if (allure) console.log(`Allure report (every Allure result in ${outDir}): ${allure}`);
+  } catch (error) {
+    // The records and the compatibility report stand without it: a warning, not a failed run.
+    console.error(`warning: the Allure report was not written: ${(error as Error).message.split('\n')[0]}`);
   }
   for (const file of files) console.log(`record: ${file}`);
 }

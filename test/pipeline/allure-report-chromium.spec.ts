@@ -1,0 +1,93 @@
+import { test, expect } from '@playwright/test';
+import { chromium, type Browser } from 'playwright-core';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALLURE_GROUP_BY, writeAllureReport } from '../../harness/pipeline/allure-report.ts';
+import { scratchDir } from '../reporters/inline-project.ts';
+
+/** The Allure report `run` writes: a real Playwright run with allure-playwright, its tests labelled by the suites'
+ *  own labelForAllure, turned into an Allure 3 report by the allure package, then opened in Debian's Chromium, which
+ *  must show the failed test under its feature, platform, release and runner — the tree's groups, in that order. */
+const repo = join(import.meta.dirname, '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let browser: Browser;
+let scratch = '';
+
+test.beforeAll(async () => {
+  // Never a silent skip: the Allure report is part of what `run` promises.
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: this test needs Debian's Chromium (apt-get install chromium)`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  scratch = scratchDir('allure-report');
+});
+test.afterAll(async () => {
+  await browser?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Three conformance-like tests of one runner and cell, one failing, written where a run's cell writes them. */
+function playwrightRun(out: string): void {
+  const source = join(scratch, 'labelled-run');
+  mkdirSync(source, { recursive: true });
+  const results = join(out, 'artifacts', 'v0.21.0_tdx', 'allure-results', 'runner-01--v0.21.0_tdx');
+  writeFileSync(join(source, 'playwright.config.ts'), `export default ${JSON.stringify({
+    testDir: '.', testMatch: 'labelled.spec.ts', outputDir: join(out, 'test-results'), workers: 1,
+    reporter: [[join(repo, 'node_modules', 'allure-playwright', 'dist', 'cjs', 'index.js'), { resultsDir: results, globalLabels: [{ name: 'release', value: 'v0.21.0' }] }]],
+  })};\n`);
+  writeFileSync(join(source, 'labelled.spec.ts'), `
+    import { test, expect } from ${JSON.stringify(join(repo, 'node_modules', '@playwright', 'test', 'index.mjs'))};
+    import { labelForAllure } from ${JSON.stringify(join(repo, 'fixtures', 'artifacts', 'allure-labels.ts'))};
+    const tests = [
+      ['attestation', 'attestation/resource-released-allow-all', 'tdx', true],
+      ['attestation', 'attestation/resource-withheld-deny-all', 'snp', false],
+      ['sealed-secrets', 'sealed-secret/unsealed-with-resource', 'tdx', true],
+    ];
+    for (const [feature, testId, platform, passes] of tests) {
+      test(testId + ' on ' + platform, async () => {
+        await labelForAllure({ release: 'v0.21.0', feature, testId, variant: 'positive', platform, runner: 'runner-01',
+          cell: 'v0.21.0/' + platform + '/kubeadm-1.35/containerd/nydus', cluster: 'kubeadm-1.35' });
+        expect(passes).toBe(true);
+      });
+    }
+  `);
+  const run = spawnSync('npx', ['playwright', 'test', '-c', join(source, 'playwright.config.ts')], { cwd: repo, encoding: 'utf8', env: { ...process.env, CI: '' } });
+  // One test fails on purpose: exit 1, and the other two passed.
+  expect(run.status, run.stdout + run.stderr).toBe(1);
+  expect(run.stdout).toContain('2 passed');
+}
+
+test('run\'s Allure report opens in Chromium with the tests grouped by feature, platform, release and runner', async () => {
+  test.setTimeout(180_000);
+  const out = join(scratch, 'out');
+  playwrightRun(out);
+  const html = await writeAllureReport(out, join(out, 'reports', 'run-1', 'allure'));
+  expect(html).toBe(join(out, 'reports', 'run-1', 'allure', 'index.html'));
+
+  const page = await browser.newPage();
+  await page.goto(`file://${html}`);
+  const failed = page.getByTestId('tree-leaf').filter({ hasText: 'attestation/resource-withheld-deny-all on snp' });
+  await failed.waitFor();
+  // The groups the failed test sits in, outermost first: each level's tree-content follows its section.
+  const groups = await failed.evaluate((leaf) => {
+    const titles: string[] = [];
+    for (let e = leaf.parentElement; e; e = e.parentElement) {
+      if (e.getAttribute('data-testid') !== 'tree-content') continue;
+      const section = e.parentElement?.querySelector(':scope > [data-testid="tree-section"]');
+      if (section) titles.unshift(section.querySelector('[data-testid="tree-section-title"]')!.textContent ?? '');
+    }
+    return titles;
+  });
+  expect(ALLURE_GROUP_BY).toEqual(['feature', 'platform', 'release', 'runner']);
+  expect(groups).toEqual(['attestation', 'snp', 'v0.21.0', 'runner-01']);
+  const sections = await page.getByTestId('tree-section-title').allTextContents();
+  expect(sections).toContain('sealed-secrets');
+  await page.close();
+});
+
+test('no Allure results under --out: no report, and no error', async () => {
+  const empty = join(scratch, 'empty');
+  mkdirSync(join(empty, 'records'), { recursive: true });
+  expect(await writeAllureReport(empty, join(empty, 'reports', 'allure'))).toBeUndefined();
+});
