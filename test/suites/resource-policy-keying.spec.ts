@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { encodedReleases, loadRelease, selectsHandler, type PlatformId, type ReleaseProfile } from '../../matrix/index.ts';
-import { namespaceName, planFor, platformSpec, suiteResourcePolicy, type ManifestContext } from '../../lib/manifests/index.ts';
+import { encodedReleases, kataHypervisorOf, loadRelease, selectsHandler, type PlatformId, type ReleaseProfile } from '../../matrix/index.ts';
+import { namespaceName, planFor, platformSpec, suiteGpuResourcePolicy, suiteResourcePolicy, type ManifestContext } from '../../lib/manifests/index.ts';
 
 /** Which resource policy the suites set is keyed as kata's bats key it: `if ! is_confidential_hardware; then
  *  kbs_set_allow_all_resources; fi` (k8s-guest-pull-image-encrypted.bats:33 at 3.9.0 … 3.29.0, :34 at 3.31.0), where
@@ -37,6 +37,10 @@ test('the TEE policy goes where the tag lists the hypervisor as confidential har
     expect(keptTee(release, 'coco-dev')).toBe(false);
     expect(keptTee(release, 'control')).toBe(false);
   }
+  // The GPU attestation test's policy (kbs_set_gpu0_resource_policy) is the profile's gpu template, where it has one.
+  const v021 = loadRelease('v0.21.0');
+  expect(suiteGpuResourcePolicy(ctx(v021, 'nvidia-gpu-snp'))).toBe(v021.kbs.policies.suiteResourcePolicy.gpu!.replaceAll('${WITHHELD}', 'withheld'));
+  expect(suiteGpuResourcePolicy(ctx(loadRelease('v0.15.0'), 'tdx'))).toBeUndefined();
   // The step's reason names the handler and the choice.
   const profile = loadRelease('v0.15.0');
   const step = planFor('encrypted-image/right-key-runs', ctx(profile, 'sev')).kbs.find((s) => s.op === 'set-resource-policy');
@@ -52,6 +56,10 @@ test('a selector matches KATA_HYPERVISOR exactly, or by prefix with a trailing *
   expect(selectsHandler(exact, 'kata-qemu-se-runtime-rs')).toBe(false);
   expect(selectsHandler(exact, 'qemu-tdx')).toBe(false);
   expect(selectsHandler(exact, 'kata-qemu-td')).toBe(false);
+  // kata's class is kata-${KATA_HYPERVISOR}; runc and enclave-cc name no KATA_HYPERVISOR at all.
+  expect(kataHypervisorOf('kata-qemu-coco-dev')).toBe('qemu-coco-dev');
+  expect(kataHypervisorOf('runc')).toBeUndefined();
+  expect(kataHypervisorOf('enclave-cc')).toBeUndefined();
   const prefix = { kataHypervisors: ['qemu-se*'] };
   expect(selectsHandler(prefix, 'kata-qemu-se-runtime-rs')).toBe(true);
   expect(selectsHandler(prefix, 'kata-qemu-se')).toBe(true);
