@@ -2,7 +2,7 @@ import { sourcePath } from '../../matrix/source-root.ts';
 import { runCommand } from './run-command.ts';
 
 /** The tools scripts/setup/build-<tool>.sh builds from the Go module proxy (scripts/setup/cached-go-tool.sh). */
-export type CachedGoTool = 'skopeo' | 'helm' | 'opa';
+export type CachedGoTool = 'skopeo' | 'helm' | 'opa' | 'kind';
 
 /** A tool built by its scripts/setup/build-<tool>.sh on first use (minutes), taken from the cache afterwards
  *  (seconds): the script prints the binary's path last. Returns that path. */
