@@ -77,8 +77,10 @@ function checkCluster(cluster: RunnerMatrix['runners'][number]['runs'][number]['
   if (cluster.distro === 'existing' && cluster.kubernetes) {
     throw source.error([...at, 'kubernetes'], 'an existing cluster runs the version it has; remove "kubernetes"', 'key');
   }
-  if (cluster.source && cluster.distro !== 'kubeadm') {
-    throw source.error([...at, 'source'], `only a kubeadm cluster has a binary source, not ${cluster.distro}`, 'key');
+  // kubeadm: its binaries from packages or the offline bundle; kind: its node image published (packages) or made
+  // here from the offline bundle (scripts/setup/build-kind-node.sh).
+  if (cluster.source && cluster.distro !== 'kubeadm' && cluster.distro !== 'kind') {
+    throw source.error([...at, 'source'], `only a kubeadm or kind cluster has a binary source, not ${cluster.distro}`, 'key');
   }
   for (const key of ['kubeconfig', 'context'] as const) {
     if (cluster[key] && cluster.distro !== 'existing') {

@@ -30,7 +30,9 @@ export function kbsDoubleDescription(kbs: KbsRecipe): string {
 export const controlPlatformSetup: PlatformSetup = {
   providesKbs: true,
   async prepare(ctx: PlatformSetupContext): Promise<PreparedPlatform> {
-    const nodeIp = ctx.cluster.nodes[0]?.internalIp;
+    // Where the node and its pods reach this machine: the node's own address when the node is this machine
+    // (kubeadm), else the address the provider names (kind: its network's gateway).
+    const nodeIp = ctx.cluster.hostAddress ?? ctx.cluster.nodes[0]?.internalIp;
     if (ctx.dryRun) return dryRunPlan(ctx, nodeIp ?? '<node-internal-ip>');
     if (!nodeIp) throw new Error('failed to prepare the control platform: the cluster reports no node InternalIP');
     const undo: Array<() => Promise<void> | void> = [];
@@ -42,12 +44,16 @@ export const controlPlatformSetup: PlatformSetup = {
       mkdirSync(dir, { recursive: true });
       ctx.log('control: building test images from busybox-static');
       const [images, skopeo] = await Promise.all([buildTestImages(join(dir, 'images')), ensureSkopeo()]);
+      // A node that is not this machine (kind) is reached through a debug pod of the test image, loaded into the
+      // node so that it never needs pulling.
+      const nodeIsThisMachine = ctx.cluster.hostAddress === undefined;
+      if (!nodeIsThisMachine) await ctx.provider.loadImage(ctx.cluster, images.busybox.archive, ctx.providerContext);
 
       const open = await startRegistry({ host: nodeIp, open: true, directory: join(dir, 'registry-open') }, undo);
       const auth = await startRegistry({ host: nodeIp, directory: join(dir, 'registry-auth') }, undo);
       const credentials = auth.credentials!;
       registerRegistryCredentials(credentials);
-      for (const registry of [open, auth]) undo.push(trustLocalRegistry(registry.address));
+      for (const registry of [open, auth]) undo.push(trustLocalRegistry(registry.address, ctx.cluster.registryHostsDir));
 
       const tag = images.busybox.reference.split(':').pop() ?? 'latest';
       const plain = `${open.address}/coco-conformance/busybox:${tag}`;
@@ -75,7 +81,7 @@ export const controlPlatformSetup: PlatformSetup = {
         suiteEnv: {
           kbs: { url: kbs.url, adminKeyFile: keys.privateKeyFile, isDouble: true },
           images: { kind: 'self-built', registry: open.address, plain, skopeo, authRegistry: auth.address, authenticated, credentialsFile },
-          nodeShell: 'local',
+          ...(nodeIsThisMachine ? { nodeShell: 'local' as const } : { nodeShell: 'debug' as const, nodeShellImage: images.busybox.reference }),
         },
       };
     } catch (error) {
@@ -132,7 +138,7 @@ async function serveInstallDoubles(ctx: PlatformSetupContext, dir: string, regis
   const repository = `${registry}/coco-conformance/install-double`;
   await pushImage({ source: image.archive, destination: `${repository}:${tag}`, skopeo });
   const recipe = ctx.profile.install;
-  const apiServer = apiServerOf(readFileSync(ctx.cluster.kubeconfigPath, 'utf8'));
+  const apiServer = ctx.cluster.apiServerForPods ?? apiServerOf(readFileSync(ctx.cluster.kubeconfigPath, 'utf8'));
   if (recipe.method === 'helm') {
     const helm = await ensureHelm();
     // A candidate's chart has no released version yet: its double goes out as 0.0.0, the only one there.

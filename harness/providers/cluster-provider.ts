@@ -9,6 +9,14 @@ export interface ProvisionedCluster {
   nodes: Array<{ name: string; internalIp: string; labels: Record<string, string> }>;
   /** true when the harness created it (and so may destroy it). */
   createdByHarness: boolean;
+  /** The address of this machine the nodes and pods reach it by, where it is not the node's own InternalIP (kind:
+   *  the gateway of the nodes' network): what the control platform's registries and KBS double listen on. */
+  hostAddress?: string;
+  /** Where a hosts.toml per registry reaches the node's containerd, where it is not the local node's own folder. */
+  registryHostsDir?: string;
+  /** The API server as a pod reaches it, where that is not the kubeconfig's address (kind publishes it on the
+   *  host's loopback). */
+  apiServerForPods?: { host: string; port: string };
 }
 
 /** Facts a provider knows about its cluster, copied into result records. */

@@ -12,6 +12,7 @@ export { commandOutputToFile, stepCommand, stepFile } from './shared/step-comman
 export { kubectlArgv } from './shared/step-command.ts';
 export { KubeadmProvider } from './kubeadm/kubeadm-provider.ts';
 export { cleanLocalCluster, describeLeftovers, LocalClusterInUseError } from './kubeadm/local-cluster-cleanup.ts';
+export { cleanKindCluster } from './kind/kind-cleanup.ts';
 export { renderRegistryHosts } from './kubeadm/containerd-config.ts';
 export { readLocalClusterState, recordLocalClusterRegistry } from './kubeadm/local-cluster-state.ts';
 export { NODE_LAYOUT } from './kubeadm/node-layout.ts';

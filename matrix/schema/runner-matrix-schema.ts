@@ -10,7 +10,7 @@ import { bool, list, literal, obj, oneOf, opt, req, str } from './schema-node.ts
 const cluster = obj({
   distro: req(oneOf(CLUSTER_DISTROS, 'cluster distro')),
   kubernetes: opt(str({ pattern: /^\d+\.\d+(\.\d+)?$/, patternHint: 'a Kubernetes version like "1.30" or "1.30.2"' })),
-  source: opt(oneOf(['packages', 'bundle'], 'kubeadm binary source')),
+  source: opt(oneOf(['packages', 'bundle'], 'cluster binary source')),
   kubeconfig: opt(str()),
   context: opt(str()),
   os: opt(str()),

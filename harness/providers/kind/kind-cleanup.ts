@@ -1,0 +1,99 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isRunning } from '../../../lib/exec/daemon.ts';
+import { readProcess } from '../../../lib/exec/process-table.ts';
+import { runCommand } from '../../../lib/exec/run-command.ts';
+import type { ProviderContext } from '../cluster-provider.ts';
+import { LocalClusterInUseError } from '../kubeadm/local-cluster-cleanup.ts';
+import { stepCommand } from '../shared/step-command.ts';
+import { engineEnv, engineRunning, KIND_LAYOUT, startEngine, stopEngine } from './kind-engine.ts';
+
+/** What a run that creates a kind cluster writes before the engine starts, removed last by the teardown: as long as
+ *  it exists, a node container, the network or the engine may be left. */
+export interface KindClusterState {
+  schemaVersion: 1;
+  owner: { pid: number; startTicks: number; startedAt: string };
+  clusterName: string;
+  workDir: string;
+}
+
+export function beginKindState(clusterName: string, workDir: string): void {
+  const state: KindClusterState = {
+    schemaVersion: 1,
+    owner: { pid: process.pid, startTicks: readProcess(process.pid)?.startTicks ?? 0, startedAt: new Date().toISOString() },
+    clusterName,
+    workDir,
+  };
+  mkdirSync(KIND_LAYOUT.runDir, { recursive: true });
+  writeFileSync(KIND_LAYOUT.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** The state file, 'unreadable' when it cannot be parsed (it still says a cluster was here), or undefined. */
+export function readKindState(): KindClusterState | 'unreadable' | undefined {
+  if (!existsSync(KIND_LAYOUT.stateFile)) return undefined;
+  try {
+    return JSON.parse(readFileSync(KIND_LAYOUT.stateFile, 'utf8')) as KindClusterState;
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/** The run that owns the kind cluster, when that run is another one and still running. */
+function runningOwner(state: ReturnType<typeof readKindState>): KindClusterState['owner'] | undefined {
+  if (typeof state !== 'object' || state.owner.pid === process.pid) return undefined;
+  return isRunning(state.owner.pid, state.owner.startTicks || undefined) ? state.owner : undefined;
+}
+
+export interface KindCleanup {
+  /** One line per thing removed ("node container coco-conformance-control-plane", "engine pid 123", …). */
+  removed: string[];
+  /** What is still there afterwards: a failure the caller reports. */
+  remaining: string[];
+  earlierRun?: number;
+}
+
+/** Everything of the kind provider still on this machine, by its own markers only: the state file, the engine's pid
+ *  file, the node containers our engine holds (kind's cluster label), our network. Reads only. */
+export async function findKindLeftovers(): Promise<string[]> {
+  const items: string[] = [];
+  if (engineRunning()) {
+    items.push(`engine pid ${readFileSync(KIND_LAYOUT.pidFile, 'utf8').split(/\s+/)[0]}`);
+    const containers = await runCommand(['docker', 'ps', '-a', '--filter', `label=${KIND_LAYOUT.clusterLabel}`, '--format', '{{.Names}}'],
+      { env: engineEnv(), nothrow: true, timeoutMs: 30_000 });
+    items.push(...containers.stdout.split('\n').filter(Boolean).map((name) => `node container ${name}`));
+    const network = await runCommand(['docker', 'network', 'inspect', KIND_LAYOUT.network], { env: engineEnv(), nothrow: true, timeoutMs: 30_000 });
+    if (network.exitCode === 0) items.push(`network ${KIND_LAYOUT.network}`);
+  }
+  if (existsSync(KIND_LAYOUT.stateFile)) items.push(`state file ${KIND_LAYOUT.stateFile}`);
+  return items;
+}
+
+/** Removes a kind cluster a run left behind (SIGKILL: nothing could tear it down): the engine is started if it died
+ *  too (its data root still holds the node containers), every node container of ours goes with its volumes, then
+ *  the network, the engine and the state file. A cluster whose run still runs is refused (LocalClusterInUseError).
+ *  Idempotent: with nothing left it does nothing. */
+export async function cleanKindCluster(ctx: ProviderContext): Promise<KindCleanup> {
+  const state = readKindState();
+  const owner = runningOwner(state);
+  if (owner) throw new LocalClusterInUseError(owner.pid, owner.startedAt);
+  const earlierRun = typeof state === 'object' ? state.owner.pid : undefined;
+  const before = await findKindLeftovers();
+  if (before.length === 0) return { removed: [], remaining: [], earlierRun };
+  if (!engineRunning()) await startEngine(ctx);
+  const containers = await runCommand(['docker', 'ps', '-a', '-q', '--filter', `label=${KIND_LAYOUT.clusterLabel}`],
+    { env: engineEnv(), timeoutMs: 30_000 });
+  const ids = containers.stdout.split('\n').filter(Boolean);
+  // `kind delete cluster` does the same (docker rm -f -v, pkg/cluster/internal/providers/docker/provider.go at v0.33.0);
+  // without kind's binary, so a cleanup never waits for a build.
+  if (ids.length) await stepCommand(ctx, 'remove node containers', ['docker', 'rm', '-f', '-v', ...ids], { env: engineEnv(), timeoutMs: 120_000 });
+  await stopEngine(ctx);
+  rmSync(KIND_LAYOUT.registryHostsDir, { recursive: true, force: true });
+  rmSync(KIND_LAYOUT.stateFile, { force: true });
+  const after = await findKindLeftovers();
+  return { removed: before.filter((item) => !after.includes(item)), remaining: after, earlierRun };
+}
+
+/** The teardown of this run's own cluster state (destroy), once kind deleted the cluster. */
+export function endKindState(): void {
+  rmSync(KIND_LAYOUT.registryHostsDir, { recursive: true, force: true });
+  rmSync(KIND_LAYOUT.stateFile, { force: true });
+}
