@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything this harness needs on a fresh Debian 12 runner, idempotently:
-# Debian packages, npm packages, a current skopeo, opa, actionlint, helm and the offline Kubernetes bundle (built from
-# the Go module proxy and cached under ~/.cache/coco-conformance). Pass --no-bundle to skip the Kubernetes build.
+# Debian packages, npm packages, a current skopeo, opa, actionlint, helm, the offline Kubernetes bundle (built from
+# the Go module proxy and cached under ~/.cache/coco-conformance), kind and its node image made from that bundle.
+# Pass --no-bundle to skip the Kubernetes and kind builds.
 # --hardware-runner: a TEE runner (Ubuntu 24.04 or Debian 12) whose cluster is its own or kubeadm from packages —
 # the packages of scripts/setup/runner-packages.txt only (no containerd, registry or browser), skopeo and helm; no
 # offline bundle, no opa or actionlint (those serve the self-tests).
@@ -83,5 +84,8 @@ bash scripts/setup/build-helm.sh >/dev/null
 if [ "$with_bundle" = 1 ]; then
   say "offline Kubernetes bundle"
   bash scripts/bundle/build.sh >/dev/null
+  say "kind and its node image, made from the bundle (the kind provider's source: bundle)"
+  bash scripts/setup/build-kind.sh >/dev/null
+  bash scripts/setup/build-kind-node.sh >/dev/null
 fi
 say "machine ready"
