@@ -95,13 +95,28 @@ ln -sf /dev/null "$root/etc/systemd/system/systemd-binfmt.service"
 printf '%s' "$KUBE_VERSION" > "$root/kind/version"
 
 # The pod network of the single node: Debian's bridge and host-local in the plugin folder containerd reads, on the
-# pod subnet the kind provider gives the cluster. ipMasq: a pod's traffic to the host (the registries and the KBS
-# double on the kind network's gateway) leaves with the node's own address, which the host can answer.
+# pod subnet the kind provider gives the cluster. As on the kubeadm node (harness/providers/kubeadm/cni-config.ts), a
+# pod has no default route: it reaches the node and this machine's side of the node network (the registries and the
+# KBS double on its gateway) and nothing else; ipMasq, so that what it sends there leaves with the node's address,
+# which the host can answer.
 mkdir -p "$root/opt/cni/bin" "$root/etc/cni/net.d"
 for plugin in "$root"/usr/lib/cni/*; do ln -sf "/usr/lib/cni/$(basename "$plugin")" "$root/opt/cni/bin/"; done
 cat > "$root/etc/cni/net.d/10-coco-conformance.conflist" <<'JSON'
-{"cniVersion":"1.0.0","name":"coco-conformance","plugins":[{"type":"bridge","bridge":"coco0","isGateway":true,"ipMasq":true,"hairpinMode":true,"ipam":{"type":"host-local","ranges":[[{"subnet":"10.244.0.0/24"}]],"routes":[{"dst":"0.0.0.0/0"}]}},{"type":"portmap","capabilities":{"portMappings":true}}]}
+{"cniVersion":"1.0.0","name":"coco-conformance","plugins":[{"type":"bridge","bridge":"coco0","isGateway":true,"ipMasq":true,"hairpinMode":true,"ipam":{"type":"host-local","ranges":[[{"subnet":"10.244.0.0/24"}]],"routes":[{"dst":"198.19.0.0/24"}]}},{"type":"portmap","capabilities":{"portMappings":true}}]}
 JSON
+# No name server exists for the node (kind points it at the network's gateway, where nothing answers, and every
+# lookup waits out its timeouts): lookups go to the node's loopback and fail at once.
+cat > "$root/etc/systemd/system/coco-node-dns.service" <<'UNIT'
+[Unit]
+Description=Name lookups on this node fail at once (no name server is reachable)
+Before=containerd.service kubelet.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c 'echo "nameserver 127.0.0.1" > /etc/resolv.conf'
+[Install]
+WantedBy=multi-user.target
+UNIT
+ln -sf /etc/systemd/system/coco-node-dns.service "$root/etc/systemd/system/multi-user.target.wants/coco-node-dns.service"
 
 step "importing the bundle's images into the node's containerd store"
 mkdir -p "$work/containerd"

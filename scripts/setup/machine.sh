@@ -48,7 +48,7 @@ if [ "$print_plan" = 1 ]; then
   echo "package list: $package_list"
   echo "packages: $(echo $packages)"
   echo "to install: $(echo ${missing:-nothing})"
-  echo "builds: skopeo$([ "$hardware_runner" = 0 ] && echo ', opa, actionlint'), helm$([ "$with_bundle" = 1 ] && echo ', offline Kubernetes bundle')"
+  echo "builds: skopeo$([ "$hardware_runner" = 0 ] && echo ', opa, actionlint'), helm$([ "$with_bundle" = 1 ] && echo ', offline Kubernetes bundle, kind and its node image')"
   exit 0
 fi
 if [ -n "$missing" ]; then

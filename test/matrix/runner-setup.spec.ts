@@ -57,7 +57,7 @@ test('the control runner\'s setup keeps its own list and builds; an OS outside t
   const control = setup(['--print-plan'], { COCO_OS_RELEASE: osRelease(UBUNTU_24_04) });
   expect(control.status, control.stderr).toBe(0);
   expect(control.stdout).toContain('package list: scripts/setup/apt-packages.txt\n');
-  expect(control.stdout).toContain('builds: skopeo, opa, actionlint, helm, offline Kubernetes bundle\n');
+  expect(control.stdout).toContain('builds: skopeo, opa, actionlint, helm, offline Kubernetes bundle, kind and its node image\n');
 
   const fedora = setup(['--hardware-runner', '--print-plan'], { COCO_OS_RELEASE: osRelease('NAME="Fedora Linux"\nVERSION_ID=40\nID=fedora\nPRETTY_NAME="Fedora Linux 40 (Server Edition)"\n') });
   expect(fedora.status).toBe(2);

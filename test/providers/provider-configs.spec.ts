@@ -43,8 +43,8 @@ test('kind config on the node image made from the offline bundle: nothing to pul
   const patches = config.kubeadmConfigPatches.map((p) => parse(p) as Record<string, unknown>);
   expect(patches).toEqual([
     { kind: 'ClusterConfiguration', imageRepository: 'coco-bundle.local', etcd: { local: { imageRepository: 'coco-bundle.local', imageTag: '3.6.6-0' } } },
-    { kind: 'InitConfiguration', skipPhases: ['preflight', 'addon/coredns'] },
-    { kind: 'KubeletConfiguration', failCgroupV1: false },
+    { kind: 'InitConfiguration', skipPhases: ['preflight', 'addon/coredns', 'addon/kube-proxy'] },
+    { kind: 'KubeletConfiguration', failCgroupV1: false, imagePullCredentialsVerificationPolicy: 'NeverVerify' },
   ]);
 });
 

@@ -69,12 +69,17 @@ export function kindClusterConfig(name: string, node?: KindNodeImage): string {
     }],
     containerdConfigPatches: [KIND_CONTAINERD_PATCH, BUNDLE_NODE_CONTAINERD_PATCH],
     // kind merges these into the kubeadm config it generates (pkg/cluster/internal/kubeadm/config.go at v0.33.0,
-    // whose InitConfiguration already skips preflight: skipPhases is replaced whole, so preflight is named again).
+    // whose InitConfiguration already skips preflight, and addon/kube-proxy with kubeProxyMode none: skipPhases is
+    // replaced whole, so both are named again).
     kubeadmConfigPatches: [
       stringify({ kind: 'ClusterConfiguration', imageRepository: node.imageRepository,
         etcd: { local: { imageRepository: node.imageRepository, imageTag: node.etcdImageTag } } }),
-      stringify({ kind: 'InitConfiguration', skipPhases: ['preflight', 'addon/coredns'] }),
-      stringify({ kind: 'KubeletConfiguration', failCgroupV1: false }),
+      stringify({ kind: 'InitConfiguration', skipPhases: ['preflight', 'addon/coredns', 'addon/kube-proxy'] }),
+      // NeverVerify: an image loaded into the node (`kind load`) whose ID the kubelet once pulled under a registry
+      // name would otherwise be pulled again by its local name to verify credentials, and fail
+      // (pkg/kubelet/images/pullmanager/image_pull_policies.go:71-75, defaulted by
+      // pkg/kubelet/apis/config/v1beta1/defaults.go:317-320 at v1.35.4).
+      stringify({ kind: 'KubeletConfiguration', failCgroupV1: false, imagePullCredentialsVerificationPolicy: 'NeverVerify' }),
     ],
   });
 }

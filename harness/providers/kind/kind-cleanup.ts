@@ -63,6 +63,7 @@ export async function findKindLeftovers(): Promise<string[]> {
     const network = await runCommand(['docker', 'network', 'inspect', KIND_LAYOUT.network], { env: engineEnv(), nothrow: true, timeoutMs: 30_000 });
     if (network.exitCode === 0) items.push(`network ${KIND_LAYOUT.network}`);
   }
+  if (existsSync(`/sys/class/net/${KIND_LAYOUT.bridge}`)) items.push(`interface ${KIND_LAYOUT.bridge}`);
   if (existsSync(KIND_LAYOUT.stateFile)) items.push(`state file ${KIND_LAYOUT.stateFile}`);
   return items;
 }

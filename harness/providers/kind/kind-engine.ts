@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCachedGoTool } from '../../../lib/exec/cached-go-tool.ts';
@@ -108,14 +108,16 @@ export async function prepareEngine(ctx: ProviderContext, node: KindNodeImage): 
   }
 }
 
-/** Stops the engine (its containerd with it) and removes the network; the data root and its images stay. */
+/** Stops the engine (its containerd with it). The network stays defined in the engine's data root for the next run;
+ *  its bridge, which a stopped engine leaves up, goes, with the engine's runtime folder. */
 export async function stopEngine(ctx: ProviderContext): Promise<void> {
   if (ctx.dryRun) {
     ctx.record('container engine', ['kill', '-TERM', `$(cat ${KIND_LAYOUT.pidFile})`]);
     return;
   }
-  if (engineRunning()) {
-    await stepCommand(ctx, 'node network', ['docker', 'network', 'rm', KIND_LAYOUT.network], { env: engineEnv(), nothrow: true });
-  }
   await stopDaemon(KIND_LAYOUT.pidFile, 20_000);
+  if (existsSync(`/sys/class/net/${KIND_LAYOUT.bridge}`)) {
+    await stepCommand(ctx, 'node network', ['ip', 'link', 'delete', KIND_LAYOUT.bridge], { nothrow: true });
+  }
+  rmSync(KIND_LAYOUT.execRoot, { recursive: true, force: true });
 }
