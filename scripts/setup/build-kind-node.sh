@@ -144,5 +144,7 @@ cat > "$work/out/kind-node.json" <<JSON
 JSON
 rm -rf "$node"
 mv "$work/out" "$node"
+# One node image at a time (about 900 MB): an earlier key's goes.
+for old in "$cache/kind"/node-*; do [ "$old" = "$node" ] || rm -rf "$old"; done
 step "node image ready ($(( $(date +%s) - started ))s)"
 echo "$node"

@@ -99,6 +99,10 @@ export async function prepareEngine(ctx: ProviderContext, node: KindNodeImage): 
     await stepCommand(ctx, 'node network', ['docker', 'network', 'create', '--subnet', KIND_LAYOUT.subnet, '--gateway', KIND_LAYOUT.gateway,
       '-o', `com.docker.network.bridge.name=${KIND_LAYOUT.bridge}`, KIND_LAYOUT.network], { env: engineEnv() });
   }
+  // Node images of earlier builds (another key) go: one at a time in the engine's data root.
+  const images = await docker('node image', 'image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', node.image.replace(/:[^:]*$/, ''));
+  const stale = images.stdout.split('\n').filter((ref) => ref && ref !== node.image);
+  if (stale.length) await docker('node image', 'image', 'rm', ...stale);
   const image = await docker('node image', 'image', 'inspect', node.image);
   if (ctx.dryRun || image.exitCode !== 0) {
     ctx.log(`kind: importing the node image ${node.image}`);
