@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import YAML from 'yaml';
 import type { ClusterSpec } from '../../matrix/cell.ts';
 import { providerFor, type ClusterProvider } from '../../harness/providers/index.ts';
+import { plannedBundle } from '../../harness/providers/kubeadm/offline-bundle.ts';
 import { recordingContext } from './support/recording-context.ts';
 
 const K = 'kubectl --kubeconfig /work/cell/kubeconfig';
@@ -97,6 +98,41 @@ for (const { distro, spec, expected } of CASES) {
     });
   });
 }
+
+test('kind on its own engine (source: bundle), dry run: engine, network and node image first, every kind command on that engine, the engine stopped last', async () => {
+  const { ctx, lines } = recordingContext();
+  const provider = providerFor('kind');
+  const savedPath = process.env.PATH;
+  process.env.PATH = '/nonexistent';
+  try {
+    const cluster = await provider.create({ distro: 'kind', kubernetes: '1.35', source: 'bundle' }, ctx);
+    await provider.loadImage(cluster, '/images/busybox.tar', ctx);
+    await provider.collectLogs(cluster, '/logs', ctx);
+    await provider.destroy(cluster, ctx);
+  } finally {
+    process.env.PATH = savedPath;
+  }
+  const engine = 'env DOCKER_HOST=unix:///run/coco-conformance/kind/docker.sock KIND_EXPERIMENTAL_DOCKER_NETWORK=coco-kind';
+  const image = `'coco-kind-node.local/node:${plannedBundle().kubernetes}-<key>'`;
+  expect(lines.slice(0, 2)).toEqual(['bash scripts/setup/build-kind.sh', 'bash scripts/setup/build-kind-node.sh']);
+  expect(lines[2]).toMatch(/^dockerd --data-root \S+\/kind\/engine --exec-root \/run\/coco-conformance\/kind\/engine .* -H unix:\/\/\/run\/coco-conformance\/kind\/docker\.sock --iptables=false --ip-masq=false --bridge=none --add-runtime bounded-runc=\S+\/scripts\/setup\/bounded-runc --default-runtime bounded-runc$/);
+  expect(lines.slice(3)).toEqual([
+    `${engine} docker network inspect coco-kind`,
+    `${engine} docker network create --subnet 198.19.0.0/24 --gateway 198.19.0.1 -o com.docker.network.bridge.name=coco-kind0 coco-kind`,
+    `${engine} docker image ls --format '{{.Repository}}:{{.Tag}}' coco-kind-node.local/node`,
+    `${engine} docker image inspect ${image}`,
+    `${engine} docker import --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' --change 'ENV container=docker' '<cache>/kind/node-<key>/node.tar' ${image}`,
+    '# file: /work/cell/kind-config.yaml',
+    `${engine} kind create cluster --name coco-test --config /work/cell/kind-config.yaml --kubeconfig /work/cell/kubeconfig --image ${image} --wait=300s`,
+    '# wait (watch): every node Ready within 300s',
+    `${K} --context kind-coco-test label node coco-test-control-plane node.kubernetes.io/worker= --overwrite`,
+    `${K} --context kind-coco-test get nodes -o json`,
+    `${engine} kind load image-archive /images/busybox.tar --name coco-test`,
+    `${engine} kind export logs /logs --name coco-test`,
+    `${engine} kind delete cluster --name coco-test`,
+    "kill -TERM '$(cat /run/coco-conformance/kind/dockerd.pid)'",
+  ]);
+});
 
 test('existing: destroy never deletes the cluster, only namespaces the harness labelled', async () => {
   const { ctx, lines } = recordingContext();

@@ -45,10 +45,12 @@ export class KindProvider implements ClusterProvider {
     };
     await waitNodesReady(cluster, ctx, PROVISION_TIMEOUTS.nodesReadySeconds);
     await labelWorker(cluster, ctx, kindNodeName(cluster));
-    cluster.nodes = await this.nodes(cluster, ctx);
-    // kind publishes the API server on the host's loopback; a pod reaches it on the node (kubeadm's bind port).
-    const nodeIp = cluster.nodes[0]?.internalIp;
-    if (this.ownEngine && nodeIp) cluster.apiServerForPods = { host: nodeIp, port: '6443' };
+    if (this.ownEngine) {
+      // kind publishes the API server on the host's loopback; a pod reaches it on the node (kubeadm's bind port).
+      cluster.nodes = await this.nodes(cluster, ctx);
+      const nodeIp = cluster.nodes[0]?.internalIp;
+      if (nodeIp) cluster.apiServerForPods = { host: nodeIp, port: '6443' };
+    }
     return cluster;
   }
 
@@ -57,7 +59,10 @@ export class KindProvider implements ClusterProvider {
   private async prepareOwnEngine(ctx: ProviderContext, name: string): Promise<KindNodeImage> {
     const built = ctx.dryRun ? undefined : await ensureKindBuild(ctx.log);
     if (built) this.kind = built.kind;
-    if (ctx.dryRun) ctx.record('kind build', ['bash', 'scripts/setup/build-kind.sh', '&&', 'bash', 'scripts/setup/build-kind-node.sh']);
+    if (ctx.dryRun) {
+      ctx.record('kind build', ['bash', 'scripts/setup/build-kind.sh']);
+      ctx.record('kind build', ['bash', 'scripts/setup/build-kind-node.sh']);
+    }
     if (!ctx.dryRun) {
       const earlier = await cleanKindCluster(ctx);
       if (earlier.removed.length) {
