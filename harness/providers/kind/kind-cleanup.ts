@@ -52,7 +52,8 @@ export interface KindCleanup {
 }
 
 /** Everything of the kind provider still on this machine, by its own markers only: the state file, the engine's pid
- *  file, the node containers our engine holds (kind's cluster label), our network. Reads only. */
+ *  file, the node containers our engine holds (kind's cluster label), the node network's bridge. (The network's
+ *  definition stays in the engine's data root, like the node image, for the next run.) Reads only. */
 export async function findKindLeftovers(): Promise<string[]> {
   const items: string[] = [];
   if (engineRunning()) {
@@ -60,8 +61,6 @@ export async function findKindLeftovers(): Promise<string[]> {
     const containers = await runCommand(['docker', 'ps', '-a', '--filter', `label=${KIND_LAYOUT.clusterLabel}`, '--format', '{{.Names}}'],
       { env: engineEnv(), nothrow: true, timeoutMs: 30_000 });
     items.push(...containers.stdout.split('\n').filter(Boolean).map((name) => `node container ${name}`));
-    const network = await runCommand(['docker', 'network', 'inspect', KIND_LAYOUT.network], { env: engineEnv(), nothrow: true, timeoutMs: 30_000 });
-    if (network.exitCode === 0) items.push(`network ${KIND_LAYOUT.network}`);
   }
   if (existsSync(`/sys/class/net/${KIND_LAYOUT.bridge}`)) items.push(`interface ${KIND_LAYOUT.bridge}`);
   if (existsSync(KIND_LAYOUT.stateFile)) items.push(`state file ${KIND_LAYOUT.stateFile}`);
@@ -70,7 +69,7 @@ export async function findKindLeftovers(): Promise<string[]> {
 
 /** Removes a kind cluster a run left behind (SIGKILL: nothing could tear it down): the engine is started if it died
  *  too (its data root still holds the node containers), every node container of ours goes with its volumes, then
- *  the network, the engine and the state file. A cluster whose run still runs is refused (LocalClusterInUseError).
+ *  the engine (with the bridge) and the state file. A cluster whose run still runs is refused (LocalClusterInUseError).
  *  Idempotent: with nothing left it does nothing. */
 export async function cleanKindCluster(ctx: ProviderContext): Promise<KindCleanup> {
   const state = readKindState();
