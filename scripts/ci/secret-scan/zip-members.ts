@@ -9,7 +9,9 @@ export interface ZipMember {
 /** The deflated members of a zip, from its central directory (sizes there are right even when the local headers
  *  defer them to a data descriptor, as streaming writers do). Stored members need no second pass: their bytes
  *  are the file's. What cannot be opened (no central directory, zip64, an encrypted or otherwise compressed member)
- *  is added to `notInspected`, one line each. Written for the scan, not general: no zip64, no other method. */
+ *  is added to `notInspected`, one line each. Written for the scan, not general: no zip64, no other method. Kept
+ *  by hand rather than a zip library: the scan needs only where each deflated member starts and how long it is, then
+ *  streams it through node's own raw inflate, and no zip library is among the project's dependencies. */
 export async function zipMembers(file: string, notInspected: string[]): Promise<ZipMember[]> {
   const handle = await open(file, 'r');
   try {
