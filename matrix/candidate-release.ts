@@ -153,6 +153,9 @@ export function deriveCandidateProfile(input: CandidateInput): DerivedCandidate 
     { path: 'testedStacks', why: `copied from ${from}: the stacks ${input.release} is tested on are known only once its runners report` },
     { path: 'guestComponents.failureTexts', why: `copied from ${from}: check each against kata ${input.kataRef}'s bats` },
     { path: 'testImages', why: `copied from ${from}: check against kata ${input.kataRef}'s bats and runtimeclass_workloads` },
+    { path: 'platforms.*.runtimeVariants', why: `copied from ${from}: the runtime-rs shims kata-deploy carries at ${input.kataRef} ` +
+      `(tools/packaging/kata-deploy/helm-chart/kata-deploy/values.yaml shims.*-runtime-rs) and whether the install enables them` },
+    { path: 'install.snapshotters', why: `copied from ${from}: the snapshotters kata-deploy ${input.kataRef} offers (snapshotter.setup) and the install sets up` },
   );
   const candidate: CandidateMark = { from, kataRef: input.kataRef, versionsYaml: input.versions.from, review };
   // The block goes last, after a blank line, with the one line that says how to end the candidacy.

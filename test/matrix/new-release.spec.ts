@@ -59,7 +59,8 @@ test('new-release v0.22.0 --from v0.21.0 writes a candidate that loads, plans, d
   expect(text).toContain('# kata 3.31.0 versions.yaml:298-304');
   expect(text).toContain('# CANDIDATE: externals.coco-trustee.version');
   expect(candidate.candidate?.from).toBe('v0.21.0');
-  expect(candidate.candidate?.review.map((r) => r.path)).toEqual(expect.arrayContaining(['notesUrl', 'kbs', 'claims', 'limitations', 'testedStacks', 'install']));
+  expect(candidate.candidate?.review.map((r) => r.path)).toEqual(expect.arrayContaining(['notesUrl', 'kbs', 'claims', 'limitations', 'testedStacks', 'install',
+    'platforms.*.runtimeVariants', 'install.snapshotters']));
   expect(made.stdout).toContain('review before it is the release');
 
   const env = { COCO_RELEASES_DIR: dir };
