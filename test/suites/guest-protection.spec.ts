@@ -149,6 +149,10 @@ for (const release of encodedReleases()) {
     const imagePod = podOf(imagePlan);
     expect(imagePod.spec.containers[0]!.volumeDevices).toEqual([{ name: 'trusted-storage', devicePath: '/dev/trusted_store' }]);
     expect(imagePod.spec.volumes).toEqual([{ name: 'trusted-storage', persistentVolumeClaim: { claimName: 'trusted-pvc' } }]);
+    // WaitForFirstConsumer: the scheduler binds the claim, so the pod names its node by label (nodeName would bypass it).
+    expect(imagePod.spec.nodeName).toBeUndefined();
+    expect(imagePod.spec.nodeSelector?.['kubernetes.io/hostname']).toBe(pv?.kind === 'PersistentVolume'
+      ? pv.spec.nodeAffinity.required.nodeSelectorTerms[0]!.matchExpressions[0]!.values[0] : 'no PV');
     expect(imagePod.metadata.annotations?.[KERNEL_PARAMS]).toBe(facts.image.integrityParam ? 'agent.secure_storage_integrity=true' : undefined);
     expect(imagePlan.expect.luksHeader).toBe(facts.image.header);
     expect(onTdx('trusted-image-storage/image-store-encrypted')).toBe(facts.image.tdx);

@@ -63,7 +63,8 @@ test('every pod: imagePullPolicy Always, pinned to the node when known, restartP
   for (const t of TEST_CATALOG) {
     for (const pod of pods(planFor(t.id, ctx('tdx', { nodeName: 'worker-1' })))) {
       for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) expect(c.imagePullPolicy, t.id).toBe('Always');
-      expect(pod.spec.nodeName, t.id).toBe('worker-1');
+      // A pod with a WaitForFirstConsumer claim goes by the hostname label: spec.nodeName would bypass the scheduler.
+      expect(pod.spec.nodeName ?? pod.spec.nodeSelector?.['kubernetes.io/hostname'], t.id).toBe('worker-1');
       expect(pod.spec.restartPolicy).toBe('Never');
     }
   }

@@ -68,6 +68,10 @@ export function trustedImageStoragePlan(testId: string, ctx: ManifestContext): T
     volumes: [{ name: 'trusted-storage', persistentVolumeClaim: { claimName: claim.metadata.name } }],
     ...(annotations ? { extraAnnotations: annotations } : {}),
   });
+  // A claim bound WaitForFirstConsumer is bound by the scheduler, which a pod with spec.nodeName bypasses (the claim
+  // would stay Pending): the pod goes to the node by its hostname label, as upstream's pod YAML's nodeAffinity does.
+  const { nodeName: _bypassesScheduler, ...placed } = pod.spec;
+  pod.spec = { ...placed, nodeSelector: { ...placed.nodeSelector, 'kubernetes.io/hostname': node } };
   const file = loopFilePath(ctx.unique);
   const manifests: KubeManifest[] = [storageClass, volume, claim, pod];
   return plan(testId, pod.metadata.name, {
