@@ -1,3 +1,4 @@
+import { stringify as stringifyToml } from 'smol-toml';
 import { stringify } from 'yaml';
 import { rewriteToml } from '../../../lib/rewrite-toml.ts';
 import { applyGuestPullContainerd } from '../shared/guest-pull-containerd.ts';
@@ -15,11 +16,9 @@ export const KIND_NODE_REGISTRY_HOSTS_DIR = '/etc/containerd/certs.d';
  *  container's oom_score_adj to its own (without CAP_SYS_RESOURCE runc cannot lower it, and every sandbox fails "failed to
  *  update /proc/self/oom_score_adj"; the kubeadm provider's containerd does the same) and reads registry hosts from
  *  the mounted folder. */
-const BUNDLE_NODE_CONTAINERD_PATCH = `[plugins."io.containerd.grpc.v1.cri"]
-  restrict_oom_score_adj = true
-[plugins."io.containerd.grpc.v1.cri".registry]
-  config_path = "${KIND_NODE_REGISTRY_HOSTS_DIR}"
-`;
+const BUNDLE_NODE_CONTAINERD_PATCH = stringifyToml({
+  plugins: { 'io.containerd.grpc.v1.cri': { restrict_oom_score_adj: true, registry: { config_path: KIND_NODE_REGISTRY_HOSTS_DIR } } },
+});
 
 /** kind node images published with kind v0.24.0, by Kubernetes minor version. A full version (1.30.4) is used as is. */
 const KIND_NODE_IMAGES: Record<string, string> = {
