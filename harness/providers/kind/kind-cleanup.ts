@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isRunning } from '../../../lib/exec/daemon.ts';
 import { readProcess } from '../../../lib/exec/process-table.ts';
 import { runCommand } from '../../../lib/exec/run-command.ts';
@@ -86,8 +86,7 @@ export async function cleanKindCluster(ctx: ProviderContext): Promise<KindCleanu
   // without kind's binary, so a cleanup never waits for a build.
   if (ids.length) await stepCommand(ctx, 'remove node containers', ['docker', 'rm', '-f', '-v', ...ids], { env: engineEnv(), timeoutMs: 120_000 });
   await stopEngine(ctx);
-  rmSync(KIND_LAYOUT.registryHostsDir, { recursive: true, force: true });
-  rmSync(KIND_LAYOUT.stateFile, { force: true });
+  endKindState();
   const after = await findKindLeftovers();
   return { removed: before.filter((item) => !after.includes(item)), remaining: after, earlierRun };
 }
@@ -96,4 +95,10 @@ export async function cleanKindCluster(ctx: ProviderContext): Promise<KindCleanu
 export function endKindState(): void {
   rmSync(KIND_LAYOUT.registryHostsDir, { recursive: true, force: true });
   rmSync(KIND_LAYOUT.stateFile, { force: true });
+  // The run folder goes once empty (the engine's socket and pid file went with it).
+  try {
+    rmdirSync(KIND_LAYOUT.runDir);
+  } catch {
+    // not empty, or already gone
+  }
 }
