@@ -2,8 +2,9 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { compactVerify, importJWK, type JWK } from 'jose';
 import { planDryRun } from '../../lib/dry-run/index.ts';
-import type { PodManifest, SecretManifest } from '../../lib/manifests/index.ts';
+import type { KbsStep, PodManifest, SecretManifest } from '../../lib/manifests/index.ts';
 import { parseSealedSecret } from '../support/sealed-secret-shape.ts';
 import { compareReleases, encodedReleases, loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
@@ -105,6 +106,15 @@ for (const release of encodedReleases()) {
     if (facts.sealed === 'es256-jws') {
       expect(parsed.protectedHeader?.kid).toMatch(/^kbs:\/\/\/default\/signing-key\/sealed-secret/);
       expect(sealedPlan.kbsCalls.some((call) => call.path.includes('/resource/default/signing-key/'))).toBe(true);
+      // jose, an independent JWS implementation, verifies the sealed value with the JWK the test puts in KBS at the
+      // path its kid names (where confidential-data-hub fetches the key), not with the harness's own verifier.
+      const kid = parsed.protectedHeader!.kid as string;
+      const jwk = sealedPlan.plan.kbs.find((s): s is Extract<KbsStep, { op: 'set-resource' }> => s.op === 'set-resource' && `kbs:///${s.path}` === kid);
+      expect(jwk?.secret, 'the public JWK at the kid\'s path, not a secret').toBe(false);
+      const publicKey = await importJWK(JSON.parse(jwk!.value) as JWK, 'ES256');
+      const verified = await compactVerify(secret.stringData!.secret!.replace(/^sealed\./, ''), publicKey);
+      expect(verified.protectedHeader).toEqual({ b64: true, alg: 'ES256', kid });
+      expect(JSON.parse(new TextDecoder().decode(verified.payload))).toEqual(parsed.payload);
     } else {
       expect(secret.stringData!.secret).toMatch(/^sealed\.fakejwsheader\./);
     }
