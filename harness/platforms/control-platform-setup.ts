@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTestImages, ensureSkopeo, pushImage } from '../../lib/images/index.ts';
+import { buildTestImages, ensureSkopeo, pushImage, type BuiltImage } from '../../lib/images/index.ts';
 import { generateAdminKeyPair, KbsDouble, loadAdminPublicKey, trusteeGeneration, type StartedKbsDouble } from '../../lib/kbs/index.ts';
 import type { KbsRecipe } from '../../matrix/release-profile.ts';
 import { LocalRegistry, registerRegistryCredentials, type StartedLocalRegistry } from '../../lib/registry/index.ts';
+import type { ImageSource } from '../../lib/suite-environment.ts';
 import type { PlatformSetup, PlatformSetupContext, PreparedPlatform } from './platform-setup.ts';
 import { trustLocalRegistry } from './registry-hosts.ts';
 import {
@@ -41,29 +42,12 @@ export const controlPlatformSetup: PlatformSetup = {
     };
     try {
       const dir = join(ctx.workDir, 'control');
-      mkdirSync(dir, { recursive: true });
-      ctx.log('control: building test images from busybox-static');
-      const [images, skopeo] = await Promise.all([buildTestImages(join(dir, 'images')), ensureSkopeo()]);
+      const { images, busybox, skopeo } = await serveSelfBuiltImages(dir, nodeIp, ctx.cluster.registryHostsDir, undo, ctx.log);
       // A node that is not this machine (kind) is reached through a debug pod of the test image, loaded into the
       // node so that it never needs pulling.
       const nodeIsThisMachine = ctx.cluster.hostAddress === undefined;
-      if (!nodeIsThisMachine) await ctx.provider.loadImage(ctx.cluster, images.busybox.archive, ctx.providerContext);
-
-      const open = await startRegistry({ host: nodeIp, open: true, directory: join(dir, 'registry-open') }, undo);
-      const auth = await startRegistry({ host: nodeIp, directory: join(dir, 'registry-auth') }, undo);
-      const credentials = auth.credentials!;
-      registerRegistryCredentials(credentials);
-      for (const registry of [open, auth]) undo.push(trustLocalRegistry(registry.address, ctx.cluster.registryHostsDir));
-
-      const tag = images.busybox.reference.split(':').pop() ?? 'latest';
-      const plain = `${open.address}/coco-conformance/busybox:${tag}`;
-      const authenticated = `${auth.address}/coco-conformance/busybox-auth:${tag}`;
-      ctx.log(`control: pushing ${plain} and ${authenticated}`);
-      await pushImage({ source: images.busybox.archive, destination: plain, skopeo });
-      await pushImage({ source: images.busybox.archive, destination: authenticated, skopeo, login: { registry: auth.address, credentials } });
-      const credentialsFile = join(dir, 'registry-credentials.json');
-      writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
-      const installDoubles = await serveInstallDoubles(ctx, join(dir, 'install-doubles'), open.address, skopeo);
+      if (!nodeIsThisMachine) await ctx.provider.loadImage(ctx.cluster, busybox.archive, ctx.providerContext);
+      const installDoubles = await serveInstallDoubles(ctx, join(dir, 'install-doubles'), images.registry, skopeo);
 
       const keys = generateAdminKeyPair(join(dir, 'kbs'));
       const kbs: StartedKbsDouble = await new KbsDouble({
@@ -72,7 +56,7 @@ export const controlPlatformSetup: PlatformSetup = {
         kbs: ctx.profile.kbs,
       }).start();
       undo.push(() => kbs.stop());
-      ctx.log(`control: KBS double at ${kbs.url}, registries ${open.address} (open) and ${auth.address} (htpasswd)`);
+      ctx.log(`control: KBS double at ${kbs.url}, registries ${images.registry} (open) and ${images.authRegistry} (htpasswd)`);
 
       return {
         doubles: [kbsDoubleDescription(ctx.profile.kbs), ...installDoubles.descriptions],
@@ -80,8 +64,8 @@ export const controlPlatformSetup: PlatformSetup = {
         cleanup,
         suiteEnv: {
           kbs: { url: kbs.url, adminKeyFile: keys.privateKeyFile, isDouble: true },
-          images: { kind: 'self-built', registry: open.address, plain, skopeo, authRegistry: auth.address, authenticated, credentialsFile },
-          ...(nodeIsThisMachine ? { nodeShell: 'local' as const } : { nodeShell: 'debug' as const, nodeShellImage: images.busybox.reference }),
+          images,
+          ...(nodeIsThisMachine ? { nodeShell: 'local' as const } : { nodeShell: 'debug' as const, nodeShellImage: busybox.reference }),
         },
       };
     } catch (error) {
@@ -90,6 +74,44 @@ export const controlPlatformSetup: PlatformSetup = {
     }
   },
 };
+
+type SelfBuiltImages = Extract<ImageSource, { kind: 'self-built' }>;
+
+/** The test images the suites use where upstream's cannot be pulled: a real open registry and a real htpasswd
+ *  registry on `host`, trusted by the node's containerd, holding an image built here from busybox-static in each,
+ *  all kept in `dir`. Everything it starts goes on `undo` (stop in reverse order). The developer path on a machine with no upstream
+ *  registry names the result in COCO_IMAGES (lib/suite-environment.ts). */
+export async function serveSelfBuiltImages(
+  dir: string,
+  host: string,
+  /** the cluster's own containerd registry folder, when it is not this machine's (ProvisionedCluster.registryHostsDir) */
+  registryHostsDir: string | undefined,
+  undo: Array<() => Promise<void> | void>,
+  log: (line: string) => void,
+): Promise<{ images: SelfBuiltImages; busybox: BuiltImage; skopeo: string }> {
+  mkdirSync(dir, { recursive: true });
+  log('control: building test images from busybox-static');
+  const [built, skopeo] = await Promise.all([buildTestImages(join(dir, 'images')), ensureSkopeo()]);
+  const open = await startRegistry({ host, open: true, directory: join(dir, 'registry-open') }, undo);
+  const auth = await startRegistry({ host, directory: join(dir, 'registry-auth') }, undo);
+  const credentials = auth.credentials!;
+  registerRegistryCredentials(credentials);
+  for (const registry of [open, auth]) undo.push(trustLocalRegistry(registry.address, registryHostsDir));
+
+  const tag = built.busybox.reference.split(':').pop() ?? 'latest';
+  const plain = `${open.address}/coco-conformance/busybox:${tag}`;
+  const authenticated = `${auth.address}/coco-conformance/busybox-auth:${tag}`;
+  log(`control: pushing ${plain} and ${authenticated}`);
+  await pushImage({ source: built.busybox.archive, destination: plain, skopeo });
+  await pushImage({ source: built.busybox.archive, destination: authenticated, skopeo, login: { registry: auth.address, credentials } });
+  const credentialsFile = join(dir, 'registry-credentials.json');
+  writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+  return {
+    images: { kind: 'self-built', registry: open.address, plain, skopeo, authRegistry: auth.address, authenticated, credentialsFile },
+    busybox: built.busybox,
+    skopeo,
+  };
+}
 
 async function startRegistry(
   options: ConstructorParameters<typeof LocalRegistry>[0],

@@ -1,18 +1,31 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { loadRelease, TEST_CATALOG } from '../../matrix/index.ts';
+import { loadResultRecords } from '../../reporters/index.ts';
+import { runCommand } from '../../lib/exec/run-command.ts';
+import { serveSelfBuiltImages } from '../../harness/platforms/control-platform-setup.ts';
+import { ExistingProvider } from '../../harness/providers/existing/provider.ts';
+import { plannedBundle } from '../../harness/providers/kubeadm/offline-bundle.ts';
+import type { ProviderContext } from '../../harness/providers/index.ts';
+import { serveKbsDouble } from '../support/serve-kbs-double.ts';
 
 /** A run killed with SIGKILL in the middle of the suites cannot tear anything down. The next run must find the
- *  local cluster it left by its markers, say so in one line, remove it and run; `cleanup` afterwards finds
- *  nothing; and nothing of the cluster is left on the machine — checked here with ps, ip and iptables-save, not
- *  with the harness's own finder. While the killed run's cluster is up, it also shows that the cluster lives on
- *  an address of its own. Runs after control-run.spec.ts (file order, one worker): one cluster at a time. */
+ *  local cluster it left by its markers, say so in one line, remove it and run. That run keeps its cluster
+ *  (--keep-cluster), a cluster the harness did not create as far as the next steps know: the existing provider
+ *  attaches to it, and the README's developer path runs the attestation suite against it with the KBS double
+ *  serve-kbs-double starts. Then `cleanup` removes it, a second `cleanup` finds nothing, and nothing of the cluster
+ *  is left on the machine — checked here with ps, ip and iptables-save, not with the harness's own finder. While
+ *  the killed run's cluster is up, it also shows that the cluster lives on an address of its own. Runs after
+ *  control-run.spec.ts (file order, one worker): one cluster at a time. */
 const repo = resolve(import.meta.dirname, '../..');
 const cli = join(repo, 'bin', 'coco-conformance.mjs');
 const killedOut = join(repo, 'results', 'e2e-sigkill-killed');
 const nextOut = join(repo, 'results', 'e2e-sigkill-next');
+const developerOut = join(repo, 'results', 'e2e-developer-path');
 const NODE_ADDRESS = '198.18.0.1';
 const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 /** A finished test's line in run's output: `  passed           encrypted-image/no-key-fails  control  4.3 s`. */
@@ -24,6 +37,8 @@ test.describe.configure({ mode: 'serial' });
 
 let killedPid = 0;
 let killed = false;
+/** The cluster the next run kept: its kubeconfig, its state folder and the release it left installed. */
+let kept: { kubeconfig: string; stateDir: string; release: string } | undefined;
 
 // Should the first test fail before its kill, the run it started would go on without a reader of its output:
 // end it as this test ends it, and remove what it leaves, so the machine is clean for whatever comes next.
@@ -91,24 +106,100 @@ test('a run killed with SIGKILL mid-suite leaves its local cluster running', asy
   expect(left).toContain('interface coco0');
 });
 
-test('the next run finds the killed run\'s cluster, says so in one line, removes it and runs', async () => {
+test('the next run finds the killed run\'s cluster, says so in one line, removes it, runs and keeps its own cluster', async () => {
   test.setTimeout(20 * 60_000);
   test.skip(!killedPid, 'no run was killed (see the first test)');
   rmSync(nextOut, { recursive: true, force: true });
-  const next = coco(['run', '--suite', 'attestation', '--out', nextOut]);
-  const said = (next.stdout + next.stderr).split('\n').filter((line) => line.includes('found a local cluster'));
+  const next = coco(['run', '--suite', 'attestation', '--keep-cluster', '--out', nextOut]);
+  const output = next.stdout + next.stderr;
+  const said = output.split('\n').filter((line) => line.includes('found a local cluster'));
   expect(said).toEqual([`found a local cluster left by an earlier run (pid ${killedPid}); cleaning it up`]);
-  if (next.status !== 0) console.error((next.stdout + next.stderr).split('\n').slice(-60).join('\n'));
+  if (next.status !== 0) console.error(output.split('\n').slice(-60).join('\n'));
   expect(next.status, 'the next run (0 = every outcome as the release claims)').toBe(0);
+  const kubeconfig = output.match(/teardown skipped \(--keep-cluster\): kubeconfig (\S+)/)?.[1];
+  const stateDir = output.match(/state folder kept with the cluster \(--keep-cluster\): (\S+)/)?.[1];
+  const release = output.match(/^complete +(v\d+\.\d+\.\d+)\/control\//m)?.[1];
+  expect(kubeconfig && existsSync(kubeconfig), `the kept cluster's kubeconfig is named and there:\n${output.slice(-2000)}`).toBeTruthy();
+  expect(stateDir && kubeconfig!.startsWith(`${stateDir}/`), 'the kubeconfig lies in the kept state folder').toBeTruthy();
+  expect(release, 'the cell line names the release left installed').toBeDefined();
+  kept = { kubeconfig: kubeconfig!, stateDir: stateDir!, release: release! };
+  expect(leftovers().some((l) => l.startsWith('process kube-apiserver')), 'the kept cluster is still up').toBe(true);
 });
 
-test('cleanup afterwards has nothing to do, and nothing of the local cluster is left', async () => {
+// Was a self-test that skipped wherever no cluster answered (every CI run); it needs this real API server.
+test('the existing provider attaches to the kept cluster: reads its nodes and versions, owns nothing', async () => {
+  test.skip(!kept, 'no cluster was kept (see the test before)');
+  const ctx: ProviderContext = { workDir: mkdtempSync(join(tmpdir(), 'coco-e2e-existing-')), dryRun: false, record: () => {}, log: () => {} };
+  const provider = new ExistingProvider();
+  const cluster = await provider.create({ distro: 'existing', kubeconfig: kept!.kubeconfig }, ctx);
+  expect(cluster.createdByHarness).toBe(false);
+  expect(cluster.nodes.map((n) => n.internalIp)).toEqual([NODE_ADDRESS]);
+  const info = await provider.info(cluster, ctx);
+  // The versions of the offline bundle the cluster was built from (scripts/bundle/versions.env).
+  const bundle = plannedBundle();
+  expect(info.kubernetesVersion).toBe(bundle.kubernetes);
+  expect(info.containerRuntimeVersion).toBe(`containerd://${bundle.containerd.replace(/^v/, '')}`);
+  // destroy is not called: on a shared cluster it would delete the harness-labelled namespaces of a run in progress.
+  rmSync(ctx.workDir, { recursive: true, force: true });
+});
+
+test('the README\'s developer path runs the attestation suite against the kept cluster, with the KBS double serve-kbs-double starts', async () => {
+  test.setTimeout(15 * 60_000);
+  test.skip(!kept, 'no cluster was kept (see the tests before)');
+  rmSync(developerOut, { recursive: true, force: true });
+  // The developer path needs pullable test images: upstream's registries are out of reach here, so it takes the
+  // self-built set the control platform serves (COCO_IMAGES), in a private folder: it holds a registry password.
+  const imagesDir = mkdtempSync(join(tmpdir(), 'coco-e2e-developer-images-'));
+  const undo: Array<() => Promise<void> | void> = [];
+  const kbs = await serveKbsDouble(kept!.release);
+  let run;
+  try {
+    const { images } = await serveSelfBuiltImages(imagesDir, NODE_ADDRESS, undefined, undo, (line) => console.log(line));
+    writeFileSync(join(imagesDir, 'images.json'), JSON.stringify(images));
+    // README: `. /tmp/kbs-double.env; KUBECONFIG=<its kubeconfig> COCO_PLATFORM=control npx playwright test --grep @attestation`.
+    run = await runCommand(['npx', 'playwright', 'test', '--grep', '@attestation'], {
+      cwd: repo, nothrow: true, timeoutMs: 12 * 60_000,
+      env: { ...kbs.env, KUBECONFIG: kept!.kubeconfig, COCO_PLATFORM: 'control', COCO_IMAGES: join(imagesDir, 'images.json'),
+        COCO_NODE_SHELL: 'local', COCO_OUT_DIR: developerOut, COCO_SUITE_ENV: undefined, CI: 'true' },
+    });
+  } finally {
+    for (const step of undo.reverse()) await step();
+    expect(await kbs.stop(), 'serve-kbs-double ends cleanly on SIGTERM').toBe(0);
+    rmSync(imagesDir, { recursive: true, force: true });
+  }
+  expect(run.exitCode, `npx playwright test --grep @attestation (0 = every outcome as the release claims):\n${run.stdout.slice(-4000)}\n${run.stderr.slice(-2000)}`).toBe(0);
+  expect(run.stdout, 'a missing KBS would be named at once').not.toMatch(/KBS is not usable/);
+  const records = loadResultRecords([developerOut]);
+  expect(records.warnings).toEqual([]);
+  expect(records.records).toHaveLength(1);
+  const record = records.records[0]!;
+  // A developer's run: no cell, filed under its COCO_PLATFORM; the record names the KBS double it used.
+  expect(record.cell.platform).toBe('control');
+  expect(record.release).toBe(kept!.release);
+  expect(record.doubles).toEqual([kbs.env.COCO_KBS_DOUBLE]);
+  // Every attestation test of the catalog ran as runc behaves under that release (written in control-run.spec.ts's
+  // verdicts for the same tests): the resource never reaches a runc pod; the deny and delete cases pass.
+  const attestation = TEST_CATALOG.filter((t) => t.feature === 'attestation').map((t) => t.id).sort();
+  expect(record.tests.map((t) => t.id).sort()).toEqual(attestation);
+  const byId = new Map(record.tests.map((t) => [t.id, t]));
+  expect(byId.get('attestation/resource-released-allow-all')).toMatchObject({ outcome: 'expected-failure',
+    failureSignature: { matched: true, failedStep: 'assert: the log holds the resource value' } });
+  expect(byId.get('attestation/resource-withheld-deny-all')?.outcome).toBe('passed');
+  expect(byId.get('attestation/gpu-attested')?.outcome).toBe('skipped');
+  expect(byId.get('attestation/deleted-resource-gone')?.outcome).toBe(loadRelease(kept!.release).kbs.resourceDelete ? 'passed' : 'skipped');
+});
+
+test('cleanup removes the kept cluster and its state folder; run again, it has nothing to do; nothing of the local cluster is left', async () => {
   test.skip(!killedPid, 'no run was killed (see the first test)');
   const cleanup = coco(['cleanup']);
-  expect(cleanup.stdout.trim()).toBe('nothing to clean up: no local cluster of coco-conformance on this machine');
-  expect(cleanup.status).toBe(0);
+  expect(cleanup.status, cleanup.stderr).toBe(0);
+  if (kept) expect(cleanup.stdout).toMatch(/^local cluster cleaned up( \(left by run pid \d+\))?: \d+ leftovers removed$/m);
+  const again = coco(['cleanup']);
+  expect(again.stdout.trim()).toBe('nothing to clean up: no local cluster of coco-conformance on this machine');
+  expect(again.status).toBe(0);
   expect(leftovers()).toEqual([]);
   expect(existsSync('/run/coco-conformance/local-cluster.json')).toBe(false);
+  if (kept) expect(existsSync(kept.stateDir), 'the kept state folder, with its kubeconfig and keys').toBe(false);
 });
 
 function coco(args: string[]) {

@@ -1,28 +1,17 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { HttpKbsTransport, KbsAdminClient, loadAdminPrivateKey } from '../../lib/kbs/index.ts';
 import { loadSuiteEnvironment } from '../../lib/suite-environment.ts';
 import { loadRelease } from '../../matrix/index.ts';
-
-const repo = join(import.meta.dirname, '..', '..');
+import { serveKbsDouble } from '../support/serve-kbs-double.ts';
 
 /** The developer path's KBS: the harness's own double, started alone; the suites find it through the environment
  *  it prints, and their records name it as a double. */
 test('serve-kbs-double prints the suites\' environment, takes an admin request with its key, and cleans up on SIGTERM', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'harness/platforms/serve-kbs-double.ts', '--release', 'v0.9.0'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('# serving until Ctrl-C')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`serve-kbs-double exited ${code}: ${stderr}`)));
-  });
-  const env = Object.fromEntries([...stdout.matchAll(/^export (\w+)=(?:'((?:[^']|'\\'')*)'|(\S+))$/gm)].map((m) => [m[1]!, (m[2] ?? m[3]!).replace(/'\\''/g, "'")]));
+  const served = await serveKbsDouble('v0.9.0');
+  const { env } = served;
   expect(Object.keys(env).sort()).toEqual(['COCO_KBS_ADMIN_KEY', 'COCO_KBS_DOUBLE', 'COCO_KBS_URL', 'COCO_RELEASE']);
   expect(env.COCO_RELEASE).toBe('v0.9.0');
   expect(env.COCO_KBS_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -37,8 +26,26 @@ test('serve-kbs-double prints the suites\' environment, takes an admin request w
     transport: new HttpKbsTransport(env.COCO_KBS_URL!) });
   await admin.setResource('default/selftest/developer-path', Buffer.from('value'));
 
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
+  expect(await served.stop()).toBe(0);
   expect(existsSync(env.COCO_KBS_ADMIN_KEY!)).toBe(false);
+});
+
+/** The developer path on a machine that cannot pull upstream's test images (the e2e's, on this CI machine): the
+ *  self-built set, as the control platform serves it, from the file COCO_IMAGES names. */
+test('the developer path takes self-built images from COCO_IMAGES, and names a file that is not an image set in one line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'coco-images-'));
+  const images = { kind: 'self-built', registry: '198.18.0.1:5000', plain: '198.18.0.1:5000/coco-conformance/busybox:1', skopeo: '/usr/bin/skopeo',
+    authRegistry: '198.18.0.1:5001', authenticated: '198.18.0.1:5001/coco-conformance/busybox-auth:1', credentialsFile: join(dir, 'credentials.json') };
+  const file = join(dir, 'images.json');
+  writeFileSync(file, JSON.stringify(images));
+  expect(loadSuiteEnvironment({ COCO_IMAGES: file }).images).toEqual(images);
+  expect(loadSuiteEnvironment({}).images).toEqual({ kind: 'upstream' });
+
+  writeFileSync(file, JSON.stringify({ ...images, plain: undefined }));
+  expect(() => loadSuiteEnvironment({ COCO_IMAGES: file })).toThrow(new Error(`images ${file} (COCO_IMAGES): plain: missing or not a string`));
+  writeFileSync(file, JSON.stringify({ kind: 'mirrored' }));
+  expect(() => loadSuiteEnvironment({ COCO_IMAGES: file })).toThrow(new Error(`images ${file} (COCO_IMAGES): kind: must be "self-built" or "upstream"`));
+  writeFileSync(file, '{');
+  expect(() => loadSuiteEnvironment({ COCO_IMAGES: file })).toThrow(/^failed to read the images .* \(COCO_IMAGES\): /);
+  rmSync(dir, { recursive: true });
 });
