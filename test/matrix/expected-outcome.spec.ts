@@ -197,3 +197,96 @@ test('requirements and covering limitations: skip where the release or platform 
   expect(expectedOutcome(V090, 'tdx', byId('sealed-secret/unsealed-with-resource'))).toMatchObject({ expect: 'pass' });
   expect(expectedOutcome(loadRelease('v0.11.0'), 'tdx', byId('sealed-secret/unsealed-as-file'))).toMatchObject({ expect: 'pass' });
 });
+
+// Each branch below was left unguarded by the tests above: a mutation of it (StrykerJS, npm run test:mutation
+// matrix) went unnoticed. Outcomes are compared whole, so a changed reason, a dropped issue or a lost mark fails.
+const byId = (id: string) => TEST_CATALOG.find((t) => t.id === id)!;
+
+test('a pull mode that is not guest pull turns a supported guest-pull claim into unsupported, and only that', () => {
+  const notUnpacked = byId('guest-pull/not-unpacked-on-host');
+  // v0.9.0 claims guest pull on TDX (supported, with its note): with nydus it must pass, pulled on the host it must fail.
+  expect(expectedOutcome(V090, 'tdx', notUnpacked, 'nydus')).toEqual({ expect: 'pass', claim: 'supported' });
+  const host = expectedOutcome(V090, 'tdx', notUnpacked, 'host');
+  expect(host).toMatchObject({ expect: 'fail', claim: 'unsupported', signature: { step: notUnpacked.failsAs!.step } });
+  expect(host.reason).toMatch(/^pull mode host: the image is pulled and unpacked on the host, and release v0\.9\.0 claims guest pull only/);
+  expect(host).not.toHaveProperty('issue');
+  // The negative test still passes; other features keep their claim under host pull.
+  expect(expectedOutcome(V090, 'tdx', byId('guest-pull/init-container-shared-volume'), 'host')).toMatchObject({ expect: 'pass', claim: 'unsupported' });
+  expect(expectedOutcome(V090, 'tdx', byId('attestation/resource-released-allow-all'), 'host')).toEqual({ expect: 'pass', claim: 'supported' });
+  // A limitation already expects what host pull gives: its own reason stays.
+  expect(expectedOutcome(V090, 'enclave-cc-hw', notUnpacked, 'host')).toMatchObject({
+    expect: 'fail', claim: 'limitation', reason: 'Nydus snapshotter is not supported with enclave-cc.' });
+});
+
+test('a covering limitation holds a positive test only, on its platforms, and carries its issue when it has one', () => {
+  const asFile = byId('sealed-secret/unsealed-as-file');
+  const envOnly = V090.limitations.find((l) => l.id === asFile.limitedBy)!;
+  expect(expectedOutcome(V090, 'tdx', asFile)).toEqual({ expect: 'fail', claim: 'limitation', reason: envOnly.text,
+    ...(envOnly.issue ? { issue: envOnly.issue } : {}), signature: { step: asFile.failsAs!.step, pattern: asFile.failsAs!.pattern, because: asFile.failsAs!.because } });
+  const withIssue = structuredClone(V090);
+  withIssue.limitations = withIssue.limitations.map((l) => (l.id === asFile.limitedBy ? { ...l, issue: ISSUE } : l));
+  expect(expectedOutcome(withIssue, 'tdx', asFile)).toMatchObject({ expect: 'fail', issue: ISSUE });
+  // The same limitation does not hold a negative test that names it, nor a platform it does not list.
+  expect(expectedOutcome(V090, 'tdx', { ...asFile, variant: 'negative' })).toEqual({ expect: 'pass', claim: 'supported' });
+  const elsewhere = structuredClone(V090);
+  elsewhere.limitations = elsewhere.limitations.map((l) => (l.id === asFile.limitedBy ? { ...l, platforms: ['snp' as const] } : l));
+  expect(expectedOutcome(elsewhere, 'tdx', asFile)).toEqual({ expect: 'pass', claim: 'supported' });
+});
+
+test('a claim not tested upstream is marked on a pass and on an expected failure, never elsewhere', () => {
+  const upstream = 'https://example.invalid/issues/11945';
+  const supported = profileWith('supported');
+  supported.claims.attestation.snp = { status: 'supported', notTestedUpstream: upstream };
+  expect(expectedOutcome(supported, 'snp', probe('positive'))).toEqual({ expect: 'pass', claim: 'supported', notTestedUpstream: upstream });
+  const limited = profileWith('limitation');
+  limited.claims.attestation.snp = { status: 'limitation', note: 'the notes say limitation', notTestedUpstream: upstream };
+  expect(expectedOutcome(limited, 'snp', probe('positive'))).toEqual({ expect: 'fail', claim: 'limitation', reason: 'the notes say limitation',
+    signature: SIGNATURE, notTestedUpstream: upstream });
+  expect(expectedOutcome(limited, 'snp', probe('negative'))).toEqual({ expect: 'pass', claim: 'limitation',
+    reason: 'a negative test must pass even where the feature is not supported' });
+});
+
+test('without notes, the reasons say what the profile lacks: no claim, no note, not shipped, not applicable', () => {
+  const bare = structuredClone(V090);
+  delete (bare.claims.attestation as Partial<typeof bare.claims.attestation>).snp;
+  expect(expectedOutcome(bare, 'snp', probe('positive'))).toEqual({ expect: 'fail', claim: 'unsupported',
+    reason: 'release v0.9.0 makes no claim for attestation on snp', signature: SIGNATURE });
+  bare.claims.attestation.snp = { status: 'limitation' };
+  expect(expectedOutcome(bare, 'snp', probe('positive'))).toEqual({ expect: 'fail', claim: 'limitation',
+    reason: 'release v0.9.0 claims attestation is limitation on snp', signature: SIGNATURE });
+  bare.claims.attestation.snp = { status: 'not-applicable' };
+  expect(expectedOutcome(bare, 'snp', probe('positive'))).toEqual({ expect: 'skip', claim: 'not-applicable', reason: 'attestation does not apply to snp' });
+  bare.platforms.snp = { ...bare.platforms.snp!, shipped: false, note: undefined };
+  expect(expectedOutcome(bare, 'snp', probe('positive'))).toEqual({ expect: 'skip', claim: 'not-applicable',
+    reason: `release v0.9.0 does not ship ${bare.platforms.snp.runtimeClass}` });
+});
+
+test('requirements name what is missing: a kata guest (and why the test needs one), one secure image\'s kernel parameters, a generated policy case', () => {
+  const v021 = loadRelease('v0.21.0');
+  expect(expectedOutcome(v021, 'control', byId('init-data/no-kbs-without-init-data'))).toEqual({ expect: 'skip', claim: 'unsupported',
+    reason: 'platform control runs no kata guest (handler runc): only a guest reads init-data, so its absence cannot fail here' });
+  expect(expectedOutcome(v021, 'control', { ...byId('init-data/no-kbs-without-init-data'), kataGuestBecause: undefined })).toMatchObject({
+    reason: 'platform control runs no kata guest (handler runc)' });
+  expect(expectedOutcome(v021, 'se', byId('signed-images/no-policy-runs'))).toMatchObject({ expect: 'skip',
+    reason: 'platform se boots the kernel parameters of the runner\'s one secure image (guestComponents.paramsBakedIntoImage), ' +
+      'which apply to every pod: upstream rebuilds the secure image with each pod\'s own parameters before it starts ' +
+      '(kata\'s lib.sh set_metadata_annotation → repack_secure_image, one test at a time), the harness does not, so a test ' +
+      'that needs its own (an image policy with signature verification, or no KBS address but through init-data) cannot run here' });
+  expect(expectedOutcome(v021, 'tdx', byId('signed-images/no-policy-runs'))).toMatchObject({ expect: 'pass' });
+  const fewerCases = structuredClone(v021);
+  fewerCases.guestProtection.agentPolicy.genpolicy!.failureCases = fewerCases.guestProtection.agentPolicy.genpolicy!.failureCases.filter((c) => c !== 'privileged');
+  expect(expectedOutcome(fewerCases, 'tdx', byId('agent-policy/refused-privileged'))).toMatchObject({ expect: 'skip',
+    reason: 'release v0.21.0\'s k8s-policy-pod.bats has no "privileged" case (guestProtection.agentPolicy.genpolicy.failureCases)' });
+  expect(expectedOutcome(v021, 'tdx', byId('agent-policy/refused-privileged')).expect).not.toBe('skip');
+  expect(expectedOutcome(V090, 'tdx', byId('agent-policy/refused-privileged'))).toMatchObject({ expect: 'skip',
+    reason: 'release v0.9.0\'s CoCo CI generates no agent policy (guestProtection.agentPolicy.genpolicy)' });
+  expect(expectedOutcome(v021, 'tdx', byId('attestation/gpu-attested'))).toMatchObject({
+    reason: 'platform tdx has no confidential GPU (platforms.tdx.gpu)' });
+  expect(expectedOutcome(V090, 'tdx', byId('attestation/deleted-resource-gone'))).toMatchObject({
+    reason: 'release v0.9.0\'s KBS has no resource DELETE (kbs.resourceDelete)' });
+  // v0.9.0's init-data claim is not-applicable; a claim without the mechanism still skips, for the mechanism.
+  const claimedWithout = structuredClone(V090);
+  claimedWithout.claims['init-data'].tdx = { status: 'supported' };
+  expect(expectedOutcome(claimedWithout, 'tdx', byId('init-data/kbs-from-init-data'))).toMatchObject({ expect: 'skip',
+    reason: 'release v0.9.0 has no init-data (guestComponents.initData)' });
+});
