@@ -290,3 +290,18 @@ test('requirements name what is missing: a kata guest (and why the test needs on
   expect(expectedOutcome(claimedWithout, 'tdx', byId('init-data/kbs-from-init-data'))).toMatchObject({ expect: 'skip',
     reason: 'release v0.9.0 has no init-data (guestComponents.initData)' });
 });
+
+test('without a pull mode (a developer\'s run) pods pull as nydus: an install that gives the class another snapshotter voids guest pull', () => {
+  const notUnpacked = byId('guest-pull/not-unpacked-on-host');
+  const overlayfs = structuredClone(V090);
+  const install = overlayfs.install;
+  if (install.method !== 'operator') throw new Error('v0.9.0 installs with the operator');
+  const overlay = install.overlays[overlayfs.platforms.tdx!.overlay!]!;
+  overlay.snapshotter = 'overlayfs';
+  delete overlay.runtimeClassConfig;
+  const voided = expectedOutcome(overlayfs, 'tdx', notUnpacked);
+  expect(voided).toEqual(expectedOutcome(overlayfs, 'tdx', notUnpacked, 'nydus'));
+  expect(voided).toMatchObject({ expect: 'fail', claim: 'unsupported' });
+  expect(voided.reason).toMatch(/^pull mode nydus: release v0\.9\.0's install configures snapshotter "overlayfs" for kata-qemu-tdx, not nydus/);
+  expect(expectedOutcome(V090, 'tdx', notUnpacked)).toEqual({ expect: 'pass', claim: 'supported' });
+});
