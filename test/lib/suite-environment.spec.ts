@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { developerSuiteEnvironment, loadSuiteEnvironment, pinSuiteEnvironment } from '../../lib/suite-environment.ts';
@@ -33,6 +34,16 @@ test('the config pins a developer run\'s environment in a file COCO_SUITE_ENV na
   } finally {
     rmSync(dirname(env.COCO_SUITE_ENV!), { recursive: true, force: true });
   }
+});
+
+test('a developer run\'s pinned environment file is gone when the process that made it exits', () => {
+  const script = `import { pinSuiteEnvironment } from ${JSON.stringify(join(import.meta.dirname, '..', '..', 'lib', 'suite-environment.ts'))};
+    const env = { COCO_RELEASE: 'v0.9.0', COCO_PLATFORM: 'control' }; pinSuiteEnvironment(env); console.log(env.COCO_SUITE_ENV);`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(child.status, child.stderr).toBe(0);
+  const file = child.stdout.trim();
+  expect(file).toMatch(/coco-suite-env-.*suite-environment\.json$/);
+  expect(existsSync(dirname(file))).toBe(false);
 });
 
 test('a suite environment file without the expected outcomes is a clear error: the suites never derive them themselves', () => {
