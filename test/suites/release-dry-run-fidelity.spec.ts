@@ -178,7 +178,8 @@ test('TDX init-data of v0.17.0+ is tested here but not upstream: plan counts it,
   // k8s-guest-pull-image.bats:90-92 skips qemu-tdx, issue 10838).
   expect(result.stdout).toMatch(/v0\.18\.0\/tdx\/kubeadm-1\.30\/containerd\/nydus .*, 3 not tested upstream/);
   const report = buildCompatibilityReport({ records: [], profile: loadRelease('v0.18.0'), generatedAt: 'fixed' });
-  const initData = report.notTestedUpstream.filter((n) => n.feature === 'init-data');
+  // (The GPU platforms' marks have their own test below.)
+  const initData = report.notTestedUpstream.filter((n) => n.feature === 'init-data' && !n.platform.startsWith('nvidia-gpu'));
   expect(initData).toEqual([expect.objectContaining({ feature: 'init-data', platform: 'tdx' })]);
   expect(initData[0]!.reason).toContain('k8s-guest-pull-image-signature.bats:159');
   expect(report.notTestedUpstream.filter((n) => n.feature === 'trusted-image-storage').map((n) => n.platform).sort())
@@ -186,9 +187,44 @@ test('TDX init-data of v0.17.0+ is tested here but not upstream: plan counts it,
   const markdown = renderMarkdown(report);
   expect(markdown).toContain('‡ not tested upstream: the release claims it, upstream CI skips it; tested here.');
   expect(markdown).toMatch(/- init-data × tdx: kata 3\.25\.0 tests\/integration\/kubernetes\/k8s-guest-pull-image-signature\.bats/);
-  expect(renderHtml(report)).toContain('<h2>Not tested upstream</h2><ul id="not-tested-upstream"><li>init-data × tdx: kata 3.25.0');
+  const html = renderHtml(report);
+  expect(html).toContain('<h2>Not tested upstream</h2><ul id="not-tested-upstream"><li>');
+  expect(html).toContain('<li>init-data × tdx: kata 3.25.0');
   // Where upstream does test it (SNP), nothing is marked.
   expect(initData.some((n) => n.platform === 'snp')).toBe(false);
+});
+
+/** What upstream's GPU CI exercises, written here from the source (not read from the profiles):
+ *  - no job runs qemu-nvidia-gpu-tdx: run-k8s-tests-on-nvidia-gpu.yaml's matrix is qemu-nvidia-gpu and
+ *    qemu-nvidia-gpu-snp (kata 3.25.0/3.28.0/3.29.0 :40-41), plus their runtime-rs twins (3.31.0 :48-51);
+ *  - the qemu-nvidia-gpu-snp job runs run_kubernetes_nv_tests.sh's K8S_TEST_NV only (3.25.0 :38-40, 3.28.0 :90-92,
+ *    3.29.0 :90-93, 3.31.0 :74-77): k8s-confidential-attestation.bats (attestation), k8s-nvidia-cuda.bats and the NIM
+ *    bats, whose TEE pods pull in the guest with registry credentials from KBS (3.25.0 nvidia-nim-llama-3-1-8b-instruct-
+ *    tee.yaml.in:13), from 3.28.0 through init-data with signed sealed secrets (k8s-nvidia-nim.bats:58-70,89-111), from
+ *    3.29.0 with an image signature policy too (:115). Never an encrypted image, the TEE evidence check
+ *    (k8s-confidential.bats), trusted storage of either kind. */
+const GPU_SNP_NOT_UPSTREAM: Record<string, string[]> = {
+  'v0.18.0': ['encrypted-images', 'init-data', 'sealed-secrets', 'signed-images', 'tee-evidence', 'trusted-image-storage'],
+  'v0.19.0': ['encrypted-images', 'signed-images', 'tee-evidence', 'trusted-image-storage'],
+  'v0.20.0': ['encrypted-images', 'tee-evidence', 'trusted-image-storage', 'trusted-storage'],
+  'v0.21.0': ['encrypted-images', 'tee-evidence', 'trusted-image-storage', 'trusted-storage'],
+};
+
+test('GPU claims name what upstream\'s GPU CI does not run: every nvidia-gpu-tdx claim, and on nvidia-gpu-snp what K8S_TEST_NV leaves out', () => {
+  for (const [release, snpGaps] of Object.entries(GPU_SNP_NOT_UPSTREAM)) {
+    const profile = loadRelease(release);
+    const report = buildCompatibilityReport({ records: [], profile, generatedAt: 'fixed' });
+    const marked = (platform: string) => report.notTestedUpstream.filter((n) => n.platform === platform).map((n) => n.feature).sort();
+    expect(marked('nvidia-gpu-snp'), `${release} nvidia-gpu-snp`).toEqual(snpGaps);
+    // Every claim on nvidia-gpu-tdx that is supported (or a limitation): no upstream job exercises any of them.
+    const tdxClaimed = Object.entries(profile.claims)
+      .filter(([, byPlatform]) => { const c = (byPlatform as Record<string, { status: string }>)['nvidia-gpu-tdx']; return c && (c.status === 'supported' || c.status === 'limitation'); })
+      .map(([feature]) => feature).sort();
+    expect(tdxClaimed.length, release).toBeGreaterThan(8);
+    expect(marked('nvidia-gpu-tdx'), `${release} nvidia-gpu-tdx`).toEqual(tdxClaimed);
+    expect(report.notTestedUpstream.find((n) => n.platform === 'nvidia-gpu-tdx' && n.feature === 'attestation')?.reason)
+      .toMatch(/run-k8s-tests-on-nvidia-gpu\.yaml:\d+-\d+: .*no upstream job runs qemu-nvidia-gpu-tdx/);
+  }
 });
 
 test('the harness\'s ccruntime kustomization, rendered by the real kustomize over the operator double, sets the CcRuntime\'s debug (v0.14.0)', async () => {
