@@ -2,7 +2,7 @@ import { defineConfig, type PlaywrightTestConfig, type Project } from '@playwrig
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pinSuiteEnvironment } from './lib/suite-environment.ts';
+import { allureResultsDir, pinSuiteEnvironment } from './lib/suite-environment.ts';
 import { loadRelease, type PlatformId } from './matrix/index.ts';
 
 /** The conformance suites (the harness's own tests use test/playwright.config.ts). Everything comes from the suite
@@ -47,8 +47,8 @@ function environmentInfo(): Record<string, string> {
   return info;
 }
 
-// Each runner and cell writes its own allure folder, so merged folders keep their environment files apart.
-const allureDir = join(outDir, 'allure-results', `${env.runner}--${(env.cell?.id ?? `${profile.release}-developer`).replace(/[^A-Za-z0-9.-]+/g, '_')}`);
+// Each run of each runner and cell writes its own allure folder (allureResultsDir).
+const allureDir = allureResultsDir(env);
 
 // `--list` runs nothing: it must not leave empty result records or allure folders behind.
 const listing = process.argv.includes('--list');

@@ -9,12 +9,13 @@ import { promisify } from 'node:util';
  *  (fixtures/artifacts/allure-labels.ts), as the compatibility report's grid reads feature × platform. */
 export const ALLURE_GROUP_BY = ['feature', 'platform', 'release', 'runner'] as const;
 
-/** The suites' raw Allure results under `outDir` (allure-playwright writes one folder per runner and cell under each
- *  `allure-results/`), turned into one Allure 3 report (the `allure` package from npm, its Awesome report as a
- *  single self-contained index.html) in `reportDir`, its tree grouped by ALLURE_GROUP_BY. Returns the HTML file, or
- *  undefined when there are no results to report on. Allure's own output is shown only when it fails. */
-export async function writeAllureReport(outDir: string, reportDir: string): Promise<string | undefined> {
-  const results = await resultFolders(outDir);
+/** The suites' raw Allure results in `resultFolders` (the folders this run's cells wrote, CellResult.allureResults:
+ *  never every folder under --out, which a runner that keeps its results night after night fills), turned into one
+ *  Allure 3 report (the `allure` package from npm, its Awesome report as a single self-contained index.html) in
+ *  `reportDir`, its tree grouped by ALLURE_GROUP_BY. Returns the HTML file, or undefined when none of the folders
+ *  holds a result (a cell stopped before its suites wrote any). Allure's own output is shown only when it fails. */
+export async function writeAllureReport(resultFolders: readonly string[], reportDir: string): Promise<string | undefined> {
+  const results = await foldersWithResults(resultFolders);
   if (!results.length) return undefined;
   const configDir = await mkdtemp(join(tmpdir(), 'coco-allure-'));
   try {
@@ -38,29 +39,17 @@ function allureCli(): string {
   return join(dirname(fileURLToPath(import.meta.resolve('allure'))), '..', 'cli.js');
 }
 
-/** Every folder of results: the children of each `allure-results` folder under `outDir` (a run's cells each have
- *  theirs), in name order. */
-async function resultFolders(outDir: string): Promise<string[]> {
+/** The folders that exist and hold an Allure result file (`*-result.json`), once each, in the order given. */
+async function foldersWithResults(folders: readonly string[]): Promise<string[]> {
   const found: string[] = [];
-  const walk = async (folder: string, depth: number): Promise<void> => {
-    let entries;
+  for (const folder of new Set(folders)) {
+    let names: string[];
     try {
-      entries = await readdir(folder, { withFileTypes: true });
+      names = await readdir(folder);
     } catch {
-      return;
+      continue;
     }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isDirectory()) continue;
-      const path = join(folder, entry.name);
-      if (entry.name === 'allure-results') {
-        for (const child of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-          if (child.isDirectory()) found.push(join(path, child.name));
-        }
-      } else if (depth > 0) {
-        await walk(path, depth - 1);
-      }
-    }
-  };
-  await walk(outDir, 4);
+    if (names.some((name) => name.endsWith('-result.json'))) found.push(folder);
+  }
   return found;
 }

@@ -18,7 +18,7 @@ import { appendRunError, DryRunRecorder, writeDryRunFiles, writeInterruptedRecor
 import { cellWorkspace, makePrivateFolder, removeRunStateDirIfEmpty, removeStateFolder, type CellWorkspace } from './cell-workspace.ts';
 import type { Progress } from './progress.ts';
 import { InterruptedError } from './signals.ts';
-import { writeSuiteEnvironment } from '../../lib/suite-environment.ts';
+import { allureResultsDir, writeSuiteEnvironment } from '../../lib/suite-environment.ts';
 import { buildSuiteEnvironment } from './suite-environment-builder.ts';
 import { runSuites } from './suite-run.ts';
 
@@ -62,6 +62,8 @@ export interface CellResult {
   keptStateDir?: string;
   /** Playwright's exit code (1 when a test had an unexpected result). */
   suitesExitCode?: number | null;
+  /** Where this cell's suites wrote their Allure results in this run (allureResultsDir), once they started. */
+  allureResults?: string;
   dryRunFiles?: string[];
 }
 
@@ -132,6 +134,8 @@ interface CellState {
   /** The step running when the cell stopped. */
   step: string;
   suitesStarted: boolean;
+  /** The suites' Allure results folder, set when they start. */
+  allureResults?: string;
 }
 
 /** A cluster that outlives one cell. The cells of a run that share a cluster spec (runner, arch, cluster, container
@@ -248,11 +252,12 @@ async function runCell(cell: Cell, options: PipelineOptions, deps: PipelineDeps,
   const keptStateDir = options.keepCluster && last && shared.cluster ? shared.workDir : undefined;
   if (!keptStateDir) removeStateFolder(ws.workDir);
 
+  const allure = state.allureResults ? { allureResults: state.allureResults } : {};
   const interrupted = options.signal.aborted ? interruptOf(options.signal) : undefined;
   if (interrupted) {
     const { unfinished } = writeInterruptedRecord({ file: ws.recordFile, runId: options.runId, cell, startedAt, step: state.step,
       signal: interrupted.signal, planned: state.planned, environment: state.environment, doubles: state.doubles });
-    return { cell, status: 'interrupted', recordFile: ws.recordFile, failedStep: state.step, error: interrupted.message, unfinished, keptStateDir };
+    return { cell, status: 'interrupted', recordFile: ws.recordFile, failedStep: state.step, error: interrupted.message, unfinished, keptStateDir, ...allure };
   }
   if (state.skipReason && failure === undefined) return finishSkipped(cell, ws, state, options);
   if (options.dryRun) {
@@ -266,13 +271,13 @@ async function runCell(cell: Cell, options: PipelineOptions, deps: PipelineDeps,
       outFile: ws.recordFile, runId: options.runId, runner: cell.runner, cell, release: cell.release,
       planned: state.planned, step: state.step, error: failure, environment: state.environment, doubles: state.doubles,
     });
-    return { cell, status: 'infra-error', recordFile: ws.recordFile, failedStep: state.step, error: (failure as Error).message, keptStateDir };
+    return { cell, status: 'infra-error', recordFile: ws.recordFile, failedStep: state.step, error: (failure as Error).message, keptStateDir, ...allure };
   }
   if (state.uninstallFailure) {
     appendRunError(ws.recordFile, `uninstall: ${state.uninstallFailure}`);
-    return { cell, status: 'infra-error', recordFile: ws.recordFile, failedStep: 'uninstall', error: state.uninstallFailure, suitesExitCode, keptStateDir };
+    return { cell, status: 'infra-error', recordFile: ws.recordFile, failedStep: 'uninstall', error: state.uninstallFailure, suitesExitCode, keptStateDir, ...allure };
   }
-  return { cell, status: 'complete', recordFile: ws.recordFile, suitesExitCode, keptStateDir };
+  return { cell, status: 'complete', recordFile: ws.recordFile, suitesExitCode, keptStateDir, ...allure };
 }
 
 function interruptOf(signal: AbortSignal): InterruptedError {
@@ -398,6 +403,7 @@ async function cellSteps(
   await mkdir(dirname(ws.suiteEnvFile), { recursive: true });
   writeSuiteEnvironment(ws.suiteEnvFile, suiteEnv);
   state.suitesStarted = true;
+  state.allureResults = allureResultsDir(suiteEnv);
   const result = await step('suites', async () => {
     const ran = await deps.runSuites({
       cell, suiteEnvFile: ws.suiteEnvFile, secretsFile: ws.secretsFile, testIds: options.testIds?.get(cell.id),

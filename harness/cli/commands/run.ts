@@ -120,7 +120,7 @@ function whyOf(result: CellResult): string {
 }
 
 /** The records of this run: feature × outcome counts, the sign-off they alone would give, and the report; beside it
- *  the Allure report of the suites' results in --out. */
+ *  the Allure report of the suites this run ran (earlier runs' results in a kept --out are not in it). */
 async function printRunSummary(results: CellResult[], outDir: string, runId: string): Promise<void> {
   const files = results.flatMap((r) => (r.recordFile ? [r.recordFile] : []));
   if (!files.length) return;
@@ -136,8 +136,9 @@ async function printRunSummary(results: CellResult[], outDir: string, runId: str
     console.log(`report ${report.release}: ${report.htmlFile}`);
   }
   try {
-    const allure = await writeAllureReport(outDir, join(outDir, 'reports', runId, 'allure'));
-    if (allure) console.log(`Allure report (every Allure result in ${outDir}): ${allure}`);
+    const folders = results.flatMap((r) => (r.allureResults ? [r.allureResults] : []));
+    const allure = await writeAllureReport(folders, join(outDir, 'reports', runId, 'allure'));
+    if (allure) console.log(`Allure report (the suites of this run's ${folders.length} cell${folders.length === 1 ? '' : 's'}): ${allure}`);
   } catch (error) {
     // The records and the compatibility report stand without it: a warning, not a failed run.
     console.error(`warning: the Allure report was not written: ${(error as Error).message.split('\n')[0]}`);

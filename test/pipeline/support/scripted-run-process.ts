@@ -6,13 +6,13 @@ import { scratch } from './scratch-dir.ts';
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SCRIPTED_RUN = join(ROOT, 'test/pipeline/support/scripted-run.ts');
 
-/** A one-runner matrix on one platform, one cell, the double suite's features. */
-export function scriptedMatrix(platform = 'control'): string {
+/** A one-runner matrix on one platform, one cell, the double suite's features (or some of them). */
+export function scriptedMatrix(platform = 'control', suites: readonly string[] = ['attestation', 'sealed-secrets']): string {
   const file = scratch('matrix.yaml');
   writeFileSync(file, [
     'schemaVersion: 1', 'name: scripted', 'runners:', '  - name: scripted-runner', `    platform: ${platform}`, '    arch: x86_64', '    runs:',
     '      - releases: [v0.9.0]', '        cluster: { distro: kind, kubernetes: "1.30" }', '        containerRuntime: containerd',
-    '        pullModes: [host]', '        suites: [attestation, sealed-secrets]', '',
+    '        pullModes: [host]', `        suites: [${suites.join(', ')}]`, '',
   ].join('\n'));
   return file;
 }
@@ -33,9 +33,9 @@ export interface ScriptedRun {
   secrets(): Map<string, string>;
 }
 
-/** Starts test/pipeline/support/scripted-run.ts (the real `run` over doubles of cluster, install, KBS and suites). */
-export function startScriptedRun(args: string[], env: Record<string, string> = {}): ScriptedRun {
-  const out = scratch('out');
+/** Starts test/pipeline/support/scripted-run.ts (the real `run` over doubles of cluster, install, KBS and suites).
+ *  `out`: an --out an earlier run wrote into, as a runner that keeps its results; a fresh one by default. */
+export function startScriptedRun(args: string[], env: Record<string, string> = {}, out = scratch('out')): ScriptedRun {
   const stateRoot = scratch('state');
   const markers = scratch('markers');
   mkdirSync(markers, { recursive: true });
