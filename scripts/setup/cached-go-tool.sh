@@ -3,7 +3,8 @@
 # into place, so a half-built binary is never taken for a cached one). Each script prints the binary path last.
 #
 #   tool_init NAME             sets $target (the cached binary), $bin_dir and step() for progress on stderr
-#   tool_cached VERSION CMD…   exits 0 after printing $target when `CMD…` (run on $target) prints VERSION
+#   tool_cached VERSION CMD…   exits 0 after printing $target when `CMD…` (run on $target) prints VERSION; with
+#                              COCO_TOOL_LOOKUP=1 (a lookup that never builds: doctor) exits 3 otherwise, saying why
 #   tool_staging               needs go on PATH; makes $staging, removed on exit
 #   tool_require_go MODULE@V   stops, in one line, when this go is older than the module's go.mod asks for
 #   tool_install VERSION       moves $staging/NAME to $target and prints its path
@@ -24,6 +25,14 @@ tool_cached() {
     step "$tool_name $version cached"
     echo "$target"
     exit 0
+  fi
+  if [ "${COCO_TOOL_LOOKUP:-}" = 1 ]; then
+    if [ -x "$target" ]; then
+      echo "$target is not $tool_name $version (it reports: $("$@" 2>&1 | head -1))" >&2
+    else
+      echo "$target is absent" >&2
+    fi
+    exit 3
   fi
 }
 

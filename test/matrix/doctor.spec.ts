@@ -7,6 +7,7 @@ import { readBundleCache } from '../../harness/doctor/bundle-cache.ts';
 import { readClusterReach } from '../../harness/doctor/cluster-reach.ts';
 import { readTeeSupport } from '../../harness/doctor/tee-support.ts';
 import { readToolVersions } from '../../harness/doctor/tool-versions.ts';
+import { ensureCachedGoTool, findCachedGoTool } from '../../lib/exec/cached-go-tool.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
 const scratch = () => mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
@@ -31,15 +32,40 @@ test('TEE support is read from sysfs: Y and 1 mean enabled, absent files say so'
 
 test('tool versions: found tools report their version, others "missing"', async () => {
   const bin = scratch();
-  writeFileSync(path.join(bin, 'kind'), '#!/bin/sh\necho "kind v0.23.0 go1.22.2 linux/amd64"\n');
   writeFileSync(path.join(bin, 'helm'), '#!/bin/sh\necho "Error: boom" >&2; exit 3\n');
-  chmodSync(path.join(bin, 'kind'), 0o755);
   chmodSync(path.join(bin, 'helm'), 0o755);
-  const versions = Object.fromEntries((await readToolVersions({ PATH: `${bin}:/usr/bin:/bin` })).map((t) => [t.tool, t.version]));
-  expect(versions.kind).toBe('v0.23.0');
+  const versions = Object.fromEntries((await readToolVersions({ PATH: `${bin}:/usr/bin:/bin`, COCO_CACHE_DIR: scratch() })).map((t) => [t.tool, t.version]));
   expect(versions.helm).toBe('present, but `helm version --short` failed: Error: boom');
   expect(versions.k3s).toBe('missing');
   expect(Object.keys(versions)).toEqual(['docker', 'kubectl', 'kind', 'k3s', 'kubeadm', 'helm', 'skopeo', 'kustomize', 'crictl', 'containerd']);
+});
+
+test('doctor reports the kind the kind provider runs: the cached build at the pinned version, never a kind on PATH', async () => {
+  const pinned = readFileSync(path.resolve(import.meta.dirname, '../../scripts/bundle/versions.env'), 'utf8').match(/^KIND_VERSION=v(.+)$/m)![1]!;
+  const fakeKind = (dir: string, version: string) => {
+    mkdirSync(dir, { recursive: true });
+    // `kind version -q` is what build-kind.sh compares, `kind version` what doctor reads.
+    writeFileSync(path.join(dir, 'kind'), `#!/bin/sh\nif [ "$2" = -q ]; then echo ${version}; else echo "kind v${version} go1.26.0 linux/amd64"; fi\n`);
+    chmodSync(path.join(dir, 'kind'), 0o755);
+  };
+  const onPath = scratch();
+  fakeKind(onPath, '0.23.0');
+  const cache = scratch();
+  const env = { PATH: `${onPath}:${process.env.PATH}`, COCO_CACHE_DIR: cache };
+  const kindLine = async () => (await readToolVersions(env)).find((t) => t.tool === 'kind')!;
+  const cached = path.join(cache, 'bin', 'kind');
+
+  expect(await kindLine()).toEqual({ tool: 'kind', found: false,
+    version: `not built: ${cached} is absent; a run builds it (bash scripts/setup/build-kind.sh)` });
+  fakeKind(path.join(cache, 'bin'), '0.23.0');
+  expect(await kindLine()).toEqual({ tool: 'kind', found: false,
+    version: `not built: ${cached} is not kind ${pinned} (it reports: 0.23.0); a run builds it (bash scripts/setup/build-kind.sh)` });
+  fakeKind(path.join(cache, 'bin'), pinned);
+  expect(await kindLine()).toEqual({ tool: 'kind', found: true, version: `v${pinned} (${cached})` });
+  // The provider's own lookup (ensureCachedGoTool, harness/providers/kind/kind-engine.ts) takes the same binary and
+  // builds nothing.
+  expect(await findCachedGoTool('kind', env)).toEqual({ found: true, path: cached });
+  expect(await ensureCachedGoTool('kind', env)).toBe(cached);
 });
 
 test('the bundle cache follows COCO_CACHE_DIR and the pinned versions', () => {
