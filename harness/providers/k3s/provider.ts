@@ -5,7 +5,7 @@ import type { ClusterSpec } from '../../../matrix/cell.ts';
 import { DEFAULT_CLUSTER_NAME, type ClusterInfo, type ClusterProvider, type ProvisionedCluster, type ProviderContext } from '../cluster-provider.ts';
 import { commandOutputToFile, kubectlArgv, stepCommand, stepFile } from '../shared/step-command.ts';
 import { clusterVersions, labelWorker, listNodes, PROVISION_TIMEOUTS, waitNodesReady } from '../shared/node-list.ts';
-import { K3S_CONFIG_TEMPLATE, K3S_GENERATED_CONFIG, k3sContainerdTemplate, k3sVersion } from './containerd-template.ts';
+import { K3S_CONFIG_TEMPLATES, K3S_GENERATED_CONFIG, k3sContainerdConfigVersion, k3sContainerdTemplate, k3sVersion } from './containerd-template.ts';
 
 export interface K3sOptions {
   /** A local copy of https://get.k3s.io; downloaded into the work folder when absent. */
@@ -47,7 +47,7 @@ export class K3sProvider implements ClusterProvider {
       createdByHarness: true,
     };
     await waitNodesReady(cluster, ctx, PROVISION_TIMEOUTS.nodesReadySeconds);
-    await configureContainerd(ctx);
+    await configureContainerd(ctx, version);
     await waitNodesReady(cluster, ctx, PROVISION_TIMEOUTS.nodesReadySeconds);
     await labelWorker(cluster, ctx, k3sNodeName());
     return cluster;
@@ -92,13 +92,17 @@ function k3sNodeName(): string {
   return hostname();
 }
 
-/** k3s generates its containerd config on first start; the template built from it takes effect on restart. */
-async function configureContainerd(ctx: ProviderContext): Promise<void> {
-  const template = ctx.dryRun ? '' : k3sContainerdTemplate(await readFile(K3S_GENERATED_CONFIG, 'utf8'));
-  await stepFile(ctx, 'provision', K3S_CONFIG_TEMPLATE, template, {
-    shown: ctx.dryRun
-      ? `# ${K3S_GENERATED_CONFIG} with discard_unpacked_layers = false, disable_snapshot_annotations = false and [proxy_plugins.nydus]`
-      : undefined,
-  });
+/** k3s generates its containerd config on first start; the template built from it takes effect on restart. A dry
+ *  run, with no generated config to read, shows the template file the pinned release's config version names. */
+async function configureContainerd(ctx: ProviderContext, k3s: string): Promise<void> {
+  if (ctx.dryRun) {
+    const version = k3sContainerdConfigVersion(k3s);
+    await stepFile(ctx, 'provision', K3S_CONFIG_TEMPLATES[version], '', {
+      shown: `# ${K3S_GENERATED_CONFIG} (config version ${version}) with discard_unpacked_layers = false, disable_snapshot_annotations = false and [proxy_plugins.nydus]`,
+    });
+  } else {
+    const template = k3sContainerdTemplate(await readFile(K3S_GENERATED_CONFIG, 'utf8'));
+    await stepFile(ctx, 'provision', template.path, template.text);
+  }
   await stepCommand(ctx, 'provision', ['systemctl', 'restart', 'k3s']);
 }

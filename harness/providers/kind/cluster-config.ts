@@ -6,8 +6,8 @@ import type { KindNodeImage } from './kind-engine.ts';
 import { KIND_LAYOUT } from './kind-engine.ts';
 
 /** containerd settings guest pull needs on the kind node (applyGuestPullContainerd), as a patch kind merges into
- *  the node's containerd config. */
-export const KIND_CONTAINERD_PATCH = rewriteToml('', applyGuestPullContainerd);
+ *  the node's containerd config, which is version 2 (kind v0.33.0 images/base/files/etc/containerd/config.toml:2). */
+export const KIND_CONTAINERD_PATCH = rewriteToml('', (document) => applyGuestPullContainerd(document, 2));
 
 /** Where the node's containerd reads a hosts.toml per registry: the folder KIND_LAYOUT.registryHostsDir is mounted at. */
 export const KIND_NODE_REGISTRY_HOSTS_DIR = '/etc/containerd/certs.d';
