@@ -380,6 +380,11 @@ export interface InitDataFormat {
   /** The texts upstream's init-data tests look for: the image the init-data-configured guest's policy rejects,
    *  and the hub's error when no init-data told it where KBS is. */
   failureTexts: { imageRejected: FailureText; withoutInitData: FailureText };
+  /** Where the pod without init-data fails: `image-pull` (default), its container's guest pull is refused and the
+   *  container waits in an error; `sandbox`, the agent's CreateSandbox already fails (kata 3.17.0 builds image-rs's
+   *  client there, fetching the image policy), so kubelet retries the sandbox with FailedCreatePodSandBox events and
+   *  the pod stays ContainerCreating. */
+  withoutInitDataFailsAt?: 'image-pull' | 'sandbox';
 }
 
 export interface PlatformSpec {

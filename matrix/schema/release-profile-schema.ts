@@ -22,6 +22,7 @@ const components = obj({
 const seconds = () => int(1);
 /** A failure text: where it surfaces, and the fragments that must all appear there. */
 export const FAILURE_CHANNELS = ['agent-error', 'guest-log', 'test-output'] as const;
+export const INIT_DATA_FAILURE_STEPS = ['image-pull', 'sandbox'] as const;
 const failureText = () => obj({
   surfaces: req(oneOf(FAILURE_CHANNELS, 'failure text channel')),
   fragments: req(list(text(), { minItems: 1 })),
@@ -186,6 +187,7 @@ const guestComponents = obj({
     cdhToml: req(text()),
     cdhImageKeys: opt(obj({ registryAuth: opt(text()), imagePolicy: opt(text()) })),
     failureTexts: req(obj({ imageRejected: req(failureText()), withoutInitData: req(failureText()) })),
+    withoutInitDataFailsAt: opt(oneOf(INIT_DATA_FAILURE_STEPS, 'step where a pod without init-data fails')),
   })),
   kernelParams: req(
     obj({ kbc: req(text()), restApiResource: req(text()), procsCdh: req(text()), registryAuth: req(text()) }),

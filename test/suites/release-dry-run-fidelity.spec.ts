@@ -61,7 +61,7 @@ runners:
 `;
 
 interface SummaryTest { id: string; expected: { expect: string; reason?: string }; files: string[] }
-interface PlanJson { kbs: Array<{ op: string; path?: string }>; notes: string[]; failureText?: { surfaces: string; fragments: string[] } }
+interface PlanJson { kbs: Array<{ op: string; path?: string }>; notes: string[]; failureText?: { surfaces: string; fragments: string[] }; expect: Record<string, string> }
 interface PodYaml { kind: string; metadata: { annotations?: Record<string, string> } }
 
 let out = '';
@@ -95,7 +95,7 @@ test.beforeAll(async () => {
   expect(result.exitCode, result.stderr.slice(-800)).toBe(0);
 });
 
-test('v0.14.0 TDX: the CcRuntime gets debug on, so the hub-only decryption texts can reach the kata journal; the pod gets only the agent\'s error', () => {
+test('v0.14.0 TDX: the CcRuntime gets debug on, so the hub-only decryption texts can reach the kata journal; the pod gets only the agent\'s error, at the sandbox without init-data', () => {
   const kustomization = parse(recordedFile(CELLS.v014tdx, '/ccruntime/kustomization.yaml')) as { resources: string[]; patches: Array<{ patch: string }> };
   expect(kustomization.resources).toEqual(['github.com/confidential-containers/operator/config/samples/ccruntime/default?ref=v0.14.0']);
   expect(parse(kustomization.patches[0]!.patch)).toEqual([{ op: 'add', path: '/spec/config/debug', value: true }]);
@@ -104,7 +104,11 @@ test('v0.14.0 TDX: the CcRuntime gets debug on, so the hub-only decryption texts
   expect(planOf(CELLS.v014tdx, 'encrypted-image/no-key-fails').failureText).toEqual({ surfaces: 'guest-log',
     fragments: ['decrypt image (unwrap key) failed', 'kms interface when get KEK failed'] });
   expect(planOf(CELLS.v014tdx, 'authenticated-registry/wrong-credentials-fail').failureText).toEqual({ surfaces: 'agent-error', fragments: ['failed to pull image'] });
-  expect(planOf(CELLS.v014tdx, 'init-data/no-kbs-without-init-data').failureText).toEqual({ surfaces: 'guest-log', fragments: ['[CDH] [ERROR]: Get Resource failed'] });
+  // Without init-data the hub's status is in the agent's CreateSandbox error (kata 3.17.0 src/agent/src/rpc.rs:1336,
+  // image-rs builder.rs:104): kubelet's FailedCreatePodSandBox events carry it and the pod stays ContainerCreating.
+  const withoutInitData = planOf(CELLS.v014tdx, 'init-data/no-kbs-without-init-data');
+  expect(withoutInitData.failureText).toEqual({ surfaces: 'agent-error', fragments: ['[CDH] [ERROR]: Get Resource failed'] });
+  expect(withoutInitData.expect.failsAt).toBe('sandbox');
   // kata 3.17.0 confidential_kbs.sh:323: qemu-tdx deploys trustee's ita/ directory.
   expect(recordedFile(CELLS.v014tdx, '/coco-conformance/kustomization.yaml')).toContain('- ../ita');
 });

@@ -9,9 +9,9 @@ import { ScriptedCluster, type ScriptLogLine, type ScriptObject } from '../pipel
 
 /** A scripted API server on a virtual clock: pod `x` is listed in the first of `pods` and goes through the others,
  *  one a second, with `warnings` as its Warning events, the service account `default` in ns1, and the log lines. */
-function cluster(pods: ScriptObject[], options: { warnings?: string[]; log?: ScriptLogLine[] } = {}): ScriptedCluster {
+function cluster(pods: ScriptObject[], options: { warnings?: string[]; warningReason?: string; log?: ScriptLogLine[] } = {}): ScriptedCluster {
   const events = (options.warnings ?? []).map((message, i) => ({ kind: 'Event' as const, object: {
-    metadata: { name: `x.${i}`, namespace: 'ns' }, type: 'Warning', reason: 'Failed', message,
+    metadata: { name: `x.${i}`, namespace: 'ns' }, type: 'Warning', reason: options.warningReason ?? 'Failed', message,
     involvedObject: { kind: 'Pod', name: 'x' }, lastTimestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() } }));
   const scripted = new ScriptedCluster({
     description: 'one pod, its warnings, a default service account',
@@ -119,6 +119,26 @@ test('imagePullFailed accepts a StartError about layers and refuses other failur
   await expect(waitFor(cluster([running]), patient).imagePullFailed('ns', 'x')).rejects.toThrow(
     'failed to wait for pod ns/x to fail at image pull: it is Ready; expected it to fail at pulling, unpacking or decrypting the image, ' +
     'last seen phase Running');
+});
+
+// kata 3.17.0: the agent's CreateSandbox builds image-rs's client, which fetches the image policy; without KBS the
+// sandbox fails, kubelet retries it with FailedCreatePodSandBox events and the pod stays ContainerCreating.
+const sandboxError = 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create containerd task: ' +
+  'ttrpc request error … message: "[CDH] [ERROR]: Get Resource failed"';
+
+test('sandboxFailed resolves on a FailedCreatePodSandBox event with its message, where imagePullFailed would wait out its limit', async () => {
+  const creating = pending('ContainerCreating', '');
+  const sandbox = { warnings: [sandboxError], warningReason: 'FailedCreatePodSandBox' };
+  await expect(waitFor(cluster([creating], sandbox), patient).sandboxFailed('ns', 'x')).resolves.toMatchObject({
+    reason: 'FailedCreatePodSandBox', message: sandboxError });
+  await expect(waitFor(cluster([creating], sandbox)).imagePullFailed('ns', 'x')).rejects.toThrow('timed out after 1s');
+});
+
+test('sandboxFailed refuses other Warning events, a pod that runs and a pod that fails at its container', async () => {
+  await expect(waitFor(cluster([pending('ContainerCreating', '')], { warnings: [sandboxError] })).sandboxFailed('ns', 'x')).rejects.toThrow(
+    'expected a FailedCreatePodSandBox event (its sandbox cannot be created), last seen phase Pending, reason ContainerCreating');
+  await expect(waitFor(cluster([running]), patient).sandboxFailed('ns', 'x')).rejects.toThrow('it is Ready');
+  await expect(waitFor(cluster([startError]), patient).sandboxFailed('ns', 'x')).rejects.toThrow('its sandbox was made: it failed at its container instead');
 });
 
 test('podSucceeded and runtimeClass name what they waited for', async () => {
