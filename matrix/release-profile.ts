@@ -152,6 +152,8 @@ export interface KbsRecipe {
   overlays: Partial<Record<Arch, string>>;
   /** Which of trustee's kustomize directories the harness builds on, per platform (deploy-kbs.sh's DEPLOYMENT_DIR). */
   deployDirs: KbsDeployDirs;
+  /** NVIDIA GPU evidence: the verifier trustee's KBS uses for it, set where kata's GPU CI sets it. */
+  nvidiaVerifier?: KbsNvidiaVerifier;
   /** Per arch, a PersistentVolume manifest (relative to kustomizeDir) applied before the kustomization because that
    *  arch's overlay claims it; ${IBM_SE_CREDS_DIR} and ${NODE_NAME} are substituted as deploy-kbs.sh's envsubst does. */
   persistentVolumes: Partial<Record<Arch, string>>;
@@ -256,6 +258,18 @@ export type KbsFileEdit =
 
 /** The KATA_HYPERVISOR values kata's confidential_kbs.sh deploys a directory for, as it compares them: exact
  *  (`= "qemu-tdx"`) or, with a trailing `*`, a prefix (`== qemu-se*`, kata 3.21.0+). */
+/** trustee's deploy-kbs.sh writes `[<table>] type = "<NVIDIA_VERIFIER_MODE>"` into base/kbs-config.toml; kata's GPU
+ *  workflow deploys the KBS with NVIDIA_VERIFIER_MODE=remote. The harness sets that table's `type` in configFile (a
+ *  TOML document, read and written again) for the platforms whose KATA_HYPERVISOR the selector names. */
+export interface KbsNvidiaVerifier extends KataHypervisorSelector {
+  /** Relative to kustomizeDir: the configuration the deploy directory's KBS reads (base/kbs-config.toml). */
+  configFile: string;
+  /** The dotted TOML table (attestation_service.verifier_config.nvidia_verifier). */
+  table: string;
+  /** The `type` value, as the release's deploy-kbs.sh writes it ("Remote", later the mode as given, "remote"). */
+  type: string;
+}
+
 export interface KataHypervisorSelector {
   kataHypervisors: string[];
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateAdminKeyPair } from '../../lib/kbs/admin-key-pair.ts';
 import type { KbsRecipe } from '../../matrix/release-profile.ts';
+import { selectsHandler } from '../../matrix/index.ts';
 import type { KbsEndpoint } from '../../lib/suite-environment.ts';
 import type { Arch, PlatformId } from '../../matrix/vocabulary.ts';
 import { registerSecret } from '../../lib/exec/redact.ts';
@@ -11,7 +12,7 @@ import { podsRunning } from '../../lib/cluster/wait/index.ts';
 import { DRY_RUN_NODE_IP, waitInCluster } from '../providers/shared/node-list.ts';
 import { kubectlArgv, stepCommand, stepFile } from '../providers/shared/step-command.ts';
 import {
-  applyPersistentVolume, checkIbmSeCredentials, checkRunnerInputs, prepareTdx, readTrusteeText, runnerInputsNeeded, type KbsRunnerInputs,
+  applyPersistentVolume, checkIbmSeCredentials, checkRunnerInputs, prepareNvidiaVerifier, prepareTdx, readTrusteeText, runnerInputsNeeded, type KbsRunnerInputs,
 } from './platform-extras.ts';
 import { checkBaseImageName, kbsKustomization, kbsPaths, TRUSTEE_REPOSITORY } from './trustee-layout.ts';
 
@@ -110,12 +111,14 @@ export async function deployKbs(ctx: ProviderContext, input: KbsDeployInput): Pr
 }
 
 /** What the deploy directory needs before it is applied: TDX's QCNL file (kata 3.7.0 confidential_kbs.sh:293-303) or
- *  ITA key, SE's credentials (:276-282), and a PersistentVolume (trustee deploy-kbs.sh:25-33 at e890fc9). Returns manifests applied
+ *  ITA key, SE's credentials (:276-282), the GPU platforms' NVIDIA verifier (kbs.nvidiaVerifier), and a PersistentVolume (trustee deploy-kbs.sh:25-33 at e890fc9). Returns manifests applied
  *  outside the kustomization, for teardown. */
 async function preparePlatform(ctx: ProviderContext, kubectl: Kubectl, paths: KbsPaths, input: KbsDeployInput): Promise<string[]> {
   const inputs = input.runnerInputs ?? {};
   if (paths.plan.platform === 'tdx') await prepareTdx(ctx, paths.root, paths.plan.tdx, inputs);
   if (paths.plan.platform === 'se') await checkIbmSeCredentials(ctx, paths.plan.se, inputs);
+  const verifier = input.recipe.nvidiaVerifier;
+  if (verifier && selectsHandler(verifier, input.handler)) await prepareNvidiaVerifier(ctx, paths.root, verifier);
   if (!paths.persistentVolume) return [];
   const manifest = join(ctx.workDir, 'kbs-persistent-volume.yaml');
   return [await applyPersistentVolume(ctx, kubectl, paths.persistentVolume, manifest, inputs, input.nodeName)];

@@ -3,7 +3,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { KbsFileEdit, KbsIbmSeDeploy, KbsTdxDeploy } from '../../matrix/release-profile.ts';
+import type { TomlTable } from 'smol-toml';
+import type { KbsFileEdit, KbsIbmSeDeploy, KbsNvidiaVerifier, KbsTdxDeploy } from '../../matrix/release-profile.ts';
+import { rewriteToml } from '../../lib/rewrite-toml.ts';
 import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../lib/cluster/index.ts';
 import { registerSecret } from '../../lib/exec/redact.ts';
 import type { ProviderContext } from '../providers/cluster-provider.ts';
@@ -67,6 +69,33 @@ export async function prepareTdx(ctx: ProviderContext, root: string, tdx: KbsTdx
     const text = await readTrusteeText(path, 'a trustee file the release edits');
     await stepFile(ctx, 'kbs', path, fileEdits.reduce((out, edit) => applyKbsFileEdit(out, edit, path), text));
   }
+}
+
+/** NVIDIA GPU: the verifier type trustee's deploy-kbs.sh writes from NVIDIA_VERIFIER_MODE (kata's GPU workflow sets
+ *  remote), set in the KBS configuration with a TOML library: the table is added where the file has none and its
+ *  `type` replaced where it has one, as deploy-kbs.sh does from trustee f5cb8fc on. */
+export async function prepareNvidiaVerifier(ctx: ProviderContext, root: string, verifier: KbsNvidiaVerifier): Promise<void> {
+  const file = join(root, verifier.configFile);
+  if (ctx.dryRun) {
+    await stepFile(ctx, 'kbs', file, '', { shown: `<${verifier.configFile} with [${verifier.table}] type = ${JSON.stringify(verifier.type)}>` });
+    return;
+  }
+  await stepFile(ctx, 'kbs', file, withNvidiaVerifier(await readTrusteeText(file, 'the KBS configuration'), verifier));
+}
+
+/** The KBS configuration with `[<table>] type = "<type>"`, every other value as it was. */
+export function withNvidiaVerifier(text: string, verifier: KbsNvidiaVerifier): string {
+  return rewriteToml(text, (document) => {
+    let table: TomlTable = document;
+    for (const key of verifier.table.split('.')) {
+      const next = table[key];
+      if (next !== undefined && (typeof next !== 'object' || next === null || Array.isArray(next) || next instanceof Date)) {
+        throw new Error(`failed to set the NVIDIA verifier in ${verifier.configFile}: ${key} of ${verifier.table} is not a table`);
+      }
+      table = (table[key] ??= {}) as TomlTable;
+    }
+    table.type = verifier.type;
+  });
 }
 
 /** One of kata's `sed -i` edits, on the text of `file`. An edit that changes nothing means trustee's file is not what

@@ -138,6 +138,12 @@ const kbs = obj({
   kustomizeDir: req(text()),
   overlays: req(perArch()),
   deployDirs: req(kbsDeployDirs),
+  nvidiaVerifier: opt(obj({
+    kataHypervisors: req(kataHypervisors()),
+    configFile: req(text()),
+    table: req(str({ pattern: /^[a-z_]+(\.[a-z_]+)*$/, patternHint: 'a dotted TOML table like "attestation_service.verifier_config.nvidia_verifier"' })),
+    type: req(text()),
+  })),
   persistentVolumes: req(perArch()),
   namespace: req(text()),
   deployment: req(text()),

@@ -3,9 +3,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { runCommand } from '../../lib/exec/run-command.ts';
-import { applyKbsFileEdit } from '../../harness/kbs/platform-extras.ts';
+import { applyKbsFileEdit, withNvidiaVerifier } from '../../harness/kbs/platform-extras.ts';
 import { writeOperatorDouble } from '../../lib/install-doubles/index.ts';
-import { loadRelease, type OperatorInstall } from '../../matrix/index.ts';
+import { loadRelease, selectsHandler, type OperatorInstall } from '../../matrix/index.ts';
 import { CONTROL_OPERATOR_OVERLAY } from '../../harness/install/index.ts';
 import { ccRuntimeKustomization } from '../../harness/install/operator-install.ts';
 import { kubectlForKustomize } from '../pipeline/support/kustomize-binary.ts';
@@ -143,6 +143,10 @@ test('v0.18.0 nvidia-gpu-tdx: trustee\'s nodeport directory with the release\'s 
   expect(kustomization).not.toContain('ita');
   expect(kustomization).toContain('newName: ghcr.io/confidential-containers/staged-images/kbs\n');
   expect(commands(CELLS.v018gpuTdx)).not.toContain('COCO_ITA_API_KEY');
+  // kata 3.25.0 run-k8s-tests-on-nvidia-gpu.yaml:85 deploys the KBS with NVIDIA_VERIFIER_MODE: remote; trustee f342a12
+  // deploy-kbs.sh:36-44 writes the table with type "Remote".
+  expect(recordedFile(CELLS.v018gpuTdx, '/kbs/config/kubernetes/base/kbs-config.toml'))
+    .toContain('[attestation_service.verifier_config.nvidia_verifier] type = "Remote"');
   // kata 3.25.0 tools/packaging/kata-deploy/helm-chart/kata-deploy/values.yaml:23 `debug`, under the chart's alias.
   expect((parse(recordedFile(CELLS.v018gpuTdx, '/helm-values.yaml')) as { 'kata-as-coco-runtime': { debug: unknown } })['kata-as-coco-runtime'].debug).toBe(true);
 });
@@ -171,6 +175,39 @@ test('v0.16.0\'s ITA edits put extra_teekey_paths into [attestation_token], wher
   expect(rego).toBe('\tinput["tdx"]["attester_type"] != "sample"');
   // An edit that finds nothing to edit means trustee's file is not what kata edited: an error, not a silent no-op.
   expect(() => applyKbsFileEdit('[attestation_token]\n', edits[0]!, 'kbs-config.toml')).toThrow(/no line contains "trusted_jwk_sets"/);
+});
+
+/** kata's GPU workflow deploys the KBS with NVIDIA_VERIFIER_MODE: remote (3.25.0 and 3.28.0
+ *  run-k8s-tests-on-nvidia-gpu.yaml:85, 3.29.0 :87, 3.31.0 :100); trustee's deploy-kbs.sh writes it as the verifier
+ *  table's type: "Remote" at f342a12 (:36-44, v0.18.0's trustee), the mode as given from f5cb8fc on (:36-55). */
+const NVIDIA_VERIFIER_TYPE: Record<string, string> = { 'v0.18.0': 'Remote', 'v0.19.0': 'remote', 'v0.20.0': 'remote', 'v0.21.0': 'remote' };
+
+test('every release that claims GPU attestation gives the GPU platforms\' KBS the remote NVIDIA verifier, as kata\'s GPU CI deploys it; tomllib reads it where trustee does', async () => {
+  for (const [release, type] of Object.entries(NVIDIA_VERIFIER_TYPE)) {
+    const profile = loadRelease(release);
+    for (const platform of ['nvidia-gpu-snp', 'nvidia-gpu-tdx'] as const) {
+      expect(profile.claims.attestation[platform]?.status, `${release} ${platform}`).toBe('supported');
+      const verifier = profile.kbs.nvidiaVerifier;
+      expect(verifier && selectsHandler(verifier, profile.platforms[platform]!.handler), `${release}: kbs.nvidiaVerifier selects ${platform}`).toBe(true);
+      expect(verifier?.type, release).toBe(type);
+    }
+    // Never another platform's KBS: TDX's (ITA) and SNP's keep trustee's configuration as kata deploys it.
+    for (const platform of ['tdx', 'snp', 'coco-dev'] as const) {
+      expect(selectsHandler(profile.kbs.nvidiaVerifier!, profile.platforms[platform]!.handler), `${release} ${platform}`).toBe(false);
+    }
+  }
+  const verifier = loadRelease('v0.21.0').kbs.nvidiaVerifier!;
+  // A double of trustee d4e3176 kbs/config/kubernetes/base/kbs-config.toml's first tables (the harness edits the real file).
+  const base = ['[http_server]', 'sockets = ["0.0.0.0:8080"]', 'insecure_http = true', '', '[attestation_service]', 'type = "coco_as_builtin"', '',
+    '[attestation_service.attestation_token_broker]', 'type = "Ear"', 'duration_min = 5', ''].join('\n');
+  const added = await parseToml(withNvidiaVerifier(base, verifier));
+  expect(added.attestation_service).toEqual({ type: 'coco_as_builtin', attestation_token_broker: { type: 'Ear', duration_min: 5 },
+    verifier_config: { nvidia_verifier: { type: 'remote' } } });
+  expect(added.http_server).toEqual({ sockets: ['0.0.0.0:8080'], insecure_http: true });
+  // Where the table is there already (deploy-kbs.sh from f5cb8fc writes type = "local" by default), its type is replaced.
+  const local = `${base}\n[attestation_service.verifier_config.nvidia_verifier]\ntype = "local"\n`;
+  expect((await parseToml(withNvidiaVerifier(local, verifier))).attestation_service).toMatchObject({ verifier_config: { nvidia_verifier: { type: 'remote' } } });
+  expect(() => withNvidiaVerifier('[attestation_service]\nverifier_config = 1\n', verifier)).toThrow(/verifier_config of attestation_service\.verifier_config\.nvidia_verifier is not a table/);
 });
 
 test('TDX init-data of v0.17.0+ is tested here but not upstream: plan counts it, the report marks the grid cell and names the skips', async () => {
