@@ -8,7 +8,7 @@ import type { ImageSource } from '../../lib/suite-environment.ts';
 import type { PlatformSetup, PlatformSetupContext, PreparedPlatform } from './platform-setup.ts';
 import { trustLocalRegistry } from './registry-hosts.ts';
 import {
-  apiServerOf, buildInstallDoubleImage, type ApiServerAddress, CHART_DOUBLE_DESCRIPTION, ensureHelm, OPERATOR_DOUBLE_DESCRIPTION, packageChartDouble, relativeTarget,
+  apiServerOf, buildInstallDoubleImage, type ApiServerAddress, chartDoubleDescription, ensureHelm, OPERATOR_DOUBLE_DESCRIPTION, packageChartDouble, relativeTarget,
   writeOperatorDouble,
 } from '../../lib/install-doubles/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
@@ -168,7 +168,7 @@ async function serveInstallDoubles(ctx: PlatformSetupContext, dir: string, regis
     const chart = await packageChartDouble(helm, dir, version, ctx.profile.components.kata.version);
     await runCommand([helm, 'push', chart, `oci://${registry}/${CHART_REPOSITORY}`, '--plain-http']);
     ctx.log(`control: chart double ${version} at oci://${registry}/${CHART_REPOSITORY}`);
-    return chartDoubles(registry, repository, tag, apiServer);
+    return chartDoubles(ctx.profile.components.kata.version, registry, repository, tag, apiServer);
   }
   const operator = writeOperatorDouble({
     dir, release: ctx.profile.release, recipe, overlayName: CONTROL_OPERATOR_OVERLAY, image: { repository, tag }, apiServer,
@@ -181,9 +181,9 @@ const UNRELEASED_CHART_VERSION = '0.0.0';
 /** Where the chart double is pushed: the real chart's path (oci://ghcr.io/confidential-containers/charts/…) on ours. */
 const CHART_REPOSITORY = 'confidential-containers/charts';
 
-function chartDoubles(registry: string, repository: string, tag: string, apiServer?: ApiServerAddress): InstallDoubles {
+function chartDoubles(kataVersion: string, registry: string, repository: string, tag: string, apiServer?: ApiServerAddress): InstallDoubles {
   return {
-    descriptions: [CHART_DOUBLE_DESCRIPTION],
+    descriptions: [chartDoubleDescription(kataVersion)],
     chart: {
       reference: `oci://${registry}/${CHART_REPOSITORY}/confidential-containers`,
       args: ['--plain-http'],
@@ -202,7 +202,7 @@ function plannedInstallDoubles(ctx: PlatformSetupContext, dir: string, registry:
   if (recipe.method === 'helm') {
     record([helmCommand(), 'package', join(dir, 'chart-double', 'confidential-containers'), '--destination', dir]);
     record([helmCommand(), 'push', join(dir, `confidential-containers-${recipe.version ?? UNRELEASED_CHART_VERSION}.tgz`), `oci://${registry}/${CHART_REPOSITORY}`, '--plain-http']);
-    return chartDoubles(registry, repository, '<kubectl version>', { host: '<api server host>', port: '<api server port>' });
+    return chartDoubles(ctx.profile.components.kata.version, registry, repository, '<kubectl version>', { host: '<api server host>', port: '<api server port>' });
   }
   const root = join(dir, `operator-${ctx.profile.release}`);
   record(`# write the operator double for ${ctx.profile.release} (lib/install-doubles/operator) into ${root}`);

@@ -2,18 +2,21 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parseAllDocuments, stringify } from 'yaml';
-import { CHART_DOUBLE_SOURCE, ensureHelm, packageChartDouble, writeOperatorDouble } from '../../lib/install-doubles/index.ts';
+import { ensureHelm, kataDeployShape, packageChartDouble, writeChartDouble, writeOperatorDouble } from '../../lib/install-doubles/index.ts';
 import { encodedReleases, loadRelease } from '../../matrix/index.ts';
-import type { HelmInstall, OperatorInstall } from '../../matrix/release-profile.ts';
+import type { HelmInstall, OperatorInstall, ReleaseProfile } from '../../matrix/release-profile.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { CONTROL_OPERATOR_OVERLAY } from '../../harness/install/index.ts';
 import { chartRuntimeClasses, helmValues } from '../../harness/install/helm-install.ts';
 import { kubectlForKustomize } from '../pipeline/support/kustomize-binary.ts';
+import { sourcePath } from '../../matrix/source-root.ts';
 import { scratchDirectory } from './scratch-directory.ts';
 
 /** The install doubles, checked by real helm (built from the Go module proxy, scripts/setup/build-helm.sh) and the
  *  kustomize inside the offline bundle's kubectl — the same tools the control run installs them with — without a
- *  cluster. What the doubles must show is the release profile's, never this file's. */
+ *  cluster. What the doubles must show is the release profile's (and, for kata-deploy's chart, the transcription of
+ *  upstream's values.yaml at the kata tag the profile pins: lib/install-doubles/chart/kata-deploy-shapes), never this
+ *  file's. */
 const scratch = scratchDirectory('install-doubles');
 const releases = encodedReleases().map((release) => loadRelease(release));
 const helmReleases = releases.filter((p) => p.install.method === 'helm');
@@ -26,47 +29,178 @@ test.beforeAll(async () => {
   helm = await ensureHelm();
 });
 
-async function render(chart: string, values: Record<string, unknown>): Promise<string> {
-  const file = join(scratch(), `values-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, stringify(values));
-  return (await runCommand([helm, 'template', 'coco', chart, '--namespace', 'coco-system', '--values', file])).stdout;
+interface Rendered {
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  handler?: string;
+  overhead?: { podFixed?: { memory?: string; cpu?: string } };
+  scheduling?: { nodeSelector?: Record<string, string> };
+  spec?: { template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } };
+  data?: Record<string, string>;
 }
 
-test('helm lint passes on the chart double', async () => {
-  const lint = await runCommand([helm, 'lint', CHART_DOUBLE_SOURCE], { nothrow: true });
-  expect(lint.exitCode, lint.stdout + lint.stderr).toBe(0);
-});
+/** `helm template` of the release's chart double with `values`; the double's schema checked unless `skipSchema` (as
+ *  the real chart, which has none). Fails with helm's own message when helm refuses. */
+async function render(chart: string, values: Record<string, unknown>, skipSchema = false): Promise<string> {
+  const file = join(scratch(), `values-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, stringify(values));
+  return (await runCommand([helm, 'template', 'coco', chart, '--namespace', 'coco-system', '--values', file,
+    ...(skipSchema ? ['--skip-schema-validation'] : [])])).stdout;
+}
+
+/** helm's refusal of `values`: its stderr, or '' when it renders. */
+async function refusal(chart: string, values: Record<string, unknown>): Promise<string> {
+  const file = join(scratch(), `values-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, stringify(values));
+  const result = await runCommand([helm, 'template', 'coco', chart, '--namespace', 'coco-system', '--values', file], { nothrow: true });
+  return result.exitCode === 0 ? '' : result.stderr;
+}
+
+function objects(manifest: string): Rendered[] {
+  return parseAllDocuments(manifest).map((doc) => doc.toJS() as Rendered | null).filter((o): o is Rendered => Boolean(o?.kind));
+}
+
+/** The profile's values for x86_64 with `over` merged in under the alias. */
+function valuesWith(recipe: HelmInstall, over: Record<string, unknown>): Record<string, unknown> {
+  const values = structuredClone(helmValues(recipe, 'x86_64')) as Record<string, Record<string, unknown>>;
+  values['kata-as-coco-runtime'] = merge(values['kata-as-coco-runtime'] ?? {}, over);
+  return values;
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const below = out[key];
+    out[key] = below && typeof below === 'object' && !Array.isArray(below) && value && typeof value === 'object' && !Array.isArray(value)
+      ? merge(below as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}
+
+/** The release's chart double, unpackaged, in the shape of the kata the profile pins. */
+function chartOf(profile: ReleaseProfile): string {
+  return writeChartDouble(join(scratch(), `chart-${profile.release}`), (profile.install as HelmInstall).version!, profile.components.kata.version);
+}
 
 for (const profile of helmReleases) {
+  const recipe = profile.install as HelmInstall;
+  const kata = profile.components.kata.version;
+
+  test(`${profile.release}: helm lint passes on the chart double in kata ${kata}'s shape`, async () => {
+    const lint = await runCommand([helm, 'lint', chartOf(profile)], { nothrow: true });
+    expect(lint.exitCode, lint.stdout + lint.stderr).toBe(0);
+    expect(kataDeployShape(kata).exact, `the double has kata-deploy's shape at ${kata} itself`).toBe(true);
+  });
+
   test(`${profile.release}: the chart double, packaged as the release's chart, makes the profile's runtime classes per arch and the kata-deploy DaemonSet under the alias`, async () => {
-    const recipe = profile.install as HelmInstall;
-    const chart = await packageChartDouble(helm, join(scratch(), profile.release), recipe.version!, profile.components.kata.version);
+    const chart = await packageChartDouble(helm, join(scratch(), profile.release), recipe.version!, kata);
     const shown = (await runCommand([helm, 'show', 'chart', chart])).stdout;
     expect(shown).toMatch(new RegExp(`^version: ${recipe.version!.replace(/\./g, '\\.')}$`, 'm'));
     expect(shown).toContain('alias: kata-as-coco-runtime');
     for (const [arch, expected] of Object.entries(recipe.runtimeClasses)) {
       const manifest = await render(chart, helmValues(recipe, arch as 'x86_64'));
       expect(chartRuntimeClasses(manifest), `${arch}: every class the profile expects`).toEqual(expect.arrayContaining(expected));
-      const objects = parseAllDocuments(manifest).map((doc) => doc.toJS() as { kind: string; metadata: { name: string; namespace?: string } });
-      expect(objects.filter((o) => o.kind === 'DaemonSet').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
+      expect(objects(manifest).filter((o) => o.kind === 'DaemonSet').map((o) => `${o.metadata.namespace}/${o.metadata.name}`))
         .toEqual([`${recipe.namespace}/kata-as-coco-runtime`]);
       expect(manifest).toContain('kubectl label node "${NODE_NAME}" katacontainers.io/kata-runtime=true --overwrite');
     }
   });
+
+  test(`${profile.release}: pod overhead on the runtime classes iff kata ${kata}'s values enable it`, async () => {
+    const chart = chartOf(profile);
+    const expected = recipe.runtimeClasses.x86_64!;
+    const withOverhead = (manifest: string) => objects(manifest).filter((o) => o.kind === 'RuntimeClass' && expected.includes(o.metadata.name))
+      .filter((o) => o.overhead?.podFixed?.memory && o.overhead.podFixed.cpu).map((o) => o.metadata.name);
+    // The profile's own values: kata-deploy's default puts overhead on every class (values.yaml
+    // runtimeClasses.overheadEnabled: true from 3.29.0; no switch before).
+    expect(withOverhead(await render(chart, helmValues(recipe, 'x86_64'))).sort()).toEqual([...expected].sort());
+    const { shape } = kataDeployShape(kata);
+    const runtimeClasses = shape.values.runtimeClasses as Record<string, unknown>;
+    const off = { runtimeClasses: { overheadEnabled: false } };
+    if (!('overheadEnabled' in runtimeClasses)) {
+      // No such key at this kata (values.yaml runtimeClasses has none): the double refuses it, by name.
+      expect(await refusal(chart, valuesWith(recipe, off))).toMatch(/additional properties 'overheadEnabled' not allowed/);
+      return;
+    }
+    expect(withOverhead(await render(chart, valuesWith(recipe, off)))).toEqual([]);
+    // One shim switched back on over the global switch (shims.<name>.runtimeClass.overheadEnabled).
+    const shim = expected[0]!.replace(/^kata-/, '');
+    const one = merge(off, { shims: { [shim]: { runtimeClass: { overheadEnabled: true, overhead: { memory: '321Mi' } } } } });
+    const manifest = await render(chart, valuesWith(recipe, one));
+    expect(withOverhead(manifest)).toEqual([expected[0]]);
+    expect(objects(manifest).find((o) => o.metadata.name === expected[0])?.overhead?.podFixed?.memory).toBe('321Mi');
+  });
+
+  test(`${profile.release}: env.multiInstallSuffix renames the classes, handlers, instance label, DaemonSet and its account as kata-deploy does`, async () => {
+    const suffix = 'pr4242';
+    const manifest = await render(chartOf(profile), valuesWith(recipe, { env: { multiInstallSuffix: suffix }, runtimeClasses: { createDefault: true } }));
+    const all = objects(manifest);
+    const classes = all.filter((o) => o.kind === 'RuntimeClass');
+    expect(classes.map((o) => o.metadata.name)).toEqual(expect.arrayContaining(recipe.runtimeClasses.x86_64!.map((name) => `${name}-${suffix}`)));
+    for (const rc of classes) {
+      expect(rc.metadata.name, 'every class suffixed; no default class under a suffix').toMatch(new RegExp(`^kata-.+-${suffix}$`));
+      expect(rc.handler).toBe(rc.metadata.name);
+      expect(rc.metadata.labels?.['kata-deploy/instance']).toBe(suffix);
+    }
+    const [daemonset] = all.filter((o) => o.kind === 'DaemonSet');
+    expect(daemonset?.metadata.name).toBe(`kata-as-coco-runtime-${suffix}`);
+    expect(daemonset?.spec?.template?.metadata?.labels?.name).toBe(`kata-as-coco-runtime-${suffix}`);
+    expect(daemonset?.spec?.template?.spec?.serviceAccountName).toBe(`kata-as-coco-runtime-sa-${suffix}`);
+    expect(all.filter((o) => o.kind === 'ServiceAccount').map((o) => o.metadata.name)).toContain(`kata-as-coco-runtime-sa-${suffix}`);
+    // Without a suffix: the plain names, and createDefault's class `kata` (runtimeClasses.defaultName) beside them.
+    const plain = objects(await render(chartOf(profile), valuesWith(recipe, { runtimeClasses: { createDefault: true } })));
+    expect(plain.filter((o) => o.kind === 'RuntimeClass').map((o) => o.metadata.name)).toEqual(expect.arrayContaining([...recipe.runtimeClasses.x86_64!]));
+    expect(plain.find((o) => o.kind === 'DaemonSet')?.metadata.name).toBe('kata-as-coco-runtime');
+  });
+
+  test(`${profile.release}: node-feature-discovery's values are taken and honoured; the double runs no NFD`, async () => {
+    const chart = chartOf(profile);
+    const off = objects(await render(chart, helmValues(recipe, 'x86_64')));
+    expect(off.find((o) => o.kind === 'DaemonSet')?.spec?.template?.spec?.affinity).toBeUndefined();
+    // The subchart's own keys pass through to it (kata-deploy reads only `enabled`).
+    const on = objects(await render(chart, valuesWith(recipe, { 'node-feature-discovery': { enabled: true, worker: { tolerations: [] } } })));
+    expect(JSON.stringify(on.find((o) => o.kind === 'DaemonSet')?.spec?.template?.spec?.affinity))
+      .toContain('feature.node.kubernetes.io/cpu-cpuid.VMX');
+    expect(on.filter((o) => /node-feature-discovery/.test(o.metadata.name)), 'no NFD object: the double runs none').toEqual([]);
+    const snp = on.find((o) => o.kind === 'RuntimeClass' && o.metadata.name === 'kata-qemu-snp');
+    const { shape } = kataDeployShape(kata);
+    // From 3.28.0 a pure TEE class carries NFD's feature label when NFD is on (shape templates.shimRuntimeClass).
+    expect(snp?.scheduling?.nodeSelector?.['amd.feature.node.kubernetes.io/snp']).toBe(shape.templates.shimRuntimeClass ? 'true' : undefined);
+  });
+
+  test(`${profile.release}: verification.pod makes the post-install verification Job; none without it`, async () => {
+    const chart = chartOf(profile);
+    expect(objects(await render(chart, helmValues(recipe, 'x86_64'))).filter((o) => /verif/.test(o.metadata.name))).toEqual([]);
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kata-deploy-verify\nspec:\n  runtimeClassName: kata-qemu-coco-dev\n';
+    const all = objects(await render(chart, valuesWith(recipe, { verification: { pod } })));
+    const job = all.find((o) => o.kind === 'Job' && o.metadata.name === 'coco-kata-as-coco-runtime-verify');
+    expect(job?.metadata.annotations?.['helm.sh/hook']).toBe('post-install,post-upgrade');
+    expect(all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'coco-kata-as-coco-runtime-verification-spec')?.data?.['pod-spec.yaml'])
+      .toContain('runtimeClassName: kata-qemu-coco-dev');
+  });
 }
 
-test('a misspelt values key: helm takes it silently, as the real chart (no values.schema.json), and the class it was to enable is missing by name', async () => {
+test('a misspelt values key: the real chart (no values.schema.json) takes it silently and the class it was to enable is missing by name; the double refuses it', async () => {
   const profile = helmReleases.at(-1)!;
   const recipe = profile.install as HelmInstall;
-  const values = helmValues(recipe, 'x86_64') as { 'kata-as-coco-runtime': { shims: Record<string, Record<string, unknown>> } };
+  const values = structuredClone(helmValues(recipe, 'x86_64')) as { 'kata-as-coco-runtime': { shims: Record<string, Record<string, unknown>> } };
   const shims = values['kata-as-coco-runtime'].shims;
   expect(shims.disableAll, `${profile.release} enables its shims one by one under disableAll`).toBe(true);
   const { enabled, ...rest } = shims['qemu-snp']!;
   shims['qemu-snp'] = { ...rest, enabeld: enabled };
-  const manifest = await render(CHART_DOUBLE_SOURCE, values);
-  const made = chartRuntimeClasses(manifest);
+  const chart = chartOf(profile);
+  // As the real chart: no schema, helm renders, the class is missing (harness/install/helm-install.ts names it).
+  const made = chartRuntimeClasses(await render(chart, values, true));
   expect(made).not.toContain('kata-qemu-snp');
   expect(recipe.runtimeClasses.x86_64!.filter((name) => !made.includes(name))).toEqual(['kata-qemu-snp']);
+  // The double refuses the key at once, and any key kata-deploy's values.yaml at the tag does not have.
+  expect(await refusal(chart, values)).toMatch(/at '\/shims\/qemu-snp': additional properties 'enabeld' not allowed/);
+  expect(await refusal(chart, valuesWith(recipe, { shims: { 'qemu-snpp': { enabled: true } } }))).toMatch(/additional properties 'qemu-snpp' not allowed/);
+  expect(await refusal(chart, { ...helmValues(recipe, 'x86_64'), 'kata-as-coco-runtim': { debug: true } }))
+    .toMatch(/additional properties 'kata-as-coco-runtim' not allowed/);
+  expect(await refusal(chart, valuesWith(recipe, { env: { multiInstallSufix: 'x' } }))).toMatch(/additional properties 'multiInstallSufix' not allowed/);
+  // Every release profile's own values pass.
+  for (const p of helmReleases) expect(await refusal(chartOf(p), helmValues(p.install as HelmInstall, 'x86_64')), p.release).toBe('');
 });
 
 for (const profile of operatorReleases) {
@@ -113,7 +247,7 @@ for (const profile of operatorReleases) {
 }
 
 test('the operator double controller is valid POSIX shell for busybox', async () => {
-  const script = join(CHART_DOUBLE_SOURCE, '..', '..', 'operator', 'config', 'manager', 'controller.sh');
+  const script = sourcePath('lib/install-doubles/operator/config/manager/controller.sh');
   const check = await runCommand(['/bin/busybox', 'sh', '-n', script], { nothrow: true });
   expect(check.exitCode, check.stderr).toBe(0);
 });
