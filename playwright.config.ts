@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { allureResultsDir, pinSuiteEnvironment } from './lib/suite-environment.ts';
-import { loadRelease, type PlatformId } from './matrix/index.ts';
+import { loadRelease, podKernelParams, profileForCell, type PlatformId } from './matrix/index.ts';
 
 /** The conformance suites (the harness's own tests use test/playwright.config.ts). Everything comes from the suite
  *  environment (COCO_SUITE_ENV, or a developer's, pinned here for the run) and the release profile: one project per
@@ -73,9 +73,11 @@ export default defineConfig({
   timeout: profile.timeouts.testSeconds * 1000,
   // No retries by default: a retry would hide a failure. COCO_RETRIES lets a nightly label flakiness instead.
   retries: Number(process.env.COCO_RETRIES ?? 0),
-  // One file runs in order in one worker (upstream images share key paths); files run in parallel.
+  // One file runs in order in one worker (upstream images share key paths); files run in parallel — except where a
+  // test rebuilds the node's one secure image (IBM SE): a pod of another file started meanwhile would boot it, so
+  // such a run goes one test at a time, as upstream's bats do.
   fullyParallel: false,
-  workers: Number(process.env.COCO_WORKERS ?? 2),
+  workers: platforms.some((p) => podKernelParams(profileForCell(profile, env.cell), p).via === 'rebuild') ? 1 : Number(process.env.COCO_WORKERS ?? 2),
   outputDir: join(outDir, 'test-results'),
   reporter,
   projects,

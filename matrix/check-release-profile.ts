@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { helmChartSource } from './helm-chart-source.ts';
+import { podKernelParams } from './secure-image.ts';
 import type { FailureText, ReleaseProfile } from './release-profile.ts';
 import { RUNTIME_VARIANT_ID } from './schema/release-profile-schema.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
@@ -44,13 +45,28 @@ export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource,
     }
   }
   checkLimitations(profile, source, mustBeDefined);
-  for (const key of ['paramsBakedIntoImage', 'allowAllAgentPolicyOn'] as const) {
-    profile.guestComponents[key].forEach((platform, index) => mustBeDefined(platform, ['guestComponents', key, index]));
-  }
+  profile.guestComponents.allowAllAgentPolicyOn.forEach((platform, index) => mustBeDefined(platform, ['guestComponents', 'allowAllAgentPolicyOn', index]));
   checkTeeEvidence(profile, source);
   checkSignedImages(profile, source);
+  checkSecureImageRebuild(profile, source);
   checkFailureTextChannels(profile, source);
   profile.testedStacks.forEach((stack, index) => mustBeDefined(stack.platform, ['testedStacks', index, 'platform']));
+}
+
+/** A feature claimed supported on a secure-image platform (IBM SE) whose tests need their pod's own kernel
+ *  parameters (catalog requirement pod-kernel-params) can only be tested where the profile says how upstream
+ *  rebuilds the image per pod: without it those tests would be skipped and the claim never checked. */
+function checkSecureImageRebuild(profile: ReleaseProfile, source: YamlSource): void {
+  for (const platform of Object.keys(profile.platforms) as PlatformId[]) {
+    const params = podKernelParams(profile, platform);
+    if (params.via !== 'none') continue;
+    const claimed = TEST_CATALOG.filter((t) => t.requires?.includes('pod-kernel-params') && profile.claims[t.feature]?.[platform]?.status === 'supported');
+    if (claimed.length === 0) continue;
+    const features = [...new Set(claimed.map((t) => t.feature))];
+    throw source.error(['platforms', platform, 'secureImage'], `${features.join(' and ')} ${features.length > 1 ? 'are' : 'is'} claimed supported on ${platform}, ` +
+      `whose tests need each pod's own kernel parameters (${claimed.map((t) => t.id).join(', ')}), but ${params.reason}: ` +
+      'give secureImage.rebuild as the release\'s kata tests rebuild the image, or claim what upstream tests');
+  }
 }
 
 /** A registry chart needs its version; a git chart must say repository, ref and path. */

@@ -2,6 +2,7 @@ import type { ExpectedOutcome } from './expected-outcome.ts';
 import type { Claim, ReleaseLimitation, ReleaseProfile } from './release-profile.ts';
 import type { CatalogTest, FailureSignature, Requirement } from './test-catalog.ts';
 import { guestPullVoidedBy } from './pull-mode.ts';
+import { podKernelParams } from './secure-image.ts';
 import type { PlatformId, PullMode } from './vocabulary.ts';
 
 /** What `test` is expected to do on `platform` under `profile` with `pullMode` (a cell's; a developer's run without a
@@ -107,13 +108,13 @@ function unmetRequirement(profile: ReleaseProfile, platform: PlatformId, require
     case 'kata-guest':
       return profile.platforms[platform]?.handler.startsWith('kata') ? undefined
         : `platform ${platform} runs no kata guest (handler ${profile.platforms[platform]?.handler})${test.kataGuestBecause ? `: ${test.kataGuestBecause}` : ''}`;
-    case 'pod-kernel-params':
-      return profile.guestComponents.paramsBakedIntoImage.includes(platform)
-        ? `platform ${platform} boots the kernel parameters of the runner's one secure image (guestComponents.paramsBakedIntoImage), ` +
-          "which apply to every pod: upstream rebuilds the secure image with each pod's own parameters before it starts " +
-          "(kata's lib.sh set_metadata_annotation → repack_secure_image, one test at a time), the harness does not, so a test " +
-          'that needs its own (an image policy with signature verification, or no KBS address but through init-data) cannot run here'
+    case 'pod-kernel-params': {
+      // The one source of "can this platform's pods have their own kernel parameters" (matrix/secure-image.ts).
+      const params = podKernelParams(profile, platform);
+      return params.via === 'none'
+        ? `${params.reason}: a test that needs its own (an image policy with signature verification, or no KBS address but through init-data) cannot run here`
         : undefined;
+    }
     case 'genpolicy': {
       const genpolicy = profile.guestProtection.agentPolicy.genpolicy;
       if (!genpolicy) return `release ${profile.release}'s CoCo CI generates no agent policy (guestProtection.agentPolicy.genpolicy)`;

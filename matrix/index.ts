@@ -17,6 +17,7 @@ export { cellId, clusterLabel } from './cell-id.ts';
 export { DEFAULT_RUNTIME_VARIANT, platformLabel, profileForCell, variantPlatformSpec } from './runtime-variant.ts';
 export { expectedOutcome } from './derive-expected-outcome.ts';
 export { kataHypervisorOf, selectsHandler, selectsHypervisor } from './kata-hypervisor.ts';
+export { paramsBakedIntoImage, podKernelParams, type PodKernelParams } from './secure-image.ts';
 export { planCells, planCellTests, DEFAULT_MATRIX_FILE, type PlannedCell, type PlannedTest } from './plan-cells.ts';
 export { guestPullVoidedBy, pullModeRuntimeSetup, usesRuntimeHandlerAnnotation } from './pull-mode.ts';
 export { diffReleaseProfiles, type ReleaseDiff, type Change as ReleaseChange } from './diff-release.ts';

@@ -307,10 +307,6 @@ export interface GuestComponentsBehaviour {
     procsCdh: string; // agent.guest_components_procs=confidential-data-hub
     registryAuth: string; // agent.image_registry_auth=${RESOURCE}
   };
-  /** Platforms whose guest boots the kernel command line sealed into its secure image (IBM SE), which no annotation
-   *  reaches: the harness takes the runner's one image, whose parameters every pod shares (upstream repacks the image
-   *  per pod), and skips the tests that need a pod's own (catalog requirement pod-kernel-params). */
-  paramsBakedIntoImage: PlatformId[];
   /** Platforms whose pods carry the allow-all agent policy annotation (so exec/logs work). */
   allowAllAgentPolicyOn: PlatformId[];
   sealedSecret: {
@@ -429,6 +425,43 @@ export interface PlatformSpec {
   /** The platform through another kata shim (runtime-rs), keyed by variant id: where kata-deploy at the release's
    *  kata ref carries the shim. A runner runs one with `runtimeVariants` (matrix/runtime-variant.ts). */
   runtimeVariants?: Record<string, RuntimeVariant>;
+  /** IBM SE: the guest boots the kernel command line sealed into the node's secure image, which no annotation
+   *  reaches (matrix/secure-image.ts). Absent where pods get their kernel parameters from the annotation. */
+  secureImage?: SecureImage;
+}
+
+/** A guest booted from a secure image (IBM SE): every pod shares the parameters sealed in the node's one image unless
+ *  the test rebuilds it with its own, as upstream's tests do. */
+export interface SecureImage {
+  /** How the release's kata tests give a pod its own kernel parameters; absent where they do not (`note` says why). */
+  rebuild?: SecureImageRebuild;
+  note?: string;
+}
+
+/** kata's set_metadata_annotation (tests/integration/kubernetes/lib.sh): for a kernel_params annotation on a matching
+ *  KATA_HYPERVISOR, repack_secure_image (tools/packaging/guest-image/lib_se.sh) rebuilds the node's secure image with
+ *  the annotation's value and makes it the KBS's SE image header, before the pod is created. `kataHypervisors` are
+ *  the values that branch compares KATA_HYPERVISOR with (`== "qemu-se"`, or `== qemu-se*` from kata 3.21.0). */
+export interface SecureImageRebuild extends KataHypervisorSelector {
+  /** The runtime configuration whose Kernel.Path names the directory of kernel, initrd and secure image. */
+  runtimeConfig: string;
+  /** The kata runtime CLI whose `--config <runtimeConfig> env --json` gives Kernel.Path (upstream calls it from PATH). */
+  runtimeCli: string;
+  /** File names in that directory: the kernel and initrd the image is built from, and the secure image the runtime
+   *  boots (its `kernel`), which the rebuilt one replaces. */
+  kernel: string;
+  initrd: string;
+  image: string;
+  /** What build_secure_image appends to the pod's parameters in the parmfile. */
+  appendedParams: string;
+  /** The host key documents genprotimg gets, as a file-name pattern inside the runner's host key folder (HKD_PATH). */
+  hostKeyDocuments: string;
+  /** genprotimg's certificate check as upstream's CI runs it. */
+  verification: string[];
+  /** Arguments added for a genprotimg older than `below` (its `--version`). */
+  legacyPcf: { below: string; args: string[] };
+  /** Where the rebuilt image goes in the SE credentials folder the KBS mounts (IBM_SE_CREDS_DIR), as its header. */
+  kbsHeader: string;
 }
 
 /** The same TEE and guest through another kata shim: its own runtime class and handler. */

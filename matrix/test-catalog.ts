@@ -15,7 +15,8 @@ export interface FailureSignature {
 /** What a test needs from the release or the platform beyond a claim; where it is missing the test is skipped with
  *  the reason (a release before KBS resource DELETE, a platform without a GPU, a release without init-data, a
  *  platform without a kata guest — a negative test of what only a guest does cannot fail on runc — a platform whose
- *  kernel parameters are the runner's one secure image's, where a pod cannot have its own). */
+ *  guest boots the parameters of its secure image where the release's kata tests do not rebuild it per pod:
+ *  matrix/secure-image.ts). */
 export type Requirement = 'kbs-resource-delete' | 'gpu' | 'init-data' | 'kata-guest' | 'pod-kernel-params' | 'genpolicy';
 
 /** Every conformance test the suites define, by stable id. Suites look their metadata up here, so plan, dry-run,

@@ -8,6 +8,7 @@ import type { KbsFileEdit, KbsIbmSeDeploy, KbsNvidiaVerifier, KbsTdxDeploy } fro
 import { rewriteToml } from '../../lib/rewrite-toml.ts';
 import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../lib/cluster/index.ts';
 import { registerSecret } from '../../lib/exec/redact.ts';
+import { SECURE_IMAGE_INPUT_ENV } from '../../lib/manifests/index.ts';
 import type { ProviderContext } from '../providers/cluster-provider.ts';
 import { stepCommand, stepFile } from '../providers/shared/step-command.ts';
 import type { KbsDeployPlan } from './trustee-layout.ts';
@@ -208,7 +209,8 @@ export interface KbsRunnerInputs {
 export const KBS_RUNNER_INPUT_ENV = {
   pccsUrl: 'COCO_TDX_PCCS_URL',
   itaApiKey: 'COCO_ITA_API_KEY',
-  ibmSeCredsDir: 'COCO_IBM_SE_CREDS_DIR',
+  // The same folder the secure image rebuild writes the KBS's image header into (lib/manifests/secure-image-rebuild.ts).
+  ibmSeCredsDir: SECURE_IMAGE_INPUT_ENV.credsDir,
 } as const satisfies Record<keyof KbsRunnerInputs, string>;
 
 /** Reads the runner inputs from the environment; an empty variable counts as not given. */

@@ -85,6 +85,8 @@ function planForReading(plan: TestPlan): unknown {
     } } : {}),
     // What runs as root on the node before the objects (its output replaces the placeholder in manifests.yaml) and after.
     ...(plan.node ? { node: plan.node } : {}),
+    // IBM SE: the command line the node's secure image is rebuilt with (by `node`, on the SE runner), and what a runner must give.
+    ...(plan.secureImageRebuild ? { secureImageRebuild: plan.secureImageRebuild } : {}),
     notes: plan.notes,
   };
 }

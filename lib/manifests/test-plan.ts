@@ -64,15 +64,30 @@ export interface TestPlan {
   generatedPolicy?: GeneratedPolicy;
   /** What the test does as root on the node (upstream's exec_host), before and after its objects. */
   node?: NodeSteps;
+  /** IBM SE: the node's secure image is rebuilt with the pod's kernel parameters by `node` (secure-image-rebuild.ts). */
+  secureImageRebuild?: SecureImageRebuildStep;
 }
 
-/** Commands run on the tested node through the node shell (lib/node-shell): `setup` before anything is applied — its
- *  output, trimmed, is a value only the node knows (the loop device it created), which replaces `placeholder` in the
- *  manifests; `cleanup` after the test, whatever its outcome, so the node keeps nothing. */
+/** The rebuild as the plan records it: what the image is sealed with, and what the runner has not given. */
+export interface SecureImageRebuildStep {
+  /** The pod's kernel_params annotation value, which upstream passes to repack_secure_image. */
+  kernelParams: string;
+  /** The line genprotimg's parmfile holds: the value, then what build_secure_image appends. */
+  commandLine: string;
+  /** genprotimg runs on the SE node only (s390x): the plan holds the command the runner executes, nothing here
+   *  imitates it. */
+  executedBy: 'the IBM SE runner (genprotimg, s390-tools) through the node shell';
+  /** Runner inputs not given, each with what it is for; a suite skips the test on such a runner with these. */
+  missingInputs: string[];
+}
+
+/** Commands run on the tested node through the node shell (lib/node-shell): `setup` before anything is applied — with
+ *  a `placeholder`, its output, trimmed, is a value only the node knows (the loop device it created), which replaces
+ *  the placeholder in the manifests; `cleanup` after the test, whatever its outcome, so the node keeps nothing. */
 export interface NodeSteps {
   why: string;
   setup: string[];
-  placeholder: string;
+  placeholder?: string;
   cleanup: string[];
 }
 

@@ -198,7 +198,6 @@ const guestComponents = obj({
   kernelParams: req(
     obj({ kbc: req(text()), restApiResource: req(text()), procsCdh: req(text()), registryAuth: req(text()) }),
   ),
-  paramsBakedIntoImage: req(list(platform(), { unique: true })),
   allowAllAgentPolicyOn: req(list(platform(), { unique: true })),
   sealedSecret: req(
     obj({
@@ -255,6 +254,23 @@ const runtimeVariant = obj({
   note: opt(text()),
 });
 
+const secureImage = obj({
+  rebuild: opt(obj({
+    kataHypervisors: req(kataHypervisors()),
+    runtimeConfig: req(text()),
+    runtimeCli: req(text()),
+    kernel: req(text()),
+    initrd: req(text()),
+    image: req(text()),
+    appendedParams: req(text()),
+    hostKeyDocuments: req(text()),
+    verification: req(list(text())),
+    legacyPcf: req(obj({ below: req(text()), args: req(list(text(), { minItems: 1 })) })),
+    kbsHeader: req(text()),
+  })),
+  note: opt(text()),
+});
+
 const platformSpec = obj({
   name: req(text()),
   shortName: req(text()),
@@ -269,6 +285,7 @@ const platformSpec = obj({
   note: opt(text()),
   teeEvidence: opt(list(teeProbe, { minItems: 1 })),
   runtimeVariants: opt(record(runtimeVariant)),
+  secureImage: opt(secureImage),
 });
 
 const claim = obj({

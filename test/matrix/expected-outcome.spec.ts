@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import {
   expectedOutcome,
   loadRelease,
+  profileForCell,
   TEST_CATALOG,
   type CatalogTest,
   type ClaimStatus,
@@ -267,11 +268,21 @@ test('requirements name what is missing: a kata guest (and why the test needs on
     reason: 'platform control runs no kata guest (handler runc): only a guest reads init-data, so its absence cannot fail here' });
   expect(expectedOutcome(v021, 'control', { ...byId('init-data/no-kbs-without-init-data'), kataGuestBecause: undefined })).toMatchObject({
     reason: 'platform control runs no kata guest (handler runc)' });
-  expect(expectedOutcome(v021, 'se', byId('signed-images/no-policy-runs'))).toMatchObject({ expect: 'skip',
-    reason: 'platform se boots the kernel parameters of the runner\'s one secure image (guestComponents.paramsBakedIntoImage), ' +
-      'which apply to every pod: upstream rebuilds the secure image with each pod\'s own parameters before it starts ' +
-      '(kata\'s lib.sh set_metadata_annotation → repack_secure_image, one test at a time), the harness does not, so a test ' +
-      'that needs its own (an image policy with signature verification, or no KBS address but through init-data) cannot run here' });
+  // kata 3.31.0 lib.sh:373-380 rebuilds the secure image per pod for KATA_HYPERVISOR == qemu-se*: the test runs on se.
+  expect(expectedOutcome(v021, 'se', byId('signed-images/no-policy-runs'))).toMatchObject({ expect: 'pass' });
+  // kata 3.19.1 lib.sh:305 compares == "qemu-se": its runtime-rs twin (qemu-se-runtime-rs) gets no rebuild upstream.
+  const v015 = structuredClone(loadRelease('v0.15.0'));
+  v015.platforms.se!.runtimeVariants!['runtime-rs']!.shipped = true;
+  expect(expectedOutcome(profileForCell(v015, { platform: 'se', runtimeVariant: 'runtime-rs' }), 'se', byId('signed-images/no-policy-runs'))).toMatchObject({ expect: 'skip',
+    reason: 'platform se boots the kernel parameters sealed into the node\'s secure image (platforms.se.secureImage), which no kernel_params annotation ' +
+      'reaches, and kata 3.19.1\'s set_metadata_annotation rebuilds it only for KATA_HYPERVISOR qemu-se, not qemu-se-runtime-rs ' +
+      '(platforms.se.secureImage.rebuild.kataHypervisors): a test that needs its own (an image policy with signature verification, or no KBS ' +
+      'address but through init-data) cannot run here' });
+  // kata 3.7.0 rebuilds per pod nowhere (lib.sh:178 has no qemu-se branch): a claim there could not be tested.
+  const v090Claimed = structuredClone(V090);
+  v090Claimed.claims['signed-images'].se = { status: 'supported' };
+  expect(expectedOutcome(v090Claimed, 'se', byId('signed-images/no-policy-runs'))).toMatchObject({ expect: 'skip',
+    reason: expect.stringContaining("and kata 3.7.0's tests rebuild no secure image per pod (kata 3.7.0 lib.sh:178 set_metadata_annotation rebuilds no secure image;") });
   expect(expectedOutcome(v021, 'tdx', byId('signed-images/no-policy-runs'))).toMatchObject({ expect: 'pass' });
   const fewerCases = structuredClone(v021);
   fewerCases.guestProtection.agentPolicy.genpolicy!.failureCases = fewerCases.guestProtection.agentPolicy.genpolicy!.failureCases.filter((c) => c !== 'privileged');

@@ -150,3 +150,22 @@ test('every shipped profile opens the channel of each failure text it expects, a
     }
   }
 });
+
+test('signed images or init-data claimed supported on IBM SE need the secure image rebuild upstream does: without it the profile is refused', () => {
+  // v0.15.0 claims both on se (kata 3.19.1 rebuilds per pod: lib.sh:305-312 → lib_se.sh:89).
+  const v015 = readFileSync(path.join(DEFAULT_RELEASES_DIR, 'v0.15.0.yaml'), 'utf8');
+  const withoutRebuild = v015.replace(/\n      rebuild:\n(        [^\n]*\n)+/, '\n      note: "no rebuild here"\n');
+  expect(withoutRebuild).not.toBe(v015);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'profile-rules-')), 'v0.15.0.yaml');
+  writeFileSync(file, withoutRebuild);
+  expect(messageOf(file)).toBe(`${file}:${positionOf(withoutRebuild, 'note: "no rebuild here"')}: platforms.se.secureImage: ` +
+    'signed-images and init-data are claimed supported on se, whose tests need each pod\'s own kernel parameters (signed-images/unsigned-image-rejected, ' +
+    'signed-images/signed-image-runs, signed-images/unsigned-accept-anything-runs, signed-images/wrong-key-rejected, signed-images/no-policy-runs, ' +
+    'init-data/kbs-from-init-data, init-data/no-kbs-without-init-data), but platform se boots the kernel parameters sealed into the node\'s secure image ' +
+    '(platforms.se.secureImage), which no kernel_params annotation reaches, and kata 3.19.1\'s tests rebuild no secure image per pod (no rebuild here): ' +
+    'give secureImage.rebuild as the release\'s kata tests rebuild the image, or claim what upstream tests');
+  // v0.9.0's kata 3.7.0 rebuilds per pod nowhere: claiming signed images on se there is refused too.
+  const { file: v090, text } = edited((t) => t.replace('    se: *not-signed\n', '    se: { status: supported }\n'));
+  expect(messageOf(v090)).toMatch(new RegExp(`^${v090.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${positionOf(text, 'note: "kata 3.7.0 lib.sh:178')
+    .replace(/:\d+$/, '')}:\\d+: platforms\\.se\\.secureImage: signed-images is claimed supported on se, .* kata 3\\.7\\.0's tests rebuild no secure image per pod`));
+});

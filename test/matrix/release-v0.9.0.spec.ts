@@ -70,7 +70,7 @@ test('guest-components v0.9.0 behaviour', () => {
   });
   expect(gc.sealedSecret).toEqual({ encoding: 'base64-standard', header: 'fakejwsheader', signature: 'fakesignature', payloadVersion: '0.1.0' });
   expect(gc.resourcePaths.credentials).toBe('default/credentials/test');
-  expect(gc.paramsBakedIntoImage).toEqual(['se']);
+  expect(profile.platforms.se?.secureImage?.rebuild).toBeUndefined();
   expect(gc.failureTexts.encryptedImageWrongKey).toEqual({ surfaces: 'guest-log', fragments: ['failed to get decrypt key missing private key needed for decryption'] });
   expect(gc.failureTexts.authenticatedRegistryWrongCredentials).toEqual({ surfaces: 'guest-log', fragments: ['failed to pull manifest Not authorized'] });
   expect(gc.initData).toBeUndefined();

@@ -21,12 +21,14 @@ import { scratch } from '../pipeline/support/scratch-dir.ts';
  *    `= "qemu-tdx"` (3.25.0 :405), not for qemu-nvidia-gpu-tdx;
  *  - v0.16.0's ITA build gets kata 3.21.0's edits (confidential_kbs.sh:333-334);
  *  - on IBM SE a pod's kernel parameters reach the guest only in a secure image rebuilt for it (kata 3.19.1 lib.sh:305-312
- *    → lib_se.sh repack_secure_image); with the runner's one image the tests that need their own are skipped. */
+ *    → lib_se.sh:89-124 repack_secure_image, 3.31.0 lib.sh:373-380 → lib_se.sh:94-129): the tests that need their own
+ *    rebuild it on the node as upstream does. */
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CELLS = {
   v014tdx: 'v0.14.0/tdx/kubeadm-1.30/containerd/nydus',
   v015se: 'v0.15.0/se/kubeadm-1.30/containerd/nydus',
+  v021se: 'v0.21.0/se/kubeadm-1.34/containerd/nydus',
   v016tdx: 'v0.16.0/tdx/kubeadm-1.30/containerd/nydus',
   v018gpuTdx: 'v0.18.0/nvidia-gpu-tdx/kubeadm-1.34/containerd/nydus',
 };
@@ -50,6 +52,10 @@ runners:
         cluster: { distro: kubeadm, kubernetes: "1.30", source: packages }
         containerRuntime: containerd
         pullModes: [nydus]
+      - releases: [v0.21.0]
+        cluster: { distro: kubeadm, kubernetes: "1.34", source: packages }
+        containerRuntime: containerd
+        pullModes: [nydus]
   - name: gpu-tdx-01
     platform: nvidia-gpu-tdx
     arch: x86_64
@@ -61,7 +67,11 @@ runners:
 `;
 
 interface SummaryTest { id: string; expected: { expect: string; reason?: string }; files: string[] }
-interface PlanJson { kbs: Array<{ op: string; path?: string }>; notes: string[]; failureText?: { surfaces: string; fragments: string[] }; expect: Record<string, string> }
+interface PlanJson {
+  kbs: Array<{ op: string; path?: string }>; notes: string[]; failureText?: { surfaces: string; fragments: string[] }; expect: Record<string, string>;
+  node?: { setup: string[]; cleanup: string[] };
+  secureImageRebuild?: { kernelParams: string; commandLine: string; executedBy: string; missingInputs: string[] };
+}
 interface PodYaml { kind: string; metadata: { annotations?: Record<string, string> } }
 
 let out = '';
@@ -113,18 +123,71 @@ test('v0.14.0 TDX: the CcRuntime gets debug on, so the hub-only decryption texts
   expect(recordedFile(CELLS.v014tdx, '/coco-conformance/kustomization.yaml')).toContain('- ../ita');
 });
 
-test('v0.15.0 SE: the tests that need a pod\'s own kernel parameters are skipped with upstream\'s repack named; no annotation an SE guest cannot read; nodeport/ibm-se', () => {
-  // kata 3.19.1 tests/integration/kubernetes/lib.sh:305-312: on qemu-se, set_metadata_annotation rebuilds the secure
-  // image with each pod's kernel_params (tools/packaging/guest-image/lib_se.sh:89 repack_secure_image) — per pod, which
-  // one runner-baked image cannot be. The signature bats run there (k8s-guest-pull-image-signature.bats:14).
-  const skipped = new Map(summary(CELLS.v015se).filter((t) => t.expected.expect === 'skip').map((t) => [t.id, t.expected.reason]));
-  for (const id of ['signed-images/unsigned-image-rejected', 'signed-images/signed-image-runs', 'signed-images/unsigned-accept-anything-runs',
-    'signed-images/wrong-key-rejected', 'signed-images/no-policy-runs', 'init-data/kbs-from-init-data', 'init-data/no-kbs-without-init-data']) {
-    expect(skipped.get(id), id).toContain("upstream rebuilds the secure image with each pod's own parameters");
-  }
-  // The suites whose pods share one parameter set still run, without a kernel_params annotation.
-  expect(skipped.has('attestation/resource-released-allow-all')).toBe(false);
-  expect(podOf(CELLS.v015se, 'attestation/resource-released-allow-all').metadata.annotations?.['io.katacontainers.config.hypervisor.kernel_params']).toBeUndefined();
+/** kata's build_secure_image appends these to the pod's kernel_params value in the parmfile (lib_se.sh:52 at 3.19.1,
+ *  :56 at 3.31.0). */
+const SE_APPENDED = 'panic=1 scsi_mod.scan=none swiotlb=262144 agent.debug_console agent.debug_console_vport=1026';
+const SE_PARAMS_TESTS = ['signed-images/unsigned-image-rejected', 'signed-images/signed-image-runs', 'signed-images/unsigned-accept-anything-runs',
+  'signed-images/wrong-key-rejected', 'signed-images/no-policy-runs', 'init-data/kbs-from-init-data', 'init-data/no-kbs-without-init-data'];
+
+/** What the real shell writes to the parmfile when it runs the plan's line that writes it. */
+async function parmfileWritten(setup: string): Promise<string> {
+  const line = setup.split('\n').find((l) => l.endsWith(' > "$parmfile"') && l.startsWith("printf '%s\\n' "));
+  expect(line, 'the rebuild writes a parmfile').toBeDefined();
+  const dir = scratch('fidelity-parmfile');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'parmfile');
+  const run = await runCommand(['sh', '-c', `parmfile=${file}; ${line}`], { nothrow: true });
+  expect(run.exitCode, run.stderr).toBe(0);
+  return readFileSync(file, 'utf8');
+}
+
+for (const [cell, kata, kernel, hypervisorBranch] of [
+  [CELLS.v015se, '3.19.1', 'vmlinuz-confidential.container', 'qemu-se'],
+  [CELLS.v021se, '3.31.0', 'vmlinuz.container', 'qemu-se*'],
+] as const) {
+  test(`${cell.split('/')[0]} SE: each test that needs its pod's own kernel parameters rebuilds the secure image with them, as kata ${kata}'s set_metadata_annotation does`, async () => {
+    const byId = new Map(summary(cell).map((t) => [t.id, t.expected]));
+    for (const id of SE_PARAMS_TESTS) {
+      expect(byId.get(id)?.expect, `${id}: ${byId.get(id)?.reason ?? ''}`).not.toBe('skip');
+      const plan = planOf(cell, id);
+      const rebuild = plan.secureImageRebuild!;
+      // The pod carries the kernel_params annotation (lib.sh set_metadata_annotation sets it, "" included), and the image
+      // is rebuilt with exactly that value.
+      const annotation = podOf(cell, id).metadata.annotations?.['io.katacontainers.config.hypervisor.kernel_params'];
+      expect(annotation, id).toBeDefined();
+      expect(rebuild.kernelParams, id).toBe(annotation);
+      expect(rebuild.executedBy).toBe('the IBM SE runner (genprotimg, s390-tools) through the node shell');
+      // No runner inputs in a dry run: both are named.
+      expect(rebuild.missingInputs.map((m) => m.split(':')[0])).toEqual(['COCO_IBM_SE_HKD_PATH', 'COCO_IBM_SE_CREDS_DIR']);
+      const [shell, flag, setup] = plan.node!.setup;
+      expect([shell, flag]).toEqual(['sh', '-c']);
+      // The real shell parses both scripts and writes the parmfile upstream's build_secure_image writes.
+      for (const script of [setup!, plan.node!.cleanup[2]!]) {
+        const parsed = await runCommand(['sh', '-n', '-c', script], { nothrow: true });
+        expect(parsed.exitCode, parsed.stderr).toBe(0);
+      }
+      expect(await parmfileWritten(setup!), id).toBe(`${annotation} ${SE_APPENDED}\n`);
+      // repack_secure_image: Kernel.Path of configuration-qemu-se.toml; kernel and initrd copied into $IBM_SE_CREDS_DIR/hdr;
+      // genprotimg --no-verify (--x-pcf '0xe0' below 2.17.0); installed over the runtime's image; hdr/hdr.bin for the KBS.
+      expect(setup).toContain("--config '/opt/kata/share/defaults/kata-containers/configuration-qemu-se.toml' env --json | jq -r '.Kernel.Path'");
+      expect(setup).toContain(`cp "$kernel_dir"/'${kernel}' "$kernel_dir"/'kata-containers-initrd-confidential.img' '<COCO_IBM_SE_CREDS_DIR>/hdr'/`);
+      expect(setup).toContain(`for hkd in '<COCO_IBM_SE_HKD_PATH>'/HKD-*.crt; do`);
+      expect(setup).toContain(`genprotimg "$@" --output='<COCO_IBM_SE_CREDS_DIR>/hdr/kata-containers-se.img' --image='<COCO_IBM_SE_CREDS_DIR>/hdr/${kernel}' ` +
+        `--ramdisk='<COCO_IBM_SE_CREDS_DIR>/hdr/kata-containers-initrd-confidential.img' --parmfile="$parmfile" '--no-verify'`);
+      expect(setup).toContain(`!= '2.17.0' ]; then set -- '--x-pcf' '0xe0' "$@"; fi`);
+      expect(setup).toContain(`cp '<COCO_IBM_SE_CREDS_DIR>/hdr/kata-containers-se.img' "$kernel_dir"/\nmv '<COCO_IBM_SE_CREDS_DIR>/hdr/kata-containers-se.img' '<COCO_IBM_SE_CREDS_DIR>/hdr/hdr.bin'`);
+      expect(plan.notes.join('\n')).toContain(`as kata ${kata}'s set_metadata_annotation → repack_secure_image does`);
+    }
+    // kata keys the rebuild on KATA_HYPERVISOR (lib.sh: == "qemu-se" to 3.19.1, == qemu-se* from 3.21.0).
+    expect(loadRelease(cell.split('/')[0]!).platforms.se?.secureImage?.rebuild?.kataHypervisors).toEqual([hypervisorBranch]);
+    // The suites whose pods share the runner's image still run, with no kernel_params annotation and no rebuild.
+    expect(byId.get('attestation/resource-released-allow-all')?.expect).not.toBe('skip');
+    expect(podOf(cell, 'attestation/resource-released-allow-all').metadata.annotations?.['io.katacontainers.config.hypervisor.kernel_params']).toBeUndefined();
+    expect(planOf(cell, 'attestation/resource-released-allow-all').node).toBeUndefined();
+  });
+}
+
+test('v0.15.0 SE: the KBS deploys trustee\'s nodeport/ibm-se', () => {
   // kata 3.19.1 confidential_kbs.sh:308 (`== "qemu-se"`): SE's deploy directory.
   expect(recordedFile(CELLS.v015se, '/coco-conformance/kustomization.yaml')).toContain('- ../nodeport/ibm-se');
 });

@@ -1,4 +1,5 @@
-import { TEST_CATALOG } from '../../../matrix/index.ts';
+import { catalogTest, podKernelParams, TEST_CATALOG } from '../../../matrix/index.ts';
+import { withSecureImageRebuild } from '../secure-image-rebuild.ts';
 import type { ManifestContext } from '../render-context.ts';
 import type { TestPlan } from '../test-plan.ts';
 import { attestationPlan, gpuAttestationPlan } from './attestation.ts';
@@ -58,7 +59,12 @@ const PLANS: Record<string, PlanFunction> = {
 export function planFor(testId: string, ctx: ManifestContext): TestPlan {
   const render = PLANS[testId];
   if (!render) throw new Error(`no setup plan for conformance test "${testId}" (lib/manifests/plans/index.ts)`);
-  return render(testId, ctx);
+  // A pod that needs its own kernel parameters on a platform booting them from its secure image (IBM SE) gets them
+  // as upstream gives them: annotated, and the image rebuilt with the same value first (matrix/secure-image.ts).
+  const params = catalogTest(testId).requires?.includes('pod-kernel-params') ? podKernelParams(ctx.profile, ctx.platform) : undefined;
+  if (params?.via !== 'rebuild') return render(testId, ctx);
+  const rebuilt = { ...ctx, rebuildsSecureImage: true };
+  return withSecureImageRebuild(render(testId, rebuilt), rebuilt, params.rebuild);
 }
 
 /** Catalog ids that have no plan (a self-test keeps this empty). */

@@ -1,6 +1,5 @@
-import type { TrustedImageStorageFacts } from '../../../matrix/index.ts';
+import { paramsBakedIntoImage, type TrustedImageStorageFacts } from '../../../matrix/index.ts';
 import { confidentialPod } from '../confidential-pod.ts';
-import { paramsBakedIntoImage } from '../guest-config.ts';
 import type { KubeManifest, PersistentVolumeClaimManifest, PersistentVolumeManifest, StorageClassManifest } from '../kube-object.ts';
 import type { ManifestContext } from '../render-context.ts';
 import type { NodeSteps, TestPlan } from '../test-plan.ts';
@@ -34,7 +33,7 @@ export function trustedImageStoragePlan(testId: string, ctx: ManifestContext): T
   const node = ctx.nodeName ?? NODE_NAME_PLACEHOLDER;
   // IBM SE takes its kernel command line from the secure image: a kernel_params annotation cannot ask for integrity
   // there, so what the guest formats then depends on the image (INFERRED: the agent's default), and is not checked.
-  const baked = paramsBakedIntoImage(ctx) && facts.annotations !== undefined;
+  const baked = paramsBakedIntoImage(ctx.profile, ctx.platform) && facts.annotations !== undefined;
   const annotations = baked ? undefined : facts.annotations;
   const integrity = baked ? undefined : facts.integrity;
   const labels = { 'app.kubernetes.io/part-of': 'coco-conformance', 'coco-conformance/unique': ctx.unique };
