@@ -173,7 +173,9 @@ test('v0.9.0 spot checks: SEV attestation, enclave-cc nydus, signed images, TDX 
   expect(expectedOutcome(V090, 'tdx', byId('signed-images/unsigned-image-rejected'))).toMatchObject({
     expect: 'fail', claim: 'limitation', reason: 'Signed images are not yet supported.',
     signature: { step: 'act: the image policy rejects the unsigned image' } });
-  expect(expectedOutcome(V090, 'tdx', byId('authenticated-registry/right-credentials-run'))).toEqual({ expect: 'pass', claim: 'supported' });
+  // kata 3.7.0 k8s-guest-pull-image-authenticated.bats:14-17 skips qemu-tdx (issue 10011): supported, not tested upstream.
+  expect(expectedOutcome(V090, 'tdx', byId('authenticated-registry/right-credentials-run'))).toEqual({ expect: 'pass', claim: 'supported',
+    notTestedUpstream: expect.stringContaining('issue 10011') });
   expect(expectedOutcome(V090, 'se', byId('tee-evidence/guest-is-tee'))).toEqual({ expect: 'pass', claim: 'supported' });
   expect(expectedOutcome(V090, 'enclave-cc-sim', byId('tee-evidence/guest-is-tee'))).toMatchObject({ expect: 'skip', claim: 'not-applicable' });
 });
@@ -206,7 +208,8 @@ const byId = (id: string) => TEST_CATALOG.find((t) => t.id === id)!;
 test('a pull mode that is not guest pull turns a supported guest-pull claim into unsupported, and only that', () => {
   const notUnpacked = byId('guest-pull/not-unpacked-on-host');
   // v0.9.0 claims guest pull on TDX (supported, with its note): with nydus it must pass, pulled on the host it must fail.
-  expect(expectedOutcome(V090, 'tdx', notUnpacked, 'nydus')).toEqual({ expect: 'pass', claim: 'supported' });
+  expect(expectedOutcome(V090, 'tdx', notUnpacked, 'nydus')).toEqual({ expect: 'pass', claim: 'supported',
+    notTestedUpstream: V090.claims['guest-pull']!.tdx!.notTestedUpstream });
   const host = expectedOutcome(V090, 'tdx', notUnpacked, 'host');
   expect(host).toMatchObject({ expect: 'fail', claim: 'unsupported', signature: { step: notUnpacked.failsAs!.step } });
   expect(host.reason).toMatch(/^pull mode host: the image is pulled and unpacked on the host, and release v0\.9\.0 claims guest pull only/);
@@ -228,10 +231,12 @@ test('a covering limitation holds a positive test only, on its platforms, and ca
   withIssue.limitations = withIssue.limitations.map((l) => (l.id === asFile.limitedBy ? { ...l, issue: ISSUE } : l));
   expect(expectedOutcome(withIssue, 'tdx', asFile)).toMatchObject({ expect: 'fail', issue: ISSUE });
   // The same limitation does not hold a negative test that names it, nor a platform it does not list.
-  expect(expectedOutcome(V090, 'tdx', { ...asFile, variant: 'negative' })).toEqual({ expect: 'pass', claim: 'supported' });
+  expect(expectedOutcome(V090, 'tdx', { ...asFile, variant: 'negative' })).toEqual({ expect: 'pass', claim: 'supported',
+    notTestedUpstream: V090.claims['sealed-secrets']!.tdx!.notTestedUpstream });
   const elsewhere = structuredClone(V090);
   elsewhere.limitations = elsewhere.limitations.map((l) => (l.id === asFile.limitedBy ? { ...l, platforms: ['snp' as const] } : l));
-  expect(expectedOutcome(elsewhere, 'tdx', asFile)).toEqual({ expect: 'pass', claim: 'supported' });
+  expect(expectedOutcome(elsewhere, 'tdx', asFile)).toEqual({ expect: 'pass', claim: 'supported',
+    notTestedUpstream: V090.claims['sealed-secrets']!.tdx!.notTestedUpstream });
 });
 
 test('a claim not tested upstream is marked on a pass and on an expected failure, never elsewhere', () => {
@@ -314,5 +319,6 @@ test('without a pull mode (a developer\'s run) pods pull as nydus: an install th
   expect(voided).toEqual(expectedOutcome(overlayfs, 'tdx', notUnpacked, 'nydus'));
   expect(voided).toMatchObject({ expect: 'fail', claim: 'unsupported' });
   expect(voided.reason).toMatch(/^pull mode nydus: release v0\.9\.0's install configures snapshotter "overlayfs" for kata-qemu-tdx, not nydus/);
-  expect(expectedOutcome(V090, 'tdx', notUnpacked)).toEqual({ expect: 'pass', claim: 'supported' });
+  expect(expectedOutcome(V090, 'tdx', notUnpacked)).toEqual({ expect: 'pass', claim: 'supported',
+    notTestedUpstream: V090.claims['guest-pull']!.tdx!.notTestedUpstream });
 });
