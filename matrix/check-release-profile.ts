@@ -50,6 +50,7 @@ export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource,
   checkSignedImages(profile, source);
   checkSecureImageRebuild(profile, source);
   checkFailureTextChannels(profile, source);
+  checkGpuPolicy(profile, source);
   profile.testedStacks.forEach((stack, index) => mustBeDefined(stack.platform, ['testedStacks', index, 'platform']));
 }
 
@@ -66,6 +67,18 @@ function checkSecureImageRebuild(profile: ReleaseProfile, source: YamlSource): v
     throw source.error(['platforms', platform, 'secureImage'], `${features.join(' and ')} ${features.length > 1 ? 'are' : 'is'} claimed supported on ${platform}, ` +
       `whose tests need each pod's own kernel parameters (${claimed.map((t) => t.id).join(', ')}), but ${params.reason}: ` +
       'give secureImage.rebuild as the release\'s kata tests rebuild the image, or claim what upstream tests');
+  }
+}
+
+/** The GPU resource policy and the platforms it is for come together: a policy nobody gets, or GPU platforms with no
+ *  policy to give them, is a profile half written. */
+function checkGpuPolicy(profile: ReleaseProfile, source: YamlSource): void {
+  const { suiteResourcePolicy, confidentialGpuHardware } = profile.kbs.policies;
+  if (suiteResourcePolicy.gpu !== undefined && !confidentialGpuHardware) {
+    throw source.error(['kbs', 'policies', 'suiteResourcePolicy', 'gpu'], 'a GPU policy needs kbs.policies.confidentialGpuHardware (the KATA_HYPERVISORs it is for)');
+  }
+  if (confidentialGpuHardware && suiteResourcePolicy.gpu === undefined) {
+    throw source.error(['kbs', 'policies', 'confidentialGpuHardware'], 'GPU hypervisors need the policy they get: kbs.policies.suiteResourcePolicy.gpu');
   }
 }
 

@@ -200,13 +200,17 @@ export interface KbsRecipe {
     defaultResourcePolicy: string;
     allowAll: string;
     denyAll: string;
-    /** The resource policy the suites set: `tee` on confidential hardware, `nonTee` elsewhere (`gpu` for the GPU
-     *  attestation test); `${WITHHELD}` stands for the deny test's marker. */
+    /** The resource policy the suites set: `gpu` on confidential GPU hardware, `tee` on other confidential hardware,
+     *  `nonTee` elsewhere; `${WITHHELD}` stands for the deny test's marker. */
     suiteResourcePolicy: { tee: string; nonTee: string; gpu?: string };
     /** Which platforms are confidential hardware, as kata's bats decide where they keep trustee's policy and where they
      *  set allow-all (`is_confidential_hardware || kbs_set_allow_all_resources`): KATA_HYPERVISOR in the tag's list of
      *  TEE hypervisors, matched against the platform's runtime class handler. */
     confidentialHardware: KataHypervisorSelector;
+    /** Which platforms are confidential GPU hardware (`is_confidential_gpu_hardware`), where kata's bats set the gpu0
+     *  policy (kbs_set_gpu0_resource_policy) instead of trustee's: the suites' `gpu` policy goes there, for every test
+     *  of the cell (KBS holds one policy). Given exactly when suiteResourcePolicy.gpu is. */
+    confidentialGpuHardware?: KataHypervisorSelector;
   };
   /** What trustee answers on / (the upstream health check expects this). */
   healthCheckExpects: string;

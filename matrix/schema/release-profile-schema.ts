@@ -177,6 +177,7 @@ const kbs = obj({
     denyAll: req(text()),
     suiteResourcePolicy: req(obj({ tee: req(text()), nonTee: req(text()), gpu: opt(text()) })),
     confidentialHardware: req(obj({ kataHypervisors: req(kataHypervisors()) })),
+    confidentialGpuHardware: opt(obj({ kataHypervisors: req(kataHypervisors()) })),
   })),
   healthCheckExpects: req(text()),
 });

@@ -140,6 +140,13 @@ test('a profile that expects a guest-log text while its install leaves hyperviso
   expect(() => loadReleaseProfile(agentOnly.file)).not.toThrow();
 });
 
+test('GPU hypervisors without the gpu policy they get are refused: the GPU cell would fall back to trustee\'s policy where kata sets gpu0\'s', () => {
+  const { file, text } = edited((t) => t.replace(/(\n {4}confidentialHardware:\n {6}kataHypervisors: \[[^\]]*\]\n)/,
+    '$1    confidentialGpuHardware:\n      kataHypervisors: [qemu-nvidia-gpu-snp]\n'));
+  expect(messageOf(file)).toBe(`${file}:${positionOf(text, 'kataHypervisors: [qemu-nvidia-gpu-snp]')}: kbs.policies.confidentialGpuHardware: ` +
+    'GPU hypervisors need the policy they get: kbs.policies.suiteResourcePolicy.gpu');
+});
+
 test('every shipped profile opens the channel of each failure text it expects, and says where each surfaces', () => {
   for (const release of encodedReleases()) {
     const profile = loadRelease(release);

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { encodedReleases, kataHypervisorOf, loadRelease, selectsHandler, type PlatformId, type ReleaseProfile } from '../../matrix/index.ts';
-import { namespaceName, planFor, platformSpec, suiteGpuResourcePolicy, suiteResourcePolicy, type ManifestContext } from '../../lib/manifests/index.ts';
+import { namespaceName, planFor, platformSpec, suiteResourcePolicy, type ManifestContext } from '../../lib/manifests/index.ts';
 
 /** Which resource policy the suites set is keyed as kata's bats key it: `if ! is_confidential_hardware; then
  *  kbs_set_allow_all_resources; fi` (k8s-guest-pull-image-encrypted.bats:33 at 3.9.0 … 3.29.0, :34 at 3.31.0), where
@@ -28,19 +28,32 @@ test('the TEE policy goes where the tag lists the hypervisor as confidential har
   expect(keptTee('v0.15.0', 'sev')).toBe(false);
   // enclave-cc is a TEE to the harness, but no kata shim: kata's bats never count it.
   expect(keptTee('v0.15.0', 'enclave-cc-hw')).toBe(false);
-  // GPU hypervisors join SUPPORTED_TEE_HYPERVISORS at 3.25.0 (:13-14).
-  expect(keptTee('v0.18.0', 'nvidia-gpu-tdx')).toBe(true);
-  expect(keptTee('v0.21.0', 'nvidia-gpu-snp')).toBe(true);
+  // GPU hypervisors join SUPPORTED_TEE_HYPERVISORS at 3.25.0 (:13-14), but there the bats set the gpu0 policy
+  // (is_confidential_gpu_hardware → kbs_set_gpu0_resource_policy), not trustee's: below.
+  expect(keptTee('v0.18.0', 'nvidia-gpu-tdx')).toBe(false);
+  expect(keptTee('v0.21.0', 'nvidia-gpu-snp')).toBe(false);
   for (const release of ['v0.9.0', 'v0.16.0', 'v0.21.0']) {
     expect(keptTee(release, 'tdx')).toBe(true);
     expect(keptTee(release, 'se')).toBe(true);
     expect(keptTee(release, 'coco-dev')).toBe(false);
     expect(keptTee(release, 'control')).toBe(false);
   }
-  // The GPU attestation test's policy (kbs_set_gpu0_resource_policy) is the profile's gpu template, where it has one.
-  const v021 = loadRelease('v0.21.0');
-  expect(suiteGpuResourcePolicy(ctx(v021, 'nvidia-gpu-snp'))).toBe(v021.kbs.policies.suiteResourcePolicy.gpu!.replaceAll('${WITHHELD}', 'withheld'));
-  expect(suiteGpuResourcePolicy(ctx(loadRelease('v0.15.0'), 'tdx'))).toBeUndefined();
+  // On confidential GPU hardware (kata 3.25.0/3.28.0 confidential_common.sh:13 SUPPORTED_GPU_TEE_HYPERVISORS, 3.29.0/3.31.0
+  // hypervisor_helpers.sh:11 GPU_TEE_HYPERVISORS) every test of the cell gets the gpu0 policy: kata's
+  // k8s-confidential-attestation.bats "Get CDH resource" and k8s-nvidia-nim.bats set it there, and KBS holds one
+  // policy, so the GPU attestation test and a parallel test must not write different ones.
+  for (const release of ['v0.18.0', 'v0.19.0', 'v0.20.0', 'v0.21.0']) {
+    const profile = loadRelease(release);
+    const gpu = profile.kbs.policies.suiteResourcePolicy.gpu!.replaceAll('${WITHHELD}', 'withheld');
+    for (const platform of ['nvidia-gpu-snp', 'nvidia-gpu-tdx'] as const) {
+      const policies = new Set(['attestation/gpu-attested', 'attestation/resource-released-allow-all', 'encrypted-image/right-key-runs', 'sealed-secret/unsealed-with-resource']
+        .map((id) => planFor(id, ctx(profile, platform)).kbs.find((s) => s.op === 'set-resource-policy')).map((s) => (s && 'rego' in s ? s.rego : '')));
+      expect([...policies], `${release} ${platform}: one policy for the cell, the gpu0 one`).toEqual([gpu]);
+    }
+    for (const platform of ['snp', 'tdx'] as const) expect(suiteResourcePolicy(ctx(profile, platform)), `${release} ${platform}`).not.toBe(gpu);
+  }
+  const gpuStep = planFor('attestation/gpu-attested', ctx(loadRelease('v0.21.0'), 'nvidia-gpu-snp')).kbs.find((s) => s.op === 'set-resource-policy');
+  expect(gpuStep && 'why' in gpuStep ? gpuStep.why : '').toContain('confidential GPU hardware (kata-qemu-nvidia-gpu-snp');
   // The step's reason names the handler and the choice.
   const profile = loadRelease('v0.15.0');
   const step = planFor('encrypted-image/right-key-runs', ctx(profile, 'sev')).kbs.find((s) => s.op === 'set-resource-policy');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { encodedReleases, expectedOutcome, loadRelease, TEST_CATALOG, type PlatformId, type ReleaseProfile } from '../../matrix/index.ts';
 import {
-  manifestsToRedactedYaml, namespaceName, planFor, platformSpec, suiteGpuResourcePolicy, suiteResourcePolicy, type ManifestContext,
+  manifestsToRedactedYaml, namespaceName, planFor, platformSpec, suiteResourcePolicy, type ManifestContext,
 } from '../../lib/manifests/index.ts';
 import { basicAuth } from '../../lib/registry/registry-credentials.ts';
 
@@ -76,8 +76,11 @@ for (const release of encodedReleases()) {
     expect(await allows(profile, allowAll, 'sample', 'default/aa/key')).toBe(true);
     expect(await allows(profile, denyAll, 'tee', 'default/aa/key')).toBe(false);
     // The GPU policy (kbs_set_gpu0_resource_policy) compiles in the dialect and never releases a withheld resource.
-    const gpu = suiteGpuResourcePolicy({ ...ctx('tdx'), profile });
-    if (gpu) expect(await allows(profile, gpu, 'tee', 'default/aa/key-withheld-1a2b3c4d')).toBe(false);
+    if (profile.kbs.policies.confidentialGpuHardware) {
+      const gpu = policy('nvidia-gpu-snp');
+      expect(gpu).not.toBe(tdx);
+      expect(await allows(profile, gpu, 'tee', 'default/aa/key-withheld-1a2b3c4d')).toBe(false);
+    }
   });
 }
 
