@@ -1,13 +1,24 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { ObjectPath } from '../matrix/object-path.ts';
 import { compileSchema, type JsonSchema, type SchemaCheck } from '../matrix/schema/validate.ts';
+import { firstValueNestedBeyond, nestingCheckForValid } from '../matrix/schema/nesting-depth.ts';
 import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord } from './result-record.ts';
-import { sourcePath } from '../matrix/source-root.ts';
+import { BUILD_DIR, RUNNING_FROM_BUILD, sourcePath } from '../matrix/source-root.ts';
+
+const SCHEMA_TEXT = readFileSync(sourcePath('reporters/result-record.schema.json'), 'utf8');
 
 /** The shipped schema, read once: reporters/result-record.schema.json is the contract other tools can use too. */
-export const RESULT_RECORD_SCHEMA: JsonSchema = JSON.parse(
-  readFileSync(sourcePath('reporters/result-record.schema.json'), 'utf8'),
-) as JsonSchema;
+export const RESULT_RECORD_SCHEMA: JsonSchema = JSON.parse(SCHEMA_TEXT) as JsonSchema;
+
+/** The schema's fingerprint: the build's precompiled check carries the one it was compiled from. */
+export const RESULT_RECORD_SCHEMA_SHA256 = createHash('sha256').update(SCHEMA_TEXT).digest('hex');
+
+/** Where `npm run build` writes the record check it compiled (scripts/build/precompile-validators.ts): ajv's
+ *  standalone code of compileSchema's first-error mode, so a report run from the build compiles nothing. */
+export const PRECOMPILED_RECORD_CHECK = `${BUILD_DIR}/reporters/result-record-check.cjs`;
 
 /** One problem of a record: where (`tests[3].outcome`, `(document)` for the root) and what. */
 export interface SchemaViolation {
@@ -15,18 +26,39 @@ export interface SchemaViolation {
   problem: string;
 }
 
-/** Compiled on first use, once: a year of nights is millions of values through the same check. */
+/** Compiled on first use, once (or the build's, precompiledCheck): a year of nights is millions of values through
+ *  the same check. */
 let checkRecord: SchemaCheck | undefined;
+let nestingOfValid: ((value: unknown, limit: number) => ObjectPath | undefined) | undefined;
+
+/** The build's precompiled first-error check, when this code runs from the build and the check was compiled from
+ *  the schema this build ships; otherwise undefined, and the check is compiled here. */
+function precompiledCheck(): ValidateFunction | undefined {
+  if (!RUNNING_FROM_BUILD) return undefined;
+  const file = sourcePath(PRECOMPILED_RECORD_CHECK);
+  if (!existsSync(file)) return undefined;
+  const check = createRequire(import.meta.url)(file) as ValidateFunction & { schemaSha256?: string };
+  return check.schemaSha256 === RESULT_RECORD_SCHEMA_SHA256 ? check : undefined;
+}
 
 export type RecordValidation =
   | { ok: true; record: ResultRecord }
   | { ok: false; problems: SchemaViolation[] };
 
 /** Checks a parsed document against the result record schema. A document from a newer harness is refused with a
- *  message that says so, rather than with a list of puzzling field errors. */
+ *  message that says so, rather than with a list of puzzling field errors. A document nested deeper than
+ *  MAX_RECORD_DEPTH is refused, whatever else it holds: the schema check itself goes no deeper than the schema, but
+ *  the messages quote values and the merge compares them, recursively. */
 export function validateResultRecord(document: unknown): RecordValidation {
-  const tooDeep = findDeepValue(document, MAX_RECORD_DEPTH);
-  if (tooDeep) return { ok: false, problems: [{ path: tooDeep, problem: `is nested more than ${MAX_RECORD_DEPTH} levels deep` }] };
+  checkRecord ??= compileSchema(RESULT_RECORD_SCHEMA, 'record', precompiledCheck());
+  if (checkRecord.passes(document)) {
+    // Valid: only where the schema leaves the nesting open can a value be too deep.
+    nestingOfValid ??= nestingCheckForValid(RESULT_RECORD_SCHEMA);
+    const tooDeep = nestingOfValid(document, MAX_RECORD_DEPTH);
+    return tooDeep ? tooDeepOf(tooDeep) : { ok: true, record: document as ResultRecord };
+  }
+  const tooDeep = firstValueNestedBeyond(document, MAX_RECORD_DEPTH);
+  if (tooDeep) return tooDeepOf(tooDeep);
   const version = (document as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version > RESULT_RECORD_SCHEMA_VERSION) {
     return {
@@ -34,11 +66,12 @@ export function validateResultRecord(document: unknown): RecordValidation {
       problems: [{ path: 'schemaVersion', problem: `is ${version}; this harness reads version ${RESULT_RECORD_SCHEMA_VERSION} (upgrade coco-conformance)` }],
     };
   }
-  checkRecord ??= compileSchema(RESULT_RECORD_SCHEMA, 'record');
-  const firstMet = checkRecord.firstMet(document);
-  if (!firstMet) return { ok: true, record: document as ResultRecord };
-  const violations = hasMoreValuesThan(document, MAX_VALUES_FOR_EVERY_PROBLEM) ? [firstMet] : checkRecord.violations(document);
+  const violations = hasMoreValuesThan(document, MAX_VALUES_FOR_EVERY_PROBLEM) ? [checkRecord.firstMet(document)!] : checkRecord.violations(document);
   return { ok: false, problems: violations.map((v) => ({ path: recordPathText(v.path), problem: v.problem })) };
+}
+
+function tooDeepOf(path: ObjectPath): RecordValidation {
+  return { ok: false, problems: [{ path: recordPathText(path), problem: `is nested more than ${MAX_RECORD_DEPTH} levels deep` }] };
 }
 
 /** Every problem of an invalid record is listed (in document order) only up to this many values, about a megabyte
@@ -61,16 +94,8 @@ function hasMoreValuesThan(value: unknown, limit: number): boolean {
   return count > limit;
 }
 
-/** A record is about 6 levels deep. The schema walk and its messages (which quote values) recurse through what they
- *  look at, so a document of a million nested lists is refused before them. */
+/** A record is about 6 levels deep. */
 const MAX_RECORD_DEPTH = 32;
-
-/** The path of the first value nested deeper than `remaining` levels, or undefined. The recursion stops at the
- *  limit, and nothing is allocated unless a path is found: this runs over every value of every record. */
-function findDeepValue(value: unknown, remaining: number): string | undefined {
-  const parts = deepPathParts(value, remaining);
-  return parts ? recordPathText(parts.reverse()) : undefined;
-}
 
 /** A path inside a record as its messages write it and json-positions.ts finds it again: keys as they are (a record's
  *  keys are the schema's words), `tests[3].outcome`, `(document)` for the root. */
@@ -78,23 +103,6 @@ function recordPathText(path: ObjectPath): string {
   let text = '';
   for (const part of path) text += typeof part === 'number' ? `[${part}]` : text ? `.${part}` : part;
   return text || '(document)';
-}
-
-function deepPathParts(value: unknown, remaining: number): (string | number)[] | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  if (remaining === 0) return [];
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const below = deepPathParts(value[i], remaining - 1);
-      if (below) return [...below, i];
-    }
-    return undefined;
-  }
-  for (const key in value) {
-    const below = deepPathParts((value as Record<string, unknown>)[key], remaining - 1);
-    if (below) return [...below, key];
-  }
-  return undefined;
 }
 
 /** True when a parsed JSON document is meant to be a result record (so a folder may hold other JSON files). */

@@ -15,6 +15,9 @@ export interface SchemaCheck {
   /** Undefined when valid; otherwise the first violation ajv meets, which is in the order of the schema's keywords,
    *  not of the document. ajv stops there: one pass at most, whatever the document holds. */
   firstMet(value: unknown): Violation | undefined;
+  /** Whether `value` is valid, by the first-error mode, describing nothing: a caller that must look at an invalid
+   *  value before its problem is worded (a record nested too deep to quote) asks this first. */
+  passes(value: unknown): boolean;
 }
 
 /** The one validator of the harness: release profiles, runner matrices and result records are all checked by ajv
@@ -38,15 +41,24 @@ function validators(): { everyError: Ajv2020; firstError: Ajv2020 } {
   return instances;
 }
 
-/** Compiles a JSON Schema into a check whose messages use `wording`; each ajv mode is compiled on first use. */
-export function compileSchema(schema: JsonSchema, wording: Wording): SchemaCheck {
+/** ajv's standalone code generator, loaded only by the build (firstErrorModuleSource). */
+const standalone = loadOnFirstUse<typeof import('ajv/dist/standalone/index.js')>('ajv/dist/standalone/index.js');
+
+/** Compiles a JSON Schema into a check whose messages use `wording`; each ajv mode is compiled on first use.
+ *  `precompiledFirstError`: the first-error mode as the build compiled it from this same schema
+ *  (firstErrorModuleSource), so a start that checks thousands of records compiles nothing. */
+export function compileSchema(schema: JsonSchema, wording: Wording, precompiledFirstError?: ValidateFunction): SchemaCheck {
   const inlined = inlineLocalRefs(schema);
   let every: ValidateFunction | undefined;
-  let first: ValidateFunction | undefined;
+  let first: ValidateFunction | undefined = precompiledFirstError;
   return {
     violations(value, limit = Infinity) {
       every ??= validators().everyError.compile(inlined);
       return every(value) ? [] : violationsInDocumentOrder(every.errors ?? [], value, wording, limit);
+    },
+    passes(value) {
+      first ??= validators().firstError.compile(inlined);
+      return first(value) as boolean;
     },
     firstMet(value) {
       first ??= validators().firstError.compile(inlined);
@@ -56,6 +68,17 @@ export function compileSchema(schema: JsonSchema, wording: Wording): SchemaCheck
       return describeSchemaError(error, decodePath(error.instancePath, value, new KeyPositions()).path, wording);
     },
   };
+}
+
+/** The first-error check of `schema` as the source of a CommonJS module exporting the validate function: ajv's
+ *  standalone code, from an instance with the options and vocabulary of the runtime one, over the same inlined
+ *  schema — what compileSchema's first-error mode would compile, written once by the build instead of at every start.
+ *  test/matrix/standalone-validator.spec.ts holds the two to the same verdicts. */
+export function firstErrorModuleSource(schema: JsonSchema): string {
+  const { Ajv2020: Ajv } = ajv();
+  const instance = new Ajv({ ...OPTIONS, allErrors: false, code: { source: true } });
+  instance.addVocabulary([NOUN_KEYWORD, PATTERN_HINT_KEYWORD]);
+  return standalone().default(instance, instance.compile(inlineLocalRefs(schema)));
 }
 
 const checksOfNodes = new WeakMap<SchemaNode, SchemaCheck>();
@@ -75,7 +98,7 @@ export function findViolation(value: unknown, schema: SchemaNode): Violation | u
  *  the errors of a referenced schema to a copy of all the errors before them, at every use: a record with
  *  thousands of bad tests would take minutes. Inlined, every error is one push. Its `$id` goes too: with no
  *  reference left it names nothing, and ajv refuses a second schema under an id it holds. */
-function inlineLocalRefs(schema: JsonSchema): JsonSchema {
+export function inlineLocalRefs(schema: JsonSchema): JsonSchema {
   const { $defs, $id: _id, ...body } = schema;
   const definitions = ($defs ?? {}) as Record<string, unknown>;
   const inline = (node: unknown, via: readonly string[]): unknown => {

@@ -1,0 +1,107 @@
+import type { PathSegment } from '../object-path.ts';
+import { inlineLocalRefs, type JsonSchema } from './validate.ts';
+
+/** The path (root first) of the first value, in document order, that is an object or a list nested `limit` levels
+ *  below the root, or undefined. The recursion stops at the limit, and nothing is allocated unless a path is found. */
+export function firstValueNestedBeyond(value: unknown, limit: number): PathSegment[] | undefined {
+  return deepPathReversed(value, limit)?.reverse();
+}
+
+function deepPathReversed(value: unknown, remaining: number): PathSegment[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (remaining === 0) return [];
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const below = deepPathReversed(value[i], remaining - 1);
+      if (below) return (below.push(i), below);
+    }
+    return undefined;
+  }
+  for (const key in value) {
+    const below = deepPathReversed((value as Record<string, unknown>)[key], remaining - 1);
+    if (below) return (below.push(key), below);
+  }
+  return undefined;
+}
+
+/** What a JSON Schema says about the nesting of the values it accepts: `levels`, the most levels of objects and lists
+ *  a valid value can have (a string 0, an object of strings 1; Infinity where the schema leaves it open), and for a
+ *  closed object or a list the same of each key or item. */
+interface NestingBound {
+  levels: number;
+  properties?: Map<string, NestingBound>;
+  items?: NestingBound;
+}
+
+const OPEN: NestingBound = { levels: Infinity };
+const PRIMITIVE_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
+
+/** firstValueNestedBeyond for documents that `schema` accepts, looking only where the schema leaves the nesting open
+ *  (a map it does not close, a value of any type): where it closes every key and types every value, a valid
+ *  document cannot nest beyond it, and a walk there would only count levels the schema has already bounded. The answer
+ *  is firstValueNestedBeyond's for every valid document; for one the schema refuses, use that walk itself. */
+export function nestingCheckForValid(schema: JsonSchema): (value: unknown, limit: number) => PathSegment[] | undefined {
+  const root = boundOf(inlineLocalRefs(schema));
+  return (value, limit) => {
+    const found = openPathReversed(value, root, limit);
+    return found?.reverse();
+  };
+}
+
+function openPathReversed(value: unknown, bound: NestingBound, remaining: number): PathSegment[] | undefined {
+  if (bound.levels <= remaining) return undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (!bound.properties && !bound.items) return deepPathReversed(value, remaining);
+  if (remaining === 0) return [];
+  if (Array.isArray(value)) {
+    if (!bound.items) return deepPathReversed(value, remaining);
+    for (let i = 0; i < value.length; i++) {
+      const below = openPathReversed(value[i], bound.items, remaining - 1);
+      if (below) return (below.push(i), below);
+    }
+    return undefined;
+  }
+  if (!bound.properties) return deepPathReversed(value, remaining);
+  for (const key in value) {
+    // A key the schema does not name cannot be in a valid value; walked in full all the same, should one be.
+    const below = openPathReversed((value as Record<string, unknown>)[key], bound.properties.get(key) ?? OPEN, remaining - 1);
+    if (below) return (below.push(key), below);
+  }
+  return undefined;
+}
+
+/** The bound of a schema node with its local references inlined. Only keywords that limit what a value may be are
+ *  read (type, enum, const, properties with additionalProperties false, items): every other keyword of a schema can
+ *  only refuse more, never let a deeper value through, so a node's bound holds whatever else it says — except
+ *  patternProperties and prefixItems, which admit keys and items of their own, and are treated as open. */
+function boundOf(node: unknown): NestingBound {
+  if (node === false) return { levels: 0 };
+  if (typeof node !== 'object' || node === null) return OPEN;
+  const schema = node as JsonSchema;
+  const primitives = (list: unknown[]) => list.every((v) => typeof v !== 'object' || v === null);
+  if (Array.isArray(schema.enum) && primitives(schema.enum)) return { levels: 0 };
+  if ('const' in schema && primitives([schema.const])) return { levels: 0 };
+  const types = typeof schema.type === 'string' ? [schema.type] : Array.isArray(schema.type) ? (schema.type as string[]) : undefined;
+  if (types && types.every((t) => PRIMITIVE_TYPES.has(t))) return { levels: 0 };
+  if (Array.isArray(schema.allOf)) {
+    // A value every member accepts is bounded by the tightest of them.
+    const own = boundOf({ ...schema, allOf: undefined });
+    const members = [own, ...schema.allOf.map(boundOf)];
+    return members.reduce((tightest, b) => (b.levels < tightest.levels ? b : tightest));
+  }
+  if (types?.length === 1 && types[0] === 'object' && schema.additionalProperties === false && !('patternProperties' in schema)) {
+    const properties = new Map<string, NestingBound>();
+    let levels = 1;
+    for (const [key, child] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) {
+      const bound = boundOf(child);
+      properties.set(key, bound);
+      levels = Math.max(levels, 1 + bound.levels);
+    }
+    return { levels, properties };
+  }
+  if (types?.length === 1 && types[0] === 'array' && schema.items !== undefined && !('prefixItems' in schema)) {
+    const items = boundOf(schema.items);
+    return { levels: 1 + items.levels, items };
+  }
+  return OPEN;
+}

@@ -1,0 +1,156 @@
+import { test, expect } from '@playwright/test';
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { compileSchema, firstErrorModuleSource, type SchemaCheck } from '../../matrix/schema/validate.ts';
+import { firstValueNestedBeyond, nestingCheckForValid } from '../../matrix/schema/nesting-depth.ts';
+import { sourcePath } from '../../matrix/source-root.ts';
+import {
+  PRECOMPILED_RECORD_CHECK, RESULT_RECORD_SCHEMA, RESULT_RECORD_SCHEMA_SHA256, validateResultRecord,
+} from '../../reporters/validate-result-record.ts';
+import type { ResultRecord } from '../../reporters/result-record.ts';
+import { record } from './sample-records.ts';
+
+/** The record check `npm run build` compiles ahead of time (ajv's standalone code, scripts/build/precompile-
+ *  validators.ts) must give every verdict and every first problem the check compiled at run time gives. Held to it
+ *  over a good record and every mutation of it: each value replaced by values of every JSON type (and a few that
+ *  break a pattern, a minimum, an enum), each key removed, an unknown key added to each map. */
+
+/** A record that uses every part of the schema: planned tests, a failure signature, an infra error, open maps. */
+function richRecord(): ResultRecord {
+  const r = record({
+    platform: 'tdx', runner: 'tdx-01', status: 'infra-error', doubles: ['KBS: a double'],
+    environment: { kernel: '6.8', teeHostSupport: { tdx: 'Y' }, componentImages: { kbs: 'ghcr.io/x/kbs:v1' } },
+    planned: ['attestation/resource-released-allow-all', 'attestation/resource-withheld-deny-all'],
+    tests: [
+      ['attestation/resource-released-allow-all', 'expected-failure', {
+        failureSignature: { step: 'assert', pattern: 'denied', failedStep: 'assert', matched: true, error: 'denied' },
+        expected: { expect: 'fail', claim: 'limitation', reason: 'r', signature: { step: 'assert', pattern: 'denied', because: 'the policy denies it' } },
+      }],
+      ['attestation/resource-withheld-deny-all', 'failed'],
+    ],
+  });
+  r.runErrors = ['uninstall: leftovers'];
+  r.unclassifiedTests = [{ title: 'a stray test', outcome: 'passed' }];
+  r.cell.runtimeVariant = 'runtime-rs';
+  return r;
+}
+
+const REPLACEMENTS: unknown[] = [null, true, 0, -1, 1.5, '', 'NOT a-Pattern!', 'sort-of', [], ['x'], {}, { a: 1 }];
+
+/** Every mutation of `doc`, each a fresh copy. */
+function mutations(doc: unknown): unknown[] {
+  const out: unknown[] = [];
+  const copy = () => structuredClone(doc) as Record<string, unknown>;
+  const visit = (path: (string | number)[], value: unknown) => {
+    const at = (root: unknown) => path.slice(0, -1).reduce<any>((node, key) => node[key], root);
+    if (path.length) {
+      for (const replacement of REPLACEMENTS) {
+        const changed = copy();
+        at(changed)[path.at(-1)!] = structuredClone(replacement);
+        out.push(changed);
+      }
+      if (typeof path.at(-1) === 'string') {
+        const removed = copy();
+        delete at(removed)[path.at(-1)!];
+        out.push(removed);
+      }
+    }
+    if (Array.isArray(value)) value.forEach((item, i) => visit([...path, i], item));
+    else if (typeof value === 'object' && value !== null) {
+      const added = copy();
+      const target = path.length ? at(added)[path.at(-1)!] : added;
+      target.notInTheSchema = 'x';
+      out.push(added);
+      for (const [key, child] of Object.entries(value)) visit([...path, key], child);
+    }
+  };
+  visit([], doc);
+  return out;
+}
+
+function verdicts(check: SchemaCheck, documents: unknown[]): string[] {
+  return documents.map((d) => {
+    const first = check.firstMet(d);
+    return `${check.passes(d)} ${first ? `${JSON.stringify(first.path)} ${first.problem}` : 'valid'}`;
+  });
+}
+
+/** A module's source run as CommonJS, its `require` resolving from the checkout (where ajv's runtime helpers are). */
+function loadModule(source: string): ValidateFunction {
+  const module = { exports: {} as ValidateFunction };
+  new Function('module', 'exports', 'require', source)(module, module.exports, createRequire(sourcePath('package.json')));
+  return module.exports;
+}
+
+test('the standalone record check and the one compiled at run time agree on a record and on each of its mutations', () => {
+  const documents = [richRecord(), ...mutations(richRecord())];
+  const atRunTime = verdicts(compileSchema(RESULT_RECORD_SCHEMA, 'record'), documents);
+  const standalone = verdicts(compileSchema(RESULT_RECORD_SCHEMA, 'record', loadModule(firstErrorModuleSource(RESULT_RECORD_SCHEMA))), documents);
+  // The corpus holds both verdicts, and many different first problems.
+  expect(atRunTime[0]).toBe('true valid');
+  expect(atRunTime.filter((v) => v.startsWith('true')).length).toBeGreaterThan(20);
+  expect(atRunTime.filter((v) => v.startsWith('false')).length).toBeGreaterThan(500);
+  expect(new Set(atRunTime).size).toBeGreaterThan(100);
+  expect(standalone).toEqual(atRunTime);
+});
+
+test('a standalone check of another schema is told apart by the same comparison', () => {
+  // What the comparison above would catch: a check compiled from a schema one keyword short.
+  const looser = structuredClone(RESULT_RECORD_SCHEMA) as { properties: Record<string, Record<string, unknown>> };
+  delete looser.properties.runId!.minLength;
+  const documents = [richRecord(), ...mutations(richRecord())];
+  const atRunTime = verdicts(compileSchema(RESULT_RECORD_SCHEMA, 'record'), documents);
+  const fromLooser = verdicts(compileSchema(RESULT_RECORD_SCHEMA, 'record', loadModule(firstErrorModuleSource(looser))), documents);
+  expect(fromLooser).not.toEqual(atRunTime);
+});
+
+test('the build\'s precompiled check is the standalone code of the shipped schema, with its fingerprint', () => {
+  // The tests' global setup runs `npm run build`, which writes it.
+  const file = sourcePath(PRECOMPILED_RECORD_CHECK);
+  expect(existsSync(file), `${file} (npm run build writes it)`).toBe(true);
+  const built = createRequire(sourcePath('package.json'))(file) as ValidateFunction & { schemaSha256?: string };
+  expect(built.schemaSha256).toBe(RESULT_RECORD_SCHEMA_SHA256);
+  expect(readFileSync(file, 'utf8')).toContain(firstErrorModuleSource(RESULT_RECORD_SCHEMA));
+});
+
+/** Nesting of `levels` lists: [[[…]]]. */
+const nested = (levels: number): unknown => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);
+
+test('a valid record nested too deep where the schema leaves it open is found exactly where the full walk finds it', () => {
+  const check = nestingCheckForValid(RESULT_RECORD_SCHEMA);
+  // Every place the schema leaves open in a record (maps it does not close), at every depth around the limit.
+  const places: ((r: any, value: unknown) => void)[] = [
+    (r, v) => (r.cell.extra = v),
+    (r, v) => (r.cell.cluster.extra = v),
+    (r, v) => (r.environment.extra = v),
+    (r, v) => (r.tests[1].expected.extra = v),
+    (r, v) => (r.tests[0].expected.signature.extra = v),
+  ];
+  let tooDeep = 0;
+  for (const place of places) {
+    for (let levels = 20; levels <= 40; levels++) {
+      const doc = richRecord();
+      place(doc, nested(levels));
+      expect(compileSchema(RESULT_RECORD_SCHEMA, 'record').passes(doc)).toBe(true);
+      const full = firstValueNestedBeyond(doc, 32);
+      expect(check(doc, 32)).toEqual(full);
+      if (full) tooDeep++;
+    }
+  }
+  expect(tooDeep).toBeGreaterThan(40);
+  const deepInOpenMap = richRecord();
+  (deepInOpenMap.tests[1]!.expected as unknown as Record<string, unknown>).extra = nested(100_000);
+  expect(validateResultRecord(deepInOpenMap)).toEqual({
+    ok: false, problems: [{ path: `tests[1].expected.extra${'[0]'.repeat(28)}`, problem: 'is nested more than 32 levels deep' }],
+  });
+});
+
+test('a deep value where the schema would quote it (a constant, an enum) is refused as too deep, not quoted', () => {
+  for (const key of ['schemaVersion', 'status'] as const) {
+    const doc = { ...richRecord(), [key]: nested(1_000_000) };
+    expect(validateResultRecord(doc)).toEqual({
+      ok: false, problems: [{ path: `${key}${'[0]'.repeat(31)}`, problem: 'is nested more than 32 levels deep' }],
+    });
+  }
+});
