@@ -29,7 +29,8 @@ function deepPathReversed(value: unknown, remaining: number): PathSegment[] | un
  *  closed object or a list the same of each key or item. */
 interface NestingBound {
   levels: number;
-  properties?: Map<string, NestingBound>;
+  /** A closed object: the keys whose values can nest at all, with their bounds (the others hold plain values). */
+  properties?: [string, NestingBound][];
   items?: NestingBound;
 }
 
@@ -51,7 +52,6 @@ export function nestingCheckForValid(schema: JsonSchema): (value: unknown, limit
 function openPathReversed(value: unknown, bound: NestingBound, remaining: number): PathSegment[] | undefined {
   if (bound.levels <= remaining) return undefined;
   if (typeof value !== 'object' || value === null) return undefined;
-  if (!bound.properties && !bound.items) return deepPathReversed(value, remaining);
   if (remaining === 0) return [];
   if (Array.isArray(value)) {
     if (!bound.items) return deepPathReversed(value, remaining);
@@ -62,12 +62,20 @@ function openPathReversed(value: unknown, bound: NestingBound, remaining: number
     return undefined;
   }
   if (!bound.properties) return deepPathReversed(value, remaining);
-  for (const key in value) {
-    // A key the schema does not name cannot be in a valid value; walked in full all the same, should one be.
-    const below = openPathReversed((value as Record<string, unknown>)[key], bound.properties.get(key) ?? OPEN, remaining - 1);
-    if (below) return (below.push(key), below);
+  // Only the keys that can nest are looked at, not every key of the map (a valid map has no other); when more than
+  // one of them is too deep, the first in the document is the one the full walk would find.
+  let found: { key: string; path: PathSegment[] } | undefined;
+  for (const [key, child] of bound.properties) {
+    if (!Object.hasOwn(value, key)) continue;
+    const below = openPathReversed((value as Record<string, unknown>)[key], child, remaining - 1);
+    if (!below) continue;
+    if (found) {
+      const order = Object.keys(value);
+      if (order.indexOf(key) > order.indexOf(found.key)) continue;
+    }
+    found = { key, path: below };
   }
-  return undefined;
+  return found ? (found.path.push(found.key), found.path) : undefined;
 }
 
 /** The bound of a schema node with its local references inlined. Only keywords that limit what a value may be are
@@ -90,11 +98,11 @@ function boundOf(node: unknown): NestingBound {
     return members.reduce((tightest, b) => (b.levels < tightest.levels ? b : tightest));
   }
   if (types?.length === 1 && types[0] === 'object' && schema.additionalProperties === false && !('patternProperties' in schema)) {
-    const properties = new Map<string, NestingBound>();
+    const properties: [string, NestingBound][] = [];
     let levels = 1;
     for (const [key, child] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) {
       const bound = boundOf(child);
-      properties.set(key, bound);
+      if (bound.levels > 0) properties.push([key, bound]);
       levels = Math.max(levels, 1 + bound.levels);
     }
     return { levels, properties };

@@ -139,6 +139,14 @@ test('a valid record nested too deep where the schema leaves it open is found ex
     }
   }
   expect(tooDeep).toBeGreaterThan(40);
+  // Two places too deep: the first in the document wins, whatever order the schema lists them in.
+  for (const order of [['environment', 'cell'], ['cell', 'environment']]) {
+    const { cell, environment, ...rest } = richRecord();
+    const parts = { cell: { ...cell, extra: nested(40) }, environment: { ...environment, extra: nested(40) } } as Record<string, unknown>;
+    const doc = { [order[0]!]: parts[order[0]!], ...rest, [order[1]!]: parts[order[1]!] };
+    expect(check(doc, 32)?.[0]).toBe(order[0]);
+    expect(check(doc, 32)).toEqual(firstValueNestedBeyond(doc, 32));
+  }
   const deepInOpenMap = richRecord();
   (deepInOpenMap.tests[1]!.expected as unknown as Record<string, unknown>).extra = nested(100_000);
   expect(validateResultRecord(deepInOpenMap)).toEqual({
