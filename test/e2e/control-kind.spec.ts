@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { expandCells, loadRelease, loadRunnerMatrix, planCellTests } from '../../matrix/index.ts';
@@ -23,6 +24,9 @@ const profile = loadRelease(cell!.release);
 const planned = planCellTests(cell!, profile).map((t) => t.id);
 const ENGINE_SOCKET = '/run/coco-conformance/kind/docker.sock';
 const STATE_FILE = '/run/coco-conformance/kind/state.json';
+/** Where the harness starts the engine's data root (dockerd --data-root): in the cache, which the node image outlives
+ *  runs in. */
+const ENGINE_DATA_ROOT = join(process.env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance'), 'kind', 'engine');
 /** kind names its node `<cluster>-control-plane`; the harness names each cell's cluster (coco-<hash>). */
 const NODE = /^coco-[a-z0-9-]+-control-plane$/;
 
@@ -111,8 +115,9 @@ function coco(args: string[]) {
   return { status: child.status, stdout: child.stdout ?? '', stderr: child.stderr ?? '' };
 }
 
-/** What of a kind cluster this machine still has: the engine's process, its node containers (asked through its own
- *  socket while it runs), the node network's bridge, the node's kubelet, the state file. */
+/** What of a kind cluster this machine still has: the engine's process, its containers (asked through its own
+ *  socket while it runs, read from its data root when it is stopped), the node network's bridge, the node's kubelet,
+ *  the state file. */
 function kindLeftovers(): string[] {
   const found: string[] = [];
   for (const line of spawnSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' }).stdout.split('\n')) {
@@ -125,6 +130,14 @@ function kindLeftovers(): string[] {
   if (existsSync(ENGINE_SOCKET)) {
     const ps = spawnSync('docker', ['-H', `unix://${ENGINE_SOCKET}`, 'ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' });
     for (const name of ps.stdout.split('\n').filter(Boolean)) found.push(`node container ${name}`);
+  } else {
+    // A stopped engine keeps its containers in its data root (a teardown that skipped `kind delete` and stopped the
+    // engine passed this check before): the engine's own record of each, containers/<id>/config.v2.json.
+    const containers = join(ENGINE_DATA_ROOT, 'containers');
+    for (const id of existsSync(containers) ? readdirSync(containers) : []) {
+      const record = join(containers, id, 'config.v2.json');
+      if (existsSync(record)) found.push(`node container ${(JSON.parse(readFileSync(record, 'utf8')) as { Name: string }).Name.replace(/^\//, '')}`);
+    }
   }
   if (/^\d+: coco-kind0[:@]/m.test(spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout)) found.push('interface coco-kind0');
   if (existsSync(STATE_FILE)) found.push(`state file ${STATE_FILE}`);

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isRunning } from '../../../lib/exec/daemon.ts';
 import { readProcess } from '../../../lib/exec/process-table.ts';
 import { runCommand } from '../../../lib/exec/run-command.ts';
 import type { ProviderContext } from '../cluster-provider.ts';
 import { LocalClusterInUseError } from '../kubeadm/local-cluster-cleanup.ts';
 import { stepCommand } from '../shared/step-command.ts';
-import { engineEnv, engineRunning, KIND_LAYOUT, startEngine, stopEngine } from './kind-engine.ts';
+import { engineDataRoot, engineEnv, engineRunning, KIND_LAYOUT, startEngine, stopEngine } from './kind-engine.ts';
 
 /** What a run that creates a kind cluster writes before the engine starts, removed last by the teardown: as long as
  *  it exists, a node container, the network or the engine may be left. */
@@ -52,8 +53,10 @@ export interface KindCleanup {
 }
 
 /** Everything of the kind provider still on this machine, by its own markers only: the state file, the engine's pid
- *  file, the node containers our engine holds (kind's cluster label), the node network's bridge. (The network's
- *  definition stays in the engine's data root, like the node image, for the next run.) Reads only. */
+ *  file, the node containers our engine holds (kind's cluster label) — asked of the engine while it runs, read from
+ *  its data root when it is stopped (a stopped engine keeps them, and the next `kind create` of that name fails) —,
+ *  the node network's bridge. (The network's definition stays in the engine's data root, like the node image, for
+ *  the next run.) Reads only. */
 export async function findKindLeftovers(): Promise<string[]> {
   const items: string[] = [];
   if (engineRunning()) {
@@ -61,6 +64,8 @@ export async function findKindLeftovers(): Promise<string[]> {
     const containers = await runCommand(['docker', 'ps', '-a', '--filter', `label=${KIND_LAYOUT.clusterLabel}`, '--format', '{{.Names}}'],
       { env: engineEnv(), nothrow: true, timeoutMs: 30_000 });
     items.push(...containers.stdout.split('\n').filter(Boolean).map((name) => `node container ${name}`));
+  } else {
+    items.push(...storedNodeContainers().map((name) => `node container ${name}`));
   }
   if (existsSync(`/sys/class/net/${KIND_LAYOUT.bridge}`)) items.push(`interface ${KIND_LAYOUT.bridge}`);
   if (existsSync(KIND_LAYOUT.stateFile)) items.push(`state file ${KIND_LAYOUT.stateFile}`);
@@ -89,6 +94,23 @@ export async function cleanKindCluster(ctx: ProviderContext): Promise<KindCleanu
   endKindState();
   const after = await findKindLeftovers();
   return { removed: before.filter((item) => !after.includes(item)), remaining: after, earlierRun };
+}
+
+/** The kind node containers a stopped engine keeps in its data root: each container's config.v2.json (the engine's
+ *  own record of it: its name, and the labels kind gave it). */
+function storedNodeContainers(): string[] {
+  const dir = join(engineDataRoot(), 'containers');
+  if (!existsSync(dir)) return [];
+  const names: string[] = [];
+  for (const id of readdirSync(dir)) {
+    try {
+      const container = JSON.parse(readFileSync(join(dir, id, 'config.v2.json'), 'utf8')) as { Name?: string; Config?: { Labels?: Record<string, string> } };
+      if (container.Config?.Labels?.[KIND_LAYOUT.clusterLabel] !== undefined) names.push((container.Name ?? id).replace(/^\//, ''));
+    } catch {
+      // a container folder the engine is still writing, or not one of a container: not a kind node of ours
+    }
+  }
+  return names;
 }
 
 /** The teardown of this run's own cluster state (destroy), once kind deleted the cluster. */

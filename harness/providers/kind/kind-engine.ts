@@ -62,6 +62,12 @@ export function engineEnv(): Record<string, string> {
   return { DOCKER_HOST: `unix://${KIND_LAYOUT.socket}`, KIND_EXPERIMENTAL_DOCKER_NETWORK: KIND_LAYOUT.network };
 }
 
+/** The engine's data root, in the cache: the node image and the network outlive a run there, and so does a node
+ *  container the engine held when it stopped. */
+export function engineDataRoot(): string {
+  return join(process.env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance'), 'kind', 'engine');
+}
+
 export function engineRunning(): boolean {
   return daemonPid(KIND_LAYOUT.pidFile) !== undefined;
 }
@@ -69,8 +75,7 @@ export function engineRunning(): boolean {
 /** Starts the engine unless it runs: no iptables rules, no masquerading and no default bridge (nothing on the host's
  *  firewall or on 172.17/16 changes), and the capability-bounding runc wrapper as its runtime (bounded-runc). */
 export async function startEngine(ctx: ProviderContext): Promise<void> {
-  const dataRoot = join(process.env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance'), 'kind', 'engine');
-  const argv = ['dockerd', '--data-root', dataRoot, '--exec-root', KIND_LAYOUT.execRoot, '--pidfile', `${KIND_LAYOUT.execRoot}/dockerd.pid`,
+  const argv = ['dockerd', '--data-root', engineDataRoot(), '--exec-root', KIND_LAYOUT.execRoot, '--pidfile', `${KIND_LAYOUT.execRoot}/dockerd.pid`,
     '-H', `unix://${KIND_LAYOUT.socket}`, '--iptables=false', '--ip-masq=false', '--bridge=none',
     '--add-runtime', `bounded-runc=${BOUNDED_RUNC}`, '--default-runtime', 'bounded-runc'];
   ctx.record('container engine', argv);
