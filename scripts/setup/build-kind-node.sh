@@ -26,7 +26,15 @@ export GOFLAGS=-buildvcs=false GOTOOLCHAIN=local
 # The packages of kind's base image (images/base/Dockerfile at v0.33.0) a single node uses; no NFS, iSCSI or
 # fuse-overlayfs (the node's /var is a volume on the host's filesystem, where overlayfs works).
 packages=systemd,conntrack,iptables,nftables,iproute2,ethtool,util-linux,mount,kmod,libseccomp2,pigz,bash,ca-certificates,jq,procps,e2fsprogs,containernetworking-plugins
-key=$( { echo "$KIND_VERSION $KUBE_VERSION $ETCD_VERSION $CRICTL_VERSION $PAUSE_TAG $CONTAINERD_VERSION $RUNC_VERSION $KIND_NODE_SUITE $packages"; cat "$0"; } | sha256sum | cut -c1-12)
+# The node's containerd config, made before the cache is asked: it is part of the key, so a change in kind's config, in
+# the edit (kind-node-containerd.ts) or in the TOML library's output makes a new node image.
+go mod download "sigs.k8s.io/kind@$KIND_VERSION"
+files="$(go env GOMODCACHE)/sigs.k8s.io/kind@$KIND_VERSION/images/base/files"
+toml_edit() { (cd "$here/../.." && npx --no-install tsx scripts/setup/kind-node-containerd.ts "$@"); }
+# The pod sandbox is the bundle's pause image (kind's build reads sandbox_image from this file the same way).
+node_config=$(toml_edit node-config "$files/etc/containerd/config.toml" "$IMAGE_REPOSITORY/pause:$PAUSE_TAG" /dev/stdout) \
+  || { echo "failed to build the kind node: kind $KIND_VERSION's containerd config could not be given the bundle's pause image" >&2; exit 1; }
+key=$( { echo "$KIND_VERSION $KUBE_VERSION $ETCD_VERSION $CRICTL_VERSION $PAUSE_TAG $CONTAINERD_VERSION $RUNC_VERSION $KIND_NODE_SUITE $packages"; cat "$0"; printf '%s\n' "$node_config"; } | sha256sum | cut -c1-12)
 node="$cache/kind/node-$KUBE_VERSION-$key"
 if [ -f "$node/kind-node.json" ]; then step "node image $key cached"; echo "$node"; exit 0; fi
 
@@ -56,21 +64,15 @@ mkdir -p "$root"
 step "assembling the node from $(basename "$rootfs_tar"), kind $KIND_VERSION's base files and the bundle"
 tar -C "$root" -xf "$rootfs_tar"
 
-go mod download "sigs.k8s.io/kind@$KIND_VERSION"
-files="$(go env GOMODCACHE)/sigs.k8s.io/kind@$KIND_VERSION/images/base/files"
 install -m 0755 "$files/usr/local/bin/"* "$root/usr/local/bin/"
 mkdir -p "$root/kind/bin" "$root/etc/containerd" "$root/etc/systemd/system/kubelet.service.d" "$root/etc/kubernetes/manifests"
 install -m 0755 "$files/kind/bin/"* "$root/kind/bin/"
 install -m 0644 "$files/etc/crictl.yaml" "$root/etc/"
-install -m 0644 "$files/etc/containerd/config.toml" "$root/etc/containerd/"
+printf '%s\n' "$node_config" > "$root/etc/containerd/config.toml"
 install -m 0644 "$files/etc/default/kubelet" "$root/etc/default/"
 install -m 0644 "$files/etc/sysctl.d/"* "$root/etc/sysctl.d/"
 install -m 0644 "$files/etc/systemd/system/"*.service "$files/etc/systemd/system/"*.slice "$root/etc/systemd/system/"
 install -m 0644 "$files/etc/systemd/system/kubelet.service.d/"* "$root/etc/systemd/system/kubelet.service.d/"
-# The pod sandbox is the bundle's pause image (kind's build reads sandbox_image from this file the same way).
-sed -i "s#^\(\s*sandbox_image = \).*#\1\"$IMAGE_REPOSITORY/pause:$PAUSE_TAG\"#" "$root/etc/containerd/config.toml"
-grep -q "sandbox_image = \"$IMAGE_REPOSITORY/pause:$PAUSE_TAG\"" "$root/etc/containerd/config.toml" \
-  || { echo "failed to build the kind node: kind $KIND_VERSION's containerd config has no sandbox_image" >&2; exit 1; }
 
 install -m 0755 "$runtime/containerd" "$runtime/containerd-shim-runc-v2" "$runtime/ctr" "$bundle/bin/crictl" "$root/usr/local/bin/"
 install -m 0755 "$runtime/runc" "$root/usr/local/sbin/runc"
@@ -120,14 +122,7 @@ ln -sf /etc/systemd/system/coco-node-dns.service "$root/etc/systemd/system/multi
 
 step "importing the bundle's images into the node's containerd store"
 mkdir -p "$work/containerd"
-cat > "$work/containerd/config.toml" <<TOML
-version = 3
-root = "$root/var/lib/containerd"
-state = "$work/containerd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.runtime", "io.containerd.cri.v1.images"]
-[grpc]
-  address = "$work/containerd/containerd.sock"
-TOML
+toml_edit import-config "$root/var/lib/containerd" "$work/containerd/state" "$work/containerd/containerd.sock" "$work/containerd/config.toml"
 "$runtime/containerd" --config "$work/containerd/config.toml" > "$work/containerd/log" 2>&1 &
 containerd_pid=$!
 for _ in $(seq 100); do [ -S "$work/containerd/containerd.sock" ] && break; sleep 0.1; done
