@@ -45,7 +45,6 @@ export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource,
     }
   }
   checkLimitations(profile, source, mustBeDefined);
-  profile.guestComponents.allowAllAgentPolicyOn.forEach((platform, index) => mustBeDefined(platform, ['guestComponents', 'allowAllAgentPolicyOn', index]));
   checkTeeEvidence(profile, source);
   checkSignedImages(profile, source);
   checkSecureImageRebuild(profile, source);

@@ -311,8 +311,10 @@ export interface GuestComponentsBehaviour {
     procsCdh: string; // agent.guest_components_procs=confidential-data-hub
     registryAuth: string; // agent.image_registry_auth=${RESOURCE}
   };
-  /** Platforms whose pods carry the allow-all agent policy annotation (so exec/logs work). */
-  allowAllAgentPolicyOn: PlatformId[];
+  /** Where pods carry kata's allow-all agent policy annotation (so exec and logs work): keyed as kata's
+   *  add_allow_all_policy_to_yaml keys it, on KATA_HYPERVISOR (tests_common.sh hard_coded_policy_tests_enabled, a
+   *  list that names runtime-rs shims one by one). Absent where no pod carries it. */
+  allowAllAgentPolicy?: KataHypervisorSelector;
   sealedSecret: {
     encoding: 'base64-standard' | 'base64url-nopad' | 'es256-jws';
     /** The fake header and signature of the unsigned encodings (ignored for es256-jws). */

@@ -199,7 +199,7 @@ const guestComponents = obj({
   kernelParams: req(
     obj({ kbc: req(text()), restApiResource: req(text()), procsCdh: req(text()), registryAuth: req(text()) }),
   ),
-  allowAllAgentPolicyOn: req(list(platform(), { unique: true })),
+  allowAllAgentPolicy: opt(obj({ kataHypervisors: req(kataHypervisors()) })),
   sealedSecret: req(
     obj({
       encoding: req(oneOf(['base64-standard', 'base64url-nopad', 'es256-jws'], 'sealed secret encoding')),

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { runCommand } from '../../lib/exec/run-command.ts';
-import { encodedReleases, loadRelease } from '../../matrix/index.ts';
+import { encodedReleases, loadRelease, profileForCell } from '../../matrix/index.ts';
+import { confidentialPod, platformSpec } from '../../lib/manifests/index.ts';
 
 /** The runtime-rs variants of the CoCo platforms as profile data (platforms.<p>.runtimeVariants): which releases'
  *  kata-deploy carries them, whether the install creates their class, and a runner that chooses one. */
@@ -133,4 +134,24 @@ test('where the install creates the variant\'s class, its cells run it: the pods
   const plan = await cli(['plan', '--matrix', join(dir, 'matrix.yaml')], env);
   expect(plan.exitCode).toBe(2);
   expect(plan.stderr).toMatch(/^error: \S+v0\.21\.0\.yaml:\d+:\d+: platforms\.tdx\.runtimeVariants\.runtime-rs\.shipped: shipped is true, but overlay "x86_64" does not create runtime class "kata-qemu-tdx-runtime-rs"/);
+});
+
+test('the allow-all agent policy follows kata\'s KATA_HYPERVISOR list, which names runtime-rs shims one by one, not the platform', () => {
+  const policyOn = (release: string, platform: 'tdx' | 'snp' | 'coco-dev', variant?: string): boolean => {
+    const base = loadRelease(release);
+    const profile = variant ? profileForCell(base, { platform, runtimeVariant: variant }) : base;
+    const spec = platformSpec(profile, platform);
+    const pod = confidentialPod({ profile, platform, spec, kbsUrl: 'http://192.0.2.10:30080', namespace: 'ns', unique: '1a2b3c4d', images: { kind: 'upstream' } },
+      { name: 'p', containers: [{ name: 'c', image: 'busybox' }] });
+    return pod.metadata.annotations?.[profile.guestComponents.annotations.agentPolicy] !== undefined;
+  };
+  // kata 3.29.0 tests_common.sh:346: qemu-coco-dev qemu-snp qemu-snp-runtime-rs qemu-tdx qemu-coco-dev-runtime-rs — no qemu-tdx-runtime-rs.
+  expect(policyOn('v0.20.0', 'tdx')).toBe(true);
+  expect(policyOn('v0.20.0', 'tdx', 'runtime-rs')).toBe(false);
+  expect(policyOn('v0.20.0', 'snp', 'runtime-rs')).toBe(true);
+  // kata 3.28.0 tests_common.sh:345: qemu-snp-runtime-rs not yet listed; qemu-coco-dev-runtime-rs is.
+  expect(policyOn('v0.19.0', 'snp', 'runtime-rs')).toBe(false);
+  expect(policyOn('v0.19.0', 'coco-dev', 'runtime-rs')).toBe(true);
+  // kata 3.31.0 create_coco_pod_yaml adds no allow-all policy at all.
+  expect(policyOn('v0.21.0', 'tdx')).toBe(false);
 });
