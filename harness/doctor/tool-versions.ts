@@ -1,15 +1,15 @@
 import { findCachedGoTool, type CachedGoTool } from '../../lib/exec/cached-go-tool.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 
-/** The tools a runner may need, and how each tells its version. */
+/** The tools a runner may need, and how each tells its version. skopeo, helm and opa are not here: "what a run needs"
+ *  (requirements.ts) reports the ones a run takes — the cached build first, then PATH — with their location, and a
+ *  second line reading PATH alone would contradict it. */
 export const DOCTOR_TOOLS: Record<string, string[]> = {
   docker: ['docker', '--version'],
   kubectl: ['kubectl', 'version', '--client'],
   kind: ['kind', 'version'],
   k3s: ['k3s', '--version'],
   kubeadm: ['kubeadm', 'version', '-o', 'short'],
-  helm: ['helm', 'version', '--short'],
-  skopeo: ['skopeo', '--version'],
   kustomize: ['kustomize', 'version'],
   crictl: ['crictl', '--version'],
   containerd: ['containerd', '--version'],

@@ -32,12 +32,12 @@ test('TEE support is read from sysfs: Y and 1 mean enabled, absent files say so'
 
 test('tool versions: found tools report their version, others "missing"', async () => {
   const bin = scratch();
-  writeFileSync(path.join(bin, 'helm'), '#!/bin/sh\necho "Error: boom" >&2; exit 3\n');
-  chmodSync(path.join(bin, 'helm'), 0o755);
+  writeFileSync(path.join(bin, 'kustomize'), '#!/bin/sh\necho "Error: boom" >&2; exit 3\n');
+  chmodSync(path.join(bin, 'kustomize'), 0o755);
   const versions = Object.fromEntries((await readToolVersions({ PATH: `${bin}:/usr/bin:/bin`, COCO_CACHE_DIR: scratch() })).map((t) => [t.tool, t.version]));
-  expect(versions.helm).toBe('present, but `helm version --short` failed: Error: boom');
+  expect(versions.kustomize).toBe('present, but `kustomize version` failed: Error: boom');
   expect(versions.k3s).toBe('missing');
-  expect(Object.keys(versions)).toEqual(['docker', 'kubectl', 'kind', 'k3s', 'kubeadm', 'helm', 'skopeo', 'kustomize', 'crictl', 'containerd']);
+  expect(Object.keys(versions)).toEqual(['docker', 'kubectl', 'kind', 'k3s', 'kubeadm', 'kustomize', 'crictl', 'containerd']);
 });
 
 test('doctor reports the kind the kind provider runs: the cached build at the pinned version, never a kind on PATH', async () => {
