@@ -67,6 +67,8 @@ test('the control run brings up a cluster, runs every suite and tears down', asy
   // uninstalled and verified clean before teardown.
   const doubleOfInstall = profile.install.method === 'helm' ? /TEST DOUBLE of the Confidential Containers Helm chart/ : /TEST DOUBLE of the CoCo operator/;
   expect(records[0]?.doubles.join(' ')).toMatch(doubleOfInstall);
+  // A Helm release's chart double is kata-deploy's chart in the shape of the kata the release pins, not a fallback.
+  if (profile.install.method === 'helm') expect(records[0]?.doubles.join(' ')).toContain(`in the shape of kata ${profile.components.kata.version}:`);
   expect(records[0]?.runErrors ?? []).toEqual([]);
   expect(run.stdout + run.stderr).toMatch(/\] install ✓/);
   expect(run.stdout + run.stderr).toMatch(/\] uninstall ✓/);
@@ -90,6 +92,9 @@ test(`the sweep runs ${sweepReleases.join(', ')} on one cluster: each installs i
     expect(record.runErrors ?? [], `${record.release}: uninstall verified clean`).toEqual([]);
     expect(record.doubles.join(' ')).toContain(`KBS: test double of trustee ${sweepProfile.kbs.ref}'s admin API`);
     expect(record.doubles.join(' ')).toMatch(sweepProfile.install.method === 'helm' ? /Helm chart/ : /TEST DOUBLE of the CoCo operator/);
+    if (sweepProfile.install.method === 'helm') {
+      expect(record.doubles.join(' '), record.release).toContain(`in the shape of kata ${sweepProfile.components.kata.version}:`);
+    }
     recordOf.set(record.release, record);
   }
 });
