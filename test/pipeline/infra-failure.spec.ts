@@ -98,7 +98,8 @@ test('a provision failure marks the cell INFRA-FAIL and the next cell still runs
     'create 1.30', 'install snp on n1', 'kbs', 'suites v0.9.0/snp/kind-1.30/containerd/nydus', 'uninstall', 'collect',
     expect.stringMatching(/^destroy coco-[0-9a-f]{8}$/),
   ]);
-  expect(lines).toContain('[cell v0.9.0/snp/kind-1.29/containerd/nydus] provision ✗ 0.0s: failed to create kind cluster: no space left on device\n');
+  // The step's duration is whatever the machine took: only its shape is asserted.
+  expect(lines.some((l) => /^\[cell v0\.9\.0\/snp\/kind-1\.29\/containerd\/nydus\] provision ✗ \d+\.\ds: failed to create kind cluster: no space left on device\n$/.test(l))).toBe(true);
   expect(lines.some((l) => /^\[cell v0\.9\.0\/snp\/kind-1\.30\/containerd\/nydus\] install ✓ \d+\.\ds\n$/.test(l))).toBe(true);
 });
 
