@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { secureImageInputs } from '../../lib/cluster/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { namespaceName, planFor, platformSpec, type ManifestContext, type TestPlan } from '../../lib/manifests/index.ts';
 import { loadRelease, type ReleaseProfile } from '../../matrix/index.ts';
@@ -113,4 +114,10 @@ test('on control and on TDX nothing is rebuilt: the kernel_params annotation rea
     expect(plan.secureImageRebuild, platform).toBeUndefined();
     expect(plan.node, platform).toBeUndefined();
   }
+});
+
+test('the runner gives its folders in COCO_IBM_SE_HKD_PATH and COCO_IBM_SE_CREDS_DIR; empty means not given', () => {
+  expect(secureImageInputs({})).toEqual({});
+  expect(secureImageInputs({ COCO_IBM_SE_HKD_PATH: ' ', COCO_IBM_SE_CREDS_DIR: '/opt/se-creds' })).toEqual({ credsDir: '/opt/se-creds' });
+  expect(secureImageInputs({ COCO_IBM_SE_HKD_PATH: '/opt/hkd', COCO_IBM_SE_CREDS_DIR: '/opt/se-creds' })).toEqual({ hostKeyDir: '/opt/hkd', credsDir: '/opt/se-creds' });
 });
