@@ -1,6 +1,9 @@
 import { test, expect } from '@playwright/test';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { compileSchema, firstErrorModuleSource, type SchemaCheck } from '../../matrix/schema/validate.ts';
 import { firstValueNestedBeyond, nestingCheckForValid } from '../../matrix/schema/nesting-depth.ts';
@@ -160,5 +163,25 @@ test('a deep value where the schema would quote it (a constant, an enum) is refu
     expect(validateResultRecord(doc)).toEqual({
       ok: false, problems: [{ path: `${key}${'[0]'.repeat(31)}`, problem: 'is nested more than 32 levels deep' }],
     });
+  }
+});
+
+test('through the built CLI (the precompiled check): a record too deep where the schema leaves it open is one line, exit 2', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'coco-deep-record-'));
+  try {
+    const file = join(folder, 'deep.json');
+    const doc = richRecord();
+    (doc.environment as Record<string, unknown>).extra = 'DEEP';
+    // Written as text: the value is too deep for JSON.stringify itself.
+    writeFileSync(file, JSON.stringify(doc).replace('"DEEP"', `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`));
+    const run = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'signoff', file, '--release', 'v0.9.0'], {
+      cwd: sourcePath('.'), encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stdout).toBe('');
+    // Built: the CLI ran from dist/, where the precompiled check is (no "running the TypeScript source" line).
+    expect(run.stderr).toMatch(new RegExp(`^error: no valid result record in RESULTS: ${file}:1:\\d+: invalid result record: environment\\.extra(\\[0\\]){30}: is nested more than 32 levels deep; skipped\n$`));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 });
