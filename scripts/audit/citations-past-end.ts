@@ -9,7 +9,8 @@
  *   npx tsx scripts/audit/citations-past-end.ts --mirrors /work/.mirror [v0.14.0 …]
  *
  * A mirror is <mirrors>/<owner>+<name>/repo (kata-containers+kata-containers, confidential-containers+trustee,
- * confidential-containers+guest-components, confidential-containers+operator).
+ * confidential-containers+guest-components, confidential-containers+operator). A mirror that is missing, or a ref it
+ * does not hold, would leave that ref's citations unjudged and the audit silently clean: both stop it (exit 2).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,12 +18,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodedReleases, loadRelease, releaseProfileFile } from '../../matrix/index.ts';
 
-const { values, positionals } = parseArgs({ options: { mirrors: { type: 'string' } }, allowPositionals: true });
-if (!values.mirrors) {
-  console.error('citations-past-end: --mirrors <dir> is required (the folder holding <owner>+<name>/repo bare mirrors)');
+function stop(problem: string): never {
+  console.error(`citations-past-end: ${problem}`);
   process.exit(2);
 }
+
+const { values, positionals } = parseArgs({ options: { mirrors: { type: 'string' } }, allowPositionals: true });
+if (!values.mirrors) stop('--mirrors <dir> is required (the folder holding <owner>+<name>/repo bare mirrors)');
 const mirrors = values.mirrors;
+const known = encodedReleases();
+const unknown = positionals.filter((release) => !known.includes(release));
+if (unknown.length) stop(`no release profile for ${unknown.join(', ')} (encoded: ${known.join(', ')})`);
 
 const REPOS = {
   kata: 'kata-containers+kata-containers',
@@ -36,10 +42,18 @@ function git(repo: string, ...args: string[]): string | undefined {
   return result.status === 0 ? result.stdout : undefined;
 }
 
+for (const repo of Object.values(REPOS)) {
+  if (git(repo, 'rev-parse', '--git-dir') === undefined) stop(`${path.join(mirrors, repo, 'repo')} is not a git mirror`);
+}
+
 const trees = new Map<string, string[]>();
 function tree(repo: string, ref: string): string[] {
   const key = `${repo}@${ref}`;
-  if (!trees.has(key)) trees.set(key, (git(repo, 'ls-tree', '-r', '--name-only', ref) ?? '').split('\n').filter(Boolean));
+  if (!trees.has(key)) {
+    const listed = git(repo, 'ls-tree', '-r', '--name-only', ref);
+    if (listed === undefined) stop(`${path.join(mirrors, repo, 'repo')} has no ref ${ref}: the citations at it cannot be judged`);
+    trees.set(key, listed.split('\n').filter(Boolean));
+  }
   return trees.get(key)!;
 }
 
@@ -54,7 +68,7 @@ function lineCount(repo: string, ref: string, file: string): number | undefined 
 const CITATION = /([\w][\w./-]*\.(?:bats|sh|rs|go|yaml|yml|toml|rego|in|json|conf|md))((?::\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*))/g;
 
 let suspects = 0;
-for (const release of positionals.length ? positionals : encodedReleases()) {
+for (const release of positionals.length ? positionals : known) {
   const profile = loadRelease(release);
   const refs: Array<[string, string]> = [
     [REPOS.kata, profile.components.kata.version],
