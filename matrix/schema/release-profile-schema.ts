@@ -264,7 +264,8 @@ const secureImage = obj({
     initrd: req(text()),
     image: req(text()),
     appendedParams: req(text()),
-    hostKeyDocuments: req(text()),
+    // Expanded by the node shell unquoted (lib/manifests/secure-image-rebuild.ts): name characters and `*` only.
+    hostKeyDocuments: req(str({ pattern: /^[A-Za-z0-9._*-]+$/, patternHint: 'a file-name pattern like "HKD-*.crt" (letters, digits, . _ - *)' })),
     verification: req(list(text())),
     legacyPcf: req(obj({ below: req(text()), args: req(list(text(), { minItems: 1 })) })),
     kbsHeader: req(text()),

@@ -176,3 +176,13 @@ test('signed images or init-data claimed supported on IBM SE need the secure ima
   expect(messageOf(v090)).toMatch(new RegExp(`^${v090.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${positionOf(text, 'note: "kata 3.7.0 lib.sh:178')
     .replace(/:\d+$/, '')}:\\d+: platforms\\.se\\.secureImage: signed-images is claimed supported on se, .* kata 3\\.7\\.0's tests rebuild no secure image per pod`));
 });
+
+test('a secure image rebuild\'s host key document pattern the node shell would run as more than a file pattern is refused where it is written', () => {
+  const v015 = readFileSync(path.join(DEFAULT_RELEASES_DIR, 'v0.15.0.yaml'), 'utf8');
+  const text = v015.replace('hostKeyDocuments: HKD-*.crt', 'hostKeyDocuments: "HKD-*.crt; reboot"');
+  expect(text).not.toBe(v015);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'profile-rules-')), 'v0.15.0.yaml');
+  writeFileSync(file, text);
+  expect(messageOf(file)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${positionOf(text, '"HKD-*.crt; reboot"')}: ` +
+    'platforms\\.se\\.secureImage\\.rebuild\\.hostKeyDocuments: .*a file-name pattern like "HKD-\\*\\.crt"'));
+});
