@@ -39,20 +39,24 @@ interface Rendered {
   data?: Record<string, string>;
 }
 
-/** `helm template` of the release's chart double with `values`; the double's schema checked unless `skipSchema` (as
- *  the real chart, which has none). Fails with helm's own message when helm refuses. */
-async function render(chart: string, values: Record<string, unknown>, skipSchema = false): Promise<string> {
+/** `helm template` of `chart` with `values` as helm reads them, from a values file. */
+async function helmTemplate(chart: string, values: Record<string, unknown>, extra: string[] = []) {
   const file = join(scratch(), `values-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, stringify(values));
-  return (await runCommand([helm, 'template', 'coco', chart, '--namespace', 'coco-system', '--values', file,
-    ...(skipSchema ? ['--skip-schema-validation'] : [])])).stdout;
+  return runCommand([helm, 'template', 'coco', chart, '--namespace', 'coco-system', '--values', file, ...extra], { nothrow: true });
+}
+
+/** The release's chart double rendered with `values`; the double's schema checked unless `skipSchema` (as the real
+ *  chart, which has none). Fails with helm's own message when helm refuses. */
+async function render(chart: string, values: Record<string, unknown>, skipSchema = false): Promise<string> {
+  const result = await helmTemplate(chart, values, skipSchema ? ['--skip-schema-validation'] : []);
+  expect(result.exitCode, result.stderr).toBe(0);
+  return result.stdout;
 }
 
 /** helm's refusal of `values`: its stderr, or '' when it renders. */
 async function refusal(chart: string, values: Record<string, unknown>): Promise<string> {
-  const file = join(scratch(), `values-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, stringify(values));
-  const result = await runCommand([helm, 'template', 'coco', chart, '--namespace', 'coco-system', '--values', file], { nothrow: true });
+  const result = await helmTemplate(chart, values);
   return result.exitCode === 0 ? '' : result.stderr;
 }
 
