@@ -6,7 +6,7 @@
  * or the three before it is checked at that tag too. Reads local bare git mirrors of the upstream repositories; prints the suspect citations and exits 1
  * when there are any. Not a test: CI has no mirrors.
  *
- *   npx tsx scripts/audit/citations-past-end.ts --mirrors /work/.mirror [v0.14.0 …]
+ *   npx tsx scripts/audit/citations-past-end.ts --mirrors <dir> [v0.14.0 …]
  *
  * A mirror is <mirrors>/<owner>+<name>/repo (kata-containers+kata-containers, confidential-containers+trustee,
  * confidential-containers+guest-components, confidential-containers+operator). A mirror that is missing, or a ref it

@@ -15,7 +15,7 @@ import { parseTomlWithTomllib } from '../support/tomllib.ts';
  *  k3s cannot run here (no Go proxy version of github.com/k3s-io/k3s: "+k3s1" tags are not Go versions), so what k3s
  *  generates is a double: the config k3s renders on a single node, WRITTEN BY HAND from k3s's own templates
  *  (pkg/agent/templates/templates.go at k3s main cacc6d62: ContainerdConfigTemplate :52-158, version 2;
- *  ContainerdConfigTemplateV3 :161 on, version 3; no k3s tag commit is in the search store) with the values of a
+ *  ContainerdConfigTemplateV3 :161 on, version 3; not read at a k3s tag: INFERRED for the pinned ones) with the values of a
  *  default single-node install. Not recorded from a k3s node. */
 
 const GO_HELPER = resolve(import.meta.dirname, '../support/k3s-template/main.go');

@@ -7,7 +7,7 @@ export const K3S_CONTAINERD_DIR = '/var/lib/rancher/k3s/agent/etc/containerd';
 export const K3S_GENERATED_CONFIG = `${K3S_CONTAINERD_DIR}/config.toml`;
 /** The template k3s reads per config version: config-v3.toml.tmpl first, rendered with the version 3 base, else
  *  config.toml.tmpl with the version 2 base (k3s pkg/agent/containerd/config.go:31-42, templateGenerations, at main
- *  06ea261c; the search store holds no k3s tag commit, so at the pinned tags this is INFERRED from the docs, which
+ *  06ea261c, not read at a k3s tag: at the pinned tags this is INFERRED from the docs, which
  *  say the same since containerd 2.0 came in v1.31.6+k3s1/v1.32.2+k3s1). kata-deploy picks the file the same way,
  *  by the version of the config k3s generated (kata 3.31.0 tools/packaging/kata-deploy/binary/src/config.rs:14-46). */
 export const K3S_CONFIG_TEMPLATES: Record<ContainerdConfigVersion, string> = {
