@@ -11,6 +11,7 @@ import { ccRuntimeKustomization } from '../../harness/install/operator-install.t
 import { kubectlForKustomize } from '../pipeline/support/kustomize-binary.ts';
 import { buildCompatibilityReport, renderHtml, renderMarkdown } from '../../reporters/index.ts';
 import { scratch } from '../pipeline/support/scratch-dir.ts';
+import { parseTomlWithTomllib } from '../support/tomllib.ts';
 
 /** The mechanics an audit of the upstream refs found wrong, as the real CLI's `run --dry-run` renders them for the
  *  four cells it named. The expected values are the upstream facts, written here — not read from the profiles:
@@ -214,14 +215,6 @@ test('v0.18.0 nvidia-gpu-tdx: trustee\'s nodeport directory with the release\'s 
   expect((parse(recordedFile(CELLS.v018gpuTdx, '/helm-values.yaml')) as { 'kata-as-coco-runtime': { debug: unknown } })['kata-as-coco-runtime'].debug).toBe(true);
 });
 
-/** Python's tomllib, an independent TOML implementation, reads the edited ITA configuration. */
-async function parseToml(text: string): Promise<Record<string, Record<string, unknown>>> {
-  const result = await runCommand(['python3', '-c', 'import json, sys, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))'],
-    { input: text, nothrow: true });
-  expect(result.exitCode, `tomllib refuses the TOML: ${result.stderr.slice(-400)}`).toBe(0);
-  return JSON.parse(result.stdout) as Record<string, Record<string, unknown>>;
-}
-
 test('v0.16.0\'s ITA edits put extra_teekey_paths into [attestation_token], where trustee reads it (kbs/src/token/mod.rs:34)', async () => {
   // A double of trustee ea56c1bf kbs/config/kubernetes/ita/kbs-config.toml's tables (the harness edits the real file).
   const double = ['[attestation_token]', 'trusted_jwk_sets = ["https://portal.trustauthority.intel.com"]', '',
@@ -229,7 +222,7 @@ test('v0.16.0\'s ITA edits put extra_teekey_paths into [attestation_token], wher
   const tdx = loadRelease('v0.16.0').kbs.deployDirs.tdx!;
   const edits = tdx.kind === 'ita' ? tdx.edits ?? [] : [];
   const edited = edits.filter((e) => e.file.endsWith('kbs-config.toml')).reduce((text, edit) => applyKbsFileEdit(text, edit, 'kbs-config.toml'), double);
-  const parsed = await parseToml(edited);
+  const parsed = await parseTomlWithTomllib(edited);
   expect(parsed.attestation_token).toEqual({ trusted_jwk_sets: ['https://portal.trustauthority.intel.com'], extra_teekey_paths: ['/tdx/attester_runtime_data/tee-pubkey'] });
   expect(parsed.attestation_service).not.toHaveProperty('extra_teekey_paths');
   // A double of ita/policy.rego:41: the attester type is read under the tdx claims of ITA v2.
@@ -263,13 +256,13 @@ test('every release that claims GPU attestation gives the GPU platforms\' KBS th
   // A double of trustee d4e3176 kbs/config/kubernetes/base/kbs-config.toml's first tables (the harness edits the real file).
   const base = ['[http_server]', 'sockets = ["0.0.0.0:8080"]', 'insecure_http = true', '', '[attestation_service]', 'type = "coco_as_builtin"', '',
     '[attestation_service.attestation_token_broker]', 'type = "Ear"', 'duration_min = 5', ''].join('\n');
-  const added = await parseToml(withNvidiaVerifier(base, verifier));
+  const added = await parseTomlWithTomllib(withNvidiaVerifier(base, verifier));
   expect(added.attestation_service).toEqual({ type: 'coco_as_builtin', attestation_token_broker: { type: 'Ear', duration_min: 5 },
     verifier_config: { nvidia_verifier: { type: 'remote' } } });
   expect(added.http_server).toEqual({ sockets: ['0.0.0.0:8080'], insecure_http: true });
   // Where the table is there already (deploy-kbs.sh from f5cb8fc writes type = "local" by default), its type is replaced.
   const local = `${base}\n[attestation_service.verifier_config.nvidia_verifier]\ntype = "local"\n`;
-  expect((await parseToml(withNvidiaVerifier(local, verifier))).attestation_service).toMatchObject({ verifier_config: { nvidia_verifier: { type: 'remote' } } });
+  expect((await parseTomlWithTomllib(withNvidiaVerifier(local, verifier))).attestation_service).toMatchObject({ verifier_config: { nvidia_verifier: { type: 'remote' } } });
   expect(() => withNvidiaVerifier('[attestation_service]\nverifier_config = 1\n', verifier)).toThrow(/verifier_config of attestation_service\.verifier_config\.nvidia_verifier is not a table/);
 });
 
