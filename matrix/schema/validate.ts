@@ -73,7 +73,7 @@ export function compileSchema(schema: JsonSchema, wording: Wording, precompiledF
 /** The first-error check of `schema` as the source of a CommonJS module exporting the validate function: ajv's
  *  standalone code, from an instance with the options and vocabulary of the runtime one, over the same inlined
  *  schema — what compileSchema's first-error mode would compile, written once by the build instead of at every start.
- *  test/matrix/standalone-validator.spec.ts holds the two to the same verdicts. */
+ *  test/reporters/precompiled-record-check.spec.ts holds the two to the same verdicts. */
 export function firstErrorModuleSource(schema: JsonSchema): string {
   const { Ajv2020: Ajv } = ajv();
   const instance = new Ajv({ ...OPTIONS, allErrors: false, code: { source: true } });
