@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { compareReleases } from '../../matrix/index.ts';
+import { harnessCacheDir } from '../../lib/exec/cached-go-tool.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { readBundleCache } from './bundle-cache.ts';
 
@@ -28,7 +28,7 @@ export const GO_MINIMUM = '1.26.0';
 /** The checks, in the order a new runner meets them. Tools the setup scripts build are looked for where they put
  *  them (${COCO_CACHE_DIR:-~/.cache/coco-conformance}/bin, scripts/setup/cached-go-tool.sh) and then on PATH. */
 export async function checkRequirements(env: Env = process.env, options: { hardwareRunner?: boolean } = {}): Promise<Requirement[]> {
-  const cacheBin = path.join(env.COCO_CACHE_DIR ?? path.join(env.HOME ?? os.homedir(), '.cache', 'coco-conformance'), 'bin');
+  const cacheBin = path.join(harnessCacheDir(env), 'bin');
   const [skopeo, opa, go, helm, chromium] = await Promise.all([
     versionCheck(env, { need: `skopeo ≥ ${SKOPEO_MINIMUM}`, candidates: [path.join(cacheBin, 'skopeo'), 'skopeo'], argv: ['--version'], minimum: SKOPEO_MINIMUM,
       fix: `bash scripts/setup/build-skopeo.sh (builds v1.19.0 into ${cacheBin}; Debian 12's 1.9.3 has no ocicrypt key providers)` }),

@@ -1,11 +1,11 @@
 import { accessSync, constants } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { helmChartSource } from '../../matrix/helm-chart-source.ts';
 import type { HelmInstall, ReleaseProfile } from '../../matrix/release-profile.ts';
 import type { Arch, PlatformId } from '../../matrix/vocabulary.ts';
 import { nodeLabelled, nodeLabelsGone, runtimeClassesGone, runtimeClassesPresent } from '../../lib/cluster/wait/index.ts';
+import { harnessCacheDir } from '../../lib/exec/cached-go-tool.ts';
 import { kubectl, waitStep, type InstallContext, type InstallDoubles, type InstalledRelease } from './install-context.ts';
 
 /** Namespaces Kubernetes itself creates: never deleted with a release. */
@@ -17,7 +17,7 @@ export const KATA_RUNTIME_LABEL = 'katacontainers.io/kata-runtime';
 
 /** helm as scripts/setup/build-helm.sh caches it, else the one on PATH. */
 export function helmCommand(env: NodeJS.ProcessEnv = process.env): string {
-  const cached = join(env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance'), 'bin', 'helm');
+  const cached = join(harnessCacheDir(env), 'bin', 'helm');
   try {
     accessSync(cached, constants.X_OK);
     return cached;

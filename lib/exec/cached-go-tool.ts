@@ -1,5 +1,13 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { sourcePath } from '../../matrix/source-root.ts';
 import { runCommand } from './run-command.ts';
+
+/** The harness's cache, as the setup scripts place it (scripts/setup/cached-go-tool.sh: ${COCO_CACHE_DIR:-$HOME/.cache/
+ *  coco-conformance}): built tools under bin/, the offline bundle, the kind engine's data root. */
+export function harnessCacheDir(env: Record<string, string | undefined> = process.env): string {
+  return env.COCO_CACHE_DIR ?? join(env.HOME ?? homedir(), '.cache', 'coco-conformance');
+}
 
 /** The tools scripts/setup/build-<tool>.sh builds from the Go module proxy (scripts/setup/cached-go-tool.sh). */
 export type CachedGoTool = 'skopeo' | 'helm' | 'opa' | 'kind';

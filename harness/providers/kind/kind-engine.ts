@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ensureCachedGoTool } from '../../../lib/exec/cached-go-tool.ts';
+import { ensureCachedGoTool, harnessCacheDir } from '../../../lib/exec/cached-go-tool.ts';
 import { daemonPid, startDaemon, stopDaemon } from '../../../lib/exec/daemon.ts';
 import { runCommand } from '../../../lib/exec/run-command.ts';
 import { sourcePath } from '../../../matrix/source-root.ts';
@@ -65,7 +64,7 @@ export function engineEnv(): Record<string, string> {
 /** The engine's data root, in the cache: the node image and the network outlive a run there, and so does a node
  *  container the engine held when it stopped. */
 export function engineDataRoot(): string {
-  return join(process.env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance'), 'kind', 'engine');
+  return join(harnessCacheDir(), 'kind', 'engine');
 }
 
 export function engineRunning(): boolean {

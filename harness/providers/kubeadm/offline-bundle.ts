@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { harnessCacheDir } from '../../../lib/exec/cached-go-tool.ts';
 import { runCommand } from '../../../lib/exec/run-command.ts';
 import { sourcePath } from '../../../matrix/source-root.ts';
 
@@ -50,7 +50,7 @@ export function readBundle(dir: string): OfflineBundle {
 export function plannedBundle(env: NodeJS.ProcessEnv = process.env): OfflineBundle {
   const versions = Object.fromEntries(readFileSync(VERSIONS_FILE, 'utf8').split('\n')
     .map((line) => line.match(/^([A-Z_]+)=(.*)$/)).filter((m): m is RegExpMatchArray => m !== null).map((m) => [m[1], m[2]]));
-  const cache = env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance');
+  const cache = harnessCacheDir(env);
   const dir = join(cache, 'bundle', `k8s-${versions.KUBE_VERSION}-etcd-${versions.ETCD_VERSION}`);
   const runtimeDir = join(cache, 'bundle', `containerd-${versions.CONTAINERD_VERSION}-runc-${versions.RUNC_VERSION}`);
   return {
