@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { helmChartSource } from './helm-chart-source.ts';
+import { helmValues, shimContainerdValues } from './helm-values.ts';
+import { kataHypervisorOf } from './kata-hypervisor.ts';
 import { podKernelParams } from './secure-image.ts';
 import type { FailureText, ReleaseProfile } from './release-profile.ts';
 import { RUNTIME_VARIANT_ID } from './schema/release-profile-schema.ts';
@@ -29,6 +31,7 @@ export function checkReleaseProfile(profile: ReleaseProfile, source: YamlSource,
   };
   checkOverlays(profile, source);
   checkHelmChart(profile, source);
+  checkHelmShimPull(profile, source);
   if (profile.candidate && profile.candidate.from === profile.release) {
     throw source.error(['candidate', 'from'], `a candidate is derived from an earlier release, not from itself (${profile.release})`);
   }
@@ -90,6 +93,40 @@ function checkHelmChart(profile: ReleaseProfile, source: YamlSource): void {
   }
   if (chart.kind === 'registry' && !profile.install.version) {
     throw source.error(['install'], `the registry chart ${profile.install.chart} needs a "version" (a directory or a git ref needs none)`);
+  }
+}
+
+/** A Helm install states, for the shim of every shipped platform (and shipped runtime variant) whose class it creates,
+ *  the two values that decide how the class pulls under containerd: `shims.<shim>.containerd.snapshotter` and
+ *  `.forceGuestPull` (matrix/pull-mode.ts runtimeClassPull). Left out, kata-deploy's default at the kata tag would
+ *  decide, and the expectations could not see it (the GPU shims' defaults force guest pull at kata 3.25.0–3.28.0,
+ *  values.yaml:95-116 at 3.25.0; nydus from 3.29.0). The same on every arch of the platform: expectations are per
+ *  platform. */
+function checkHelmShimPull(profile: ReleaseProfile, source: YamlSource): void {
+  const install = profile.install;
+  if (install.method !== 'helm') return;
+  for (const [platform, spec] of Object.entries(profile.platforms)) {
+    const classes = [spec, ...Object.values(spec?.runtimeVariants ?? {})].filter((c) => c?.shipped);
+    for (const { runtimeClass, handler } of classes as Array<{ runtimeClass: string; handler: string }>) {
+      const shim = kataHypervisorOf(handler);
+      const arches = (spec?.arches ?? []).filter((arch) => install.runtimeClasses[arch]?.includes(runtimeClass));
+      if (!shim || !arches.length) continue;
+      const stated = arches.map((arch) => ({ arch, ...shimContainerdValues(helmValues(install, arch), install, shim) }));
+      for (const { arch, path, snapshotter, forceGuestPull } of stated) {
+        const problems = [typeof snapshotter === 'string' ? '' : 'snapshotter (a string, "" for none)',
+          typeof forceGuestPull === 'boolean' ? '' : 'forceGuestPull (true or false)'].filter(Boolean);
+        if (problems.length) {
+          throw source.error(['install', 'values', ...path], `${arch}: runtime class ${runtimeClass} of platform ${platform} needs its ` +
+            `shim's containerd ${problems.join(' and ')} stated: kata-deploy's default at kata ${profile.components.kata.version} ` +
+            `would decide how it pulls, which the expectations cannot see (its values.yaml shims.${shim}.containerd)`);
+        }
+      }
+      const differing = stated.find((s) => s.snapshotter !== stated[0]!.snapshotter || s.forceGuestPull !== stated[0]!.forceGuestPull);
+      if (differing) {
+        throw source.error(['install', 'valuesByArch', differing.arch, ...differing.path], `runtime class ${runtimeClass} of platform ` +
+          `${platform} pulls differently on ${differing.arch} than on ${stated[0]!.arch}; expectations are per platform`);
+      }
+    }
   }
 }
 

@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { helmChartSource } from '../../matrix/helm-chart-source.ts';
+import { helmValues } from '../../matrix/helm-values.ts';
 import type { HelmInstall, ReleaseProfile } from '../../matrix/release-profile.ts';
 import type { Arch, PlatformId } from '../../matrix/vocabulary.ts';
 import { nodeLabelled, nodeLabelsGone, runtimeClassesGone, runtimeClassesPresent } from '../../lib/cluster/wait/index.ts';
@@ -35,28 +36,6 @@ function helmArgv(ctx: InstallContext, ...args: string[]): string[] {
 export function helmRuntimeClasses(profile: ReleaseProfile, recipe: HelmInstall, platform: PlatformId, arch: Arch): string[] {
   const overlay = profile.platforms[platform]?.overlay;
   return (overlay ? recipe.runtimeClasses[overlay] : undefined) ?? recipe.runtimeClasses[arch] ?? [];
-}
-
-/** The values for one install: the profile's values for every arch, with the arch's own (the chart's
- *  values/kata-s390x.yaml and the like) merged over them, maps key by key, and kata-deploy's debug switch
- *  (install.debugValue) set to install.hypervisorDebug — as upstream CI sets it (kata 3.25.0
- *  tests/integration/kubernetes/gha-run.sh:226 HELM_DEBUG="true" → tests/gha-run-k8s-common.sh:576-578 `.debug = true`). */
-export function helmValues(recipe: HelmInstall, arch: Arch): Record<string, unknown> {
-  const debug = recipe.debugValue.split('.').reduceRight<unknown>((value, key) => ({ [key]: value }), recipe.hypervisorDebug);
-  return mergeValues(mergeValues(recipe.values ?? {}, recipe.valuesByArch?.[arch] ?? {}), debug as Record<string, unknown>);
-}
-
-function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const below = out[key];
-    out[key] = isMap(below) && isMap(value) ? mergeValues(below, value) : value;
-  }
-  return out;
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** v0.18+: the operator is gone; one chart, and helm --wait waits for its workloads. With install doubles the

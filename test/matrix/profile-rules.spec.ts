@@ -186,3 +186,18 @@ test('a secure image rebuild\'s host key document pattern the node shell would r
   expect(messageOf(file)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${positionOf(text, '"HKD-*.crt; reboot"')}: ` +
     'platforms\\.se\\.secureImage\\.rebuild\\.hostKeyDocuments: .*a file-name pattern like "HKD-\\*\\.crt"'));
 });
+
+test("a Helm profile states each shipped class's containerd snapshotter and forceGuestPull; left to the chart's default, it is refused", () => {
+  // kata-deploy's default decides otherwise (the GPU shims force guest pull at kata 3.25.0, values.yaml:101-102,
+  // :115-116), and the expectations could not see it.
+  const v018 = readFileSync(path.join(DEFAULT_RELEASES_DIR, 'v0.18.0.yaml'), 'utf8');
+  const line = 'qemu-nvidia-gpu-tdx: { enabled: true, containerd: { snapshotter: "", forceGuestPull: true } }';
+  const text = v018.replace(line, 'qemu-nvidia-gpu-tdx: { enabled: true, containerd: { snapshotter: "" } }');
+  expect(text).not.toBe(v018);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'profile-rules-')), 'profile.yaml');
+  writeFileSync(file, text);
+  expect(messageOf(file)).toBe(`${file}:${positionOf(text, '{ snapshotter: "" } }')}: ` +
+    'install.values.kata-as-coco-runtime.shims.qemu-nvidia-gpu-tdx.containerd: x86_64: runtime class kata-qemu-nvidia-gpu-tdx of ' +
+    "platform nvidia-gpu-tdx needs its shim's containerd forceGuestPull (true or false) stated: kata-deploy's default at kata 3.25.0 " +
+    'would decide how it pulls, which the expectations cannot see (its values.yaml shims.qemu-nvidia-gpu-tdx.containerd)');
+});
