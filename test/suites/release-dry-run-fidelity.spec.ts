@@ -215,6 +215,19 @@ test('v0.18.0 nvidia-gpu-tdx: trustee\'s nodeport directory with the release\'s 
   expect((parse(recordedFile(CELLS.v018gpuTdx, '/helm-values.yaml')) as { 'kata-as-coco-runtime': { debug: unknown } })['kata-as-coco-runtime'].debug).toBe(true);
 });
 
+test('v0.18.0 nvidia-gpu-tdx, pull mode nydus: the chart values the install passes force guest pull for the GPU shim, so guest pull is expected to pass, and the dry run says it is forced, not nydus', () => {
+  // kata 3.25.0 tools/packaging/kata-deploy/helm-chart/kata-deploy/values.yaml:115-116: qemu-nvidia-gpu-tdx has
+  // snapshotter "" and forceGuestPull true (_helpers.tpl:273-292 → EXPERIMENTAL_FORCE_GUEST_PULL; install.rs:213-218).
+  const values = parse(recordedFile(CELLS.v018gpuTdx, '/helm-values.yaml')) as
+    { 'kata-as-coco-runtime': { shims: Record<string, { containerd: { snapshotter: string; forceGuestPull: boolean } }> } };
+  expect(values['kata-as-coco-runtime'].shims['qemu-nvidia-gpu-tdx']!.containerd).toEqual({ snapshotter: '', forceGuestPull: true });
+  const guestPull = summary(CELLS.v018gpuTdx).find((t) => t.id === 'guest-pull/not-unpacked-on-host')!;
+  expect(guestPull.expected.expect).toBe('pass');
+  const setup = readFileSync(join(cellDir(CELLS.v018gpuTdx), 'suites', 'RUNTIME-SETUP.md'), 'utf8');
+  expect(setup).toContain('install values kata-as-coco-runtime.shims.qemu-nvidia-gpu-tdx.containerd: snapshotter "", forceGuestPull true');
+  expect(planOf(CELLS.v018gpuTdx, 'guest-pull/not-unpacked-on-host').notes.join('\n')).toContain('forces guest pull');
+});
+
 test('v0.16.0\'s ITA edits put extra_teekey_paths into [attestation_token], where trustee reads it (kbs/src/token/mod.rs:34)', async () => {
   // A double of trustee ea56c1bf kbs/config/kubernetes/ita/kbs-config.toml's tables (the harness edits the real file).
   const double = ['[attestation_token]', 'trusted_jwk_sets = ["https://portal.trustauthority.intel.com"]', '',
