@@ -211,6 +211,9 @@ function deriveInstall(doc: Document, input: CandidateInput, from: string, revie
     ` CANDIDATE: ${from}'s ${wrapped ? `${COCO_CHART_KATA_DEPLOY_KEY} values, unwrapped for the kata-deploy chart` : 'values'}`;
   set(['install', 'valuesByArch'], Object.fromEntries(arches.map((arch) => [arch, { image: imageValues(arch) }])),
     `CANDIDATE: the kata-deploy image, per arch (${image.why})`);
+  // Unwrapped, kata-deploy's debug switch is its own top-level `debug` (kata 3.25.0 values.yaml:23), not the alias's.
+  if (wrapped) set(['install', 'debugValue'], install.debugValue.replace(new RegExp(`^${COCO_CHART_KATA_DEPLOY_KEY}\\.`), ''),
+    `CANDIDATE: kata-deploy's own debug switch, its values unwrapped`);
   review.push({ path: 'install', why: `installs kata's kata-deploy chart at ${input.kataRef} as CI does; the release installs the CoCo chart (oci://…/confidential-containers): set chart and version once it is published` });
 }
 

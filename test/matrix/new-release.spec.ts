@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { buildCompatibilityReport, renderMarkdown } from '../../reporters/index.ts';
-import { diffReleaseProfiles, loadRelease, loadReleaseProfile } from '../../matrix/index.ts';
+import { diffReleaseProfiles, loadRelease, loadReleaseProfile, runtimeClassPull } from '../../matrix/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -54,6 +54,11 @@ test('new-release v0.22.0 --from v0.21.0 writes a candidate that loads, plans, d
     chart: 'git+https://github.com/kata-containers/kata-containers@3.33.0#tools/packaging/kata-deploy/helm-chart/kata-deploy' });
   expect(candidate.install.method === 'helm' && candidate.install.values).toEqual(
     previous.install.method === 'helm' ? previous.install.values?.['kata-as-coco-runtime'] : undefined);
+  // Unwrapped, debug is kata-deploy's own top-level switch (values.yaml:23 at 3.25.0), and each shim's pull values
+  // are read where the chart has them (the profile check refuses a candidate whose shims do not state them).
+  expect(candidate.install.method === 'helm' && candidate.install.debugValue).toBe('debug');
+  expect(runtimeClassPull(candidate, 'nvidia-gpu-tdx')).toMatchObject({ snapshotter: 'nydus', forcedGuestPull: false,
+    from: 'install values shims.qemu-nvidia-gpu-tdx.containerd: snapshotter "nydus", forceGuestPull false' });
   // Everything else is v0.21.0's, comments and all; what could not be derived is listed for review.
   expect(candidate.claims).toEqual(previous.claims);
   expect(text).toContain('# kata 3.31.0 versions.yaml:298-304');
