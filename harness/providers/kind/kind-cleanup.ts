@@ -97,9 +97,10 @@ export async function cleanKindCluster(ctx: ProviderContext): Promise<KindCleanu
 }
 
 /** The kind node containers a stopped engine keeps in its data root: each container's config.v2.json (the engine's
- *  own record of it: its name, and the labels kind gave it). */
-function storedNodeContainers(): string[] {
-  const dir = join(engineDataRoot(), 'containers');
+ *  own record of it: its name, and the labels kind gave it; moby v20.10.24 container/container.go:46, :73 Config,
+ *  :77 Name; api/types/container/config.go:65 Labels). */
+export function storedNodeContainers(dataRoot = engineDataRoot()): string[] {
+  const dir = join(dataRoot, 'containers');
   if (!existsSync(dir)) return [];
   const names: string[] = [];
   for (const id of readdirSync(dir)) {
