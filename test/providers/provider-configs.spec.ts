@@ -90,6 +90,9 @@ test('k3s version: pinned per minor, up to the Kubernetes the profiles use', () 
   expect(k3sVersion('v1.35')).toBe('v1.35.2+k3s1');
   expect(k3sVersion('1.29.3+k3s1')).toBe('v1.29.3+k3s1');
   expect(() => k3sVersion('1.2')).toThrow('failed to pick a k3s version');
+  // A runner matrix gives "1.30" or "1.30.2" (runner-matrix-schema.ts kubernetes pattern), never a "+k3s" version: the
+  // message names the minors there are, not an input the matrix refuses.
+  expect(() => k3sVersion('1.30.2')).toThrow(/^failed to pick a k3s version: Kubernetes 1\.30\.2 is not one of 1\.35, .*, 1\.28 \(the k3s provider pins one k3s release per Kubernetes minor: K3S_VERSIONS in harness\/providers\/k3s\/containerd-template\.ts\)$/);
 });
 
 test('node list: name, InternalIP and labels from kubectl get nodes -o json', () => {

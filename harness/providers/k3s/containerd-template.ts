@@ -69,6 +69,6 @@ export function k3sVersion(kubernetes: string | undefined): string {
   const bare = (kubernetes ?? '1.30').replace(/^v/, '');
   if (bare.includes('+k3s')) return `v${bare}`;
   const version = K3S_VERSIONS[bare];
-  if (!version) throw new Error(`failed to pick a k3s version: Kubernetes ${kubernetes} is not one of ${Object.keys(K3S_VERSIONS).join(', ')} (give a full k3s version like 1.30.5+k3s1)`);
+  if (!version) throw new Error(`failed to pick a k3s version: Kubernetes ${kubernetes} is not one of ${Object.keys(K3S_VERSIONS).join(', ')} (the k3s provider pins one k3s release per Kubernetes minor: K3S_VERSIONS in harness/providers/k3s/containerd-template.ts)`);
   return version;
 }
