@@ -105,8 +105,12 @@ export function pullModeRuntimeSetup(profile: ReleaseProfile, pullMode: PullMode
     const available = forcedGuestPullAvailable(profile)
       ? ''
       : ` — release ${profile.release}'s kata ${profile.components.kata.version} has no such setting (kata ${sinceKata} and later)`;
+    // On a Helm release the chart's forceGuestPull is that switch (kata-deploy sets the key for the shim): say what the
+    // install gives the class already.
+    const pull = profile.install.method === 'helm' ? runtimeClassPull(profile, platform) : undefined;
+    const viaChart = pull ? ` (the chart's switch for it: ${pull.from})` : '';
     return `forced guest pull: the install must set ${key} = ${value} in the [${section}] section of the kata configuration of ` +
-      `runtime class ${runtimeClass}; pods carry no runtime-handler annotation${available}`;
+      `runtime class ${runtimeClass}${viaChart}; pods carry no runtime-handler annotation${available}`;
   }
   if (pullMode === 'host') {
     return `host pull: pods carry no runtime-handler annotation, so containerd pulls and unpacks the image on the host with its default snapshotter`;

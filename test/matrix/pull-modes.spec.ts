@@ -171,3 +171,14 @@ test("every Helm profile states each shipped class's containerd pull values as k
     }
   }
 });
+
+test("a forced cell on a Helm release names the chart's switch and what the install gives the class", async () => {
+  const v018 = loadRelease('v0.18.0');
+  const cell: Cell = { id: 'v0.18.0/tdx/kubeadm-1.34/containerd/forced', runner: 'tdx-01', release: 'v0.18.0', platform: 'tdx', arch: 'x86_64',
+    cluster: { distro: 'kubeadm', kubernetes: '1.34' }, containerRuntime: 'containerd', pullMode: 'forced', suites: ['guest-pull'], required: true };
+  const planned = await planDryRun({ profile: v018, platform: 'tdx', cell });
+  if (planned.kind !== 'planned') throw new Error(`expected tdx to be planned, got ${planned.kind}`);
+  expect(planned.runtimeSetup).toBe('forced guest pull: the install must set experimental_force_guest_pull = true in the [runtime] section ' +
+    'of the kata configuration of runtime class kata-qemu-tdx (the chart\'s switch for it: install values ' +
+    'kata-as-coco-runtime.shims.qemu-tdx.containerd: snapshotter "nydus", forceGuestPull false); pods carry no runtime-handler annotation');
+});
