@@ -12,46 +12,25 @@
  * confidential-containers+guest-components, confidential-containers+operator). A mirror that is missing, or a ref it
  * does not hold, would leave that ref's citations unjudged and the audit silently clean: both stop it (exit 2).
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodedReleases, loadRelease, releaseProfileFile } from '../../matrix/index.ts';
-
-function stop(problem: string): never {
-  console.error(`citations-past-end: ${problem}`);
-  process.exit(2);
-}
+import { UPSTREAM_REPOS as REPOS, upstreamMirrors } from './upstream-mirrors.ts';
 
 const { values, positionals } = parseArgs({ options: { mirrors: { type: 'string' } }, allowPositionals: true });
-if (!values.mirrors) stop('--mirrors <dir> is required (the folder holding <owner>+<name>/repo bare mirrors)');
-const mirrors = values.mirrors;
+const { git, mirrorPath, requireMirrors, stop: stopAudit } = upstreamMirrors('citations-past-end', values.mirrors);
+const stop: (problem: string) => never = stopAudit;
 const known = encodedReleases();
 const unknown = positionals.filter((release) => !known.includes(release));
 if (unknown.length) stop(`no release profile for ${unknown.join(', ')} (encoded: ${known.join(', ')})`);
-
-const REPOS = {
-  kata: 'kata-containers+kata-containers',
-  trustee: 'confidential-containers+trustee',
-  guestComponents: 'confidential-containers+guest-components',
-  operator: 'confidential-containers+operator',
-} as const;
-
-function git(repo: string, ...args: string[]): string | undefined {
-  const result = spawnSync('git', ['-C', path.join(mirrors, repo, 'repo'), ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  return result.status === 0 ? result.stdout : undefined;
-}
-
-for (const repo of Object.values(REPOS)) {
-  if (git(repo, 'rev-parse', '--git-dir') === undefined) stop(`${path.join(mirrors, repo, 'repo')} is not a git mirror`);
-}
+requireMirrors(Object.values(REPOS));
 
 const trees = new Map<string, string[]>();
 function tree(repo: string, ref: string): string[] {
   const key = `${repo}@${ref}`;
   if (!trees.has(key)) {
     const listed = git(repo, 'ls-tree', '-r', '--name-only', ref);
-    if (listed === undefined) stop(`${path.join(mirrors, repo, 'repo')} has no ref ${ref}: the citations at it cannot be judged`);
+    if (listed === undefined) stop(`${mirrorPath(repo)} has no ref ${ref}: the citations at it cannot be judged`);
     trees.set(key, listed.split('\n').filter(Boolean));
   }
   return trees.get(key)!;
