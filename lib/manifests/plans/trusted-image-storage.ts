@@ -1,7 +1,7 @@
 import { paramsBakedIntoImage, type TrustedImageStorageFacts } from '../../../matrix/index.ts';
 import { confidentialPod } from '../confidential-pod.ts';
 import type { KubeManifest, PersistentVolumeClaimManifest, PersistentVolumeManifest, StorageClassManifest } from '../kube-object.ts';
-import type { ManifestContext } from '../render-context.ts';
+import { testObjectLabels, type ManifestContext } from '../render-context.ts';
 import type { NodeSteps, TestPlan } from '../test-plan.ts';
 import { plan, shellImage, shQuote } from './plan-helpers.ts';
 
@@ -36,7 +36,7 @@ export function trustedImageStoragePlan(testId: string, ctx: ManifestContext): T
   const baked = paramsBakedIntoImage(ctx.profile, ctx.platform) && facts.annotations !== undefined;
   const annotations = baked ? undefined : facts.annotations;
   const integrity = baked ? undefined : facts.integrity;
-  const labels = { 'app.kubernetes.io/part-of': 'coco-conformance', 'coco-conformance/unique': ctx.unique };
+  const labels = testObjectLabels(ctx);
   // Cluster-scoped, so named per test: upstream's fixed local-storage / trusted-block-pv would collide between runs.
   const storageClass: StorageClassManifest = {
     apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass',
