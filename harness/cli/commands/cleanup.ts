@@ -30,22 +30,24 @@ export async function cleanupCommand(argv: string[]): Promise<number> {
     console.log('nothing to clean up: no local cluster of coco-conformance on this machine');
     return 0;
   }
-  let status = 0;
-  if (result.removed.length || result.remaining.length) {
-    const by = result.earlierRun ? ` (left by run pid ${result.earlierRun})` : '';
-    for (const line of describeLeftovers(result.removed)) console.log(`removed ${line}`);
-    if (result.remaining.length) {
-      console.error(`failed to clean up the local cluster${by}: still there: ${describeLeftovers(result.remaining).join('; ')}`);
-      status = 1;
-    } else console.log(`local cluster cleaned up${by}: ${result.removed.length} leftovers removed`);
+  // Local cluster first, then kind: each says what it removed, and either one left standing fails the command.
+  const statuses = [
+    reportCleanup('local cluster', describeLeftovers(result.removed), describeLeftovers(result.remaining), result.removed.length, result.earlierRun),
+    reportCleanup('kind cluster', kind.removed, kind.remaining, kind.removed.length, kind.earlierRun),
+  ];
+  return Math.max(...statuses);
+}
+
+/** What the cleanup of one cluster did, as lines for a person (`removed` and `remaining` already described), and its
+ *  exit status: 1 when something is still there. Silent when there was nothing of that cluster. */
+function reportCleanup(cluster: string, removed: readonly string[], remaining: readonly string[], removedCount: number, earlierRun?: number): number {
+  if (removed.length === 0 && remaining.length === 0) return 0;
+  const by = earlierRun ? ` (left by run pid ${earlierRun})` : '';
+  for (const line of removed) console.log(`removed ${line}`);
+  if (remaining.length) {
+    console.error(`failed to clean up the ${cluster}${by}: still there: ${remaining.join('; ')}`);
+    return 1;
   }
-  if (kind.removed.length || kind.remaining.length) {
-    const by = kind.earlierRun ? ` (left by run pid ${kind.earlierRun})` : '';
-    for (const line of kind.removed) console.log(`removed ${line}`);
-    if (kind.remaining.length) {
-      console.error(`failed to clean up the kind cluster${by}: still there: ${kind.remaining.join('; ')}`);
-      status = 1;
-    } else console.log(`kind cluster cleaned up${by}: ${kind.removed.length} leftovers removed`);
-  }
-  return status;
+  console.log(`${cluster} cleaned up${by}: ${removedCount} leftovers removed`);
+  return 0;
 }
