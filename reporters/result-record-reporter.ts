@@ -20,17 +20,9 @@ export default class ResultRecordReporter implements Reporter {
 
   onBegin(_config: FullConfig, suite: Suite): void {
     // Who ran what, where the record goes: the suite environment, as the fixtures read it.
-    const identity = recordIdentity(loadSuiteEnvironment());
+    const { outputFile, ...identity } = recordIdentity(loadSuiteEnvironment());
     // Secrets the workers register reach redact() through COCO_SECRETS_FILE (lib/exec/redact.ts).
-    this.writer = RecordWriter.begin(identity.outputFile, {
-      runId: identity.runId,
-      runner: identity.runner,
-      cell: identity.cell,
-      release: identity.release,
-      environment: identity.environment,
-      doubles: identity.doubles,
-      planned: plannedTests(suite),
-    });
+    this.writer = RecordWriter.begin(outputFile, { ...identity, planned: plannedTests(suite) });
     // Playwright turns SIGINT into an interrupted onEnd itself; SIGTERM would kill the process without one.
     process.once('SIGTERM', this.onSigterm);
   }
