@@ -7,11 +7,12 @@ import { profileFailureTexts } from '../../matrix/check-release-profile.ts';
 
 /** Cross-field rules need an otherwise valid profile, so each case edits a copy of the real v0.9.0.yaml and
  *  expects the exact message, its position computed from the edited text. */
-const ORIGINAL = readFileSync(path.join(DEFAULT_RELEASES_DIR, 'v0.9.0.yaml'), 'utf8');
+const shipped = (release: string) => readFileSync(path.join(DEFAULT_RELEASES_DIR, `${release}.yaml`), 'utf8');
+const ORIGINAL = shipped('v0.9.0');
 
-function edited(replace: (text: string) => string, fileName = 'profile.yaml'): { file: string; text: string } {
-  const text = replace(ORIGINAL);
-  expect(text, 'the edit must change the profile').not.toBe(ORIGINAL);
+function edited(replace: (text: string) => string, fileName = 'profile.yaml', original = ORIGINAL): { file: string; text: string } {
+  const text = replace(original);
+  expect(text, 'the edit must change the profile').not.toBe(original);
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'profile-rules-')), fileName);
   writeFileSync(file, text);
   return { file, text };
@@ -160,11 +161,8 @@ test('every shipped profile opens the channel of each failure text it expects, a
 
 test('signed images or init-data claimed supported on IBM SE need the secure image rebuild upstream does: without it the profile is refused', () => {
   // v0.15.0 claims both on se (kata 3.19.1 rebuilds per pod: lib.sh:305-312 → lib_se.sh:89).
-  const v015 = readFileSync(path.join(DEFAULT_RELEASES_DIR, 'v0.15.0.yaml'), 'utf8');
-  const withoutRebuild = v015.replace(/\n      rebuild:\n(        [^\n]*\n)+/, '\n      note: "no rebuild here"\n');
-  expect(withoutRebuild).not.toBe(v015);
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'profile-rules-')), 'v0.15.0.yaml');
-  writeFileSync(file, withoutRebuild);
+  const { file, text: withoutRebuild } = edited((t) => t.replace(/\n      rebuild:\n(        [^\n]*\n)+/, '\n      note: "no rebuild here"\n'),
+    'v0.15.0.yaml', shipped('v0.15.0'));
   expect(messageOf(file)).toBe(`${file}:${positionOf(withoutRebuild, 'note: "no rebuild here"')}: platforms.se.secureImage: ` +
     'signed-images and init-data are claimed supported on se, whose tests need each pod\'s own kernel parameters (signed-images/unsigned-image-rejected, ' +
     'signed-images/signed-image-runs, signed-images/unsigned-accept-anything-runs, signed-images/wrong-key-rejected, signed-images/no-policy-runs, ' +
@@ -178,11 +176,7 @@ test('signed images or init-data claimed supported on IBM SE need the secure ima
 });
 
 test('a secure image rebuild\'s host key document pattern the node shell would run as more than a file pattern is refused where it is written', () => {
-  const v015 = readFileSync(path.join(DEFAULT_RELEASES_DIR, 'v0.15.0.yaml'), 'utf8');
-  const text = v015.replace('hostKeyDocuments: HKD-*.crt', 'hostKeyDocuments: "HKD-*.crt; reboot"');
-  expect(text).not.toBe(v015);
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'profile-rules-')), 'v0.15.0.yaml');
-  writeFileSync(file, text);
+  const { file, text } = edited((t) => t.replace('hostKeyDocuments: HKD-*.crt', 'hostKeyDocuments: "HKD-*.crt; reboot"'), 'v0.15.0.yaml', shipped('v0.15.0'));
   expect(messageOf(file)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${positionOf(text, '"HKD-*.crt; reboot"')}: ` +
     'platforms\\.se\\.secureImage\\.rebuild\\.hostKeyDocuments: .*a file-name pattern like "HKD-\\*\\.crt"'));
 });
@@ -190,12 +184,8 @@ test('a secure image rebuild\'s host key document pattern the node shell would r
 test("a Helm profile states each shipped class's containerd snapshotter and forceGuestPull; left to the chart's default, it is refused", () => {
   // kata-deploy's default decides otherwise (the GPU shims force guest pull at kata 3.25.0, values.yaml:101-102,
   // :115-116), and the expectations could not see it.
-  const v018 = readFileSync(path.join(DEFAULT_RELEASES_DIR, 'v0.18.0.yaml'), 'utf8');
   const line = 'qemu-nvidia-gpu-tdx: { enabled: true, containerd: { snapshotter: "", forceGuestPull: true } }';
-  const text = v018.replace(line, 'qemu-nvidia-gpu-tdx: { enabled: true, containerd: { snapshotter: "" } }');
-  expect(text).not.toBe(v018);
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'profile-rules-')), 'profile.yaml');
-  writeFileSync(file, text);
+  const { file, text } = edited((t) => t.replace(line, 'qemu-nvidia-gpu-tdx: { enabled: true, containerd: { snapshotter: "" } }'), 'profile.yaml', shipped('v0.18.0'));
   expect(messageOf(file)).toBe(`${file}:${positionOf(text, '{ snapshotter: "" } }')}: ` +
     'install.values.kata-as-coco-runtime.shims.qemu-nvidia-gpu-tdx.containerd: x86_64: runtime class kata-qemu-nvidia-gpu-tdx of ' +
     "platform nvidia-gpu-tdx needs its shim's containerd forceGuestPull (true or false) stated: kata-deploy's default at kata 3.25.0 " +
