@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { ensureHelm, writeChartDouble } from '../../lib/install-doubles/index.ts';
 import { loadRelease } from '../../matrix/index.ts';
+import { scratchDirectory } from './scratch-directory.ts';
 
 /** scripts/audit/chart-double-vs-upstream.ts renders kata's kata-deploy chart out of the kata mirror at the release's
  *  tag. CI has no mirror: here a real git repository holds, at that tag and path, a chart whose objects are known — the
@@ -15,6 +15,7 @@ const REPO = resolve(import.meta.dirname, '../..');
 const KATA_MIRROR = 'kata-containers+kata-containers';
 const CHART_PATH = 'tools/packaging/kata-deploy/helm-chart/kata-deploy';
 const RELEASE = 'v0.21.0';
+const scratch = scratchDirectory('chart-double-audit');
 
 async function audit(...args: string[]) {
   return runCommand(['npx', '--no-install', 'tsx', 'scripts/audit/chart-double-vs-upstream.ts', ...args], { cwd: REPO, nothrow: true, timeoutMs: 300_000 });
@@ -22,7 +23,7 @@ async function audit(...args: string[]) {
 
 /** A kata mirror whose only commit holds `chart` at kata-deploy's path, tagged `tag` when given. */
 async function kataMirror(chart: string, tag?: string): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), 'chart-double-audit-'));
+  const root = mkdtempSync(join(scratch(), 'case-'));
   const repo = join(root, KATA_MIRROR, 'repo');
   mkdirSync(repo, { recursive: true });
   cpSync(chart, join(repo, CHART_PATH), { recursive: true });
@@ -42,7 +43,7 @@ test.beforeAll(async () => {
 test('a chart at the tag with the double\'s objects: no difference; one class\'s overhead changed: that difference, exit 1', async () => {
   test.setTimeout(600_000);
   const kata = loadRelease(RELEASE).components.kata.version;
-  const subchart = join(writeChartDouble(mkdtempSync(join(tmpdir(), 'chart-double-audit-')), '0.21.0', kata), 'charts', 'kata-deploy');
+  const subchart = join(writeChartDouble(mkdtempSync(join(scratch(), 'case-')), '0.21.0', kata), 'charts', 'kata-deploy');
   const same = await audit('--mirrors', await kataMirror(subchart, kata), RELEASE);
   expect(same.stdout, same.stderr).toContain(`${RELEASE} (kata ${kata}): 6 RuntimeClass(es) identical`);
   expect(same.stdout).toContain('the chart double matches kata\'s kata-deploy chart');
@@ -61,7 +62,7 @@ test('a chart at the tag with the double\'s objects: no difference; one class\'s
 
 test('a kata mirror without the release\'s kata tag stops the audit in one line, exit 2', async () => {
   const kata = loadRelease(RELEASE).components.kata.version;
-  const subchart = join(writeChartDouble(mkdtempSync(join(tmpdir(), 'chart-double-audit-')), '0.21.0', kata), 'charts', 'kata-deploy');
+  const subchart = join(writeChartDouble(mkdtempSync(join(scratch(), 'case-')), '0.21.0', kata), 'charts', 'kata-deploy');
   const mirrors = await kataMirror(subchart);
   const result = await audit('--mirrors', mirrors, RELEASE);
   expect(result.stderr.trim()).toBe(`chart-double-vs-upstream: ${join(mirrors, KATA_MIRROR, 'repo')} has no ${CHART_PATH} at ref ${kata}: the chart double's kata ${kata} cannot be judged`);
