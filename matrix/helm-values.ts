@@ -28,7 +28,8 @@ export function shimContainerdValues(values: Record<string, unknown>, recipe: He
   return isMap(at) ? { path, snapshotter: at.snapshotter, forceGuestPull: at.forceGuestPull } : { path };
 }
 
-function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+/** `over` laid onto `base` as helm merges values files: maps merge key by key, anything else replaces. */
+export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const below = out[key];

@@ -20,7 +20,7 @@ export { kataHypervisorOf, selectsHandler, selectsHypervisor } from './kata-hype
 export { paramsBakedIntoImage, podKernelParams, type PodKernelParams } from './secure-image.ts';
 export { planCells, planCellTests, DEFAULT_MATRIX_FILE, type PlannedCell, type PlannedTest } from './plan-cells.ts';
 export { guestPullVoidedBy, pullModeRuntimeSetup, runtimeClassPull, usesRuntimeHandlerAnnotation, type RuntimeClassPull } from './pull-mode.ts';
-export { helmValues, kataDeployValuesPath } from './helm-values.ts';
+export { helmValues, kataDeployValuesPath, mergeValues } from './helm-values.ts';
 export { diffReleaseProfiles, type ReleaseDiff, type Change as ReleaseChange } from './diff-release.ts';
 export { helmChartSource, describeHelmChart, type HelmChartSource } from './helm-chart-source.ts';
 export { deriveCandidateProfile, releaseLabel, type CandidateInput } from './candidate-release.ts';

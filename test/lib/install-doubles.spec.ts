@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parseAllDocuments, stringify } from 'yaml';
 import { ensureHelm, kataDeployShape, packageChartDouble, writeChartDouble, writeOperatorDouble } from '../../lib/install-doubles/index.ts';
-import { encodedReleases, helmValues, loadRelease } from '../../matrix/index.ts';
+import { encodedReleases, helmValues, loadRelease, mergeValues } from '../../matrix/index.ts';
 import type { HelmInstall, OperatorInstall, ReleaseProfile } from '../../matrix/release-profile.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { CONTROL_OPERATOR_OVERLAY } from '../../harness/install/index.ts';
@@ -67,18 +67,8 @@ function objects(manifest: string): Rendered[] {
 /** The profile's values for x86_64 with `over` merged in under the alias. */
 function valuesWith(recipe: HelmInstall, over: Record<string, unknown>): Record<string, unknown> {
   const values = structuredClone(helmValues(recipe, 'x86_64')) as Record<string, Record<string, unknown>>;
-  values['kata-as-coco-runtime'] = merge(values['kata-as-coco-runtime'] ?? {}, over);
+  values['kata-as-coco-runtime'] = mergeValues(values['kata-as-coco-runtime'] ?? {}, over);
   return values;
-}
-
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const below = out[key];
-    out[key] = below && typeof below === 'object' && !Array.isArray(below) && value && typeof value === 'object' && !Array.isArray(value)
-      ? merge(below as Record<string, unknown>, value as Record<string, unknown>) : value;
-  }
-  return out;
 }
 
 /** The release's chart double, unpackaged, in the shape of the kata the profile pins. */
@@ -129,7 +119,7 @@ for (const profile of helmReleases) {
     expect(withOverhead(await render(chart, valuesWith(recipe, off)))).toEqual([]);
     // One shim switched back on over the global switch (shims.<name>.runtimeClass.overheadEnabled).
     const shim = expected[0]!.replace(/^kata-/, '');
-    const one = merge(off, { shims: { [shim]: { runtimeClass: { overheadEnabled: true, overhead: { memory: '321Mi' } } } } });
+    const one = mergeValues(off, { shims: { [shim]: { runtimeClass: { overheadEnabled: true, overhead: { memory: '321Mi' } } } } });
     const manifest = await render(chart, valuesWith(recipe, one));
     expect(withOverhead(manifest)).toEqual([expected[0]]);
     expect(objects(manifest).find((o) => o.metadata.name === expected[0])?.overhead?.podFixed?.memory).toBe('321Mi');
