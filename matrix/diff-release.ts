@@ -1,6 +1,7 @@
 import { expectedOutcome } from './derive-expected-outcome.ts';
 import { releaseLabel } from './candidate-release.ts';
 import { describeHelmChart } from './helm-chart-source.ts';
+import { isMap } from './object-path.ts';
 import type { ReleaseProfile } from './release-profile.ts';
 import { platformLabel } from './runtime-variant.ts';
 import { TEST_CATALOG } from './test-catalog.ts';
@@ -194,8 +195,4 @@ function leafText(value: unknown): string {
   if (value === undefined) return 'none';
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,3 +1,4 @@
+import { isMap } from './object-path.ts';
 import type { HelmInstall } from './release-profile.ts';
 import type { Arch } from './vocabulary.ts';
 
@@ -36,8 +37,4 @@ export function mergeValues(base: Record<string, unknown>, over: Record<string, 
     out[key] = isMap(below) && isMap(value) ? mergeValues(below, value) : value;
   }
   return out;
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

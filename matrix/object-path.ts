@@ -15,3 +15,8 @@ export function formatPath(path: ObjectPath): string {
   }
   return out;
 }
+
+/** Whether a loaded value is a map (a YAML mapping, a JSON object), not a list or a plain value. */
+export function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

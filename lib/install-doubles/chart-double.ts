@@ -2,6 +2,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { parse, parseDocument, stringify } from 'yaml';
 import { compareReleases } from '../../matrix/load-release-profile.ts';
+import { isMap } from '../../matrix/object-path.ts';
 import { sourcePath } from '../../matrix/source-root.ts';
 import { runCommand } from '../exec/run-command.ts';
 
@@ -96,10 +97,6 @@ function closedSchema(value: unknown, path: string, open: Set<string>): Record<s
     return [key, open.has(key) ? {} : closedSchema(below, at, open)];
   }));
   return { properties: path ? properties : { ...properties, global: {} }, additionalProperties: false };
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stampChart(file: string, version: string, dependencyVersion?: string): void {
