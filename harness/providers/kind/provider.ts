@@ -57,13 +57,15 @@ export class KindProvider implements ClusterProvider {
   /** Our engine, the state that lets a later run find this cluster should this one be killed, a kind cluster an
    *  earlier killed run left (removed first, in one line), the network and the node image. */
   private async prepareOwnEngine(ctx: ProviderContext, name: string): Promise<KindNodeImage> {
-    const built = ctx.dryRun ? undefined : await ensureKindBuild(ctx.log);
-    if (built) this.kind = built.kind;
+    let node: KindNodeImage;
     if (ctx.dryRun) {
       ctx.record('kind build', ['bash', 'scripts/setup/build-kind.sh']);
       ctx.record('kind build', ['bash', 'scripts/setup/build-kind-node.sh']);
-    }
-    if (!ctx.dryRun) {
+      node = plannedNode();
+    } else {
+      const built = await ensureKindBuild(ctx.log);
+      this.kind = built.kind;
+      node = built.node;
       const earlier = await cleanKindCluster(ctx);
       if (earlier.removed.length) {
         ctx.log(`found a kind cluster left by an earlier run (${earlier.earlierRun ? `pid ${earlier.earlierRun}` : 'no state file'}); removed ${earlier.removed.join(', ')}`);
@@ -75,7 +77,6 @@ export class KindProvider implements ClusterProvider {
       mkdirSync(KIND_LAYOUT.registryHostsDir, { recursive: true });
     }
     await startEngine(ctx);
-    const node = built?.node ?? plannedNode();
     await prepareEngine(ctx, node);
     return node;
   }
