@@ -48,19 +48,10 @@ export function kindNodeImage(kubernetes: string | undefined): string | undefine
  *  carries, the kubelet accepts a cgroup v1 host (failCgroupV1 defaults to true from Kubernetes v1.35:
  *  pkg/kubelet/apis/config/v1beta1/defaults.go:292-293 at v1.35.4), and the registry hosts folder is mounted. */
 export function kindClusterConfig(name: string, node?: KindNodeImage): string {
-  if (!node) {
-    return stringify({
-      kind: 'Cluster',
-      apiVersion: 'kind.x-k8s.io/v1alpha4',
-      name,
-      nodes: [{ role: 'control-plane' }],
-      containerdConfigPatches: [KIND_CONTAINERD_PATCH],
-    });
-  }
+  const cluster = { kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', name };
+  if (!node) return stringify({ ...cluster, nodes: [{ role: 'control-plane' }], containerdConfigPatches: [KIND_CONTAINERD_PATCH] });
   return stringify({
-    kind: 'Cluster',
-    apiVersion: 'kind.x-k8s.io/v1alpha4',
-    name,
+    ...cluster,
     networking: { disableDefaultCNI: true, kubeProxyMode: 'none', podSubnet: node.podSubnet },
     nodes: [{
       role: 'control-plane',
