@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 /** scripts/setup/kind-node-containerd.ts, as build-kind-node.sh runs it (tsx, files in and out), on kind's own
  *  node config from the kind module the script builds with; every result read back by tomllib. */
 const REPO = resolve(import.meta.dirname, '../..');
 const SCRIPT = 'scripts/setup/kind-node-containerd.ts';
+const scratch = scratchDirectory('kind-node');
 const pinned = (name: string) => readFileSync(join(REPO, 'scripts/bundle/versions.env'), 'utf8').match(new RegExp(`^${name}=(.+)$`, 'm'))![1]!;
 
 async function edit(...args: string[]) {
@@ -18,7 +20,7 @@ async function edit(...args: string[]) {
 test('kind\'s node config gets the bundle\'s pause image as its CRI sandbox image, everything else as kind wrote it', async () => {
   const download = await runCommand(['go', 'mod', 'download', '-json', `sigs.k8s.io/kind@${pinned('KIND_VERSION')}`], { cwd: tmpdir(), timeoutMs: 10 * 60_000 });
   const kindConfig = join((JSON.parse(download.stdout) as { Dir: string }).Dir, 'images/base/files/etc/containerd/config.toml');
-  const out = join(mkdtempSync(join(tmpdir(), 'kind-node-')), 'config.toml');
+  const out = join(mkdtempSync(join(scratch(), 'case-')), 'config.toml');
   const result = await edit('node-config', kindConfig, 'coco-bundle.local/pause:3.10.1', out);
   expect(result.exitCode, result.stderr).toBe(0);
   const written = readFileSync(out, 'utf8');
@@ -33,7 +35,7 @@ test('kind\'s node config gets the bundle\'s pause image as its CRI sandbox imag
 });
 
 test('a kind config without the CRI sandbox image stops the build in one line', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kind-node-'));
+  const dir = mkdtempSync(join(scratch(), 'case-'));
   writeFileSync(join(dir, 'config.toml'), 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\nsnapshotter = "overlayfs"\n');
   const result = await edit('node-config', join(dir, 'config.toml'), 'coco-bundle.local/pause:3.10.1', join(dir, 'out.toml'));
   expect(result.exitCode).toBe(1);
@@ -41,7 +43,7 @@ test('a kind config without the CRI sandbox image stops the build in one line', 
 });
 
 test('the image-import containerd config holds its paths as given, whatever they contain, with every CRI plugin off', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kind-node-'));
+  const dir = mkdtempSync(join(scratch(), 'case-'));
   const root = join(dir, 'a "quoted" \\ path', 'root');
   const result = await edit('import-config', root, join(dir, 'state'), join(dir, 'containerd.sock'), join(dir, 'import.toml'));
   expect(result.exitCode, result.stderr).toBe(0);
