@@ -1,14 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { loadRelease } from '../../matrix/index.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 /** scripts/audit/citations-past-end.ts judges a citation only where the mirrors hold the file at a pinned ref. Mirrors
  *  it cannot read, or a release it does not know, must stop it in one line (exit 2), not end in "no citation past the
  *  end of its file" having judged nothing. Real git repositories, made here. */
 const REPO = resolve(import.meta.dirname, '../..');
+const scratch = scratchDirectory('citation-audit');
 const MIRRORS = ['kata-containers+kata-containers', 'confidential-containers+trustee', 'confidential-containers+guest-components', 'confidential-containers+operator'];
 
 async function audit(...args: string[]) {
@@ -17,7 +18,7 @@ async function audit(...args: string[]) {
 
 /** The four mirrors as git repositories with one commit and no tag. */
 async function mirrorsWithoutTags(): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), 'citation-audit-'));
+  const root = mkdtempSync(join(scratch(), 'case-'));
   for (const name of MIRRORS) {
     const repo = join(root, name, 'repo');
     mkdirSync(repo, { recursive: true });
@@ -38,7 +39,7 @@ test('mirrors without the release\'s pinned ref stop the audit, naming the mirro
 });
 
 test('a folder without the mirrors, an unknown release, no --mirrors: one line each, exit 2', async () => {
-  const empty = mkdtempSync(join(tmpdir(), 'citation-audit-'));
+  const empty = mkdtempSync(join(scratch(), 'case-'));
   for (const [args, line] of [
     [['--mirrors', empty, 'v0.14.0'], `citations-past-end: ${join(empty, MIRRORS[0]!, 'repo')} is not a git mirror`],
     [['--mirrors', empty, 'v0.99.0'], /^citations-past-end: no release profile for v0\.99\.0 \(encoded: v0\.9\.0, .*v0\.14\.0.*\)$/],
