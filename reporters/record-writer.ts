@@ -23,16 +23,21 @@ const UNFINISHED_PREFIX = 'interrupted before: ';
 export class RecordWriter {
   private constructor(readonly file: string, readonly record: ResultRecord) {}
 
-  /** A new record in `file`, status `running` (or the given final status for one written whole), written now. */
-  static begin(file: string, head: RecordHead, options: { startedAt?: string; status?: ResultRecord['status'] } = {}): RecordWriter {
-    const { planned, ...identity } = head;
-    const record: ResultRecord = {
-      schemaVersion: RESULT_RECORD_SCHEMA_VERSION, ...identity, startedAt: options.startedAt ?? new Date().toISOString(),
-      status: options.status ?? 'running', ...(planned ? { planned } : {}), tests: [],
-    };
-    const writer = new RecordWriter(file, record);
+  /** A new record in `file`, status `running`, written now. */
+  static begin(file: string, head: RecordHead, options: { startedAt?: string } = {}): RecordWriter {
+    const writer = RecordWriter.unwritten(file, head, options);
     writer.write();
     return writer;
+  }
+
+  /** A new record in `file`, status `running`, not written yet: for one its caller settles at once (interrupt), which
+   *  writes it then, once. */
+  static unwritten(file: string, head: RecordHead, options: { startedAt?: string } = {}): RecordWriter {
+    const { planned, ...identity } = head;
+    return new RecordWriter(file, {
+      schemaVersion: RESULT_RECORD_SCHEMA_VERSION, ...identity, startedAt: options.startedAt ?? new Date().toISOString(),
+      status: 'running', ...(planned ? { planned } : {}), tests: [],
+    });
   }
 
   /** The record a run already wrote in `file`, to add to or settle; undefined when there is none. A file that is not

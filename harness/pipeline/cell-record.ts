@@ -28,7 +28,7 @@ interface InterruptedRecordInput {
  *  the pipeline's plan. Either way one run error names the planned tests that never finished, so a reader of the
  *  record alone knows what is missing. Returns the record and those test ids. */
 export function writeInterruptedRecord(input: InterruptedRecordInput): { record: ResultRecord; unfinished: string[] } {
-  const writer = RecordWriter.resume(input.file) ?? RecordWriter.begin(input.file, {
+  const writer = RecordWriter.resume(input.file) ?? RecordWriter.unwritten(input.file, {
     runId: input.runId,
     runner: input.cell.runner,
     cell: input.cell,
@@ -36,7 +36,7 @@ export function writeInterruptedRecord(input: InterruptedRecordInput): { record:
     environment: input.environment ?? {},
     doubles: input.doubles ?? [],
     ...(input.planned ? { planned: input.planned.map((t) => ({ id: t.id, feature: t.feature, project: input.cell.platform })) } : {}),
-  }, { startedAt: input.startedAt, status: 'interrupted' });
+  }, { startedAt: input.startedAt });
   const unfinished = writer.interrupt(`run stopped by ${input.signal} during ${input.step}`, { listUnfinished: true });
   return { record: writer.record, unfinished };
 }
