@@ -1,11 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { ensureHelm, writeChartDouble } from '../../lib/install-doubles/index.ts';
 import { loadRelease } from '../../matrix/index.ts';
 import { scratchDirectory } from './scratch-directory.ts';
+import { oneCommitMirror } from '../support/git-mirror.ts';
 
 /** scripts/audit/chart-double-vs-upstream.ts renders kata's kata-deploy chart out of the kata mirror at the release's
  *  tag. CI has no mirror: here a real git repository holds, at that tag and path, a chart whose objects are known — the
@@ -24,14 +25,7 @@ async function audit(...args: string[]) {
 /** A kata mirror whose only commit holds `chart` at kata-deploy's path, tagged `tag` when given. */
 async function kataMirror(chart: string, tag?: string): Promise<string> {
   const root = mkdtempSync(join(scratch(), 'case-'));
-  const repo = join(root, KATA_MIRROR, 'repo');
-  mkdirSync(repo, { recursive: true });
-  cpSync(chart, join(repo, CHART_PATH), { recursive: true });
-  const git = (...args: string[]) => runCommand(['git', '-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]);
-  await git('init', '-q');
-  await git('add', '-A');
-  await git('commit', '-q', '-m', 'chart');
-  if (tag) await git('tag', tag);
+  await oneCommitMirror(root, KATA_MIRROR, { from: chart, at: CHART_PATH }, tag);
   return root;
 }
 

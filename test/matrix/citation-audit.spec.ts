@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { loadRelease } from '../../matrix/index.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { oneCommitMirror } from '../support/git-mirror.ts';
 
 /** scripts/audit/citations-past-end.ts judges a citation only where the mirrors hold the file at a pinned ref. Mirrors
  *  it cannot read, or a release it does not know, must stop it in one line (exit 2), not end in "no citation past the
@@ -19,13 +20,7 @@ async function audit(...args: string[]) {
 /** The four mirrors as git repositories with one commit and no tag. */
 async function mirrorsWithoutTags(): Promise<string> {
   const root = mkdtempSync(join(scratch(), 'case-'));
-  for (const name of MIRRORS) {
-    const repo = join(root, name, 'repo');
-    mkdirSync(repo, { recursive: true });
-    const git = (...args: string[]) => runCommand(['git', '-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]);
-    await git('init', '-q');
-    await git('commit', '-q', '--allow-empty', '-m', 'empty');
-  }
+  for (const name of MIRRORS) await oneCommitMirror(root, name);
   return root;
 }
 
