@@ -84,8 +84,11 @@ test('binary, non-UTF-8, oversized, too deep or not a regular file: one warning 
   writeFileSync(deep, JSON.stringify({ ...good(), environment: { kernel: '6.8' } }).replace('"kernel":"6.8"', `"kernel":${'['.repeat(100_000)}${']'.repeat(100_000)}`));
   const fifo = inScratch('a-pipe.json');
   execFileSync('mkfifo', [fifo]);
+  // A socket cannot even be opened for reading: the warning must still say what it is.
+  const socket = inScratch('a-socket.json');
+  execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', socket]);
 
-  const { records, warnings } = loadResultRecords([binary, latin1, huge, deep, fifo]);
+  const { records, warnings } = loadResultRecords([binary, latin1, huge, deep, fifo, socket]);
   expect(records).toEqual([]);
   expect(warnings).toEqual([
     `${binary}:2:5: not a JSON text file (not valid UTF-8); skipped`,
@@ -93,6 +96,7 @@ test('binary, non-UTF-8, oversized, too deep or not a regular file: one warning 
     `${huge}: is ${MAX_RECORD_FILE_BYTES + 1} bytes; the limit is ${MAX_RECORD_FILE_BYTES}; skipped`,
     `${deep}:1:${JSON.stringify({ ...good(), environment: { kernel: '6.8' } }).indexOf('"kernel"') + 10 + 30}: invalid result record: environment.kernel${'[0]'.repeat(30)}: is nested more than 32 levels deep; skipped`,
     `${fifo}: is not a regular file (a device, a pipe or a socket); skipped`,
+    `${socket}: is not a regular file (a device, a pipe or a socket); skipped`,
   ]);
   expect(warnings.join('\n')).not.toContain('\x1b');
 });

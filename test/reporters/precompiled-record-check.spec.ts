@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { compileSchema, firstErrorModuleSource, type SchemaCheck } from '../../matrix/schema/validate.ts';
+import { compileSchema, firstErrorModuleSource, inlineLocalRefs, type SchemaCheck } from '../../matrix/schema/validate.ts';
 import { firstValueNestedBeyond, nestingCheckForValid } from '../../matrix/schema/nesting-depth.ts';
 import { sourcePath } from '../../matrix/source-root.ts';
 import {
@@ -96,6 +96,16 @@ test('the standalone record check and the one compiled at run time agree on a re
   expect(atRunTime.filter((v) => v.startsWith('false')).length).toBeGreaterThan(500);
   expect(new Set(atRunTime).size).toBeGreaterThan(100);
   expect(standalone).toEqual(atRunTime);
+});
+
+test('the first-error check keeps the schema\'s references and says what the schema inlined says, on every mutation', () => {
+  // The first-error mode compiles the schema with its $defs referenced (a small function per definition, which V8
+  // optimises early); with every reference inlined, the schema is the same: each verdict and first problem must be.
+  const documents = [richRecord(), ...mutations(richRecord())];
+  const referenced = verdicts(compileSchema(RESULT_RECORD_SCHEMA, 'record'), documents);
+  const inlined = verdicts(compileSchema(inlineLocalRefs(RESULT_RECORD_SCHEMA), 'record'), documents);
+  expect(new Set(inlined).size).toBeGreaterThan(100);
+  expect(referenced).toEqual(inlined);
 });
 
 test('a standalone check of another schema is told apart by the same comparison', () => {
