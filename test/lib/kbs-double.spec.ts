@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { ensureCachedGoTool } from '../../lib/exec/cached-go-tool.ts';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -12,9 +12,10 @@ import {
   loadAdminPrivateKey,
   loadAdminPublicKey,
   RecordingKbsTransport,
+  verifyAdminToken,
   type KbsDoubleOptions,
 } from '../../lib/kbs/index.ts';
-import { SignJWT } from 'jose';
+import { CompactSign, SignJWT } from 'jose';
 import { kbsDoubleDescription } from '../../harness/platforms/control-platform-setup.ts';
 import { redact, REDACTED } from '../../lib/exec/redact.ts';
 import { encodedReleases, loadRelease } from '../../matrix/index.ts';
@@ -531,6 +532,35 @@ test('admin roles (trustee v0.18.0+): with roles configured a persona reaches on
     await double.stop();
   }
   await expect(doubleOf('v0.21.0', { roles: [{ id: 'admin', allowedEndpoints: 'resource' }] })).rejects.toThrow(/UnanchoredRegex/);
+});
+
+test('a token or a policy body that is not a JSON object (a list, null, a number) is refused, by both verifiers and both policy routes', async () => {
+  // jose's CompactSign signs raw bytes, so unlike SignJWT it makes claims that are not an object.
+  const signedClaims = (claims: string) => new CompactSign(new TextEncoder().encode(claims)).setProtectedHeader(KBS_CLIENT_HEADER).sign(privateKey);
+  const publicKey = createPublicKey(privateKey);
+  const refusal = { 'jwt-simple': 'JWT claims are not a JSON object', jsonwebtoken: 'Json (claims are not a JSON object)' } as const;
+  for (const verifier of ['jwt-simple', 'jsonwebtoken'] as const) {
+    for (const claims of ['[]', `[{"exp": ${now() + 60}}]`, 'null', '7']) {
+      expect(verifyAdminToken(await signedClaims(claims), publicKey, { verifier }), `${verifier} ${claims}`).toEqual({ valid: false, reason: refusal[verifier] });
+    }
+    expect(verifyAdminToken(await signedClaims(`{"exp": ${now() + 60}}`), publicKey, { verifier }).valid, verifier).toBe(true);
+    // A header of null is refused before the signature is looked at.
+    expect(verifyAdminToken(`${b64url('null')}.${b64url('{}')}.${b64url('x')}`, publicKey, { verifier }).valid, verifier).toBe(false);
+  }
+  // resource-policy: a body that is valid JSON but not an object has no policy, whichever generation answers.
+  for (const body of ['null', '[]', '["policy"]']) {
+    const perRoute = await postRaw('resource-policy', body, { token: validToken(), contentType: 'application/json' });
+    expect([perRoute.status, perRoute.text], body).toEqual([401, expect.stringContaining('Get policy from request failed')]);
+  }
+  const { double, call } = await doubleOf('v0.21.0');
+  try {
+    for (const body of ['null', '[]', '["policy"]']) {
+      const apiServer = await call('POST', 'resource-policy', { token: await joseToken({ exp: 60 }), body });
+      expect([apiServer.status, apiServer.detail], body).toEqual([401, expect.stringMatching(/^Failed to parse policy: No `policy` field inside SetPolicy Request Json/)]);
+    }
+  } finally {
+    await double.stop();
+  }
 });
 
 test('records name the double\'s trustee ref, generation and known gaps', () => {
