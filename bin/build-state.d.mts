@@ -2,4 +2,6 @@
 export const ROOT: string;
 export const STAMP: string;
 export const ENTRY: string;
-export function buildProblem(): string | undefined;
+export const SOURCE_FOLDERS: readonly string[];
+export const BUILD_INPUTS: readonly string[];
+export function buildProblem(root?: string): string | undefined;

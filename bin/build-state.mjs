@@ -6,12 +6,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** What tsconfig.build.json compiles; a change to any .ts file in these folders (or to the configs) makes the
- *  build stale. */
-const SOURCE_FOLDERS = ['matrix', 'lib', 'reporters', 'fixtures', 'harness', 'scripts'];
-const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
-export const STAMP = path.join(ROOT, 'dist', '.build-stamp');
-export const ENTRY = path.join(ROOT, 'dist', 'harness', 'cli', 'main.js');
+/** What tsconfig.build.json compiles; a change to any .ts file in these folders makes the build stale. */
+export const SOURCE_FOLDERS = ['matrix', 'lib', 'reporters', 'fixtures', 'harness', 'scripts'];
+/** Every other file the build reads, whose change makes it stale too: the configs, the lock that pins tsc and ajv
+ *  (both write dist/), and the result record schema scripts/build/precompile-validators.ts compiles into
+ *  dist/reporters/result-record-check.cjs (without it counted, a schema edit left that check behind unseen, and the
+ *  report compiled its own at every start). */
+export const BUILD_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json', 'reporters/result-record.schema.json'];
+/** From the checkout's root: what `stamp` writes when a build finished, and the compiled CLI. */
+const STAMP_FILE = path.join('dist', '.build-stamp');
+const ENTRY_FILE = path.join('dist', 'harness', 'cli', 'main.js');
+export const STAMP = path.join(ROOT, STAMP_FILE);
+export const ENTRY = path.join(ROOT, ENTRY_FILE);
 
 function mtime(file) {
   try {
@@ -21,18 +27,19 @@ function mtime(file) {
   }
 }
 
-/** Undefined when dist/ is complete and newer than every source file; otherwise one sentence saying what is wrong. */
-export function buildProblem() {
-  const built = mtime(STAMP);
-  if (built === undefined || mtime(ENTRY) === undefined) return 'the compiled CLI (dist/) is missing';
-  for (const config of CONFIGS) {
-    if ((mtime(path.join(ROOT, config)) ?? 0) > built) return `dist/ is older than ${config}`;
+/** Undefined when dist/ is complete and newer than every file the build reads; otherwise one sentence saying what
+ *  is wrong. `root` is the checkout (another only in the self-tests). */
+export function buildProblem(root = ROOT) {
+  const built = mtime(path.join(root, STAMP_FILE));
+  if (built === undefined || mtime(path.join(root, ENTRY_FILE)) === undefined) return 'the compiled CLI (dist/) is missing';
+  for (const input of BUILD_INPUTS) {
+    if ((mtime(path.join(root, input)) ?? 0) > built) return `dist/ is older than ${input}`;
   }
   for (const folder of SOURCE_FOLDERS) {
-    for (const entry of readdirSync(path.join(ROOT, folder), { recursive: true, withFileTypes: true })) {
+    for (const entry of readdirSync(path.join(root, folder), { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
       const file = path.join(entry.parentPath ?? entry.path, entry.name);
-      if ((mtime(file) ?? 0) > built) return `dist/ is older than ${path.relative(ROOT, file)}`;
+      if ((mtime(file) ?? 0) > built) return `dist/ is older than ${path.relative(root, file)}`;
     }
   }
   return undefined;

@@ -8,7 +8,9 @@ import { firstValueNestedBeyond, nestingCheckForValid } from '../matrix/schema/n
 import { RESULT_RECORD_SCHEMA_VERSION, type ResultRecord } from './result-record.ts';
 import { BUILD_DIR, RUNNING_FROM_BUILD, sourcePath } from '../matrix/source-root.ts';
 
-const SCHEMA_TEXT = readFileSync(sourcePath('reporters/result-record.schema.json'), 'utf8');
+/** The shipped schema's file, from the checkout's root (also an input of the build: bin/build-state.mjs). */
+export const RESULT_RECORD_SCHEMA_FILE = 'reporters/result-record.schema.json';
+const SCHEMA_TEXT = readFileSync(sourcePath(RESULT_RECORD_SCHEMA_FILE), 'utf8');
 
 /** The shipped schema, read once: reporters/result-record.schema.json is the contract other tools can use too. */
 export const RESULT_RECORD_SCHEMA: JsonSchema = JSON.parse(SCHEMA_TEXT) as JsonSchema;

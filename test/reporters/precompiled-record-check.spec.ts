@@ -1,15 +1,16 @@
 import { test, expect } from '@playwright/test';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { BUILD_INPUTS, buildProblem, SOURCE_FOLDERS } from '../../bin/build-state.mjs';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { compileSchema, firstErrorModuleSource, inlineLocalRefs, type SchemaCheck } from '../../matrix/schema/validate.ts';
 import { firstValueNestedBeyond, nestingCheckForValid } from '../../matrix/schema/nesting-depth.ts';
 import { sourcePath } from '../../matrix/source-root.ts';
 import {
-  PRECOMPILED_RECORD_CHECK, RESULT_RECORD_SCHEMA, RESULT_RECORD_SCHEMA_SHA256, validateResultRecord,
+  PRECOMPILED_RECORD_CHECK, RESULT_RECORD_SCHEMA, RESULT_RECORD_SCHEMA_FILE, RESULT_RECORD_SCHEMA_SHA256, validateResultRecord,
 } from '../../reporters/validate-result-record.ts';
 import type { ResultRecord } from '../../reporters/result-record.ts';
 import { record } from './sample-records.ts';
@@ -125,6 +126,37 @@ test('the build\'s precompiled check is the standalone code of the shipped schem
   const built = createRequire(sourcePath('package.json'))(file) as ValidateFunction & { schemaSha256?: string };
   expect(built.schemaSha256).toBe(RESULT_RECORD_SCHEMA_SHA256);
   expect(readFileSync(file, 'utf8')).toContain(firstErrorModuleSource(RESULT_RECORD_SCHEMA));
+});
+
+test('the build state counts what the build reads: a schema edit after the build makes dist/ stale, as a .ts edit does', () => {
+  // What `npm run build` reads: tsconfig.build.json's folders, and the schema precompile-validators.ts compiles.
+  const buildConfig = JSON.parse(readFileSync(sourcePath('tsconfig.build.json'), 'utf8')) as { extends: string; include: string[] };
+  expect(SOURCE_FOLDERS).toEqual(buildConfig.include);
+  expect(BUILD_INPUTS).toEqual(expect.arrayContaining([RESULT_RECORD_SCHEMA_FILE, 'tsconfig.build.json', buildConfig.extends.replace(/^\.\//, '')]));
+  // A checkout of its own: every input and a source file written, then the build stamped a minute later.
+  const root = mkdtempSync(join(tmpdir(), 'coco-build-state-'));
+  try {
+    const write = (file: string, seconds: number) => {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), 'x');
+      utimesSync(join(root, file), seconds, seconds);
+    };
+    const before = Date.now() / 1000 - 3600;
+    for (const folder of SOURCE_FOLDERS) mkdirSync(join(root, folder), { recursive: true });
+    for (const file of [...BUILD_INPUTS, 'reporters/result-record.ts', 'reporters/README.md']) write(file, before);
+    write('dist/harness/cli/main.js', before + 60);
+    write('dist/.build-stamp', before + 60);
+    expect(buildProblem(root)).toBeUndefined();
+    write('reporters/README.md', before + 120); // not read by the build
+    expect(buildProblem(root)).toBeUndefined();
+    write(RESULT_RECORD_SCHEMA_FILE, before + 120);
+    expect(buildProblem(root)).toBe(`dist/ is older than ${RESULT_RECORD_SCHEMA_FILE}`);
+    write(RESULT_RECORD_SCHEMA_FILE, before);
+    write('reporters/result-record.ts', before + 120);
+    expect(buildProblem(root)).toBe('dist/ is older than reporters/result-record.ts');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 /** Nesting of `levels` lists: [[[…]]]. */
