@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { RunnerMatrix } from './cell.ts';
+import { clusterVersionProblem } from './cluster-versions.ts';
 import { cellsOfRun } from './expand-cells.ts';
 import { encodedPlatformIds, loadReleaseProfile, releaseProfileFile } from './load-release-profile.ts';
 import type { ReleaseProfile } from './release-profile.ts';
@@ -68,8 +69,10 @@ function loadProfile(release: string, releasesDir: string, source: YamlSource, a
   return loadReleaseProfile(file);
 }
 
-/** A cluster's keys must fit its distro: what the harness creates needs a version; only kubeadm has a binary
- *  source; only a cluster the harness did not create comes with its own kubeconfig. */
+/** A cluster's keys must fit its distro: what the harness creates needs a version its provider has (a kind node
+ *  image, a k3s release, the offline bundle's: cluster-versions.ts), refused here rather than at the provision step
+ *  of a real run; only kubeadm and kind have a binary source; only a cluster the harness did not create comes with
+ *  its own kubeconfig. */
 function checkCluster(cluster: RunnerMatrix['runners'][number]['runs'][number]['cluster'], source: YamlSource, at: (string | number)[]): void {
   if (cluster.distro !== 'existing' && !cluster.kubernetes) {
     throw source.error(at, `missing required key "kubernetes" (a ${cluster.distro} cluster needs a Kubernetes version)`);
@@ -87,4 +90,6 @@ function checkCluster(cluster: RunnerMatrix['runners'][number]['runs'][number]['
       throw source.error([...at, key], `only an existing cluster takes a ${key} (the harness writes its own for ${cluster.distro})`, 'key');
     }
   }
+  const versionProblem = clusterVersionProblem(cluster);
+  if (versionProblem) throw source.error([...at, 'kubernetes'], versionProblem);
 }

@@ -19,9 +19,9 @@ interface CliResult {
   stderr: string;
 }
 
-function cli(args: string[], options: { uid?: number } = {}): CliResult {
+function cli(args: string[], options: { uid?: number; env?: Record<string, string> } = {}): CliResult {
   const run = spawnSync(process.execPath, ['bin/coco-conformance.mjs', ...args], {
-    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000,
+    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', ...options.env }, timeout: 60_000,
     ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -67,6 +67,20 @@ for (const generated of GENERATED_CASES) {
     expectOneLine(cli(['plan', '--matrix', file]), `error: ${generated.expected.replace('{file}', file)}`);
   });
 }
+
+test('a Kubernetes version its cluster provider has nothing for: run and run --dry-run refuse the matrix as plan does', () => {
+  // Were the matrix let through, the real run would get only a provider that makes nothing (a test double whose
+  // cluster exists for a second), never a real cluster.
+  const doubleProvider = {
+    COCO_TEST_PROVIDER_MODULE: path.join(REPO_ROOT, 'test/providers/support/slow-provider.ts'),
+    COCO_TEST_SLOW_SECONDS: '1', COCO_TEST_MARKER_DIR: path.join(scratch, 'provider-markers'),
+  };
+  for (const name of ['matrix-kind-kubernetes-without-image.yaml', 'matrix-k3s-kubernetes-without-release.yaml', 'matrix-bundle-kubernetes-not-bundled.yaml']) {
+    const line = `error: ${expectedOf(name)}`;
+    expectOneLine(cli(['run', '--dry-run', '--matrix', `${CORPUS}/${name}`, '--out', path.join(scratch, `dry-${name}`)]), line);
+    expectOneLine(cli(['run', '--matrix', `${CORPUS}/${name}`, '--out', path.join(scratch, `run-${name}`)], { env: doubleProvider }), line);
+  }
+});
 
 test('plan --matrix on a device or a folder: refused without reading it', () => {
   expectOneLine(cli(['plan', '--matrix', '/dev/zero']), 'error: /dev/zero: (document): is not a regular file (a device, a pipe or a socket)');

@@ -96,7 +96,7 @@ test('release keywords: one line naming the position when there is nothing to re
   const matrix = (list: string) => {
     const file = join(dir, `m-${list.replace(/\W+/g, '-')}.yaml`);
     writeFileSync(file, ['schemaVersion: 1', 'name: k', 'runners:', '  - name: local', '    platform: control', '    arch: x86_64', '    runs:',
-      `      - releases: ${list}`, '        cluster: { distro: kubeadm, kubernetes: "1.30", source: bundle }', '        containerRuntime: containerd',
+      `      - releases: ${list}`, '        cluster: { distro: kubeadm, kubernetes: "1.35", source: bundle }', '        containerRuntime: containerd',
       '        pullModes: [host]', ''].join('\n'));
     return file;
   };

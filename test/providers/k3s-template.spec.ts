@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
-import { K3S_CONFIG_TEMPLATES, K3S_VERSIONS, k3sContainerdConfigVersion, k3sContainerdTemplate } from '../../harness/providers/k3s/containerd-template.ts';
+import { K3S_CONFIG_TEMPLATES, k3sContainerdConfigVersion, k3sContainerdTemplate } from '../../harness/providers/k3s/containerd-template.ts';
+import { K3S_VERSIONS } from '../../matrix/cluster-versions.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
 
 /** The containerd template the k3s provider writes, checked against k3s and containerd themselves rather than only

@@ -1,4 +1,5 @@
 import { rewriteToml } from '../../../lib/rewrite-toml.ts';
+import { k3sReleaseFor } from '../../../matrix/cluster-versions.ts';
 import { applyGuestPullContainerd, type ContainerdConfigVersion } from '../shared/guest-pull-containerd.ts';
 
 /** Where k3s writes its containerd config and reads a template for it (docs.k3s.io advanced, "Configuring
@@ -53,22 +54,12 @@ export function k3sContainerdConfigVersion(k3s: string): ContainerdConfigVersion
   return minor > 32 || (minor === 32 && patch >= 2) || (minor === 31 && patch >= 6) ? 3 : 2;
 }
 
-/** k3s release per Kubernetes minor version; a full k3s version (v1.30.4+k3s1) is used as is. Each is a k3s
- *  release in k3s-io/docs docs/release-notes/v1.<minor>.X.md, with the containerd it ships (the containerd whose
- *  config keys test/providers/k3s-template.spec.ts checks the template against). */
-export const K3S_VERSIONS: Record<string, string> = {
-  '1.35': 'v1.35.2+k3s1', // containerd v2.1.5-k3s1 (v1.35.X.md at 1349cf8a, table row v1.35.2+k3s1)
-  '1.34': 'v1.34.2+k3s1', // containerd v2.1.5-k3s1 (v1.34.X.md at 0887158f, table row v1.34.2+k3s1)
-  '1.31': 'v1.31.1+k3s1', // containerd v1.7.21-k3s2 (v1.31.X.md at 0ebd73db, table row v1.31.1+k3s1)
-  '1.30': 'v1.30.5+k3s1', // containerd 1.7.x: INFERRED (before v1.31.6+k3s1, the first with containerd 2.0)
-  '1.29': 'v1.29.9+k3s1', // containerd 1.7.x: INFERRED (likewise)
-  '1.28': 'v1.28.14+k3s1', // containerd 1.7.x: INFERRED (likewise)
-};
-
+/** The k3s release for a Kubernetes minor version (K3S_VERSIONS in matrix/cluster-versions.ts, which a matrix is
+ *  checked against when it loads); a full k3s version (v1.30.4+k3s1) is used as is. */
 export function k3sVersion(kubernetes: string | undefined): string {
   const bare = (kubernetes ?? '1.30').replace(/^v/, '');
   if (bare.includes('+k3s')) return `v${bare}`;
-  const version = K3S_VERSIONS[bare];
-  if (!version) throw new Error(`failed to pick a k3s version: Kubernetes ${kubernetes} is not one of ${Object.keys(K3S_VERSIONS).join(', ')} (the k3s provider pins one k3s release per Kubernetes minor: K3S_VERSIONS in harness/providers/k3s/containerd-template.ts)`);
-  return version;
+  const release = k3sReleaseFor(bare);
+  if ('problem' in release) throw new Error(`failed to pick a k3s version: ${release.problem}`);
+  return release.picked;
 }

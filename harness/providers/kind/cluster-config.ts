@@ -1,6 +1,7 @@
 import { stringify as stringifyToml } from 'smol-toml';
 import { stringify } from 'yaml';
 import { rewriteToml } from '../../../lib/rewrite-toml.ts';
+import { kindNodeImageFor } from '../../../matrix/cluster-versions.ts';
 import { applyGuestPullContainerd } from '../shared/guest-pull-containerd.ts';
 import type { KindNodeImage } from './kind-engine.ts';
 import { KIND_LAYOUT } from './kind-engine.ts';
@@ -20,24 +21,13 @@ const BUNDLE_NODE_CONTAINERD_PATCH = stringifyToml({
   plugins: { 'io.containerd.grpc.v1.cri': { restrict_oom_score_adj: true, registry: { config_path: KIND_NODE_REGISTRY_HOSTS_DIR } } },
 });
 
-/** kind node images published with kind v0.24.0, by Kubernetes minor version. A full version (1.30.4) is used as is. */
-const KIND_NODE_IMAGES: Record<string, string> = {
-  '1.31': 'kindest/node:v1.31.0',
-  '1.30': 'kindest/node:v1.30.4',
-  '1.29': 'kindest/node:v1.29.8',
-  '1.28': 'kindest/node:v1.28.13',
-};
-
-/** A published kind node image (`source: packages`, a runner that can pull). */
+/** A published kind node image (`source: packages`, a runner that can pull): KIND_NODE_IMAGES in
+ *  matrix/cluster-versions.ts, which a matrix is checked against when it loads. */
 export function kindNodeImage(kubernetes: string | undefined): string | undefined {
   if (!kubernetes) return undefined;
-  const bare = kubernetes.replace(/^v/, '');
-  if (/^\d+\.\d+\.\d+$/.test(bare)) return `kindest/node:v${bare}`;
-  const image = KIND_NODE_IMAGES[bare];
-  if (!image) {
-    throw new Error(`failed to pick a kind node image: Kubernetes ${kubernetes} is not one of ${Object.keys(KIND_NODE_IMAGES).join(', ')} (give a full version like 1.30.4)`);
-  }
-  return image;
+  const image = kindNodeImageFor(kubernetes);
+  if ('problem' in image) throw new Error(`failed to pick a kind node image: ${image.problem}`);
+  return image.picked;
 }
 
 /** One control-plane node that is also the worker (kind removes the control-plane taint when there are no workers).

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { harnessCacheDir } from '../../../lib/exec/cached-go-tool.ts';
 import { runCommand } from '../../../lib/exec/run-command.ts';
+import { offlineBundleVersions } from '../../../matrix/cluster-versions.ts';
 import { sourcePath } from '../../../matrix/source-root.ts';
 
 const BUILD_SCRIPT = sourcePath('scripts/bundle/build.sh');
-const VERSIONS_FILE = sourcePath('scripts/bundle/versions.env');
 
 export interface OfflineBundle {
   dir: string;
@@ -48,8 +48,7 @@ export function readBundle(dir: string): OfflineBundle {
 
 /** The bundle build.sh would produce, read from the same versions.env (for dry-run, which builds nothing). */
 export function plannedBundle(env: NodeJS.ProcessEnv = process.env): OfflineBundle {
-  const versions = Object.fromEntries(readFileSync(VERSIONS_FILE, 'utf8').split('\n')
-    .map((line) => line.match(/^([A-Z_]+)=(.*)$/)).filter((m): m is RegExpMatchArray => m !== null).map((m) => [m[1], m[2]]));
+  const versions = offlineBundleVersions();
   const cache = harnessCacheDir(env);
   const dir = join(cache, 'bundle', `k8s-${versions.KUBE_VERSION}-etcd-${versions.ETCD_VERSION}`);
   const runtimeDir = join(cache, 'bundle', `containerd-${versions.CONTAINERD_VERSION}-runc-${versions.RUNC_VERSION}`);
