@@ -126,7 +126,8 @@ function judgeRecordFile(file: string, named: boolean): RecordFileResult {
 /** Every *.json under a folder, in name order, one folder listing at a time: each as the path to show (under
  *  `folder` as given) and its absolute path (under `absolute`, the folder resolved), which tells a file named twice.
  *  The absolute path is the resolved folder and the name joined as they are: a name holds no separator, and a
- *  resolved path is normal already (resolving each of a year of files cost a few per cent of parsing them). */
+ *  resolved path is normal already (resolving or joining each of a year of files cost a few per cent of parsing
+ *  them). */
 function* jsonFilesUnder(folder: string, absolute: string, warnings: string[]): Generator<{ file: string; absolute: string }> {
   let entries;
   try {
@@ -136,8 +137,10 @@ function* jsonFilesUnder(folder: string, absolute: string, warnings: string[]): 
     return;
   }
   const under = absolute.endsWith(sep) ? absolute : `${absolute}${sep}`;
+  // join(folder, name) is the same prefix for every name (a name holds no separator): joined once, not per file.
+  const shown = join(folder, '_').slice(0, -1);
   for (const entry of entries) {
-    const path = join(folder, entry.name);
+    const path = shown + entry.name;
     if (entry.isDirectory()) yield* jsonFilesUnder(path, under + entry.name, warnings);
     else if (entry.isFile() && entry.name.endsWith('.json')) yield { file: path, absolute: under + entry.name };
   }
