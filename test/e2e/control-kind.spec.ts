@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { expandCells, loadRelease, loadRunnerMatrix, planCellTests } from '../../matrix/index.ts';
 import { loadResultRecords } from '../../reporters/index.ts';
+import { CLI, coco, REPO } from './coco-cli.ts';
 import { controlVerdicts } from './control-verdicts.ts';
 
 /** The control cell on kind, for real: kind built from the Go module proxy, Debian's docker engine started by the
@@ -14,11 +15,9 @@ import { controlVerdicts } from './control-verdicts.ts';
  *  with SIGKILL leaves its kind cluster up, and `cleanup` removes all of it. Checked with ps, ip and the engine's own
  *  socket, not with the harness's finder. Runs before control-run.spec.ts (file order, one worker): one cluster at
  *  a time. */
-const repo = resolve(import.meta.dirname, '../..');
-const cli = join(repo, 'bin', 'coco-conformance.mjs');
-const matrix = join(repo, 'matrix', 'control-kind.yaml');
-const out = join(repo, 'results', 'e2e-kind');
-const killedOut = join(repo, 'results', 'e2e-kind-killed');
+const matrix = join(REPO, 'matrix', 'control-kind.yaml');
+const out = join(REPO, 'results', 'e2e-kind');
+const killedOut = join(REPO, 'results', 'e2e-kind-killed');
 const [cell] = expandCells(loadRunnerMatrix(matrix));
 const profile = loadRelease(cell!.release);
 const planned = planCellTests(cell!, profile).map((t) => t.id);
@@ -29,6 +28,9 @@ const STATE_FILE = '/run/coco-conformance/kind/state.json';
 const ENGINE_DATA_ROOT = join(process.env.COCO_CACHE_DIR ?? join(homedir(), '.cache', 'coco-conformance'), 'kind', 'engine');
 /** kind names its node `<cluster>-control-plane`; the harness names each cell's cluster (coco-<hash>). */
 const NODE = /^coco-[a-z0-9-]+-control-plane$/;
+/** Bounds of one `run` of the kind cell (node image, engine, cluster, every suite, teardown) and of one `cleanup`. */
+const RUN_TIMEOUT_MS = 30 * 60_000;
+const CLEANUP_TIMEOUT_MS = 10 * 60_000;
 
 test.describe.configure({ mode: 'serial' });
 
@@ -41,12 +43,12 @@ test.afterAll(() => {
   } catch {
     return;
   }
-  console.error(coco(['cleanup']).stdout);
+  console.error(coco(['cleanup'], CLEANUP_TIMEOUT_MS).stdout);
 });
 
 test('the control cell runs on kind with a node image made here, as on kubeadm, and leaves nothing of kind', async () => {
   rmSync(out, { recursive: true, force: true });
-  const run = coco(['run', '--matrix', matrix, '--out', out]);
+  const run = coco(['run', '--matrix', matrix, '--out', out], RUN_TIMEOUT_MS);
   console.log(run.stdout.split('\n').slice(-40).join('\n'));
   if (run.status !== 0) console.error(run.stderr.split('\n').slice(-80).join('\n'));
   expect(run.status, 'coco-conformance run exit code (0 = every outcome as the release claims)').toBe(0);
@@ -79,8 +81,8 @@ test('the control cell runs on kind with a node image made here, as on kubeadm, 
 test('a kind run killed with SIGKILL leaves its cluster up; cleanup removes all of it, and then has nothing to do', async () => {
   test.setTimeout(20 * 60_000);
   rmSync(killedOut, { recursive: true, force: true });
-  const child = spawn(process.execPath, [cli, 'run', '--matrix', matrix, '--out', killedOut], {
-    cwd: repo, env: { ...process.env, CI: 'true' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [CLI, 'run', '--matrix', matrix, '--out', killedOut], {
+    cwd: REPO, env: { ...process.env, CI: 'true' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   killedPid = child.pid!;
   let output = '';
@@ -99,21 +101,14 @@ test('a kind run killed with SIGKILL leaves its cluster up; cleanup removes all 
   expect(node).toMatch(NODE);
   expect(left.some((l) => l.startsWith('engine process'))).toBe(true);
 
-  const cleanup = coco(['cleanup']);
+  const cleanup = coco(['cleanup'], CLEANUP_TIMEOUT_MS);
   expect(cleanup.status, cleanup.stderr).toBe(0);
   expect(cleanup.stdout).toContain(`removed node container ${node}`);
   expect(cleanup.stdout).toContain(`kind cluster cleaned up (left by run pid ${killedPid})`);
   expect(kindLeftovers()).toEqual([]);
-  const again = coco(['cleanup']);
+  const again = coco(['cleanup'], CLEANUP_TIMEOUT_MS);
   expect(again.stdout.trim()).toBe('nothing to clean up: no local cluster of coco-conformance on this machine');
 });
-
-function coco(args: string[]) {
-  const child = spawnSync(process.execPath, [cli, ...args], {
-    cwd: repo, encoding: 'utf8', timeout: 30 * 60_000, env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: child.status, stdout: child.stdout ?? '', stderr: child.stderr ?? '' };
-}
 
 /** What of a kind cluster this machine still has: the engine's process, its containers (asked through its own
  *  socket while it runs, read from its data root when it is stopped), the node network's bridge, the node's kubelet,

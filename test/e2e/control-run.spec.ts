@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { encodedReleases, expandCells, loadRelease, loadRunnerMatrix, planCellTests } from '../../matrix/index.ts';
 import { TEST_CATALOG } from '../../matrix/test-catalog.ts';
 import { XMLValidator } from 'fast-xml-parser';
+import { coco, REPO } from './coco-cli.ts';
 import { controlVerdicts } from './control-verdicts.ts';
 import { loadResultRecords, type CompatibilityReport } from '../../reporters/index.ts';
 import type { ResultRecord } from '../../reporters/result-record.ts';
@@ -15,13 +16,11 @@ import { runStateDir, stateRoot } from '../../harness/pipeline/cell-workspace.ts
  *  release (matrix/local.yaml says `latest`), tears everything down; then report and signoff read the records. On
  *  control the release claims nothing, so each positive confidential test must be an expected failure and each
  *  negative test must pass. */
-const repo = resolve(import.meta.dirname, '../..');
 const release = encodedReleases().at(-1)!;
 const profile = loadRelease(release);
-const out = join(repo, 'results', 'e2e');
-const cli = join(repo, 'bin', 'coco-conformance.mjs');
+const out = join(REPO, 'results', 'e2e');
 /** The multi-release sweep: one release of each older install and KBS generation, on one cluster. */
-const sweepMatrix = join(repo, 'matrix', 'control-sweep.yaml');
+const sweepMatrix = join(REPO, 'matrix', 'control-sweep.yaml');
 const sweepCells = expandCells(loadRunnerMatrix(sweepMatrix));
 const sweepReleases = sweepCells.map((cell) => cell.release);
 /** Per release, the catalog tests its cell runs: every one in the default run, the sweep's suites in the sweep. */
@@ -29,14 +28,7 @@ const testsOf = new Map<string, Set<string>>([
   [release, new Set(TEST_CATALOG.map((t) => t.id))],
   ...sweepCells.map((cell) => [cell.release, new Set(planCellTests(cell, loadRelease(cell.release)).map((t) => t.id))] as const),
 ]);
-const sweepOut = join(repo, 'results', 'e2e-sweep');
-
-function coco(args: string[], timeoutMs: number) {
-  const child = spawnSync(process.execPath, [cli, ...args], {
-    cwd: repo, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: child.status, stdout: child.stdout ?? '', stderr: child.stderr ?? '' };
-}
+const sweepOut = join(REPO, 'results', 'e2e-sweep');
 
 const CONTROL = controlVerdicts(profile);
 

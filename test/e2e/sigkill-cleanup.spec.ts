@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadRelease, TEST_CATALOG } from '../../matrix/index.ts';
 import { loadResultRecords } from '../../reporters/index.ts';
@@ -12,6 +12,7 @@ import { ExistingProvider } from '../../harness/providers/existing/provider.ts';
 import { plannedBundle } from '../../harness/providers/kubeadm/offline-bundle.ts';
 import type { ProviderContext } from '../../harness/providers/index.ts';
 import { serveKbsDouble } from '../support/serve-kbs-double.ts';
+import { CLI, coco, REPO } from './coco-cli.ts';
 
 /** A run killed with SIGKILL in the middle of the suites cannot tear anything down. The next run must find the
  *  local cluster it left by its markers, say so in one line, remove it and run. That run keeps its cluster
@@ -21,13 +22,14 @@ import { serveKbsDouble } from '../support/serve-kbs-double.ts';
  *  is left on the machine — checked here with ps, ip and iptables-save, not with the harness's own finder. While
  *  the killed run's cluster is up, it also shows that the cluster lives on an address of its own. Runs after
  *  control-run.spec.ts (file order, one worker): one cluster at a time. */
-const repo = resolve(import.meta.dirname, '../..');
-const cli = join(repo, 'bin', 'coco-conformance.mjs');
-const killedOut = join(repo, 'results', 'e2e-sigkill-killed');
-const nextOut = join(repo, 'results', 'e2e-sigkill-next');
-const developerOut = join(repo, 'results', 'e2e-developer-path');
+const killedOut = join(REPO, 'results', 'e2e-sigkill-killed');
+const nextOut = join(REPO, 'results', 'e2e-sigkill-next');
+const developerOut = join(REPO, 'results', 'e2e-developer-path');
 const NODE_ADDRESS = '198.18.0.1';
 const ADMIN_CONF = '/etc/kubernetes/admin.conf';
+/** Bounds of one `run` of the control cell on the local cluster (cluster, one suite, teardown) and of one `cleanup`. */
+const RUN_TIMEOUT_MS = 15 * 60_000;
+const CLEANUP_TIMEOUT_MS = 10 * 60_000;
 /** A finished test's line in run's output: `  passed           encrypted-image/no-key-fails  control  4.3 s`. */
 const FINISHED_TEST = /^ {2}\S+ +[a-z-]+\/\S+ {2}control {2}/m;
 /** The control platform's lines once its registries and KBS double listen (image, KBS URL, open and htpasswd registry). */
@@ -49,15 +51,15 @@ test.afterAll(() => {
   } catch {
     return; // already gone, and it tore down
   }
-  console.error(coco(['cleanup']).stdout);
+  console.error(coco(['cleanup'], CLEANUP_TIMEOUT_MS).stdout);
 });
 
 test('a run killed with SIGKILL mid-suite leaves its local cluster running', async () => {
   test.setTimeout(20 * 60_000);
   rmSync(killedOut, { recursive: true, force: true });
   // Its own process group, so that the kill takes the harness and every child in that group at once.
-  const child = spawn(process.execPath, [cli, 'run', '--suite', 'encrypted-images', 'authenticated-registries', '--out', killedOut], {
-    cwd: repo, env: { ...process.env, CI: 'true' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [CLI, 'run', '--suite', 'encrypted-images', 'authenticated-registries', '--out', killedOut], {
+    cwd: REPO, env: { ...process.env, CI: 'true' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   killedPid = child.pid!;
   let output = '';
@@ -110,7 +112,7 @@ test('the next run finds the killed run\'s cluster, says so in one line, removes
   test.setTimeout(20 * 60_000);
   test.skip(!killedPid, 'no run was killed (see the first test)');
   rmSync(nextOut, { recursive: true, force: true });
-  const next = coco(['run', '--suite', 'attestation', '--keep-cluster', '--out', nextOut]);
+  const next = coco(['run', '--suite', 'attestation', '--keep-cluster', '--out', nextOut], RUN_TIMEOUT_MS);
   const output = next.stdout + next.stderr;
   const said = output.split('\n').filter((line) => line.includes('found a local cluster'));
   expect(said).toEqual([`found a local cluster left by an earlier run (pid ${killedPid}); cleaning it up`]);
@@ -158,7 +160,7 @@ test('the README\'s developer path runs the attestation suite against the kept c
     writeFileSync(join(imagesDir, 'images.json'), JSON.stringify(images));
     // README: `. /tmp/kbs-double.env; KUBECONFIG=<its kubeconfig> COCO_PLATFORM=control npx playwright test --grep @attestation`.
     run = await runCommand(['npx', 'playwright', 'test', '--grep', '@attestation'], {
-      cwd: repo, nothrow: true, timeoutMs: 12 * 60_000,
+      cwd: REPO, nothrow: true, timeoutMs: 12 * 60_000,
       env: { ...kbs.env, KUBECONFIG: kept!.kubeconfig, COCO_PLATFORM: 'control', COCO_IMAGES: join(imagesDir, 'images.json'),
         COCO_NODE_SHELL: 'local', COCO_OUT_DIR: developerOut, COCO_SUITE_ENV: undefined, CI: 'true' },
     });
@@ -191,23 +193,16 @@ test('the README\'s developer path runs the attestation suite against the kept c
 
 test('cleanup removes the kept cluster and its state folder; run again, it has nothing to do; nothing of the local cluster is left', async () => {
   test.skip(!killedPid, 'no run was killed (see the first test)');
-  const cleanup = coco(['cleanup']);
+  const cleanup = coco(['cleanup'], CLEANUP_TIMEOUT_MS);
   expect(cleanup.status, cleanup.stderr).toBe(0);
   if (kept) expect(cleanup.stdout).toMatch(/^local cluster cleaned up( \(left by run pid \d+\))?: \d+ leftovers removed$/m);
-  const again = coco(['cleanup']);
+  const again = coco(['cleanup'], CLEANUP_TIMEOUT_MS);
   expect(again.stdout.trim()).toBe('nothing to clean up: no local cluster of coco-conformance on this machine');
   expect(again.status).toBe(0);
   expect(leftovers()).toEqual([]);
   expect(existsSync('/run/coco-conformance/local-cluster.json')).toBe(false);
   if (kept) expect(existsSync(kept.stateDir), 'the kept state folder, with its kubeconfig and keys').toBe(false);
 });
-
-function coco(args: string[]) {
-  const child = spawnSync(process.execPath, [cli, ...args], {
-    cwd: repo, encoding: 'utf8', timeout: 15 * 60_000, env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: child.status, stdout: child.stdout ?? '', stderr: child.stderr ?? '' };
-}
 
 function kubectl(...args: string[]): string {
   return spawnSync('kubectl', ['--kubeconfig', ADMIN_CONF, ...args], { encoding: 'utf8' }).stdout.trim();
@@ -257,7 +252,7 @@ function leftovers(): string[] {
     const comm = commOf(Number(pid));
     const ours = ['kubelet', 'etcd', 'kube-apiserver', 'kube-controller', 'kube-scheduler', 'containerd-shim'].includes(comm)
       || (comm === 'containerd' && command.includes('/etc/coco-conformance/'))
-      || (comm === 'docker-registry' && (command.includes('/coco-conformance/') || command.includes(join(repo, 'results'))))
+      || (comm === 'docker-registry' && (command.includes('/coco-conformance/') || command.includes(join(REPO, 'results'))))
       || envOf(Number(pid)).some((entry) => entry === `COCO_CONFORMANCE_RUN=${killedPid}`);
     if (ours) found.push(`process ${comm} (pid ${pid}): ${command.slice(0, 120)}`);
   }
