@@ -42,6 +42,17 @@ let killed = false;
 /** The cluster the next run kept: its kubeconfig, its state folder and the release it left installed. */
 let kept: { kubeconfig: string; stateDir: string; release: string } | undefined;
 
+/** What a test needs of the ones before it. In this serial file a test runs only once every test before it passed,
+ *  so these hold on every whole run; a test run on its own (--grep) fails here, saying what it lacks. */
+function killedRun(): number {
+  expect(killedPid, 'the pid of the run the first test killed (run the file whole: its tests build on each other)').toBeGreaterThan(0);
+  return killedPid;
+}
+function keptCluster(): NonNullable<typeof kept> {
+  expect(kept, 'the cluster the second test kept (run the file whole: its tests build on each other)').toBeDefined();
+  return kept!;
+}
+
 // Should the first test fail before its kill, the run it started would go on without a reader of its output:
 // end it as this test ends it, and remove what it leaves, so the machine is clean for whatever comes next.
 test.afterAll(() => {
@@ -110,12 +121,12 @@ test('a run killed with SIGKILL mid-suite leaves its local cluster running', asy
 
 test('the next run finds the killed run\'s cluster, says so in one line, removes it, runs and keeps its own cluster', async () => {
   test.setTimeout(20 * 60_000);
-  test.skip(!killedPid, 'no run was killed (see the first test)');
+  const pid = killedRun();
   rmSync(nextOut, { recursive: true, force: true });
   const next = coco(['run', '--suite', 'attestation', '--keep-cluster', '--out', nextOut], RUN_TIMEOUT_MS);
   const output = next.stdout + next.stderr;
   const said = output.split('\n').filter((line) => line.includes('found a local cluster'));
-  expect(said).toEqual([`found a local cluster left by an earlier run (pid ${killedPid}); cleaning it up`]);
+  expect(said).toEqual([`found a local cluster left by an earlier run (pid ${pid}); cleaning it up`]);
   if (next.status !== 0) console.error(output.split('\n').slice(-60).join('\n'));
   expect(next.status, 'the next run (0 = every outcome as the release claims)').toBe(0);
   const kubeconfig = output.match(/teardown skipped \(--keep-cluster\): kubeconfig (\S+)/)?.[1];
@@ -130,10 +141,10 @@ test('the next run finds the killed run\'s cluster, says so in one line, removes
 
 // Was a self-test that skipped wherever no cluster answered (every CI run); it needs this real API server.
 test('the existing provider attaches to the kept cluster: reads its nodes and versions, owns nothing', async () => {
-  test.skip(!kept, 'no cluster was kept (see the test before)');
+  const { kubeconfig } = keptCluster();
   const ctx: ProviderContext = { workDir: mkdtempSync(join(tmpdir(), 'coco-e2e-existing-')), dryRun: false, record: () => {}, log: () => {} };
   const provider = new ExistingProvider();
-  const cluster = await provider.create({ distro: 'existing', kubeconfig: kept!.kubeconfig }, ctx);
+  const cluster = await provider.create({ distro: 'existing', kubeconfig }, ctx);
   expect(cluster.createdByHarness).toBe(false);
   expect(cluster.nodes.map((n) => n.internalIp)).toEqual([NODE_ADDRESS]);
   const info = await provider.info(cluster, ctx);
@@ -147,13 +158,13 @@ test('the existing provider attaches to the kept cluster: reads its nodes and ve
 
 test('the README\'s developer path runs the attestation suite against the kept cluster, with the KBS double serve-kbs-double starts', async () => {
   test.setTimeout(15 * 60_000);
-  test.skip(!kept, 'no cluster was kept (see the tests before)');
+  const { kubeconfig, release } = keptCluster();
   rmSync(developerOut, { recursive: true, force: true });
   // The developer path needs pullable test images: upstream's registries are out of reach here, so it takes the
   // self-built set the control platform serves (COCO_IMAGES), in a private folder: it holds a registry password.
   const imagesDir = mkdtempSync(join(tmpdir(), 'coco-e2e-developer-images-'));
   const undo: Array<() => Promise<void> | void> = [];
-  const kbs = await serveKbsDouble(kept!.release);
+  const kbs = await serveKbsDouble(release);
   let run;
   try {
     const { images } = await serveSelfBuiltImages(imagesDir, NODE_ADDRESS, undefined, undo, (line) => console.log(line));
@@ -161,7 +172,7 @@ test('the README\'s developer path runs the attestation suite against the kept c
     // README: `. /tmp/kbs-double.env; KUBECONFIG=<its kubeconfig> COCO_PLATFORM=control npx playwright test --grep @attestation`.
     run = await runCommand(['npx', 'playwright', 'test', '--grep', '@attestation'], {
       cwd: REPO, nothrow: true, timeoutMs: 12 * 60_000,
-      env: { ...kbs.env, KUBECONFIG: kept!.kubeconfig, COCO_PLATFORM: 'control', COCO_IMAGES: join(imagesDir, 'images.json'),
+      env: { ...kbs.env, KUBECONFIG: kubeconfig, COCO_PLATFORM: 'control', COCO_IMAGES: join(imagesDir, 'images.json'),
         COCO_NODE_SHELL: 'local', COCO_OUT_DIR: developerOut, COCO_SUITE_ENV: undefined, CI: 'true' },
     });
   } finally {
@@ -177,7 +188,7 @@ test('the README\'s developer path runs the attestation suite against the kept c
   const record = records.records[0]!;
   // A developer's run: no cell, filed under its COCO_PLATFORM; the record names the KBS double it used.
   expect(record.cell.platform).toBe('control');
-  expect(record.release).toBe(kept!.release);
+  expect(record.release).toBe(release);
   expect(record.doubles).toEqual([kbs.env.COCO_KBS_DOUBLE]);
   // Every attestation test of the catalog ran as runc behaves under that release (written in control-run.spec.ts's
   // verdicts for the same tests): the resource never reaches a runc pod; the deny and delete cases pass.
@@ -188,20 +199,20 @@ test('the README\'s developer path runs the attestation suite against the kept c
     failureSignature: { matched: true, failedStep: 'assert: the log holds the resource value' } });
   expect(byId.get('attestation/resource-withheld-deny-all')?.outcome).toBe('passed');
   expect(byId.get('attestation/gpu-attested')?.outcome).toBe('skipped');
-  expect(byId.get('attestation/deleted-resource-gone')?.outcome).toBe(loadRelease(kept!.release).kbs.resourceDelete ? 'passed' : 'skipped');
+  expect(byId.get('attestation/deleted-resource-gone')?.outcome).toBe(loadRelease(release).kbs.resourceDelete ? 'passed' : 'skipped');
 });
 
 test('cleanup removes the kept cluster and its state folder; run again, it has nothing to do; nothing of the local cluster is left', async () => {
-  test.skip(!killedPid, 'no run was killed (see the first test)');
+  const { stateDir } = keptCluster();
   const cleanup = coco(['cleanup'], CLEANUP_TIMEOUT_MS);
   expect(cleanup.status, cleanup.stderr).toBe(0);
-  if (kept) expect(cleanup.stdout).toMatch(/^local cluster cleaned up( \(left by run pid \d+\))?: \d+ leftovers removed$/m);
+  expect(cleanup.stdout).toMatch(/^local cluster cleaned up( \(left by run pid \d+\))?: \d+ leftovers removed$/m);
   const again = coco(['cleanup'], CLEANUP_TIMEOUT_MS);
   expect(again.stdout.trim()).toBe('nothing to clean up: no local cluster of coco-conformance on this machine');
   expect(again.status).toBe(0);
   expect(leftovers()).toEqual([]);
   expect(existsSync('/run/coco-conformance/local-cluster.json')).toBe(false);
-  if (kept) expect(existsSync(kept.stateDir), 'the kept state folder, with its kubeconfig and keys').toBe(false);
+  expect(existsSync(stateDir), 'the kept state folder, with its kubeconfig and keys').toBe(false);
 });
 
 function kubectl(...args: string[]): string {
