@@ -1,10 +1,10 @@
 import { test, expect } from '@playwright/test';
 import { chromium, type Browser } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALLURE_GROUP_BY, writeAllureReport } from '../../harness/pipeline/allure-report.ts';
-import { scratchDir } from '../reporters/inline-project.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { scriptedMatrix, startScriptedRun, type ScriptedRun } from './support/scripted-run-process.ts';
 
 /** The Allure report `run` writes: a real Playwright run with allure-playwright, its tests labelled by the suites'
@@ -15,22 +15,20 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser: Browser;
-let scratch = '';
+const scratch = scratchDirectory('allure-report');
 
 test.beforeAll(async () => {
   // Never a silent skip: the Allure report is part of what `run` promises.
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: this test needs Debian's Chromium (apt-get install chromium)`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  scratch = scratchDir('allure-report');
 });
 test.afterAll(async () => {
   await browser?.close();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** Three conformance-like tests of one runner and cell, one failing, written where a run's cell writes them. */
 function playwrightRun(out: string): string {
-  const source = join(scratch, 'labelled-run');
+  const source = join(scratch(), 'labelled-run');
   mkdirSync(source, { recursive: true });
   const results = join(out, 'artifacts', 'v0.21.0_tdx', 'allure-results', 'runner-01--v0.21.0_tdx');
   writeFileSync(join(source, 'playwright.config.ts'), `export default ${JSON.stringify({
@@ -62,7 +60,7 @@ function playwrightRun(out: string): string {
 
 test('run\'s Allure report opens in Chromium with the tests grouped by feature, platform, release and runner', async () => {
   test.setTimeout(180_000);
-  const out = join(scratch, 'out');
+  const out = join(scratch(), 'out');
   const results = playwrightRun(out);
   const html = await writeAllureReport([results], join(out, 'reports', 'run-1', 'allure'));
   expect(html).toBe(join(out, 'reports', 'run-1', 'allure', 'index.html'));
@@ -89,7 +87,7 @@ test('run\'s Allure report opens in Chromium with the tests grouped by feature, 
 });
 
 test('no Allure results in the run\'s folders (a cell stopped before its suites wrote any): no report, and no error', async () => {
-  const empty = join(scratch, 'empty');
+  const empty = join(scratch(), 'empty');
   mkdirSync(join(empty, 'allure-results', 'runner--cell--run'), { recursive: true });
   expect(await writeAllureReport([join(empty, 'allure-results', 'runner--cell--run'), join(empty, 'never-written')], join(empty, 'reports', 'allure'))).toBeUndefined();
 });
@@ -123,9 +121,9 @@ function allureReportOf(run: ScriptedRun): string {
 test('run\'s Allure report holds that run\'s tests only, though --out keeps an earlier run\'s Allure results', async () => {
   test.setTimeout(300_000);
   // A runner that keeps --out night after night: the same cell, first with both features, then with attestation only.
-  const first = startScriptedRun(['--matrix', scriptedMatrix('control', ['attestation', 'sealed-secrets'])]);
+  const first = startScriptedRun(scratch, ['--matrix', scriptedMatrix(scratch, 'control', ['attestation', 'sealed-secrets'])]);
   expect(await first.exited, first.output()).toBe(0);
-  const second = startScriptedRun(['--matrix', scriptedMatrix('control', ['attestation'])], {}, first.out);
+  const second = startScriptedRun(scratch, ['--matrix', scriptedMatrix(scratch, 'control', ['attestation'])], {}, first.out);
   expect(await second.exited, second.output()).toBe(0);
 
   const firstLeaves = await leavesOf(allureReportOf(first));

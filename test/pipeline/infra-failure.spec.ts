@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { scratch } from './support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell } from '../../matrix/cell.ts';
@@ -11,6 +11,8 @@ import { validateResultRecord } from '../../reporters/validate-result-record.ts'
 import type { ClusterProvider } from '../../harness/providers/index.ts';
 import { Progress } from '../../harness/pipeline/progress.ts';
 import { defaultPipelineDeps, runCells, runExitCode, type PipelineDeps } from '../../harness/pipeline/run-cell.ts';
+
+const scratch = scratchDirectory('infra-failure');
 
 function cell(id: string, kubernetes: string): Cell {
   return {

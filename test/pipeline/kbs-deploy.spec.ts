@@ -9,7 +9,9 @@ import { checkIbmSeCredentials, kbsRunnerInputsFromEnv, missingFiles } from '../
 import { kbsDeployPlan, kbsKustomization, kbsPaths, splitImage } from '../../harness/kbs/trustee-layout.ts';
 import type { ProviderContext } from '../../harness/providers/index.ts';
 import { recordingContext } from '../providers/support/recording-context.ts';
-import { scratch } from './support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('kbs-deploy');
 
 const profile = loadRelease('v0.9.0');
 const cluster = { name: 'c', kubeconfigPath: '/work/cell/kubeconfig', nodes: [], createdByHarness: true };

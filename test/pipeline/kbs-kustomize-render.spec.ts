@@ -11,7 +11,9 @@ import { persistentVolumeManifest, type KbsRunnerInputs } from '../../harness/kb
 import type { ProviderContext } from '../../harness/providers/index.ts';
 import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../lib/cluster/index.ts';
 import { kubectlForKustomize } from './support/kustomize-binary.ts';
-import { scratch } from './support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('kbs-kustomize-render');
 
 /** The harness's KBS kustomization rendered by the real kustomize (`kubectl kustomize`) over a double of trustee's
  *  kbs/config/kubernetes at e890fc9 (fixtures/trustee-e890fc9-layout, see its README). The deploy code runs in dry

@@ -6,7 +6,9 @@ import {
   ccRuntimeInstalled, createWaitFor, kubeEventSource, realClock, runtimeClassesPresent, waitUntil,
 } from '../../lib/cluster/wait/index.ts';
 import { waitNodesReady } from '../../harness/providers/shared/node-list.ts';
-import { scratch } from './support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('kube-event-source');
 
 /** A loopback stand-in for the API server's list, watch and log endpoints (plain HTTP), so the real client-node
  *  source is exercised end to end: list → SYNC, watch from the list's resourceVersion → events, relist when a watch

@@ -9,7 +9,9 @@ import { failedSelection } from '../../harness/pipeline/rerun-failed.ts';
 import { parseRunArguments } from '../../harness/cli/run-arguments.ts';
 import { suiteGrep } from '../../harness/pipeline/suite-run.ts';
 import { Progress } from '../../harness/pipeline/progress.ts';
-import { scratch } from './support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('rerun-and-arguments');
 
 const cell = (id: string, suites: Cell['suites'] = ['attestation', 'sealed-secrets']): Cell => ({
   id, runner: 'r1', release: 'v0.9.0', platform: 'snp', arch: 'x86_64', cluster: { distro: 'kind', kubernetes: '1.30' },

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { encodedReleases, loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { filesContaining } from './support/scripted-run-process.ts';
-import { scratch } from './support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('run-dry-run-cli');
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CELL = 'v0.9.0/snp/kind-1.30/containerd/nydus';

@@ -6,7 +6,9 @@ import type { ResultRecord } from '../../reporters/result-record.ts';
 import { validateResultRecord } from '../../reporters/validate-result-record.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { filesContaining, scriptedMatrix, startScriptedRun } from './support/scripted-run-process.ts';
-import { scratch } from './support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('run-output');
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CELL = 'v0.9.0/control/kind-1.30/containerd/host';
@@ -30,7 +32,7 @@ function isInside(dir: string, path: string): boolean {
 }
 
 test('run prints each test as it finishes, then feature × outcome counts, the sign-off of this run and its report', async () => {
-  const run = startScriptedRun(['--matrix', scriptedMatrix()]);
+  const run = startScriptedRun(scratch, ['--matrix', scriptedMatrix(scratch)]);
   const code = await run.exited;
   const output = run.output();
   expect(code, output).toBe(0);
@@ -82,7 +84,7 @@ test('run prints each test as it finishes, then feature × outcome counts, the s
 
 for (const failing of [false, true]) {
   test(`keys and credentials live in a 0700 state folder outside --out, which is gone after the run${failing ? ' (platform setup fails)' : ''}`, async () => {
-    const run = startScriptedRun(['--matrix', scriptedMatrix()], failing ? { COCO_TEST_FAIL_SETUP: '1' } : {});
+    const run = startScriptedRun(scratch, ['--matrix', scriptedMatrix(scratch)], failing ? { COCO_TEST_FAIL_SETUP: '1' } : {});
     const code = await run.exited;
     const output = run.output();
     expect(code, output).toBe(failing ? 1 : 0);
@@ -121,7 +123,7 @@ for (const failing of [false, true]) {
 
 test('a cell on a platform the release does not ship is skipped: nothing is provisioned, every test skips with the profile note, exit 0', async () => {
   const note = loadRelease('v0.9.0').platforms['coco-dev']!.note!;
-  const run = startScriptedRun(['--matrix', scriptedMatrix('coco-dev')]);
+  const run = startScriptedRun(scratch, ['--matrix', scriptedMatrix(scratch, 'coco-dev')]);
   const code = await run.exited;
   const output = run.output();
   expect(code, output).toBe(0);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { scratch } from './support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,6 +7,8 @@ import { validateResultRecord } from '../../reporters/validate-result-record.ts'
 import type { ResultRecord } from '../../reporters/result-record.ts';
 import { SLOW_CHILD_SECONDS_ENV, SLOW_CHILD_TAG } from '../providers/support/slow-provider.ts';
 import { processesOf, scriptedMatrix, startScriptedRun } from './support/scripted-run-process.ts';
+
+const scratch = scratchDirectory('signal-handling');
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -118,7 +120,7 @@ for (const [signal, code, seconds] of [['SIGINT', 130, '3131'], ['SIGTERM', 143,
 
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   test(`${signal} mid-suite: Playwright stops, teardown runs, the record is interrupted and names the unfinished tests, exit ${code}`, async () => {
-    const run = startScriptedRun(['--matrix', scriptedMatrix()], { COCO_TEST_DOUBLE_SUITE: 'hang' });
+    const run = startScriptedRun(scratch, ['--matrix', scriptedMatrix(scratch)], { COCO_TEST_DOUBLE_SUITE: 'hang' });
     started.push(run.child.pid!);
     markerDirs.push(run.markers);
     // The lines of the two tests that finished are already in run's output while the third still runs: they are

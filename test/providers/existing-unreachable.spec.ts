@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { scratch } from '../pipeline/support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { join } from 'node:path';
 import { ExistingProvider } from '../../harness/providers/existing/provider.ts';
 import type { ProviderContext } from '../../harness/providers/index.ts';
+
+const scratch = scratchDirectory('existing-unreachable');
 
 // The existing provider against a real API server is checked in the e2e, on the cluster a run keeps
 // (test/e2e/sigkill-cleanup.spec.ts); here, what it says when there is none.

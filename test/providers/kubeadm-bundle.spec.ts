@@ -9,9 +9,11 @@ import { renderBridgeConflist } from '../../harness/providers/kubeadm/cni-config
 import { plannedBundle } from '../../harness/providers/kubeadm/offline-bundle.ts';
 import { providerFor } from '../../harness/providers/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
-import { scratch } from '../pipeline/support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
 import { recordingContext } from './support/recording-context.ts';
+
+const scratch = scratchDirectory('kubeadm-bundle');
 
 test('iptables cleanup removes the cluster chains and the rules using them, and keeps everything else', () => {
   const saved = [

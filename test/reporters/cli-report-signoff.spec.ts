@@ -1,17 +1,17 @@
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRelease, expectedOutcome, TEST_CATALOG, type PlatformId } from '../../matrix/index.ts';
 import type { Outcome, ResultRecord } from '../../reporters/index.ts';
-import { REPO, scratchDir } from './inline-project.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { REPO } from './inline-project.ts';
 
+const scratchFolder = scratchDirectory('cli');
+/** Each test's own folder. */
 let scratch = '';
 test.beforeEach(() => {
-  scratch = scratchDir('cli');
-});
-test.afterEach(async ({}, info) => {
-  if (info.status === info.expectedStatus) rmSync(scratch, { recursive: true, force: true });
+  scratch = mkdtempSync(join(scratchFolder(), 'case-'));
 });
 const inScratch = (...parts: string[]) => join(scratch, ...parts);
 

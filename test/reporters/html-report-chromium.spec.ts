@@ -1,20 +1,20 @@
 import { test, expect } from '@playwright/test';
 import { chromium, type Browser } from 'playwright-core';
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildCompatibilityReport, buildCompatibilityReportFromFiles, renderHtml } from '../../reporters/index.ts';
 import { nightDate, writeSyntheticRecords, type SyntheticAttempt } from '../../scripts/bench/synthetic-records.ts';
 import { loadRelease } from '../../matrix/index.ts';
 import type { Outcome } from '../../reporters/index.ts';
 import { SAMPLE_BASELINE, SAMPLE_NIGHTS, SAMPLE_PROFILE } from './sample-night.ts';
-import { scratchDir } from './inline-project.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { FIRST_NIGHT, NIGHTS, WATCHED, writeYearOfNights } from './year-of-nights.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser: Browser;
+const scratch = scratchDirectory('html-report');
 
 test.beforeAll(async () => {
   // Never a silent skip: the report's rendering is part of what this harness promises.
@@ -137,9 +137,9 @@ test('a cell opened by its address (bookmark, back button) is drawn too', async 
 
 test('a year of nights from 13 runners opens with its grid, and a cell opens to its 10-night strip and its tests', async ({}, info) => {
   test.setTimeout(180_000);
-  const scratch = scratchDir('year-html');
-  const { profile } = writeYearOfNights(join(scratch, 'results'));
-  const report = buildCompatibilityReportFromFiles({ results: [join(scratch, 'results')], profile, generatedAt: 'fixed' });
+  const results = scratch('year-results');
+  const { profile } = writeYearOfNights(results);
+  const report = buildCompatibilityReportFromFiles({ results: [results], profile, generatedAt: 'fixed' });
   const file = info.outputPath('year.html');
   writeFileSync(file, renderHtml(report));
   console.log(`year report: ${report.records} records, ${(statSync(file).size / 1e6).toFixed(2)} MB of HTML`);
@@ -166,7 +166,7 @@ test('a year of nights from 13 runners opens with its grid, and a cell opens to 
   await page.screenshot({ path: info.outputPath('year-drilldown.png') });
   expect(errors).toEqual([]);
   await page.close();
-  rmSync(scratch, { recursive: true, force: true });
+  rmSync(results, { recursive: true, force: true });
 });
 
 /** A fleet's month: the first TDX runner's right-key test fails its last 4 nights (an alert), one SNP runner fails a
@@ -181,12 +181,12 @@ const FLEET_NIGHTS = 30;
 for (const runners of [10, 60]) {
   test(`${runners} runners × ${FLEET_NIGHTS} nights: the grid comes first and fits the page, every square has a tooltip, each reason links its cell, the filters work`, async ({}, info) => {
     test.setTimeout(180_000);
-    const scratch = scratchDir(`fleet-${runners}`);
+    const results = scratch(`fleet-${runners}-results`);
     const profile = loadRelease('v0.9.0');
-    writeSyntheticRecords(join(scratch, 'results'), { profile, runners, nights: FLEET_NIGHTS, testsPerRecord: 17, firstNight: '2024-06-01', outcome: fleetNight });
+    writeSyntheticRecords(results, { profile, runners, nights: FLEET_NIGHTS, testsPerRecord: 17, firstNight: '2024-06-01', outcome: fleetNight });
     // Every night in the strip (`report --history 30`): the widest the grid gets.
-    const report = buildCompatibilityReportFromFiles({ results: [join(scratch, 'results')], profile, generatedAt: 'fixed', history: { nights: FLEET_NIGHTS } });
-    rmSync(scratch, { recursive: true, force: true });
+    const report = buildCompatibilityReportFromFiles({ results: [results], profile, generatedAt: 'fixed', history: { nights: FLEET_NIGHTS } });
+    rmSync(results, { recursive: true, force: true });
     const file = info.outputPath('fleet.html');
     writeFileSync(file, renderHtml(report));
 

@@ -5,20 +5,14 @@ import { planCellTests } from '../../matrix/plan-cells.ts';
 import { buildCompatibilityReport, validateResultRecord, writeInfraErrorRecord } from '../../reporters/index.ts';
 import { registerSecret } from '../../lib/exec/redact.ts';
 import { cell } from './sample-records.ts';
-import { scratchDir } from './inline-project.ts';
-import { join } from 'node:path';
-import { rmSync } from 'node:fs';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 
-let scratch = '';
-test.beforeEach(() => {
-  scratch = scratchDir('infra');
-});
-test.afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDirectory('infra');
 
 test('writeInfraErrorRecord: a complete, valid record, every test of the cell an infra-error, secrets redacted', async () => {
   registerSecret('registry-password-123456');
   const snpCell = { ...cell('snp', 'snp-01', ['attestation', 'encrypted-images']), release: 'v0.9.0', id: 'v0.9.0/snp/kubeadm-1.30/containerd/nydus' };
-  const outFile = join(scratch, 'infra.json');
+  const outFile = scratch('infra.json');
   writeInfraErrorRecord({
     outFile, runId: 'night-1', runner: 'snp-01', cell: snpCell, release: 'v0.9.0', planned: planCellTests(snpCell, loadRelease('v0.9.0')),
     step: 'install', error: new Error('operator pods not Running after 600s; pull secret registry-password-123456 rejected'),
@@ -49,7 +43,7 @@ test('writeInfraErrorRecord: a complete, valid record, every test of the cell an
 
 test('writeInfraErrorRecord rejects a planned test id that is not in the catalog', async () => {
   expect(() => writeInfraErrorRecord({
-    outFile: join(scratch, 'x.json'), runId: 'r', runner: 'r', cell: cell('tdx', 'r'), release: 'v9.9.9', step: 'provision', error: 'boom',
+    outFile: scratch('x.json'), runId: 'r', runner: 'r', cell: cell('tdx', 'r'), release: 'v9.9.9', step: 'provision', error: 'boom',
     planned: [{ id: 'no/such-test', feature: 'attestation', variant: 'positive', outcome: { expect: 'pass', claim: 'supported' } }],
   })).toThrow('unknown conformance test id "no/such-test" (not in matrix/test-catalog.ts)');
 });

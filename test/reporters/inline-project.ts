@@ -18,12 +18,6 @@ export function writeInlineProject(files: Record<string, string>): string {
   return dir;
 }
 
-/** A fresh folder in the system temp folder. Inputs of a self-test live there rather than under test-results/,
- *  which any concurrent `playwright test -c test/playwright.config.ts` empties when it starts. */
-export function scratchDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `coco-${prefix}-`));
-}
-
 /** Removes a project made by writeInlineProject (the node_modules symlink is removed, never followed). */
 export function removeInlineProject(dir: string): void {
   rmSync(dir, { recursive: true, force: true });

@@ -1,19 +1,18 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_RECORD_FILE_BYTES } from '../../reporters/load-result-records.ts';
 import { loadResultRecords, validateResultRecord, RESULT_RECORD_SCHEMA, OUTCOMES, mergeOutcomes, type Outcome } from '../../reporters/index.ts';
 import { FEATURES, PLATFORM_ID, VARIANTS } from '../../matrix/vocabulary.ts';
 import { record } from './sample-records.ts';
-import { scratchDir } from './inline-project.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 
+const scratchFolder = scratchDirectory('records');
+/** Each test's own folder. */
 let scratch = '';
 test.beforeEach(() => {
-  scratch = scratchDir('records');
-});
-test.afterEach(async ({}, info) => {
-  if (info.status === info.expectedStatus) rmSync(scratch, { recursive: true, force: true });
+  scratch = mkdtempSync(join(scratchFolder(), 'case-'));
 });
 const inScratch = (...parts: string[]) => join(scratch, ...parts);
 

@@ -1,14 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { readResultRecordFile } from '../../reporters/load-result-records.ts';
 import { validateResultRecord } from '../../reporters/index.ts';
-import { scratchDir } from './inline-project.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { record } from './sample-records.ts';
 
 /** What the record check reports for an invalid record: every problem in document order (a value's own problems,
  *  then what is under it, then the fields it lacks), and for a record too large to list them all, the first
  *  problem met, still as one warning line. */
+const scratch = scratchDirectory('record-problems');
 const good = () => record({ platform: 'tdx', runner: 'tdx-01', tests: [['attestation/resource-released-allow-all', 'passed']] });
 
 test('an invalid record lists every problem in document order, what a test holds before what it lacks', () => {
@@ -27,21 +27,16 @@ test('an invalid record lists every problem in document order, what a test holds
 });
 
 test('a record too large to list every problem is refused with the first one met, in one warning line', () => {
-  const scratch = scratchDir('record-problems');
-  try {
-    const huge = { ...good(), tests: Array.from({ length: 100_000 }, () => ({})) };
-    const result = validateResultRecord(huge);
-    expect(result).toEqual({ ok: false, problems: [{ path: 'tests[0].id', problem: 'is required' }] });
+  const huge = { ...good(), tests: Array.from({ length: 100_000 }, () => ({})) };
+  const result = validateResultRecord(huge);
+  expect(result).toEqual({ ok: false, problems: [{ path: 'tests[0].id', problem: 'is required' }] });
 
-    const file = join(scratch, 'huge.json');
-    const text = JSON.stringify(huge, null, 1);
-    writeFileSync(file, text);
-    const firstTest = text.indexOf('{', text.indexOf('"tests": ['));
-    const before = text.slice(0, firstTest).split('\n');
-    const { record: loaded, warning } = readResultRecordFile(file, true);
-    expect(loaded).toBeUndefined();
-    expect(warning).toBe(`${file}:${before.length}:${before.at(-1)!.length + 1}: invalid result record: tests[0].id: is required; skipped`);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const file = scratch('huge.json');
+  const text = JSON.stringify(huge, null, 1);
+  writeFileSync(file, text);
+  const firstTest = text.indexOf('{', text.indexOf('"tests": ['));
+  const before = text.slice(0, firstTest).split('\n');
+  const { record: loaded, warning } = readResultRecordFile(file, true);
+  expect(loaded).toBeUndefined();
+  expect(warning).toBe(`${file}:${before.length}:${before.at(-1)!.length + 1}: invalid result record: tests[0].id: is required; skipped`);
 });

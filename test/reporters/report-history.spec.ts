@@ -1,21 +1,20 @@
 import { test, expect } from '@playwright/test';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildCompatibilityReport, buildCompatibilityReportFromFiles, MARKDOWN_LIMIT, recordFileName, renderHtml, renderJson, renderMarkdown, writeRecordAtomically,
   writeReportFiles, type Outcome,
 } from '../../reporters/index.ts';
 import { nightDate } from '../../scripts/bench/synthetic-records.ts';
-import { scratchDir } from './inline-project.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { SAMPLE_BASELINE, SAMPLE_NIGHTS, SAMPLE_PROFILE } from './sample-night.ts';
 import { FIRST_NIGHT, NIGHTS, WATCHED, writeYearOfNights } from './year-of-nights.ts';
 
+const scratchFolder = scratchDirectory('year');
+/** Each test's own folder. */
 let scratch = '';
 test.beforeEach(() => {
-  scratch = scratchDir('year');
-});
-test.afterEach(async ({}, info) => {
-  if (info.status === info.expectedStatus) rmSync(scratch, { recursive: true, force: true });
+  scratch = mkdtempSync(join(scratchFolder(), 'case-'));
 });
 
 test('a report over 365 nights × 13 runners keeps the Markdown under 60,000 characters and shows the streak of a cell that failed its last 3 nights', async () => {

@@ -10,8 +10,10 @@ import { CONTROL_OPERATOR_OVERLAY } from '../../harness/install/index.ts';
 import { ccRuntimeKustomization } from '../../harness/install/operator-install.ts';
 import { kubectlForKustomize } from '../pipeline/support/kustomize-binary.ts';
 import { buildCompatibilityReport, renderHtml, renderMarkdown } from '../../reporters/index.ts';
-import { scratch } from '../pipeline/support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
+
+const scratch = scratchDirectory('dry-run-fidelity');
 
 /** The mechanics an audit of the upstream refs found wrong, as the real CLI's `run --dry-run` renders them for the
  *  four cells it named. The expected values are the upstream facts, written here — not read from the profiles:

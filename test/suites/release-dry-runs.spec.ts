@@ -8,8 +8,10 @@ import type { KbsStep, PodManifest, SecretManifest } from '../../lib/manifests/i
 import { parseSealedSecret } from '../support/sealed-secret-shape.ts';
 import { compareReleases, encodedReleases, loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
-import { scratch } from '../pipeline/support/scratch-dir.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
+
+const scratch = scratchDirectory('release-dry-runs');
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const KBS = 'http://192.0.2.10:30080';

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { scratch } from './scratch-dir.ts';
+import type { ScratchDirectory } from '../../lib/scratch-directory.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SCRIPTED_RUN = join(ROOT, 'test/pipeline/support/scripted-run.ts');
 
-/** A one-runner matrix on one platform, one cell, the double suite's features (or some of them). */
-export function scriptedMatrix(platform = 'control', suites: readonly string[] = ['attestation', 'sealed-secrets']): string {
+/** A one-runner matrix on one platform, one cell, the double suite's features (or some of them), written in the
+ *  calling spec's scratch folder. */
+export function scriptedMatrix(scratch: ScratchDirectory, platform = 'control', suites: readonly string[] = ['attestation', 'sealed-secrets']): string {
   const file = scratch('matrix.yaml');
   writeFileSync(file, [
     'schemaVersion: 1', 'name: scripted', 'runners:', '  - name: scripted-runner', `    platform: ${platform}`, '    arch: x86_64', '    runs:',
@@ -33,9 +34,10 @@ export interface ScriptedRun {
   secrets(): Map<string, string>;
 }
 
-/** Starts test/pipeline/support/scripted-run.ts (the real `run` over doubles of cluster, install, KBS and suites).
- *  `out`: an --out an earlier run wrote into, as a runner that keeps its results; a fresh one by default. */
-export function startScriptedRun(args: string[], env: Record<string, string> = {}, out = scratch('out')): ScriptedRun {
+/** Starts test/pipeline/support/scripted-run.ts (the real `run` over doubles of cluster, install, KBS and suites),
+ *  its state and marker folders in the calling spec's scratch folder. `out`: an --out an earlier run wrote into, as a
+ *  runner that keeps its results; a fresh one there by default. */
+export function startScriptedRun(scratch: ScratchDirectory, args: string[], env: Record<string, string> = {}, out = scratch('out')): ScriptedRun {
   const stateRoot = scratch('state');
   const markers = scratch('markers');
   mkdirSync(markers, { recursive: true });
