@@ -24,11 +24,13 @@ const platforms: PlatformId[] = env.cell
   ? [env.cell.platform]
   : env.platforms.length ? (env.platforms as PlatformId[]) : (Object.keys(profile.platforms) as PlatformId[]);
 const outDir = resolve(env.outDir);
+// The release as the cell's fixtures see it: on a runtime variant, the variant's runtime class and handler.
+const cellProfile = profileForCell(profile, env.cell);
 
 const projects: Project[] = platforms.map((platform) => ({
   name: platform,
   use: { platform },
-  metadata: { platform, runtimeClass: profile.platforms[platform]?.runtimeClass ?? null, release: profile.release, cell: env.cell?.id ?? null },
+  metadata: { platform, runtimeClass: cellProfile.platforms[platform]?.runtimeClass ?? null, release: profile.release, cell: env.cell?.id ?? null },
 }));
 
 function environmentInfo(): Record<string, string> {
@@ -77,7 +79,7 @@ export default defineConfig({
   // test rebuilds the node's one secure image (IBM SE): a pod of another file started meanwhile would boot it, so
   // such a run goes one test at a time, as upstream's bats do.
   fullyParallel: false,
-  workers: platforms.some((p) => podKernelParams(profileForCell(profile, env.cell), p).via === 'rebuild') ? 1 : Number(process.env.COCO_WORKERS ?? 2),
+  workers: platforms.some((p) => podKernelParams(cellProfile, p).via === 'rebuild') ? 1 : Number(process.env.COCO_WORKERS ?? 2),
   outputDir: join(outDir, 'test-results'),
   reporter,
   projects,
