@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { readBundleCache } from '../../harness/doctor/bundle-cache.ts';
 import { readClusterReach } from '../../harness/doctor/cluster-reach.ts';
@@ -9,8 +8,11 @@ import { readTeeSupport } from '../../harness/doctor/tee-support.ts';
 import { readToolVersions } from '../../harness/doctor/tool-versions.ts';
 import { ensureCachedGoTool, findCachedGoTool } from '../../lib/exec/cached-go-tool.ts';
 import { REPO_ROOT } from './repo-root.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 
-const scratch = () => mkdtempSync(path.join(os.tmpdir(), 'doctor-'));
+const scratchFolder = scratchDirectory('doctor');
+/** A fresh folder on every call, removed with the file's scratch folder. */
+const scratch = () => mkdtempSync(path.join(scratchFolder(), 'case-'));
 
 test('TEE support is read from sysfs: Y and 1 mean enabled, absent files say so', () => {
   const root = scratch();

@@ -1,16 +1,18 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './repo-root.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 /** The setup of a hardware runner (scripts/setup/machine.sh --hardware-runner) on the runners' OS, Ubuntu 24.04
  *  LTS. No Ubuntu machine is here: the setup's decisions run on this machine with an Ubuntu 24.04 os-release
  *  (written here by hand, in the shape /etc/os-release has on 24.04.2), and what is "installed" is this machine's
  *  real dpkg record. What this does not prove: that apt-get on Ubuntu installs these names (see the README). */
 
-const scratch = () => mkdtempSync(path.join(os.tmpdir(), 'runner-setup-'));
+const scratchFolder = scratchDirectory('runner-setup');
+/** A fresh folder on every call, removed with the file's scratch folder. */
+const scratch = () => mkdtempSync(path.join(scratchFolder(), 'case-'));
 
 const UBUNTU_24_04 = [
   'PRETTY_NAME="Ubuntu 24.04.2 LTS"', 'NAME="Ubuntu"', 'VERSION_ID="24.04"', 'VERSION="24.04.2 LTS (Noble Numbat)"',
