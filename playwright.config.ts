@@ -1,5 +1,5 @@
 import { defineConfig, type PlaywrightTestConfig, type Project } from '@playwright/test';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { allureResultsDir, pinSuiteEnvironment } from './lib/suite-environment.ts';
@@ -13,8 +13,15 @@ const underRun = Boolean(process.env.COCO_SUITE_ENV);
 // Workers re-read this file; they inherit COCO_SUITE_ENV, so all of them read the environment settled here.
 const env = pinSuiteEnvironment();
 // Secrets the workers register (registry passwords, KBS keys, sealed values) reach the reporter through this file,
-// so it redacts them too (lib/exec/redact.ts). Private, and outside the results folder.
-process.env.COCO_SECRETS_FILE ??= join(mkdtempSync(join(tmpdir(), 'coco-secrets-')), 'secrets');
+// so it redacts them too (lib/exec/redact.ts). Private, and outside the results folder. Given (`coco-conformance
+// run`, .ci/run, the e2e control run), it is the caller's, kept for the secret scan after the run. Made here, it is
+// this process's: the one Playwright runs the reporter in, parent of the workers (they inherit the variable and never
+// make one), so it outlives them all and goes when this process exits.
+if (!process.env.COCO_SECRETS_FILE) {
+  const secretsDir = mkdtempSync(join(tmpdir(), 'coco-secrets-'));
+  process.env.COCO_SECRETS_FILE = join(secretsDir, 'secrets');
+  process.on('exit', () => rmSync(secretsDir, { recursive: true, force: true }));
+}
 const profile = loadRelease(env.release);
 const undefinedPlatform = env.platforms.find((p) => !profile.platforms[p]);
 if (undefinedPlatform) {
