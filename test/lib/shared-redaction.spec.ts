@@ -1,14 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { scratchDirectory } from './scratch-directory.ts';
+
+const scratch = scratchDirectory('shared-redaction');
 
 const repo = join(import.meta.dirname, '..', '..');
 
 /** Playwright's workers register secrets; its reporter, another process, writes the records. */
 test('a secret registered in one process is redacted in another through COCO_SECRETS_FILE', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'coco-redact-')), 'secrets');
+  const file = scratch('secrets');
   const run = (code: string) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
     cwd: repo, encoding: 'utf8', env: { ...process.env, COCO_SECRETS_FILE: file },
   });
@@ -33,7 +35,7 @@ test('a secret that holds another (a PEM and its body) is replaced whole, whiche
 });
 
 test('a line of the shared file still being written is read once it is whole, never half', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'coco-redact-')), 'secrets');
+  const file = scratch('secrets');
   const b64 = (text: string) => Buffer.from(text).toString('base64');
   const first = `${b64('[secret:first]')} ${b64('first-secret-value')}\n`;
   const late = `${b64('[secret:late]')} ${b64('late-secret-value-0123')}\n`;
@@ -57,7 +59,8 @@ test('a line of the shared file still being written is read once it is whole, ne
  *  at each byte alignment — is found by the scan as written, and the scan finds nothing once the redactor has
  *  passed over it. The forms here are made with JSON.stringify and Buffer, not with the module under test. */
 test('text the redactor has passed over holds no form of a secret the CI scan looks for', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-redact-forms-'));
+  const dir = scratch('redact-forms');
+  mkdirSync(dir);
   const file = join(dir, 'secrets');
   // A quote, a backslash, '<' and '&' escape in JSON and HTML; eight '~' put a '+' and a '/' into the base64 at any
   // alignment, so base64url differs.

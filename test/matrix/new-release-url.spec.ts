@@ -1,14 +1,16 @@
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { readVersionsYaml } from '../../harness/cli/commands/new-release.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { InputError, loadRelease } from '../../matrix/index.ts';
 import { YAML_LIMITS } from '../../matrix/yaml-limits.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('new-release-url');
 
 /** `new-release --versions URL`: kata's versions.yaml read from a URL the runner can reach. The server is a real
  *  HTTP server on loopback (127.0.0.1, an ephemeral port) serving the versions.yaml written here by hand
@@ -69,7 +71,8 @@ test.afterAll(async () => {
 });
 
 function releasesCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-candidate-url-'));
+  const dir = scratch('releases');
+  mkdirSync(dir);
   for (const name of readdirSync(join(ROOT, 'matrix/releases'))) copyFileSync(join(ROOT, 'matrix/releases', name), join(dir, name));
   return dir;
 }

@@ -1,11 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { buildCompatibilityReport, renderMarkdown } from '../../reporters/index.ts';
 import { diffReleaseProfiles, loadRelease, loadReleaseProfile, runtimeClassPull } from '../../matrix/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('new-release');
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Written by hand in the shape of kata's versions.yaml (see its header). */
@@ -14,7 +16,8 @@ const VERSIONS = join(ROOT, 'test/matrix/candidate/kata-versions.yaml');
 /** A copy of matrix/releases plus a runner matrix of v0.21.0 and the candidate, so nothing here touches the
  *  shipped profiles. */
 function releasesCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-candidate-'));
+  const dir = scratch('releases');
+  mkdirSync(dir);
   for (const name of readdirSync(join(ROOT, 'matrix/releases'))) copyFileSync(join(ROOT, 'matrix/releases', name), join(dir, name));
   writeFileSync(join(dir, 'matrix.yaml'), ['schemaVersion: 1', 'name: next', 'runners:', '  - name: tdx-01', '    platform: tdx', '    arch: x86_64',
     '    runs:', '      - releases: [v0.21.0, v0.22.0]', '        cluster: { distro: kubeadm, kubernetes: "1.30", source: packages }',

@@ -1,16 +1,19 @@
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planDryRun } from '../../lib/dry-run/index.ts';
 import { DEFAULT_RELEASES_DIR, diffReleaseProfiles, encodedReleases, loadRelease, planCells, releaseTag } from '../../matrix/index.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('next-release');
 
 /** The promise of the release profile: the release after v0.21.0 is a new YAML file. Here it is one — v0.21.0's
  *  profile with only data changed (versions, a date, a failure text, a limitation, a claim) — and everything that
  *  reads profiles takes it: the loader, the encoded-release list, plan, the dry run and diff-release. No code in this
  *  test or outside it knows the release. */
 function releasesWithNext(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-releases-'));
+  const dir = scratch('releases');
+  mkdirSync(dir);
   for (const name of readdirSync(DEFAULT_RELEASES_DIR)) copyFileSync(join(DEFAULT_RELEASES_DIR, name), join(dir, name));
   const edits: [string, string][] = [
     ['release: v0.21.0', 'release: v0.22.0'],
@@ -90,8 +93,10 @@ test('the shipped defaults name no release: with v0.22.0 added, local runs it an
 });
 
 test('release keywords: one line naming the position when there is nothing to resolve or a run names a release twice', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-keywords-'));
-  const releases = mkdtempSync(join(tmpdir(), 'coco-one-release-'));
+  const dir = scratch('keywords');
+  const releases = scratch('one-release');
+  mkdirSync(dir);
+  mkdirSync(releases);
   copyFileSync(join(DEFAULT_RELEASES_DIR, 'v0.9.0.yaml'), join(releases, 'v0.9.0.yaml'));
   const matrix = (list: string) => {
     const file = join(dir, `m-${list.replace(/\W+/g, '-')}.yaml`);

@@ -1,11 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { K3S_CONFIG_TEMPLATES, k3sContainerdConfigVersion, k3sContainerdTemplate } from '../../harness/providers/k3s/containerd-template.ts';
 import { K3S_VERSIONS } from '../../matrix/cluster-versions.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('k3s-template');
 
 /** The containerd template the k3s provider writes, checked against k3s and containerd themselves rather than only
  *  parsed: Go's text/template renders it as k3s does, with a base defined beside it (test/support/k3s-template),
@@ -148,7 +151,8 @@ function pluginId(typesFile: string, typeConstant: string, registrationFile: str
 
 /** Renders a template as k3s does, with `base` defined as the base template. */
 async function renderLikeK3s(template: string, base: string): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'k3s-template-'));
+  const dir = scratch('template');
+  mkdirSync(dir);
   writeFileSync(join(dir, 'template'), template);
   writeFileSync(join(dir, 'base'), base);
   return goHelper('render', join(dir, 'template'), join(dir, 'base'));

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { daemonPid, isRunning, stopProcesses } from '../../lib/exec/daemon.ts';
@@ -9,6 +8,9 @@ import { runCommand } from '../../lib/exec/run-command.ts';
 import { describeLeftovers } from '../../harness/providers/kubeadm/local-cluster-cleanup.ts';
 import { ourProcesses } from '../../harness/providers/kubeadm/local-cluster-leftovers.ts';
 import { LOCAL_CLUSTER_RUN_ENV, ownerStatus, readLocalClusterState, type LocalClusterState } from '../../harness/providers/kubeadm/local-cluster-state.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('local-cluster-markers');
 
 /** The markers that let a run find what a killed run left, on real processes of this machine (sleep, sh, node):
  *  nothing here touches the local cluster or its state file. */
@@ -98,7 +100,8 @@ test('stopProcesses ends a process group that ignores TERM with KILL, and report
 });
 
 test('a pid file names a daemon only while that very process runs', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-daemon-'));
+  const dir = scratch('pid-files');
+  mkdirSync(dir);
   const daemon = start(['sleep', '30']);
   await expect.poll(() => readProcess(daemon.pid!)?.comm).toBe('sleep');
   const ticks = readProcess(daemon.pid!)!.startTicks;
@@ -121,7 +124,8 @@ test('the owner of a state file is this process, a run still running, or gone', 
 });
 
 test('a state file that cannot be read still says a cluster was here', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-state-'));
+  const dir = scratch('state-files');
+  mkdirSync(dir);
   writeFileSync(join(dir, 'half.json'), '{"schemaVersion": 1, "owner": {"pid"');
   writeFileSync(join(dir, 'good.json'), JSON.stringify(stateOwnedBy(123, 4)));
   expect(readLocalClusterState(join(dir, 'absent.json'))).toBeUndefined();

@@ -1,12 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { loadRelease } from '../../matrix/index.ts';
 import { buildCompatibilityReport, renderMarkdown, validateResultRecord, type ResultRecord } from '../../reporters/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { record as sampleRecord } from './sample-records.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('import-upstream');
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Written by hand in the shape kata's CI produces (see the folder's README.md). */
@@ -42,7 +44,8 @@ function readdirSafe(dir: string): string[] {
 const outcomes = (record: ResultRecord) => Object.fromEntries(record.tests.map((t) => [t.id, t.outcome]));
 
 test('kata CI\'s bats TAP reports of a qemu-tdx job become a tdx record: skips keep their reason, unmapped tests are listed', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'coco-import-'));
+  const out = scratch('import');
+  mkdirSync(out);
   const record = await importInto(out, TDX_REPORTS, '--hypervisor', 'qemu-tdx', '--job-url', 'https://github.com/kata-containers/kata-containers/actions/runs/101/job/202',
     '--run-id', '101', '--commit', '7c6ba40c54ea29b459b4997cff948caaba4e658b') as ResultRecord & { stdout: string };
   expect(record.cell).toMatchObject({ platform: 'tdx', release: 'v0.21.0', cluster: { distro: 'existing' }, pullMode: 'nydus' });
@@ -71,7 +74,8 @@ test('kata CI\'s bats TAP reports of a qemu-tdx job become a tdx record: skips k
 });
 
 test('a JUnit report of a qemu-snp-runtime-rs job becomes a record of snp\'s runtime-rs variant; failures keep their text', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'coco-import-'));
+  const out = scratch('import');
+  mkdirSync(out);
   const record = await importInto(out, SNP_JUNIT, '--hypervisor', 'qemu-snp-runtime-rs');
   expect(record.cell.platform).toBe('snp');
   // Not folded into the Go shim's platform: the cell says which shim ran (v0.21.0 platforms.snp.runtimeVariants).
@@ -92,7 +96,8 @@ test('a JUnit report of a qemu-snp-runtime-rs job becomes a record of snp\'s run
 });
 
 test('imported and harness-run records merge in one grid and one sign-off', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'coco-import-'));
+  const out = scratch('import');
+  mkdirSync(out);
   const tdx = await importInto(out, TDX_REPORTS, '--hypervisor', 'qemu-tdx', '--started-at', '2026-07-20T01:00:00Z');
   const snp = await importInto(out, SNP_JUNIT, '--hypervisor', 'qemu-snp-runtime-rs', '--started-at', '2026-07-20T01:00:00Z');
   // A record of the harness's own TDX runner for the same release, the same night.
@@ -135,7 +140,8 @@ test('imported and harness-run records merge in one grid and one sign-off', asyn
 });
 
 test('what the real bats writes (--formatter tap, --formatter junit, --timing) imports the same', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-bats-'));
+  const dir = scratch('bats');
+  mkdirSync(dir);
   // A bats file written here with three of kata 3.31.0's k8s-guest-pull-image-signature.bats names and its skip.
   const suite = join(dir, 'k8s-guest-pull-image-signature.bats');
   writeFileSync(suite, [
@@ -162,7 +168,8 @@ test('what the real bats writes (--formatter tap, --formatter junit, --timing) i
 });
 
 test('bad reports and flags are one line, exit 2', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-import-bad-'));
+  const dir = scratch('import-bad');
+  mkdirSync(dir);
   writeFileSync(join(dir, 'notes.out'), 'hello\nthis is not TAP\n');
   writeFileSync(join(dir, 'broken.xml'), '<?xml version="1.0"?>\n<testsuites>\n<testsuite name="x">\n</testsuites>\n');
   const cases: [string[], RegExp][] = [

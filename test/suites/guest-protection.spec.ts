@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ensureCachedGoTool } from '../../lib/exec/cached-go-tool.ts';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { genpolicyArgv, genpolicyTool, withGeneratedPolicy } from '../../lib/cluster/index.ts';
@@ -12,8 +11,10 @@ import {
 import { catalogTest, encodedReleases, expectedOutcome, loadRelease } from '../../matrix/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const scratch = scratchDirectory('guest-protection');
 const KBS = 'http://192.0.2.10:30080';
 
 /** Each release's guest protections as kata's sources at its tag state them, written here — not read from the profiles
@@ -62,7 +63,8 @@ const FACTS: Record<string, Facts> = {
 let opaBinary: string | undefined;
 async function allows(rego: string, request: string): Promise<boolean> {
   const opa = (opaBinary ??= await ensureCachedGoTool('opa'));
-  const dir = mkdtempSync(join(tmpdir(), 'coco-agent-policy-'));
+  const dir = scratch('agent-policy');
+  mkdirSync(dir);
   writeFileSync(join(dir, 'policy.rego'), rego);
   const result = await runCommand([opa, 'eval', '--format', 'raw', '-d', join(dir, 'policy.rego'), `data.agent_policy.${request}`], { nothrow: true });
   expect(result.exitCode, `opa on the agent policy: ${result.stderr.slice(0, 400)}`).toBe(0);
@@ -186,7 +188,8 @@ test('genpolicy comes from the runner: COCO_GENPOLICY, else upstream\'s /opt/kat
  *  (src/tools/genpolicy/src/yaml.rs add_policy_annotation), it rewrites the -y file in place with the policy in the
  *  named annotation; it records its argv so the command line can be checked. */
 function genpolicyDouble(annotation: string): { binary: string; argvFile: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'genpolicy-double-'));
+  const dir = scratch('genpolicy-double');
+  mkdirSync(dir);
   const argvFile = join(dir, 'argv.json');
   const binary = join(dir, 'genpolicy');
   writeFileSync(binary, `#!/usr/bin/env python3

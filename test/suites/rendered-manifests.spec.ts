@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { encodedReleases, loadRelease, TEST_CATALOG, type PlatformId, type TeeProbe } from '../../matrix/index.ts';
 import {
@@ -9,6 +8,9 @@ import {
 } from '../../lib/manifests/index.ts';
 import { probeScript, teeEvidenceVerdict } from '../../lib/manifests/plans/tee-evidence.ts';
 import { requireTool } from '../required-tool.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('rendered-manifests');
 
 // The rendered manifests against ../shared/reference/upstream-facts.md (kata 3.7.0, CoCo v0.9.0).
 const profile = loadRelease('v0.9.0');
@@ -206,7 +208,8 @@ test('TEE evidence verdict on a TEE platform: its own probe must match; another 
 
 /** Runs the probes' script as the pod would, under busybox sh with only busybox applets on PATH (the image's /bin). */
 function runInBusybox(probes: readonly TeeProbe[]): string {
-  const bin = mkdtempSync(path.join(os.tmpdir(), 'busybox-bin-'));
+  const bin = scratch('busybox-bin');
+  mkdirSync(bin);
   for (const applet of ['sh', 'sed', 'dmesg', 'cat', 'grep', 'printf', 'echo']) symlinkSync('/bin/busybox', path.join(bin, applet));
   const run = spawnSync(path.join(bin, 'sh'), ['-c', probeScript(probes)], { encoding: 'utf8', env: { PATH: bin } });
   expect(run.status, run.stderr).toBe(0);

@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { ensureCachedGoTool } from '../../lib/exec/cached-go-tool.ts';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { encodedReleases, expectedOutcome, loadRelease, TEST_CATALOG, type PlatformId, type ReleaseProfile } from '../../matrix/index.ts';
@@ -9,6 +8,9 @@ import {
   manifestsToRedactedYaml, namespaceName, planFor, platformSpec, suiteResourcePolicy, type ManifestContext,
 } from '../../lib/manifests/index.ts';
 import { basicAuth } from '../../lib/registry/registry-credentials.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('suite-policies');
 
 const profile = loadRelease('v0.9.0');
 const credentials = { username: 'coco', password: 'pw-7c1d9e2f4a6b' };
@@ -42,7 +44,8 @@ let opaBinary: string | undefined;
 async function allows(release: ReleaseProfile, rego: string, attester: 'sample' | 'tee', resourcePath: string): Promise<boolean> {
   const opa = (opaBinary ??= await ensureCachedGoTool('opa'));
   const { resourceInput, attesterInput, regoDialect } = release.kbs.policies;
-  const dir = mkdtempSync(join(tmpdir(), 'coco-rego-'));
+  const dir = scratch('rego');
+  mkdirSync(dir);
   const data = resourceInput.shape === 'path-string'
     ? { 'resource-path': `${resourceInput.resourcePathPrefix}${resourcePath}` }
     : { plugin: 'resource', 'resource-path': resourcePath.split('/'), query: {} };
