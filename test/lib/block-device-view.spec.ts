@@ -1,11 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { IMAGE_PLAINTEXT_NEEDLE } from '../../lib/manifests/index.ts';
 import { createNodeShell, encryptionProblems, viewBlockDevice } from '../../lib/node-shell/index.ts';
 import { requireTool } from '../required-tool.ts';
+import { scratchDirectory } from './scratch-directory.ts';
+
+const scratch = scratchDirectory('block-device');
 
 /** The host's view of the trusted image storage device, read by the node shell's script from devices that real tools
  *  wrote here: cryptsetup (an independent LUKS2 implementation, as the confidential-data-hub's luks-encrypt-storage
@@ -17,8 +19,11 @@ const ON_DEVICE = { luksHeader: 'on-device', cipher: 'aes-xts-plain64' } as cons
 const IN_GUEST = { luksHeader: 'in-guest-memory', cipher: 'aes-xts-plain' } as const;
 
 let dir: string;
-test.beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'coco-block-device-')); });
-test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
+// A folder of its own for each test: they reuse file names (the key, the images).
+test.beforeEach(() => {
+  dir = scratch('device');
+  mkdirSync(dir);
+});
 
 /** A sparse file as the node setup makes it (dd seek), never touched: what runc leaves. */
 function untouched(name: string, megabytes = 64): string {

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import {
@@ -16,6 +15,9 @@ import { writeRegistryAuthFile } from '../../lib/registry/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { decryptImage } from '../support/decrypt-image.ts';
 import { fileInLayer, readOciLayout } from './oci-layout-reader.ts';
+import { scratchDirectory } from './scratch-directory.ts';
+
+const scratch = scratchDirectory('encrypted-image');
 
 // Real parts only: skopeo built from the Go module proxy, Debian's docker-registry with htpasswd, our key
 // provider run by ocicrypt as a command. The skopeo build takes minutes when not cached, so it is built, not skipped.
@@ -32,7 +34,7 @@ const kid = `kbs:///default/key/selftest-${randomBytes(4).toString('hex')}`;
 test.beforeAll(async () => {
   test.setTimeout(30 * 60_000);
   skopeo = await ensureSkopeo();
-  work = mkdtempSync(join(tmpdir(), 'coco-encrypted-image-test-'));
+  work = scratch();
   images = await buildTestImages(join(work, 'images'));
   registry = await new LocalRegistry().start();
   const pushed = await pushImage({ source: images.busybox.archive, destination: `${registry.address}/busybox:plain`, skopeo, login: login() });
@@ -51,7 +53,6 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await registry?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 function login() {

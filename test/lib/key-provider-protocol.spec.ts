@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import {
@@ -13,6 +12,9 @@ import {
   type KeyProviderRequest,
 } from '../../lib/images/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
+import { scratchDirectory } from './scratch-directory.ts';
+
+const scratch = scratchDirectory('key-provider');
 
 const kid = 'kbs:///default/key/protocol-test';
 // Created in beforeAll, not at module load: Playwright also loads spec files in the runner process to list them.
@@ -22,14 +24,12 @@ let context: { providerName: string; workingDirectory: string };
 let params: string;
 
 test.beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'coco-key-provider-test-'));
+  dir = scratch();
   keyPath = join(dir, 'key');
   writeFileSync(keyPath, randomBytes(32));
   context = { providerName: 'attestation-agent', workingDirectory: dir };
   params = providerKeyArgument(keyPath, kid).replace(/^provider:attestation-agent:/, '');
 });
-
-test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A request exactly as ocicrypt marshals it: Go []byte fields as standard base64, config structs untagged. */
 function wrapRequest(params: string, optsData: Buffer): KeyProviderRequest {

@@ -1,11 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { secureImageInputs } from '../../lib/cluster/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { namespaceName, planFor, platformSpec, type ManifestContext, type TestPlan } from '../../lib/manifests/index.ts';
 import { loadRelease, type ReleaseProfile } from '../../matrix/index.ts';
+import { scratchDirectory } from './scratch-directory.ts';
+
+const scratch = scratchDirectory('secure-image-rebuild');
 
 /** The secure image rebuild's node scripts, run by the real shell of this machine (dash, as an Ubuntu SE host's sh)
  *  in a folder laid out like an SE node. genprotimg cannot run here (s390x, s390-tools): the script must stop where it
@@ -18,7 +20,8 @@ const KERNEL_PARAMS = 'io.katacontainers.config.hypervisor.kernel_params';
 interface Node { root: string; kernelDir: string; credsDir: string; hostKeyDir: string }
 
 function fakeNode(profile: ReleaseProfile): { node: Node; profile: ReleaseProfile } {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'se-node-'));
+  const root = scratch('se-node');
+  mkdirSync(root);
   const node = { root, kernelDir: path.join(root, 'opt/kata/share/kata-containers'), credsDir: path.join(root, 'ibmse'), hostKeyDir: path.join(root, 'hkd') };
   const rebuild = profile.platforms.se!.secureImage!.rebuild!;
   mkdirSync(node.kernelDir, { recursive: true });
@@ -80,7 +83,6 @@ for (const release of ['v0.15.0', 'v0.21.0']) {
       expect(existsSync(backup)).toBe(false);
     } finally {
       rmSync(backup, { recursive: true, force: true });
-      rmSync(node.root, { recursive: true, force: true });
     }
   });
 }
@@ -100,7 +102,6 @@ test('a runner without its host key documents stops before genprotimg, naming th
     expect(pod.metadata.annotations?.[KERNEL_PARAMS]).toBe(bare.secureImageRebuild?.kernelParams);
   } finally {
     rmSync(`/tmp/coco-conformance-${unique}-secure-image`, { recursive: true, force: true });
-    rmSync(node.root, { recursive: true, force: true });
   }
 });
 

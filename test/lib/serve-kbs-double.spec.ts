@@ -1,11 +1,13 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { HttpKbsTransport, KbsAdminClient, loadAdminPrivateKey } from '../../lib/kbs/index.ts';
 import { loadSuiteEnvironment } from '../../lib/suite-environment.ts';
 import { loadRelease } from '../../matrix/index.ts';
 import { serveKbsDouble } from '../support/serve-kbs-double.ts';
+import { scratchDirectory } from './scratch-directory.ts';
+
+const scratch = scratchDirectory('serve-kbs-double');
 
 /** The developer path's KBS: the harness's own double, started alone; the suites find it through the environment
  *  it prints, and their records name it as a double. */
@@ -33,7 +35,8 @@ test('serve-kbs-double prints the suites\' environment, takes an admin request w
 /** The developer path on a machine that cannot pull upstream's test images (the e2e's, on this CI machine): the
  *  self-built set, as the control platform serves it, from the file COCO_IMAGES names. */
 test('the developer path takes self-built images from COCO_IMAGES, and names a file that is not an image set in one line', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-images-'));
+  const dir = scratch('images');
+  mkdirSync(dir);
   const images = { kind: 'self-built', registry: '198.18.0.1:5000', plain: '198.18.0.1:5000/coco-conformance/busybox:1', skopeo: '/usr/bin/skopeo',
     authRegistry: '198.18.0.1:5001', authenticated: '198.18.0.1:5001/coco-conformance/busybox-auth:1', credentialsFile: join(dir, 'credentials.json') };
   const file = join(dir, 'images.json');
@@ -47,5 +50,4 @@ test('the developer path takes self-built images from COCO_IMAGES, and names a f
   expect(() => loadSuiteEnvironment({ COCO_IMAGES: file })).toThrow(new Error(`images ${file} (COCO_IMAGES): kind: must be "self-built" or "upstream"`));
   writeFileSync(file, '{');
   expect(() => loadSuiteEnvironment({ COCO_IMAGES: file })).toThrow(/^failed to read the images .* \(COCO_IMAGES\): /);
-  rmSync(dir, { recursive: true });
 });

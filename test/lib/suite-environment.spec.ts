@@ -1,10 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { developerSuiteEnvironment, loadSuiteEnvironment, pinSuiteEnvironment } from '../../lib/suite-environment.ts';
 import { encodedReleases, loadRelease, TEST_CATALOG } from '../../matrix/index.ts';
+import { scratchDirectory } from './scratch-directory.ts';
+
+const scratch = scratchDirectory('suite-environment');
 
 test('a developer run derives every test\'s expected outcome once, for each platform it makes a project for, as the pipeline plans a nydus cell', () => {
   const newest = encodedReleases().at(-1)!;
@@ -47,12 +49,9 @@ test('a developer run\'s pinned environment file is gone when the process that m
 });
 
 test('a suite environment file without the expected outcomes is a clear error: the suites never derive them themselves', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'coco-suite-env-test-'));
-  try {
-    const file = join(dir, 'suite-environment.json');
-    writeFileSync(file, JSON.stringify({ release: 'v0.9.0', platforms: ['control'], runner: 'r', runId: 'x', outDir: dir, kbs: { isDouble: false }, images: { kind: 'upstream' } }));
-    expect(() => loadSuiteEnvironment({ COCO_SUITE_ENV: file })).toThrow(`suite environment ${file}: expected: missing`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = scratch('suite-env');
+  mkdirSync(dir);
+  const file = join(dir, 'suite-environment.json');
+  writeFileSync(file, JSON.stringify({ release: 'v0.9.0', platforms: ['control'], runner: 'r', runId: 'x', outDir: dir, kbs: { isDouble: false }, images: { kind: 'upstream' } }));
+  expect(() => loadSuiteEnvironment({ COCO_SUITE_ENV: file })).toThrow(`suite environment ${file}: expected: missing`);
 });

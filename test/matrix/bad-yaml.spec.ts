@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, loadReleaseProfile, loadRunnerMatrix } from '../../matrix/index.ts';
 import { GENERATED_CASES } from './generated-bad-inputs.ts';
 import { REPO_ROOT } from './repo-root.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 /** The bad-YAML corpus: each test/matrix/bad-yaml/<case>.yaml holds one mistake, <case>.expected the exact one-line
  *  message (`{file}` stands for the file's path). Files named profile-* are release profiles, matrix-* runner
@@ -12,6 +12,7 @@ import { REPO_ROOT } from './repo-root.ts';
  *  are written by generated-bad-inputs.ts into a temporary folder. */
 process.chdir(REPO_ROOT);
 const CORPUS = 'test/matrix/bad-yaml';
+const scratch = scratchDirectory('bad-yaml');
 const cases = readdirSync(CORPUS).filter((name) => name.endsWith('.yaml')).sort();
 
 function thrownBy(load: () => unknown): unknown {
@@ -45,15 +46,9 @@ for (const name of cases) {
 }
 
 test.describe('generated bad inputs', () => {
-  let folder = '';
-  test.beforeAll(() => {
-    folder = mkdtempSync(path.join(tmpdir(), 'coco-bad-yaml-'));
-  });
-  test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
   for (const generated of GENERATED_CASES) {
     test(`rejects ${generated.name} with its exact message`, () => {
-      const file = generated.write(folder);
+      const file = generated.write(scratch());
       const thrown = thrownBy(() => loadRunnerMatrix(file));
       expect(thrown).toBeInstanceOf(InputError);
       expect((thrown as InputError).message).toBe(generated.expected.replace('{file}', file));
@@ -61,7 +56,7 @@ test.describe('generated bad inputs', () => {
   }
 
   test('the message for a binary file never quotes its bytes', () => {
-    const file = path.join(folder, 'quoted.yaml');
+    const file = path.join(scratch(), 'quoted.yaml');
     writeFileSync(file, Buffer.concat([Buffer.from('schemaVersion: 1\nname: "'), Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0xff, 0xfe]), Buffer.from('"\n')]));
     const message = (thrownBy(() => loadRunnerMatrix(file)) as InputError).message;
     expect(message).toBe(`${file}:2:12: (document): not a YAML text file (not valid UTF-8)`);
@@ -69,7 +64,7 @@ test.describe('generated bad inputs', () => {
   });
 
   test('a folder named as a matrix is refused as a folder', () => {
-    const sub = path.join(folder, 'a-folder.yaml');
+    const sub = path.join(scratch(), 'a-folder.yaml');
     mkdirSync(sub, { recursive: true });
     expect((thrownBy(() => loadRunnerMatrix(sub)) as InputError).message).toBe(`${sub}: (document): is a folder, not a file`);
   });
