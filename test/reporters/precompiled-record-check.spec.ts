@@ -1,8 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BUILD_INPUTS, buildProblem, SOURCE_FOLDERS } from '../../bin/build-state.mjs';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
@@ -14,6 +13,9 @@ import {
 } from '../../reporters/validate-result-record.ts';
 import type { ResultRecord } from '../../reporters/result-record.ts';
 import { record } from './sample-records.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('precompiled-record-check');
 
 /** The record check `npm run build` compiles ahead of time (ajv's standalone code, scripts/build/precompile-
  *  validators.ts) must give every verdict and every first problem the check compiled at run time gives. Held to it
@@ -134,29 +136,25 @@ test('the build state counts what the build reads: a schema edit after the build
   expect(SOURCE_FOLDERS).toEqual(buildConfig.include);
   expect(BUILD_INPUTS).toEqual(expect.arrayContaining([RESULT_RECORD_SCHEMA_FILE, 'tsconfig.build.json', buildConfig.extends.replace(/^\.\//, '')]));
   // A checkout of its own: every input and a source file written, then the build stamped a minute later.
-  const root = mkdtempSync(join(tmpdir(), 'coco-build-state-'));
-  try {
-    const write = (file: string, seconds: number) => {
-      mkdirSync(dirname(join(root, file)), { recursive: true });
-      writeFileSync(join(root, file), 'x');
-      utimesSync(join(root, file), seconds, seconds);
-    };
-    const before = Date.now() / 1000 - 3600;
-    for (const folder of SOURCE_FOLDERS) mkdirSync(join(root, folder), { recursive: true });
-    for (const file of [...BUILD_INPUTS, 'reporters/result-record.ts', 'reporters/README.md']) write(file, before);
-    write('dist/harness/cli/main.js', before + 60);
-    write('dist/.build-stamp', before + 60);
-    expect(buildProblem(root)).toBeUndefined();
-    write('reporters/README.md', before + 120); // not read by the build
-    expect(buildProblem(root)).toBeUndefined();
-    write(RESULT_RECORD_SCHEMA_FILE, before + 120);
-    expect(buildProblem(root)).toBe(`dist/ is older than ${RESULT_RECORD_SCHEMA_FILE}`);
-    write(RESULT_RECORD_SCHEMA_FILE, before);
-    write('reporters/result-record.ts', before + 120);
-    expect(buildProblem(root)).toBe('dist/ is older than reporters/result-record.ts');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  const root = scratch('checkout');
+  const write = (file: string, seconds: number) => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), 'x');
+    utimesSync(join(root, file), seconds, seconds);
+  };
+  const before = Date.now() / 1000 - 3600;
+  for (const folder of SOURCE_FOLDERS) mkdirSync(join(root, folder), { recursive: true });
+  for (const file of [...BUILD_INPUTS, 'reporters/result-record.ts', 'reporters/README.md']) write(file, before);
+  write('dist/harness/cli/main.js', before + 60);
+  write('dist/.build-stamp', before + 60);
+  expect(buildProblem(root)).toBeUndefined();
+  write('reporters/README.md', before + 120); // not read by the build
+  expect(buildProblem(root)).toBeUndefined();
+  write(RESULT_RECORD_SCHEMA_FILE, before + 120);
+  expect(buildProblem(root)).toBe(`dist/ is older than ${RESULT_RECORD_SCHEMA_FILE}`);
+  write(RESULT_RECORD_SCHEMA_FILE, before);
+  write('reporters/result-record.ts', before + 120);
+  expect(buildProblem(root)).toBe('dist/ is older than reporters/result-record.ts');
 });
 
 /** Nesting of `levels` lists: [[[…]]]. */
@@ -209,21 +207,16 @@ test('a deep value where the schema would quote it (a constant, an enum) is refu
 });
 
 test('through the built CLI (the precompiled check): a record too deep where the schema leaves it open is one line, exit 2', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'coco-deep-record-'));
-  try {
-    const file = join(folder, 'deep.json');
-    const doc = richRecord();
-    (doc.environment as Record<string, unknown>).extra = 'DEEP';
-    // Written as text: the value is too deep for JSON.stringify itself.
-    writeFileSync(file, JSON.stringify(doc).replace('"DEEP"', `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`));
-    const run = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'signoff', file, '--release', 'v0.9.0'], {
-      cwd: sourcePath('.'), encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000,
-    });
-    expect(run.status, run.stderr).toBe(2);
-    expect(run.stdout).toBe('');
-    // Built: the CLI ran from dist/, where the precompiled check is (no "running the TypeScript source" line).
-    expect(run.stderr).toMatch(new RegExp(`^error: no valid result record in RESULTS: ${file}:1:\\d+: invalid result record: environment\\.extra(\\[0\\]){30}: is nested more than 32 levels deep; skipped\n$`));
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+  const file = scratch('deep.json');
+  const doc = richRecord();
+  (doc.environment as Record<string, unknown>).extra = 'DEEP';
+  // Written as text: the value is too deep for JSON.stringify itself.
+  writeFileSync(file, JSON.stringify(doc).replace('"DEEP"', `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`));
+  const run = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'signoff', file, '--release', 'v0.9.0'], {
+    cwd: sourcePath('.'), encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000,
+  });
+  expect(run.status, run.stderr).toBe(2);
+  expect(run.stdout).toBe('');
+  // Built: the CLI ran from dist/, where the precompiled check is (no "running the TypeScript source" line).
+  expect(run.stderr).toMatch(new RegExp(`^error: no valid result record in RESULTS: ${file}:1:\\d+: invalid result record: environment\\.extra(\\[0\\]){30}: is nested more than 32 levels deep; skipped\n$`));
 });
