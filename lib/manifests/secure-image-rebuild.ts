@@ -85,6 +85,9 @@ function rebuildSteps(rebuild: SecureImageRebuild, folders: Required<SecureImage
     `cp "$kernel_dir"/${q(rebuild.kernel)} "$kernel_dir"/${q(rebuild.initrd)} ${q(work)}/`,
     // build_secure_image: the parmfile, one --host-key-document per document, --x-pcf for an old genprotimg.
     'parmfile=$(mktemp --suffix=-cmdline)',
+    // Upstream removes it only after a successful genprotimg (lib_se.sh:81 at 3.19.1); here it goes on every exit,
+    // a missing host key document or genprotimg included, so a failed rebuild leaves nothing in the node's /tmp.
+    `trap 'rm -f "$parmfile"' EXIT`,
     `printf '%s\\n' ${q(commandLine)} > "$parmfile"`,
     'chmod 600 "$parmfile"',
     'set --',
@@ -97,7 +100,6 @@ function rebuildSteps(rebuild: SecureImageRebuild, folders: Required<SecureImage
     `if [ "$(printf '%s\\n%s\\n' "$version" ${q(rebuild.legacyPcf.below)} | sort -V | head -n 1)" != ${q(rebuild.legacyPcf.below)} ]; then set -- ${rebuild.legacyPcf.args.map(q).join(' ')} "$@"; fi`,
     ['genprotimg "$@"', `--output=${built}`, `--image=${inWork(rebuild.kernel)}`, `--ramdisk=${inWork(rebuild.initrd)}`,
       '--parmfile="$parmfile"', ...rebuild.verification.map(q)].join(' '),
-    'rm -f "$parmfile"',
     // Installed over the image the runtime boots, then the KBS's header (for_kbs=true), the copies removed.
     `cp ${built} "$kernel_dir"/`,
     `mv ${built} ${header}`,

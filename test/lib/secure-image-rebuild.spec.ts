@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { secureImageInputs } from '../../lib/cluster/index.ts';
 import { runCommand } from '../../lib/exec/run-command.ts';
@@ -48,9 +48,14 @@ function planOn(profile: ReleaseProfile, node: Node | undefined, unique: string)
   return planFor('signed-images/wrong-key-rejected', ctx);
 }
 
-/** The shell of this machine, with PATH left without genprotimg (there is none here). */
+/** The shell of this machine, with PATH left without genprotimg (there is none here), and a temporary folder of its
+ *  own: whether it stops or ends, the script leaves nothing there (its parmfile included). */
 async function sh(script: string) {
-  return runCommand(['sh', '-c', script], { nothrow: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+  const tmp = scratch('tmp');
+  mkdirSync(tmp);
+  const result = await runCommand(['sh', '-c', script], { nothrow: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', TMPDIR: tmp } });
+  expect(readdirSync(tmp), 'what the node script left in its TMPDIR').toEqual([]);
+  return result;
 }
 
 for (const release of ['v0.15.0', 'v0.21.0']) {
