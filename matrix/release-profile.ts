@@ -260,8 +260,6 @@ export type KbsFileEdit =
   | { file: string; edit: 'append'; after: string; line: string }
   | { file: string; edit: 'substitute'; find: string; replace: string };
 
-/** The KATA_HYPERVISOR values kata's confidential_kbs.sh deploys a directory for, as it compares them: exact
- *  (`= "qemu-tdx"`) or, with a trailing `*`, a prefix (`== qemu-se*`, kata 3.21.0+). */
 /** trustee's deploy-kbs.sh writes `[<table>] type = "<NVIDIA_VERIFIER_MODE>"` into base/kbs-config.toml; kata's GPU
  *  workflow deploys the KBS with NVIDIA_VERIFIER_MODE=remote. The harness sets that table's `type` in configFile (a
  *  TOML document, read and written again) for the platforms whose KATA_HYPERVISOR the selector names. */
@@ -274,6 +272,8 @@ export interface KbsNvidiaVerifier extends KataHypervisorSelector {
   type: string;
 }
 
+/** The KATA_HYPERVISOR values kata's confidential_kbs.sh deploys a directory for, as it compares them: exact
+ *  (`= "qemu-tdx"`) or, with a trailing `*`, a prefix (`== qemu-se*`, kata 3.21.0+). */
 export interface KataHypervisorSelector {
   kataHypervisors: string[];
 }
