@@ -50,19 +50,19 @@ const standalone = loadOnFirstUse<typeof import('ajv/dist/standalone/index.js')>
 export function compileSchema(schema: JsonSchema, wording: Wording, precompiledFirstError?: ValidateFunction): SchemaCheck {
   let every: ValidateFunction | undefined;
   let first: ValidateFunction | undefined = precompiledFirstError;
+  const firstError = () => (first ??= validators().firstError.compile(withLocalRefs(schema)));
   return {
     violations(value, limit = Infinity) {
       every ??= validators().everyError.compile(inlineLocalRefs(schema));
       return every(value) ? [] : violationsInDocumentOrder(every.errors ?? [], value, wording, limit);
     },
     passes(value) {
-      first ??= validators().firstError.compile(withLocalRefs(schema));
-      return first(value) as boolean;
+      return firstError()(value) as boolean;
     },
     firstMet(value) {
-      first ??= validators().firstError.compile(withLocalRefs(schema));
-      if (first(value)) return undefined;
-      const errors = first.errors ?? [];
+      const check = firstError();
+      if (check(value)) return undefined;
+      const errors = check.errors ?? [];
       const error = errors.find((e) => e.propertyName === undefined) ?? errors[0]!;
       return describeSchemaError(error, decodePath(error.instancePath, value, new KeyPositions()).path, wording);
     },
