@@ -82,6 +82,20 @@ function verdicts(check: SchemaCheck, documents: unknown[]): string[] {
   });
 }
 
+/** The check the reporters compile at run time: compiled once, at its first use, for every test here. */
+const AT_RUN_TIME = compileSchema(RESULT_RECORD_SCHEMA, 'record');
+
+/** The rich record and every mutation of it, with the run-time check's verdict on each: the same for each
+ *  comparison below, so made once per file, at the first test that needs it. Nothing here changes a document. */
+let corpus: { documents: unknown[]; atRunTime: string[] } | undefined;
+function mutationCorpus(): { documents: unknown[]; atRunTime: string[] } {
+  if (!corpus) {
+    const documents = [richRecord(), ...mutations(richRecord())];
+    corpus = { documents, atRunTime: verdicts(AT_RUN_TIME, documents) };
+  }
+  return corpus;
+}
+
 /** A module's source run as CommonJS, its `require` resolving from the checkout (where ajv's runtime helpers are). */
 function loadModule(source: string): ValidateFunction {
   const module = { exports: {} as ValidateFunction };
@@ -90,8 +104,7 @@ function loadModule(source: string): ValidateFunction {
 }
 
 test('the standalone record check and the one compiled at run time agree on a record and on each of its mutations', () => {
-  const documents = [richRecord(), ...mutations(richRecord())];
-  const atRunTime = verdicts(compileSchema(RESULT_RECORD_SCHEMA, 'record'), documents);
+  const { documents, atRunTime } = mutationCorpus();
   const standalone = verdicts(compileSchema(RESULT_RECORD_SCHEMA, 'record', loadModule(firstErrorModuleSource(RESULT_RECORD_SCHEMA))), documents);
   // The corpus holds both verdicts, and many different first problems.
   expect(atRunTime[0]).toBe('true valid');
@@ -104,8 +117,7 @@ test('the standalone record check and the one compiled at run time agree on a re
 test('the first-error check keeps the schema\'s references and says what the schema inlined says, on every mutation', () => {
   // The first-error mode compiles the schema with its $defs referenced (a small function per definition, which V8
   // optimises early); with every reference inlined, the schema is the same: each verdict and first problem must be.
-  const documents = [richRecord(), ...mutations(richRecord())];
-  const referenced = verdicts(compileSchema(RESULT_RECORD_SCHEMA, 'record'), documents);
+  const { documents, atRunTime: referenced } = mutationCorpus();
   const inlined = verdicts(compileSchema(inlineLocalRefs(RESULT_RECORD_SCHEMA), 'record'), documents);
   expect(new Set(inlined).size).toBeGreaterThan(100);
   expect(referenced).toEqual(inlined);
@@ -115,8 +127,7 @@ test('a standalone check of another schema is told apart by the same comparison'
   // What the comparison above would catch: a check compiled from a schema one keyword short.
   const looser = structuredClone(RESULT_RECORD_SCHEMA) as { properties: Record<string, Record<string, unknown>> };
   delete looser.properties.runId!.minLength;
-  const documents = [richRecord(), ...mutations(richRecord())];
-  const atRunTime = verdicts(compileSchema(RESULT_RECORD_SCHEMA, 'record'), documents);
+  const { documents, atRunTime } = mutationCorpus();
   const fromLooser = verdicts(compileSchema(RESULT_RECORD_SCHEMA, 'record', loadModule(firstErrorModuleSource(looser))), documents);
   expect(fromLooser).not.toEqual(atRunTime);
 });
@@ -175,7 +186,7 @@ test('a valid record nested too deep where the schema leaves it open is found ex
     for (let levels = 20; levels <= 40; levels++) {
       const doc = richRecord();
       place(doc, nested(levels));
-      expect(compileSchema(RESULT_RECORD_SCHEMA, 'record').passes(doc)).toBe(true);
+      expect(AT_RUN_TIME.passes(doc)).toBe(true);
       const full = firstValueNestedBeyond(doc, 32);
       expect(check(doc, 32)).toEqual(full);
       if (full) tooDeep++;
