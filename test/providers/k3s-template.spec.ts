@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { K3S_CONFIG_TEMPLATES, k3sContainerdConfigVersion, k3sContainerdTemplate } from '../../harness/providers/k3s/containerd-template.ts';
 import { K3S_VERSIONS } from '../../matrix/cluster-versions.ts';
+import { goModuleDir } from '../support/go-module.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
 
@@ -129,11 +129,6 @@ async function goHelper(...args: string[]): Promise<{ exitCode: number | null; s
   return runCommand(['go', 'run', GO_HELPER, ...args], { nothrow: true, timeoutMs: 5 * 60_000 });
 }
 
-async function moduleDir(module: string): Promise<string> {
-  const result = await runCommand(['go', 'mod', 'download', '-json', module], { cwd: tmpdir(), timeoutMs: 10 * 60_000 });
-  return (JSON.parse(result.stdout) as { Dir: string }).Dir;
-}
-
 /** The TOML keys of containerd's config structs, read from its source by the Go helper. */
 async function structKeys(file: string, ...structs: string[]): Promise<Record<string, string[]>> {
   const result = await goHelper('keys', file, ...structs);
@@ -180,7 +175,7 @@ for (const [minor, containerd] of Object.entries(CONTAINERD)) {
     const config = await parseTomlWithTomllib(rendered.stdout);
     expect(config.version).toBe(containerd.version);
 
-    const dir = await moduleDir(containerd.module);
+    const dir = await goModuleDir(containerd.module);
     if (containerd.version === 3) {
       const types = join(dir, 'plugins/types.go');
       const images = pluginId(types, 'CRIServicePlugin', join(dir, 'plugins/cri/images/plugin.go'), 'images');

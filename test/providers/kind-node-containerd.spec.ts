@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
+import { goModuleDir } from '../support/go-module.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
 
@@ -18,8 +18,7 @@ async function edit(...args: string[]) {
 }
 
 test('kind\'s node config gets the bundle\'s pause image as its CRI sandbox image, everything else as kind wrote it', async () => {
-  const download = await runCommand(['go', 'mod', 'download', '-json', `sigs.k8s.io/kind@${pinned('KIND_VERSION')}`], { cwd: tmpdir(), timeoutMs: 10 * 60_000 });
-  const kindConfig = join((JSON.parse(download.stdout) as { Dir: string }).Dir, 'images/base/files/etc/containerd/config.toml');
+  const kindConfig = join(await goModuleDir(`sigs.k8s.io/kind@${pinned('KIND_VERSION')}`), 'images/base/files/etc/containerd/config.toml');
   const out = join(mkdtempSync(join(scratch(), 'case-')), 'config.toml');
   const result = await edit('node-config', kindConfig, 'coco-bundle.local/pause:3.10.1', out);
   expect(result.exitCode, result.stderr).toBe(0);
