@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { clusterVersionProblem } from '../../matrix/cluster-versions.ts';
 import { loadRunnerMatrix } from '../../matrix/index.ts';
+import { bundleVersions } from '../support/bundle-versions.ts';
 import { REPO_ROOT } from './repo-root.ts';
 
 /** A matrix asks each cluster provider for a Kubernetes version it has (matrix/cluster-versions.ts); the refusals
@@ -20,7 +21,7 @@ test('every runner matrix the project ships loads: each cluster asks for a versi
 
 test('kind and k3s are held to the versions they pin, source: bundle to the bundle\'s; kubeadm from packages and an existing cluster never', () => {
   // The bundle's version as scripts/bundle/build.sh sources it.
-  const bundled = readFileSync('scripts/bundle/versions.env', 'utf8').match(/^KUBE_VERSION=v(\d+\.\d+)\.(\d+)$/m)!;
+  const bundled = bundleVersions().KUBE_VERSION!.match(/^v(\d+\.\d+)\.(\d+)$/)!;
   const [minor, patch] = [bundled[1]!, Number(bundled[2])];
   const refused = (cluster: Parameters<typeof clusterVersionProblem>[0]) => clusterVersionProblem(cluster) ?? 'accepted';
   expect(refused({ distro: 'kind', kubernetes: '1.30' })).toBe('accepted');

@@ -7,6 +7,7 @@ import { readClusterReach } from '../../harness/doctor/cluster-reach.ts';
 import { readTeeSupport } from '../../harness/doctor/tee-support.ts';
 import { readToolVersions } from '../../harness/doctor/tool-versions.ts';
 import { ensureCachedGoTool, findCachedGoTool } from '../../lib/exec/cached-go-tool.ts';
+import { bundleVersions } from '../support/bundle-versions.ts';
 import { REPO_ROOT } from './repo-root.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
 
@@ -43,7 +44,7 @@ test('tool versions: found tools report their version, others "missing"', async 
 });
 
 test('doctor reports the kind the kind provider runs: the cached build at the pinned version, never a kind on PATH', async () => {
-  const pinned = readFileSync(path.resolve(import.meta.dirname, '../../scripts/bundle/versions.env'), 'utf8').match(/^KIND_VERSION=v(.+)$/m)![1]!;
+  const pinned = bundleVersions().KIND_VERSION!.match(/^v(.+)$/)![1]!;
   const fakeKind = (dir: string, version: string) => {
     mkdirSync(dir, { recursive: true });
     // `kind version -q` is what build-kind.sh compares, `kind version` what doctor reads.
@@ -73,8 +74,7 @@ test('doctor reports the kind the kind provider runs: the cached build at the pi
 test('the bundle cache follows COCO_CACHE_DIR and the pinned versions', () => {
   const cache = scratch();
   // The pinned versions, read here on their own from the file build.sh sources.
-  const pinned = Object.fromEntries(readFileSync(path.resolve(import.meta.dirname, '../../scripts/bundle/versions.env'), 'utf8')
-    .split('\n').filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=', 2) as [string, string]));
+  const pinned = bundleVersions();
   const absent = readBundleCache({ COCO_CACHE_DIR: cache });
   expect(absent.present).toBe(false);
   expect(absent.expected).toBe(path.join(cache, 'bundle', `k8s-${pinned.KUBE_VERSION}-etcd-${pinned.ETCD_VERSION}`));

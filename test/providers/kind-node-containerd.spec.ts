@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
+import { bundleVersions } from '../support/bundle-versions.ts';
 import { goModuleDir } from '../support/go-module.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
@@ -11,14 +12,13 @@ import { scratchDirectory } from '../lib/scratch-directory.ts';
 const REPO = resolve(import.meta.dirname, '../..');
 const SCRIPT = 'scripts/setup/kind-node-containerd.ts';
 const scratch = scratchDirectory('kind-node');
-const pinned = (name: string) => readFileSync(join(REPO, 'scripts/bundle/versions.env'), 'utf8').match(new RegExp(`^${name}=(.+)$`, 'm'))![1]!;
 
 async function edit(...args: string[]) {
   return runCommand(['npx', '--no-install', 'tsx', SCRIPT, ...args], { cwd: REPO, nothrow: true, timeoutMs: 60_000 });
 }
 
 test('kind\'s node config gets the bundle\'s pause image as its CRI sandbox image, everything else as kind wrote it', async () => {
-  const kindConfig = join(await goModuleDir(`sigs.k8s.io/kind@${pinned('KIND_VERSION')}`), 'images/base/files/etc/containerd/config.toml');
+  const kindConfig = join(await goModuleDir(`sigs.k8s.io/kind@${bundleVersions().KIND_VERSION}`), 'images/base/files/etc/containerd/config.toml');
   const out = join(mkdtempSync(join(scratch(), 'case-')), 'config.toml');
   const result = await edit('node-config', kindConfig, 'coco-bundle.local/pause:3.10.1', out);
   expect(result.exitCode, result.stderr).toBe(0);

@@ -1,11 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import YAML from 'yaml';
 import type { ClusterSpec } from '../../matrix/cell.ts';
 import { providerFor, type ClusterProvider } from '../../harness/providers/index.ts';
 import { plannedBundle } from '../../harness/providers/kubeadm/offline-bundle.ts';
+import { bundleVersions } from '../support/bundle-versions.ts';
 import { recordingContext } from './support/recording-context.ts';
 
 const K = 'kubectl --kubeconfig /work/cell/kubeconfig';
@@ -152,12 +151,6 @@ test('kind and k3s refuse to destroy a cluster they did not create', async () =>
     expect(lines, distro).toEqual([]);
   }
 });
-
-/** The bundle's versions as the bundle build script reads them (KEY=VALUE lines), read here on their own. */
-function bundleVersions(): Record<string, string> {
-  const text = readFileSync(resolve(import.meta.dirname, '../../scripts/bundle/versions.env'), 'utf8');
-  return Object.fromEntries(text.split('\n').filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=', 2) as [string, string]));
-}
 
 /** What the kubeadm config must say, per source: the bundle's own containerd and local image names, or the
  *  system containerd and upstream's images of a runner with kubeadm from packages. */
