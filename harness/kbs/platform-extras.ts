@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { TomlTable } from 'smol-toml';
+import { isMap } from '../../matrix/object-path.ts';
 import type { KbsFileEdit, KbsIbmSeDeploy, KbsNvidiaVerifier, KbsTdxDeploy } from '../../matrix/release-profile.ts';
 import { rewriteToml } from '../../lib/rewrite-toml.ts';
 import { HARNESS_LABEL_KEY, HARNESS_LABEL_VALUE } from '../../lib/cluster/index.ts';
@@ -90,7 +91,7 @@ export function withNvidiaVerifier(text: string, verifier: KbsNvidiaVerifier): s
     let table: TomlTable = document;
     for (const key of verifier.table.split('.')) {
       const next = table[key];
-      if (next !== undefined && (typeof next !== 'object' || next === null || Array.isArray(next) || next instanceof Date)) {
+      if (next !== undefined && (!isMap(next) || next instanceof Date)) {
         throw new Error(`failed to set the NVIDIA verifier in ${verifier.configFile}: ${key} of ${verifier.table} is not a table`);
       }
       table = (table[key] ??= {}) as TomlTable;

@@ -1,4 +1,5 @@
 import type { TomlTable } from 'smol-toml';
+import { isMap } from '../../../matrix/object-path.ts';
 
 /** The nydus snapshotter as containerd's proxy plugin; its socket appears once the release's nydus daemon runs on
  *  the node. */
@@ -34,6 +35,6 @@ export function applyGuestPullContainerd(document: TomlTable, version: Container
 
 function table(parent: TomlTable, key: string): TomlTable {
   const found = parent[key];
-  if (typeof found === 'object' && found !== null && !Array.isArray(found)) return found as TomlTable;
+  if (isMap(found)) return found as TomlTable;
   return (parent[key] = {});
 }
