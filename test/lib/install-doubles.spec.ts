@@ -41,7 +41,7 @@ interface Rendered {
 
 /** `helm template` of `chart` with `values` as helm reads them, from a values file. */
 async function helmTemplate(chart: string, values: Record<string, unknown>, extra: string[] = []) {
-  const file = join(scratch(), `values-${Math.random().toString(36).slice(2)}.yaml`);
+  const file = scratch('values.yaml');
   writeFileSync(file, stringify(values));
   return runCommand([helm, 'template', 'coco', chart, '--namespace', 'coco-system', '--values', file, ...extra], { nothrow: true });
 }
