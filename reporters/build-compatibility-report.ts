@@ -10,6 +10,8 @@ import { diffAgainstBaseline } from './baseline-diff.ts';
 import { platformOrder, testedStacksOf } from './tested-stacks.ts';
 import { decideSignoff } from './signoff-verdict.ts';
 import { streamResultRecords } from './load-result-records.ts';
+import { foldRecordFiles } from './fold-record-files.ts';
+import { ReleaseRecords } from './release-records.ts';
 
 export interface ReportInput {
   records: Iterable<ResultRecord>;
@@ -26,13 +28,15 @@ export interface ReportInput {
   history?: HistoryOptions;
 }
 
-/** The same report from record files and folders, read one file at a time (streamResultRecords): what
+/** The same report from record files and folders, read one file at a time (foldRecordFiles): what
  *  `coco-conformance report` and `signoff` run, so a year of nights from many runners fits in memory. The report
  *  says how many records it folded (`records`, and `diff.records` for the baseline) and why files were skipped
  *  (`warnings`), for a caller that refuses to report on nothing. */
 export interface FileReportInput extends Omit<ReportInput, 'records' | 'baseline' | 'warnings'> {
   results: readonly string[];
   baseline?: readonly string[];
+  /** 1: read the results on this thread alone (by default a year of nights is read on two: foldRecordFiles). */
+  threads?: 1 | 2;
 }
 
 /** Records + release profile (+ baseline) → the compatibility report. Pure: no clock unless generatedAt is
@@ -48,57 +52,14 @@ export function buildCompatibilityReport(input: ReportInput): CompatibilityRepor
   return reportOf(input, current, baseline, input.warnings ?? []);
 }
 
-export function buildCompatibilityReportFromFiles(input: FileReportInput): CompatibilityReport {
-  const current = new ReleaseRecords(input.profile);
-  const warnings = streamResultRecords(input.results, current.add);
+export async function buildCompatibilityReportFromFiles(input: FileReportInput): Promise<CompatibilityReport> {
+  const { records: current, warnings } = await foldRecordFiles(input.results, input.profile, input.threads);
   let baseline: RecordFold | undefined;
   if (input.baseline) {
     const fold = baseline = new RecordFold();
     warnings.push(...streamResultRecords(input.baseline, (record, file) => fold.add(record, file)).map((w) => `baseline: ${w}`));
   }
   return reportOf(input, current, baseline, warnings);
-}
-
-/** Feeds a RecordFold the records of one release and counts the others, for one warning per other release. A record
- *  of a runtime variant the release does not ship (an imported runtime-rs job of kata CI, where the CoCo install
- *  enables only the Go shims) is left out too, with a warning: the grid grades what the release ships. */
-class ReleaseRecords {
-  readonly fold = new RecordFold();
-  private readonly others = new Map<string, { count: number; example: string }>();
-  private readonly unshipped = new Map<string, { count: number; example: string }>();
-
-  constructor(private readonly profile: ReportProfile) {}
-
-  readonly add = (record: ResultRecord, file?: string): void => {
-    if (record.release !== this.profile.release) {
-      count(this.others, record.release, record);
-      return;
-    }
-    const variant = record.cell.runtimeVariant;
-    const spec = variant ? this.profile.platforms[record.cell.platform]?.runtimeVariants?.[variant] : undefined;
-    if (variant && !spec?.shipped) {
-      count(this.unshipped, spec ? spec.runtimeClass : `${record.cell.platform}+${variant}`, record);
-      return;
-    }
-    this.fold.add(record, file);
-  };
-
-  warnings(): string[] {
-    const release = this.profile.release;
-    return [
-      ...[...this.others.entries()].map(([other, { count, example }]) => count === 1
-        ? `record ${example} is for ${other}, not ${release}: left out`
-        : `${count} records are for ${other}, not ${release} (e.g. ${example}): left out`),
-      ...[...this.unshipped.entries()].map(([runtimeClass, { count, example }]) =>
-        `${count === 1 ? `record ${example} runs` : `${count} records (e.g. ${example}) run`} runtime class ${runtimeClass}, which ${release} does not ship: left out of the grid`),
-    ];
-  }
-}
-
-function count(seen: Map<string, { count: number; example: string }>, key: string, record: ResultRecord): void {
-  const entry = seen.get(key);
-  if (entry) entry.count++;
-  else seen.set(key, { count: 1, example: `${record.runId} (${record.runner}, ${record.cell.id})` });
 }
 
 function reportOf(input: Omit<ReportInput, 'records' | 'baseline'>, current: ReleaseRecords, baseline: RecordFold | undefined,

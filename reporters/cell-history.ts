@@ -1,7 +1,7 @@
 import type { Claim } from '../matrix/release-profile.ts';
 import type { Feature, PlatformId } from '../matrix/vocabulary.ts';
-import type { TestNights } from './merged-results.ts';
-import { anyRan, gridStateOf, type GradedTest, type GridState } from './grid-state.ts';
+import type { NightExpectation, NightOutcome, TestNights } from './merged-results.ts';
+import { anyRan, gridState, type GradedTest, type GridState } from './grid-state.ts';
 
 /** What one night says about a grid cell or a test, as TestGrid's columns do. */
 export const WEATHERS = ['PASS', 'FAIL', 'FLAKY', 'INFRA', 'NOT-RUN', 'N/A'] as const;
@@ -91,11 +91,11 @@ export function historyNights(nights: readonly string[], window: number): string
   return nights.slice(Math.max(0, nights.length - window));
 }
 
-/** One night of a cell, or of one test, graded by the grid's own rules (gridStateOf): the strip, the failure streak,
+/** One night of a cell, or of one test, graded by the grid's own rules (gridState): the strip, the failure streak,
  *  the alert, "last passed" and the test rows all read this, so none of them can tell a story the grid does not.
  *  `ran` says whether any test had a result that night (a night with none neither breaks nor lengthens a streak). */
 export function gradeNight(claim: Claim | undefined, shipped: boolean, graded: readonly GradedTest[], unfinished: readonly string[] = []): { weather: Weather; ran: boolean } {
-  return { weather: weatherOfState(gridStateOf(claim, shipped, graded, unfinished).state), ran: anyRan(graded) };
+  return { weather: weatherOfState(gridState(claim, shipped, graded, unfinished)), ran: anyRan(graded) };
 }
 
 /** Walks the nights newest first, grading the cell on each, until the window is drawn, the last pass is found and
@@ -178,10 +178,25 @@ function flakinessOf(strip: readonly Weather[]): number | undefined {
   return ran ? Math.round((100 * unsettled) / ran) : undefined;
 }
 
-/** Each test of the cell graded alone, night by night, by the same function as the cell. */
+/** Each test of the cell graded alone, night by night, by the same function as the cell. A test alone is graded by
+ *  what it did and what it was expected to do (the claim is the cell's): each such pair is graded once per cell. */
 function testHistoriesOf(input: CellHistoryInput, windowStart: number, noResult: Weather): TestHistory[] {
   const { nights } = input;
   const out: TestHistory[] = [];
+  const weathers = new Map<NightExpectation | undefined, Map<NightOutcome, Weather>>();
+  const weatherOf = (t: TestNights, at: number): Weather => {
+    const expected = t.expected[at];
+    const outcome = t.outcomes[at]!;
+    let byOutcome = weathers.get(expected);
+    if (!byOutcome) weathers.set(expected, (byOutcome = new Map()));
+    let weather = byOutcome.get(outcome);
+    if (weather === undefined) {
+      const graded = gradedOf(t, at);
+      weather = gradeNight(input.claim, input.shipped, graded ? [graded] : [], graded ? [] : [t.id]).weather;
+      byOutcome.set(outcome, weather);
+    }
+    return weather;
+  };
   for (const t of input.tests) {
     if (!(t.nightIndexes.length && t.nightIndexes[t.nightIndexes.length - 1]! >= windowStart)) continue;
     const strip: Weather[] = new Array(nights.length - windowStart).fill(noResult);
@@ -190,8 +205,7 @@ function testHistoriesOf(input: CellHistoryInput, windowStart: number, noResult:
     for (let at = t.nightIndexes.length - 1; at >= 0; at--) {
       const n = t.nightIndexes[at]!;
       if (n < windowStart && lastPassed) break;
-      const graded = gradedOf(t, at);
-      const { weather } = gradeNight(input.claim, input.shipped, graded ? [graded] : [], graded ? [] : [t.id]);
+      const weather = weatherOf(t, at);
       if (n >= windowStart) {
         strip[n - windowStart] = weather;
         if (weather === 'FAIL') failedNights++;

@@ -1,6 +1,6 @@
 import type { Claim } from '../matrix/release-profile.ts';
 import type { ClaimStatus } from '../matrix/vocabulary.ts';
-import type { Outcome } from './result-record.ts';
+import { OUTCOMES, type Outcome } from './result-record.ts';
 import type { MergedTest } from './merged-results.ts';
 
 /** The states a feature × platform grid cell can take; grading here decides which one a cell gets. */
@@ -41,68 +41,101 @@ export function gridStateOf(
   tests: readonly GradedTest[],
   unfinished: readonly string[] = [],
 ): { state: GridState; summary: string } {
+  const graded = grade(claim, shipped, tests, unfinished);
+  return { state: graded.state, summary: graded.summary() };
+}
+
+/** gridStateOf's state alone, for history, which grades every cell and test night after night and reads no summary:
+ *  the same grading, the sentence never written. */
+export function gridState(claim: Claim | undefined, shipped: boolean, tests: readonly GradedTest[], unfinished: readonly string[] = []): GridState {
+  return grade(claim, shipped, tests, unfinished).state;
+}
+
+/** The rules of gridStateOf: the state, and the summary as a function, so only a caller that shows it pays for it. */
+function grade(claim: Claim | undefined, shipped: boolean, tests: readonly GradedTest[], unfinished: readonly string[]): { state: GridState; summary: () => string } {
   const effective: ClaimStatus = !shipped ? 'not-applicable' : claim?.status ?? 'unsupported';
   const expectsResults = effective === 'supported' || effective === 'limitation';
   const ids = (list: readonly GradedTest[]) => [...new Set(list.map((t) => t.id))].join(', ');
   const withOutcome = (o: Outcome) => tests.filter((t) => t.outcome === o);
 
   if (tests.length === 0) {
-    const never = unfinished.length ? `; planned but never finished: ${[...new Set(unfinished)].join(', ')}` : '';
     return expectsResults
-      ? { state: 'NOT-RUN', summary: `the release claims ${effective}, but no runner reported a result${never}` }
-      : { state: 'N/A', summary: naSummary(effective, shipped, claim) };
+      ? { state: 'NOT-RUN', summary: () => `the release claims ${effective}, but no runner reported a result${unfinished.length ? `; planned but never finished: ${[...new Set(unfinished)].join(', ')}` : ''}` }
+      : { state: 'N/A', summary: () => naSummary(effective, shipped, claim) };
   }
-  const ran = tests.filter((t) => RAN.has(t.outcome));
+  const count = countOutcomes(tests);
   // Not applicable here (or not shipped): whatever ran is reported, never judged, so the cell cannot fail or alert.
   if (effective === 'not-applicable') {
-    const failing = ran.filter((t) => FAILING_OUTCOMES.has(t.outcome)).length;
-    const ranAnyway = ran.length === 0 ? '' : `; ${ran.length} test(s) ran anyway${failing ? `: ${failing} failed (not judged)` : ', as expected'}`;
-    return { state: 'N/A', summary: `${naSummary(effective, shipped, claim)}${ranAnyway}` };
+    return {
+      state: 'N/A',
+      summary: () => {
+        const failing = count.failed + count['failed-wrong-reason'] + count['unexpected-pass'];
+        const ranAnyway = count.ran === 0 ? '' : `; ${count.ran} test(s) ran anyway${failing ? `: ${failing} failed (not judged)` : ', as expected'}`;
+        return `${naSummary(effective, shipped, claim)}${ranAnyway}`;
+      },
+    };
   }
-  const failed = withOutcome('failed');
-  const wrongReason = withOutcome('failed-wrong-reason');
-  const unexpectedPass = withOutcome('unexpected-pass');
   // A test expected to fail passing: where a limitation (the claim's own, or one covering a supported claim) said
   // it would fail, the limitation no longer holds; where the release claims nothing, the test cannot tell a
   // confidential runtime from runc.
   const claimsNothing = effective === 'unsupported';
-  if (failed.length > 0 || wrongReason.length > 0 || (unexpectedPass.length > 0 && claimsNothing)) {
-    const parts = [];
-    if (failed.length) parts.push(`failed unexpectedly: ${ids(failed)}`);
-    if (wrongReason.length) parts.push(`failed, but not where and how the expected failure must: ${ids(wrongReason)}`);
-    if (unexpectedPass.length && claimsNothing) parts.push(`passed where the release claims ${effective} (cannot tell a confidential runtime from runc): ${ids(unexpectedPass)}`);
-    else if (unexpectedPass.length) parts.push(`limitation test passed: ${ids(unexpectedPass)}`);
-    return { state: 'FAIL', summary: parts.join('; ') };
+  if (count.failed > 0 || count['failed-wrong-reason'] > 0 || (count['unexpected-pass'] > 0 && claimsNothing)) {
+    return {
+      state: 'FAIL',
+      summary: () => {
+        const failed = withOutcome('failed');
+        const wrongReason = withOutcome('failed-wrong-reason');
+        const unexpectedPass = withOutcome('unexpected-pass');
+        const parts = [];
+        if (failed.length) parts.push(`failed unexpectedly: ${ids(failed)}`);
+        if (wrongReason.length) parts.push(`failed, but not where and how the expected failure must: ${ids(wrongReason)}`);
+        if (unexpectedPass.length && claimsNothing) parts.push(`passed where the release claims ${effective} (cannot tell a confidential runtime from runc): ${ids(unexpectedPass)}`);
+        else if (unexpectedPass.length) parts.push(`limitation test passed: ${ids(unexpectedPass)}`);
+        return parts.join('; ');
+      },
+    };
   }
-  if (unexpectedPass.length > 0) {
-    return { state: 'LIMITATION-PASSED', summary: `limitation test passed: ${ids(unexpectedPass)}; the release notes may be out of date` };
+  if (count['unexpected-pass'] > 0) {
+    return { state: 'LIMITATION-PASSED', summary: () => `limitation test passed: ${ids(withOutcome('unexpected-pass'))}; the release notes may be out of date` };
   }
-  const infra = withOutcome('infra-error');
-  if (ran.length === 0) {
-    if (infra.length) return { state: 'INFRA-FAIL', summary: `infrastructure failed before the tests ran on ${runnersOf(infra)}` };
-    const reason = tests[0]?.skipReason ? `: ${tests[0].skipReason}` : '';
+  if (count.ran === 0) {
+    if (count['infra-error']) return { state: 'INFRA-FAIL', summary: () => `infrastructure failed before the tests ran on ${runnersOf(withOutcome('infra-error'))}` };
     return expectsResults
-      ? { state: 'NOT-RUN', summary: `every test was skipped${reason}` }
-      : { state: 'N/A', summary: naSummary(effective, shipped, claim) };
+      ? { state: 'NOT-RUN', summary: () => `every test was skipped${tests[0]?.skipReason ? `: ${tests[0].skipReason}` : ''}` }
+      : { state: 'N/A', summary: () => naSummary(effective, shipped, claim) };
   }
-  const flaky = withOutcome('flaky');
-  if (effective === 'supported') return supportedState(tests, flaky, infra, unfinished);
-  if (flaky.length) return { state: 'FLAKY', summary: `flaky: ${ids(flaky)}` };
-  const xfail = withOutcome('expected-failure').length;
-  const held = `${xfail} expected failure(s), ${ran.length - xfail} test(s) passed as expected`;
+  if (effective === 'supported') return supportedState(tests, count, unfinished, withOutcome);
+  if (count.flaky) return { state: 'FLAKY', summary: () => `flaky: ${ids(withOutcome('flaky'))}` };
+  const held = () => `${count['expected-failure']} expected failure(s), ${count.ran - count['expected-failure']} test(s) passed as expected`;
   return {
     state: 'KNOWN-LIMITATION',
-    summary: effective === 'limitation' ? `limitation holds: ${held}` : `the release claims nothing here and every test behaved so: ${held}`,
+    summary: () => (effective === 'limitation' ? `limitation holds: ${held()}` : `the release claims nothing here and every test behaved so: ${held()}`),
   };
 }
 
-function supportedState(tests: readonly GradedTest[], flaky: readonly GradedTest[], infra: readonly GradedTest[], unfinished: readonly string[]) {
+/** How many tests had each outcome, and how many ran at all, in one pass. */
+function countOutcomes(tests: readonly GradedTest[]): Record<Outcome | 'ran', number> {
+  const count = { ran: 0 } as Record<Outcome | 'ran', number>;
+  for (const o of OUTCOMES) count[o] = 0;
+  for (const t of tests) {
+    count[t.outcome]++;
+    if (RAN.has(t.outcome)) count.ran++;
+  }
+  return count;
+}
+
+function supportedState(tests: readonly GradedTest[], count: Record<Outcome | 'ran', number>, unfinished: readonly string[],
+  withOutcome: (o: Outcome) => GradedTest[]): { state: GridState; summary: () => string } {
   // Every test any run reported or planned for this feature here must have passed in one run.
   // A skip the release expects (a limitation check that does not apply here) is not a gap.
   const plannedSkip = (t: GradedTest) => t.outcome === 'skipped' && t.expected.expect === 'skip';
   const wanted = new Set([...tests.filter((t) => !plannedSkip(t)).map((t) => t.id), ...unfinished]);
   const byRun = new Map<string, GradedTest[]>();
-  for (const t of tests) byRun.set(t.runKey, [...(byRun.get(t.runKey) ?? []), t]);
+  for (const t of tests) {
+    const list = byRun.get(t.runKey);
+    if (list) list.push(t);
+    else byRun.set(t.runKey, [t]);
+  }
   // A test a covering limitation expects to fail (v0.9.0's sealed secret as a file, under "only … environment
   // variables") holds the claim when it fails as expected.
   const held = (t: GradedTest) => t.outcome === 'passed' || t.outcome === 'flaky' || (t.outcome === 'expected-failure' && t.expected.expect === 'fail');
@@ -111,18 +144,20 @@ function supportedState(tests: readonly GradedTest[], flaky: readonly GradedTest
     return [...wanted].every((id) => passed.has(id));
   });
   if (complete.length > 0) {
-    const runners = complete.map(([key]) => key.split('|')[0]).join(', ');
-    if (flaky.length) {
-      return { state: 'FLAKY' as const, summary: `passed on ${runners}, but flaky: ${[...new Set(flaky.map((t) => t.id))].join(', ')}` };
+    const runners = () => complete.map(([key]) => key.split('|')[0]).join(', ');
+    if (count.flaky) {
+      return { state: 'FLAKY', summary: () => `passed on ${runners()}, but flaky: ${[...new Set(withOutcome('flaky').map((t) => t.id))].join(', ')}` };
     }
-    return { state: 'PASS' as const, summary: `all ${wanted.size} test(s) passed on ${runners}` };
+    return { state: 'PASS', summary: () => `all ${wanted.size} test(s) passed on ${runners()}` };
   }
-  const passedSomewhere = new Set(tests.filter(held).map((t) => t.id));
-  const missing = [...wanted].filter((id) => !passedSomewhere.has(id));
-  const gap = missing.length ? `not run: ${missing.join(', ')}` : 'no single run passed every test';
-  return infra.length
-    ? { state: 'INFRA-FAIL' as const, summary: `${wanted.size - missing.length} of ${wanted.size} test(s) passed; ${gap} (infrastructure failed on ${runnersOf(infra)})` }
-    : { state: 'NOT-RUN' as const, summary: `${wanted.size - missing.length} of ${wanted.size} test(s) passed; ${gap}` };
+  const gapOf = () => {
+    const passedSomewhere = new Set(tests.filter(held).map((t) => t.id));
+    const missing = [...wanted].filter((id) => !passedSomewhere.has(id));
+    return `${wanted.size - missing.length} of ${wanted.size} test(s) passed; ${missing.length ? `not run: ${missing.join(', ')}` : 'no single run passed every test'}`;
+  };
+  return count['infra-error']
+    ? { state: 'INFRA-FAIL', summary: () => `${gapOf()} (infrastructure failed on ${runnersOf(withOutcome('infra-error'))})` }
+    : { state: 'NOT-RUN', summary: gapOf };
 }
 
 function naSummary(effective: ClaimStatus, shipped: boolean, claim: Claim | undefined): string {

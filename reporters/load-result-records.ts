@@ -35,37 +35,102 @@ export function loadResultRecords(paths: readonly string[]): LoadedRecords {
  *  runners is read in the memory of one record. Folders are read recursively in name order; a file named twice (a
  *  folder and a file in it) is read once. Returns the warnings, one line each. */
 export function streamResultRecords(paths: readonly string[], visit: (record: ResultRecord, file: string) => void): string[] {
-  const warnings: string[] = [];
+  const listing = listRecordFiles(paths);
+  return warningsInOrder(listing, readRecordFiles(listing.files, visit));
+}
+
+/** The record files under some paths, in the order they are read, and what listing them found wrong. */
+export interface RecordFileListing {
+  files: ListedRecordFile[];
+  /** Each path as given, and where in `files` its files end. */
+  paths: { path: string; isFolder: boolean; filesEnd: number }[];
+  /** Warnings of the listing itself (a path that does not exist, a folder that cannot be listed), each with its path
+   *  (an index into `paths`) and the number of files listed before it, so it keeps its place among the files' own. */
+  listingWarnings: { path: number; beforeFile: number; warning: string }[];
+}
+
+export interface ListedRecordFile {
+  file: string;
+  /** The user named the file itself (not a folder holding it): JSON that is not a record is worth a warning. */
+  named: boolean;
+}
+
+/** What reading some listed files gave, file by file: a warning for the file (or none), and whether it held a record. */
+export interface RecordFilesRead {
+  /** By index into the files read. */
+  warnings: Map<number, string>;
+  records: boolean[];
+}
+
+/** Lists the files streamResultRecords reads, without reading them: a list can be read in parts (on two threads) and
+ *  the parts' warnings put back in order (warningsInOrder). */
+export function listRecordFiles(paths: readonly string[]): RecordFileListing {
+  const listing: RecordFileListing = { files: [], paths: [], listingWarnings: [] };
   const seen = new Set<string>();
+  const warn = (warning: string) => listing.listingWarnings.push({ path: listing.paths.length, beforeFile: listing.files.length, warning });
   for (const path of paths) {
     let isFolder: boolean;
     try {
       isFolder = statSync(path).isDirectory();
     } catch {
-      warnings.push(`${path}: no such file or folder; skipped`);
+      warn(`${path}: no such file or folder; skipped`);
+      listing.paths.push({ path, isFolder: false, filesEnd: listing.files.length });
       continue;
     }
-    let examined = 0;
-    let found = 0;
-    const warned = warnings.length;
-    const files = isFolder ? jsonFilesUnder(path, resolve(path), warnings) : [{ file: path, absolute: resolve(path) }];
+    const files = isFolder ? jsonFilesUnder(path, resolve(path), warn) : [{ file: path, absolute: resolve(path) }];
     for (const { file, absolute } of files) {
       if (seen.has(absolute)) continue;
       seen.add(absolute);
-      examined++;
-      const read = readResultRecordFile(file, !isFolder);
-      if (read.warning) warnings.push(read.warning);
-      if (read.record) {
-        found++;
-        visit(read.record, file);
+      listing.files.push({ file, named: !isFolder });
+    }
+    listing.paths.push({ path, isFolder, filesEnd: listing.files.length });
+  }
+  return listing;
+}
+
+/** Reads and checks listed files in order, handing each record to `visit`. */
+export function readRecordFiles(files: readonly ListedRecordFile[], visit: (record: ResultRecord, file: string) => void): RecordFilesRead {
+  const read: RecordFilesRead = { warnings: new Map(), records: new Array(files.length).fill(false) };
+  for (let i = 0; i < files.length; i++) {
+    const { file, named } = files[i]!;
+    const result = readResultRecordFile(file, named);
+    if (result.warning) read.warnings.set(i, result.warning);
+    if (result.record) {
+      read.records[i] = true;
+      visit(result.record, file);
+    }
+  }
+  return read;
+}
+
+/** The warnings of a listing and of reading its files, in the order one reader of every file in turn meets them; a
+ *  folder whose JSON held no record and gave no warning says so, rather than look empty. */
+export function warningsInOrder(listing: RecordFileListing, read: RecordFilesRead): string[] {
+  const warnings: string[] = [];
+  let listed = 0;
+  let pathStart = 0;
+  listing.paths.forEach(({ path, isFolder, filesEnd }, pathIndex) => {
+    const warned = warnings.length;
+    let found = 0;
+    for (let file = pathStart; ; file++) {
+      for (; listed < listing.listingWarnings.length; listed++) {
+        const next = listing.listingWarnings[listed]!;
+        if (next.path !== pathIndex || next.beforeFile !== file) break;
+        warnings.push(next.warning);
       }
+      if (file === filesEnd) break;
+      const warning = read.warnings.get(file);
+      if (warning) warnings.push(warning);
+      if (read.records[file]) found++;
     }
     // JSON in a folder that is not a record is passed over quietly (reports, summaries); a folder of nothing else
     // says so, rather than look empty.
+    const examined = filesEnd - pathStart;
     if (isFolder && examined > 0 && found === 0 && warnings.length === warned) {
       warnings.push(`${path}: ${examined} *.json file${examined === 1 ? '' : 's'}, none a result record (no schemaVersion, runId and tests); skipped`);
     }
-  }
+    pathStart = filesEnd;
+  });
   return warnings;
 }
 
@@ -128,12 +193,12 @@ function judgeRecordFile(file: string, named: boolean): RecordFileResult {
  *  The absolute path is the resolved folder and the name joined as they are: a name holds no separator, and a
  *  resolved path is normal already (resolving or joining each of a year of files cost a few per cent of parsing
  *  them). */
-function* jsonFilesUnder(folder: string, absolute: string, warnings: string[]): Generator<{ file: string; absolute: string }> {
+function* jsonFilesUnder(folder: string, absolute: string, warn: (warning: string) => void): Generator<{ file: string; absolute: string }> {
   let entries;
   try {
     entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
-    warnings.push(`${folder}: cannot be listed (${(error as NodeJS.ErrnoException).code ?? String(error)}); skipped`);
+    warn(`${folder}: cannot be listed (${(error as NodeJS.ErrnoException).code ?? String(error)}); skipped`);
     return;
   }
   const under = absolute.endsWith(sep) ? absolute : `${absolute}${sep}`;
@@ -141,7 +206,7 @@ function* jsonFilesUnder(folder: string, absolute: string, warnings: string[]): 
   const shown = join(folder, '_').slice(0, -1);
   for (const entry of entries) {
     const path = shown + entry.name;
-    if (entry.isDirectory()) yield* jsonFilesUnder(path, under + entry.name, warnings);
+    if (entry.isDirectory()) yield* jsonFilesUnder(path, under + entry.name, warn);
     else if (entry.isFile() && entry.name.endsWith('.json')) yield { file: path, absolute: under + entry.name };
   }
 }

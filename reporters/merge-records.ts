@@ -1,28 +1,30 @@
 import { OUTCOMES, type Outcome, type ResultRecord, type TestRecord } from './result-record.ts';
-import type { MergedResults, MergedRun, MergedTest, NightOutcome, TestNights, UnfinishedTest } from './merged-results.ts';
+import type { MergedResults, MergedRun, MergedTest, NightExpectation, NightOutcome, TestNights, UnfinishedTest } from './merged-results.ts';
 import type { Feature } from '../matrix/vocabulary.ts';
-import type { ExpectedOutcome } from '../matrix/expected-outcome.ts';
 import { decidingAttempt, mergeOutcomes } from './merge-outcomes.ts';
 
 const DAY_MS = 86_400_000;
 /** An attempt's code is `outcome index + OUTCOME_COUNT × expectation index`: what it did and what it was expected
- *  to do, in one number. */
+ *  to do (EXPECTATIONS), in one number. */
 const OUTCOME_COUNT = OUTCOMES.length;
+/** A night's expectation as history grades it, one shared object each (the schema allows these three). */
+const EXPECTATIONS: readonly NightExpectation[] = [{ expect: 'pass' }, { expect: 'fail' }, { expect: 'skip' }];
 
 /** Folds result records into runs (runner + cell id), tests (run + project + test id) and their nights, one record
  *  at a time, so a year of records never has to be in memory at once: a record's tests are folded and the record is
  *  dropped. What is kept per test is its newest night in full (the attempts that decide its current state) and, for
- *  every older night, four numbers. A night is the UTC date a record started on; the records of one night are
- *  reruns and fold as such (a failure and a pass make it flaky). The result does not depend on the order records
- *  are added in: attempts are ordered by start time, then run id. */
+ *  every attempt, two numbers: its record and its code; a record's night and start time are kept once, not per
+ *  test. A night is the UTC date a record started on; the records of one night are reruns and fold as such (a
+ *  failure and a pass make it flaky). The result does not depend on the order records are added in: attempts are
+ *  ordered by start time, then run id. */
 export class RecordFold {
   private readonly runs = new Map<string, RunTrack>();
+  /** Per record folded, by its sequence number: run id, night (day number) and start time. */
   private readonly runIdOf: string[] = [];
+  private readonly dayOf: number[] = [];
+  private readonly startedMsOf: number[] = [];
   private readonly days = new Set<number>();
   private readonly warnings: string[] = [];
-  /** Each distinct expected outcome once (records repeat the same few night after night). */
-  private readonly expectations: ExpectedOutcome[] = [];
-  private readonly expectationIndex = new Map<string, number>();
 
   /** Records folded so far. */
   get records(): number {
@@ -39,6 +41,8 @@ export class RecordFold {
     const day = Math.floor(startedMs / DAY_MS);
     this.days.add(day);
     const seq = this.runIdOf.push(record.runId) - 1;
+    this.dayOf.push(day);
+    this.startedMsOf.push(startedMs);
     const meta: RecordMeta = {
       seq, startedMs, runId: record.runId, startedAt: record.startedAt, cell: record.cell, status: record.status,
       environment: record.environment, doubles: record.doubles, runErrors: record.runErrors ?? [], unclassifiedTests: record.unclassifiedTests ?? [],
@@ -62,48 +66,96 @@ export class RecordFold {
 
     // The records of one run list their tests in the same order night after night: the track at the same place
     // last time is tried before the maps.
-    const planned = record.planned ?? [];
-    for (let i = 0; i < planned.length; i++) {
-      const p = planned[i]!;
-      const track = sameTrack(run.lastPlanned[i], p.project, p.id) ?? (run.lastPlanned[i] = trackOf(run, p.project, p.id, p.feature));
-      if (track.plannedDays[track.plannedDays.length - 1] !== day) track.plannedDays.push(day);
-    }
     for (let i = 0; i < record.tests.length; i++) {
       const test = record.tests[i]!;
       const track = sameTrack(run.lastTests[i], test.project, test.id) ?? (run.lastTests[i] = trackOf(run, test.project, test.id, test.feature));
       track.feature = test.feature;
-      track.days.push(day);
-      track.startedMs.push(startedMs);
       track.seqs.push(seq);
-      track.codes.push(OUTCOME_INDEX.get(test.outcome)! + OUTCOME_COUNT * this.expectationOf(test.expected, track));
+      track.codes.push(OUTCOME_INDEX.get(test.outcome)! + OUTCOME_COUNT * EXPECTATION_INDEX.get(test.expected.expect)!);
       if (day > track.newestDay) {
         track.newestDay = day;
         track.attempts = [];
       }
       if (day === track.newestDay) track.attempts.push({ test, meta });
     }
+    // A planned test this record finished is accounted for by its attempt; one it did not finish is unfinished on
+    // this night, unless another record of the night finished it (nightsOf).
+    const planned = record.planned ?? [];
+    for (let i = 0; i < planned.length; i++) {
+      const p = planned[i]!;
+      const track = sameTrack(run.lastPlanned[i], p.project, p.id) ?? (run.lastPlanned[i] = trackOf(run, p.project, p.id, p.feature));
+      if (track.seqs[track.seqs.length - 1] !== seq && track.unfinishedDays[track.unfinishedDays.length - 1] !== day) track.unfinishedDays.push(day);
+    }
   }
 
-  /** The index of `expected`. A test is mostly expected the same as in its run's record before, so that one is compared
-   *  first (a few short strings) before the expectation is written out as a key. */
-  private expectationOf(expected: ExpectedOutcome, track: TestTrack): number {
-    const last = track.codes.length ? Math.floor(track.codes[track.codes.length - 1]! / OUTCOME_COUNT) : -1;
-    if (last >= 0 && sameJsonValue(this.expectations[last], expected)) return last;
-    const key = JSON.stringify(expected);
-    let index = this.expectationIndex.get(key);
-    if (index === undefined) {
-      index = this.expectations.push(expected) - 1;
-      this.expectationIndex.set(key, index);
+  /** What this fold holds, as plain data another thread can receive (a structured clone): see absorb. */
+  state(): RecordFoldState {
+    return { runs: this.runs, runIdOf: this.runIdOf, dayOf: this.dayOf, startedMsOf: this.startedMsOf, days: this.days, warnings: this.warnings };
+  }
+
+  /** Folds in what another fold took from the records that come after this one's (state(), possibly from another
+   *  thread): the result is the one fold would have given adding them all in that order — the same records, run
+   *  and test tracks, the same warnings in the same order. Its record numbers follow this fold's. */
+  absorb(later: RecordFoldState): void {
+    const offset = this.runIdOf.length;
+    for (let i = 0; i < later.runIdOf.length; i++) {
+      this.runIdOf.push(later.runIdOf[i]!);
+      this.dayOf.push(later.dayOf[i]!);
+      this.startedMsOf.push(later.startedMsOf[i]!);
     }
-    return index;
+    for (const day of later.days) this.days.add(day);
+    this.warnings.push(...later.warnings);
+    const metas = new Set<RecordMeta>();
+    for (const [key, run] of later.runs) {
+      for (const meta of run.newestRecords) metas.add(meta);
+      const own = this.runs.get(key);
+      if (own) {
+        for (const day of run.days) own.days.add(day);
+        if (run.newestDay > own.newestDay) {
+          own.newestDay = run.newestDay;
+          own.newestRecords = run.newestRecords;
+        } else if (run.newestDay === own.newestDay) own.newestRecords.push(...run.newestRecords);
+      } else {
+        this.runs.set(key, run);
+        run.lastPlanned = [];
+        run.lastTests = [];
+      }
+      for (const byId of run.tests.values()) {
+        for (const track of byId.values()) {
+          for (const attempt of track.attempts) metas.add(attempt.meta);
+          for (let i = 0; i < track.seqs.length; i++) track.seqs[i]! += offset;
+          // A run new to this fold brought its tracks along; a track new to a run joins it as it is.
+          if (!own) continue;
+          const mine = own.tests.get(track.project)?.get(track.id);
+          if (!mine) {
+            const byId = own.tests.get(track.project);
+            if (byId) byId.set(track.id, track);
+            else own.tests.set(track.project, new Map([[track.id, track]]));
+            continue;
+          }
+          for (let i = 0; i < track.seqs.length; i++) {
+            mine.seqs.push(track.seqs[i]!);
+            mine.codes.push(track.codes[i]!);
+          }
+          mine.unfinishedDays.push(...track.unfinishedDays);
+          // As add: the feature of the test's last attempt, or of its first plan when it never ran.
+          if (track.seqs.length) mine.feature = track.feature;
+          if (track.newestDay > mine.newestDay) {
+            mine.newestDay = track.newestDay;
+            mine.attempts = track.attempts;
+          } else if (track.newestDay === mine.newestDay) mine.attempts.push(...track.attempts);
+        }
+      }
+    }
+    for (const meta of metas) meta.seq += offset;
   }
 
   private outcomeOf(code: number): Outcome {
     return OUTCOMES[code % OUTCOME_COUNT]!;
   }
 
-  private expectedOf(code: number): ExpectedOutcome {
-    return this.expectations[Math.floor(code / OUTCOME_COUNT)]!;
+  private expectedOf(code: number): NightExpectation {
+    return EXPECTATIONS[Math.floor(code / OUTCOME_COUNT)]!;
   }
 
   result(): MergedResults {
@@ -123,8 +175,8 @@ export class RecordFold {
             feature: track.feature, id: track.id, project: track.project,
           };
           testNights.push({ ...identity, ...this.nightsOf(track, nightIndex) });
-          const plannedNewest = track.plannedDays.length ? Math.max(...track.plannedDays) : -Infinity;
-          if (track.attempts.length && track.newestDay >= plannedNewest) tests.push(mergeTest(run, track.attempts, this.runIdOf));
+          const unfinishedNewest = track.unfinishedDays.length ? Math.max(...track.unfinishedDays) : -Infinity;
+          if (track.attempts.length && track.newestDay >= unfinishedNewest) tests.push(mergeTest(run, track.attempts, this.runIdOf));
           else unfinished.push({ ...identity });
         }
       }
@@ -143,61 +195,46 @@ export class RecordFold {
     };
   }
 
-  /** Each night of one test folded: its attempts in start order, as reruns are; planned but never attempted is
-   *  unfinished. Attempts in start order are grouped by night already (a night is a stretch of start times). */
+  /** Each night of one test folded, in one pass over its attempts in start order (a night is a stretch of start
+   *  times): reruns in a night fold as reruns do, and a night only planned, never attempted, is unfinished. Nothing
+   *  is allocated per night: a year of nights for every test of every runner passes through here. */
   private nightsOf(track: TestTrack, nightIndex: NightIndex): Pick<TestNights, 'nightIndexes' | 'outcomes' | 'expected'> {
-    const order = attemptOrder(track, this.runIdOf);
-    if (order === undefined && oneAttemptEachPlannedNight(track)) {
-      // The common case: attempts in order, one a night, planned exactly on the nights they ran.
-      const n = track.days.length;
-      const nightIndexes = new Int32Array(n);
-      const expected: ExpectedOutcome[] = new Array(n);
-      const outcomes: NightOutcome[] = new Array(n);
-      for (let i = 0; i < n; i++) {
-        nightIndexes[i] = nightIndex.of(track.days[i]!);
-        outcomes[i] = this.outcomeOf(track.codes[i]!);
-        expected[i] = this.expectedOf(track.codes[i]!);
-      }
-      return { nightIndexes, outcomes, expected };
-    }
-    return this.foldNights(track, order ?? track.days.map((_, i) => i), nightIndex);
-  }
-
-  /** Any case: reruns in a night folded as reruns are, nights only planned made unfinished. */
-  private foldNights(track: TestTrack, order: readonly number[], nightIndex: NightIndex): Pick<TestNights, 'nightIndexes' | 'outcomes' | 'expected'> {
-    // The newest attempt of a night knows the newest claim (a profile fix between reruns must win), as in mergeTest.
-    const attempted: { day: number; outcome: Outcome; expected: ExpectedOutcome }[] = [];
-    for (let start = 0; start < order.length;) {
-      const day = track.days[order[start]!]!;
-      let end = start + 1;
-      while (end < order.length && track.days[order[end]!] === day) end++;
-      const last = track.codes[order[end - 1]!]!;
-      const outcome = end - start === 1 ? this.outcomeOf(last)
-        : mergeOutcomes(order.slice(start, end).map((i) => this.outcomeOf(track.codes[i]!)));
-      attempted.push({ day, outcome, expected: this.expectedOf(last) });
-      start = end;
-    }
-    const planned = [...new Set(track.plannedDays)].sort((a, b) => a - b);
-    const nightIndexes: number[] = [];
+    const order = attemptOrder(track, this.startedMsOf, this.runIdOf);
+    const attempt = order ? (k: number) => order[k]! : (k: number) => k;
+    const { seqs, codes } = track;
+    const dayAt = (k: number) => this.dayOf[seqs[attempt(k)]!]!;
+    const planned = ascendingDistinct(track.unfinishedDays);
+    const nightIndexes = new Int32Array(seqs.length + planned.length);
     const outcomes: NightOutcome[] = [];
-    const expected: (ExpectedOutcome | undefined)[] = [];
-    // Merge two ascending lists: a night with attempts, or only planned (unfinished).
-    for (let a = 0, p = 0; a < attempted.length || p < planned.length;) {
-      const next = attempted[a];
-      if (next && (p >= planned.length || next.day <= planned[p]!)) {
-        if (planned[p] === next.day) p++;
-        nightIndexes.push(nightIndex.of(next.day));
-        outcomes.push(next.outcome);
-        expected.push(next.expected);
-        a++;
-      } else {
-        nightIndexes.push(nightIndex.of(planned[p]!));
+    const expected: (NightExpectation | undefined)[] = [];
+    let p = 0;
+    const unfinishedUntil = (day: number) => {
+      for (; p < planned.length && planned[p]! < day; p++) {
+        nightIndexes[outcomes.length] = nightIndex.of(planned[p]!);
         outcomes.push('unfinished');
         expected.push(undefined);
-        p++;
       }
+    };
+    for (let start = 0; start < seqs.length;) {
+      const day = dayAt(start);
+      let end = start + 1;
+      while (end < seqs.length && dayAt(end) === day) end++;
+      unfinishedUntil(day);
+      if (planned[p] === day) p++;
+      // The newest attempt of a night knows the newest claim (a profile fix between reruns must win), as in mergeTest.
+      const last = codes[attempt(end - 1)]!;
+      nightIndexes[outcomes.length] = nightIndex.of(day);
+      if (end - start === 1) outcomes.push(this.outcomeOf(last));
+      else {
+        const reruns: Outcome[] = [];
+        for (let k = start; k < end; k++) reruns.push(this.outcomeOf(codes[attempt(k)]!));
+        outcomes.push(mergeOutcomes(reruns));
+      }
+      expected.push(this.expectedOf(last));
+      start = end;
     }
-    return { nightIndexes: Int32Array.from(nightIndexes), outcomes, expected };
+    unfinishedUntil(Infinity);
+    return { nightIndexes: nightIndexes.slice(0, outcomes.length), outcomes, expected };
   }
 }
 
@@ -206,24 +243,16 @@ export function nightText(day: number): string {
 }
 
 const OUTCOME_INDEX = new Map<Outcome, number>(OUTCOMES.map((o, i) => [o, i]));
+const EXPECTATION_INDEX = new Map(EXPECTATIONS.map((e, i) => [e.expect, i]));
 
-/** Whether two parsed JSON values are equal (objects whatever their key order). For an expectation of a few short
- *  strings this is a fraction of writing it out (JSON.stringify was the fold's largest cost). */
-function sameJsonValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJsonValue(a[i], b[i])) return false;
-    return true;
-  }
-  let keys = 0;
-  for (const key in a) {
-    if (!Object.hasOwn(b, key) || !sameJsonValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-    keys++;
-  }
-  for (const _ in b) keys--;
-  return keys === 0;
+/** A fold's content (RecordFold.state): plain data, which a structured clone carries between threads whole. */
+export interface RecordFoldState {
+  runs: Map<string, RunTrack>;
+  runIdOf: string[];
+  dayOf: number[];
+  startedMsOf: number[];
+  days: Set<number>;
+  warnings: string[];
 }
 
 /** A record without its tests: what a run and a test's newest attempts need of it. */
@@ -256,16 +285,16 @@ interface RunTrack {
   lastTests: TestTrack[];
 }
 
-/** One test of one run: every attempt as four numbers (columns), the newest night's attempts in full. */
+/** One test of one run: every attempt as two numbers (columns: its record, its code), the newest night's attempts in
+ *  full. */
 interface TestTrack {
   id: string;
   project: string;
   feature: Feature;
-  days: number[];
-  startedMs: number[];
   seqs: number[];
   codes: number[];
-  plannedDays: number[];
+  /** Nights a record planned the test and did not finish it. */
+  unfinishedDays: number[];
   newestDay: number;
   attempts: { test: TestRecord; meta: RecordMeta }[];
 }
@@ -282,7 +311,7 @@ function trackOf(run: RunTrack, project: string, id: string, feature: Feature): 
   }
   let track = byId.get(id);
   if (!track) {
-    track = { id, project, feature, days: [], startedMs: [], seqs: [], codes: [], plannedDays: [], newestDay: -Infinity, attempts: [] };
+    track = { id, project, feature, seqs: [], codes: [], unfinishedDays: [], newestDay: -Infinity, attempts: [] };
     byId.set(id, track);
   }
   return track;
@@ -293,24 +322,23 @@ const byStart = (runIdOf: readonly string[]) => (a: { startedMs: number; seq: nu
 
 /** Attempt indexes by start time, then run id; undefined when they are in that order already (records mostly
  *  arrive so), which is checked before anything is sorted. */
-function attemptOrder(track: TestTrack, runIdOf: readonly string[]): number[] | undefined {
-  const { startedMs, seqs } = track;
+function attemptOrder(track: TestTrack, startedMsOf: readonly number[], runIdOf: readonly string[]): number[] | undefined {
+  const { seqs } = track;
   const compare = (i: number, j: number) =>
-    startedMs[i]! - startedMs[j]! || runIdOf[seqs[i]!]!.localeCompare(runIdOf[seqs[j]!]!) || seqs[i]! - seqs[j]!;
-  for (let i = 1; i < startedMs.length; i++) {
-    if (compare(i - 1, i) > 0) return Array.from(startedMs, (_, k) => k).sort(compare);
+    startedMsOf[seqs[i]!]! - startedMsOf[seqs[j]!]! || runIdOf[seqs[i]!]!.localeCompare(runIdOf[seqs[j]!]!) || seqs[i]! - seqs[j]!;
+  for (let i = 1; i < seqs.length; i++) {
+    if (compare(i - 1, i) > 0) return Array.from(seqs, (_, k) => k).sort(compare);
   }
   return undefined;
 }
 
-/** Ordered attempts, a night each, and planned on exactly those nights (or never planned). */
-function oneAttemptEachPlannedNight(track: TestTrack): boolean {
-  const { days, plannedDays } = track;
-  for (let i = 1; i < days.length; i++) if (days[i]! <= days[i - 1]!) return false;
-  if (plannedDays.length === 0) return true;
-  if (plannedDays.length !== days.length) return false;
-  for (let i = 0; i < days.length; i++) if (plannedDays[i] !== days[i]) return false;
-  return true;
+/** The days in ascending order, each once: the planned days as recorded, which are that already when records arrive
+ *  in night order (a day is recorded once per run of nights), copied and sorted only when they are not. */
+function ascendingDistinct(days: readonly number[]): readonly number[] {
+  for (let i = 1; i < days.length; i++) {
+    if (days[i]! <= days[i - 1]!) return [...new Set(days)].sort((x, y) => x - y);
+  }
+  return days;
 }
 
 /** Day number → index into the sorted nights, by a table: there is one lookup per test and night. */

@@ -89,11 +89,14 @@ export interface TestNights extends TestOfRun {
   nightIndexes: Int32Array;
   /** The night's folded outcome, index for index. */
   outcomes: NightOutcome[];
-  /** What that night's newest attempt was expected to do, whole (pass, fail under a limitation, skip), index for
-   *  index: history grades each night as the grid grades the newest. Shared objects (one per distinct
-   *  expectation), so a year of nights costs a reference per night. Undefined on a night only planned. */
-  expected: (ExpectedOutcome | undefined)[];
+  /** What that night's newest attempt was expected to do (pass, fail, skip), index for index: history grades each
+   *  night as the grid grades the newest, and grading reads no more of an expectation than this. Three shared
+   *  objects, so a year of nights costs a reference per night. Undefined on a night only planned. */
+  expected: (NightExpectation | undefined)[];
 }
+
+/** The part of an expected outcome that grades a night. */
+export type NightExpectation = Pick<ExpectedOutcome, 'expect'>;
 
 export interface MergedResults {
   runs: MergedRun[];

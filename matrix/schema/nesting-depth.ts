@@ -10,15 +10,20 @@ export function firstValueNestedBeyond(value: unknown, limit: number): PathSegme
 function deepPathReversed(value: unknown, remaining: number): PathSegment[] | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   if (remaining === 0) return [];
+  // Plain values are passed over here rather than in a call each: most of what is walked is strings.
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const below = deepPathReversed(value[i], remaining - 1);
+      const item: unknown = value[i];
+      if (typeof item !== 'object' || item === null) continue;
+      const below = deepPathReversed(item, remaining - 1);
       if (below) return (below.push(i), below);
     }
     return undefined;
   }
   for (const key in value) {
-    const below = deepPathReversed((value as Record<string, unknown>)[key], remaining - 1);
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item !== 'object' || item === null) continue;
+    const below = deepPathReversed(item, remaining - 1);
     if (below) return (below.push(key), below);
   }
   return undefined;
@@ -43,31 +48,61 @@ const PRIMITIVE_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null
  *  is firstValueNestedBeyond's for every valid document; for one the schema refuses, use that walk itself. */
 export function nestingCheckForValid(schema: JsonSchema): (value: unknown, limit: number) => PathSegment[] | undefined {
   const root = boundOf(inlineLocalRefs(schema));
+  const walks = new Map<number, OpenWalk | undefined>();
   return (value, limit) => {
-    const found = openPathReversed(value, root, limit);
-    return found?.reverse();
+    if (!walks.has(limit)) walks.set(limit, openWalkOf(root, limit));
+    const walk = walks.get(limit);
+    return walk ? openPathReversed(value, walk, limit)?.reverse() : undefined;
   };
 }
 
-function openPathReversed(value: unknown, bound: NestingBound, remaining: number): PathSegment[] | undefined {
+/** Where a valid document can still nest beyond a limit: the bounds cut down, once per limit, to the keys and items
+ *  that can reach it. Every test of a record is looked at, so a key the schema bounds above the limit left at its
+ *  depth (a test's artifacts, its failure signature) must cost nothing there. */
+interface OpenWalk {
+  items?: OpenWalk;
+  /** A closed object: its keys that can nest past the limit, and how. */
+  keys?: string[];
+  walks?: OpenWalk[];
+}
+
+/** The walk of `bound` with `remaining` levels left before the limit; undefined when nothing under it can get there. */
+function openWalkOf(bound: NestingBound, remaining: number): OpenWalk | undefined {
   if (bound.levels <= remaining) return undefined;
+  if (remaining === 0) return {};
+  if (bound.items) return { items: openWalkOf(bound.items, remaining - 1)! };
+  if (!bound.properties) return {};
+  const keys: string[] = [];
+  const walks: OpenWalk[] = [];
+  for (const [key, child] of bound.properties) {
+    const walk = openWalkOf(child, remaining - 1);
+    if (walk) {
+      keys.push(key);
+      walks.push(walk);
+    }
+  }
+  return { keys, walks };
+}
+
+function openPathReversed(value: unknown, walk: OpenWalk, remaining: number): PathSegment[] | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   if (remaining === 0) return [];
   if (Array.isArray(value)) {
-    if (!bound.items) return deepPathReversed(value, remaining);
+    if (!walk.items) return deepPathReversed(value, remaining);
     for (let i = 0; i < value.length; i++) {
-      const below = openPathReversed(value[i], bound.items, remaining - 1);
+      const below = openPathReversed(value[i], walk.items, remaining - 1);
       if (below) return (below.push(i), below);
     }
     return undefined;
   }
-  if (!bound.properties) return deepPathReversed(value, remaining);
+  if (!walk.keys) return deepPathReversed(value, remaining);
   // Only the keys that can nest are looked at, not every key of the map (a valid map has no other); when more than
   // one of them is too deep, the first in the document is the one the full walk would find.
   let found: { key: string; path: PathSegment[] } | undefined;
-  for (const [key, child] of bound.properties) {
+  for (let k = 0; k < walk.keys.length; k++) {
+    const key = walk.keys[k]!;
     if (!Object.hasOwn(value, key)) continue;
-    const below = openPathReversed((value as Record<string, unknown>)[key], child, remaining - 1);
+    const below = openPathReversed((value as Record<string, unknown>)[key], walk.walks![k]!, remaining - 1);
     if (!below) continue;
     if (found) {
       const order = Object.keys(value);

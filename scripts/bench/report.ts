@@ -56,7 +56,7 @@ let CHILD: string[] = [];
 
 if (values.child) {
   const folders = process.argv.slice(process.argv.indexOf('--') + 1);
-  const measurement = values.child === 'parse' ? parseOnly(folders) : values.child === 'check' ? readAndCheck(folders) : mergeAndRender(folders, values.out!);
+  const measurement = values.child === 'parse' ? parseOnly(folders) : values.child === 'check' ? readAndCheck(folders) : await mergeAndRender(folders, values.out!);
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 } else {
   main();
@@ -93,11 +93,11 @@ function readAndCheck(folders: string[]): Measurement {
 }
 
 /** What `coco-conformance report` does: stream, validate and fold the records, build the report, write every format. */
-function mergeAndRender(folders: string[], out: string): Measurement {
+async function mergeAndRender(folders: string[], out: string): Promise<Measurement> {
   const profile = loadRelease(RELEASE);
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const report = buildCompatibilityReportFromFiles({ results: folders, profile });
+  const report = await buildCompatibilityReportFromFiles({ results: folders, profile });
   writeReportFiles(report, out);
   const ms = performance.now() - started;
   return { ms, cpuMs: cpuSince(cpu), maxRssMb: process.resourceUsage().maxRSS / 1024, tests: -1, files: report.records };

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { buildCompatibilityReport, type CompatibilityReport, type GridCell } from '../../reporters/index.ts';
+import { buildCompatibilityReport, gradeNight, OUTCOMES, type CompatibilityReport, type GridCell } from '../../reporters/index.ts';
 import { profile, record, type RecordSpec, type TestSpec } from './sample-records.ts';
 
 const PROFILE = profile({ attestation: { tdx: 'supported', snp: 'supported' } });
@@ -89,4 +89,17 @@ test('a record whose start is not a date is named and skipped; records of anothe
     '3 records are for v0.8.0, not v9.9.9 (e.g. run-tdx-01-2024-07-20 (tdx-01, v9.9.9/tdx/kubeadm-1.30/containerd/nydus)): left out',
     'record run-tdx-01-2024-07-01: startedAt "yesterday" is not a date, so its night is unknown; skipped',
   ]);
+});
+
+test("a test's own strip grades each night by what it did and what it was expected to do that night, as the night alone grades", () => {
+  // Every outcome under every expectation, a night each: a test's nights are graded once per pair, and the pair must
+  // include the expectation (an expected failure holds a supported claim only when the failure was expected).
+  const combinations = OUTCOMES.flatMap((outcome) => (['pass', 'fail', 'skip'] as const).map((expect) => ({ outcome, expect })));
+  const specs = nights(...combinations.map(({ outcome, expect }): TestSpec[] => [[ALLOW, outcome, { expected: { expect, claim: 'supported', reason: 'r' } }]]));
+  const report = build(specs, { nights: combinations.length });
+  const claim = PROFILE.claims.attestation!.tdx;
+  const alone = combinations.map(({ outcome, expect }) =>
+    gradeNight(claim, true, [{ id: ALLOW, outcome, runKey: 'k', runner: 'tdx-01', expected: { expect } }]).weather);
+  expect(new Set(alone).size).toBeGreaterThan(2);
+  expect(tdx(report).history.tests.find((t) => t.testId === ALLOW)!.strip).toEqual(alone);
 });

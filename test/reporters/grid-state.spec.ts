@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Claim } from '../../matrix/release-profile.ts';
-import { anyRan, gridStateOf, type GradedTest } from '../../reporters/grid-state.ts';
+import { anyRan, gridState, gridStateOf, type GradedTest } from '../../reporters/grid-state.ts';
 import type { Outcome } from '../../reporters/result-record.ts';
 
 /** gridStateOf, rule by rule, with whole summaries: the sentence a release manager reads in a cell is part of the
@@ -105,6 +105,8 @@ const CASES: Case[] = [
 for (const c of CASES) {
   test(`grid state: ${c.name}`, () => {
     expect(gridStateOf(c.claim, c.shipped ?? true, c.tests, c.unfinished)).toEqual({ state: c.state, summary: c.summary });
+    // History grades by the state alone: the same rules, no sentence.
+    expect(gridState(c.claim, c.shipped ?? true, c.tests, c.unfinished)).toBe(c.state);
   });
 }
 

@@ -139,7 +139,7 @@ test('a year of nights from 13 runners opens with its grid, and a cell opens to 
   test.setTimeout(180_000);
   const results = scratch('year-results');
   const { profile } = writeYearOfNights(results);
-  const report = buildCompatibilityReportFromFiles({ results: [results], profile, generatedAt: 'fixed' });
+  const report = await buildCompatibilityReportFromFiles({ results: [results], profile, generatedAt: 'fixed' });
   const file = info.outputPath('year.html');
   writeFileSync(file, renderHtml(report));
   console.log(`year report: ${report.records} records, ${(statSync(file).size / 1e6).toFixed(2)} MB of HTML`);
@@ -185,7 +185,7 @@ for (const runners of [10, 60]) {
     const profile = loadRelease('v0.9.0');
     writeSyntheticRecords(results, { profile, runners, nights: FLEET_NIGHTS, testsPerRecord: 17, firstNight: '2024-06-01', outcome: fleetNight });
     // Every night in the strip (`report --history 30`): the widest the grid gets.
-    const report = buildCompatibilityReportFromFiles({ results: [results], profile, generatedAt: 'fixed', history: { nights: FLEET_NIGHTS } });
+    const report = await buildCompatibilityReportFromFiles({ results: [results], profile, generatedAt: 'fixed', history: { nights: FLEET_NIGHTS } });
     rmSync(results, { recursive: true, force: true });
     const file = info.outputPath('fleet.html');
     writeFileSync(file, renderHtml(report));

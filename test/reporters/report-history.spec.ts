@@ -21,7 +21,7 @@ test('a report over 365 nights × 13 runners keeps the Markdown under 60,000 cha
   test.setTimeout(240_000);
   const { profile, written } = writeYearOfNights(join(scratch, 'results'));
 
-  const report = buildCompatibilityReportFromFiles({ results: [join(scratch, 'results')], profile, generatedAt: '2024-12-31T06:00:00.000Z' });
+  const report = await buildCompatibilityReportFromFiles({ results: [join(scratch, 'results')], profile, generatedAt: '2024-12-31T06:00:00.000Z' });
   expect(report.records).toBe(written.files);
   expect(report.history).toMatchObject({ window: 10, alertAfter: 3, totalNights: NIGHTS, firstNight: FIRST_NIGHT });
   expect(report.history.nights).toEqual(Array.from({ length: 10 }, (_, i) => nightDate(FIRST_NIGHT, NIGHTS - 10 + i)));
@@ -56,12 +56,12 @@ test('a report over 365 nights × 13 runners keeps the Markdown under 60,000 cha
   expect(JSON.parse(readFileSync(files[2]!, 'utf8')).history.alerts).toContain(alert);
 });
 
-test('streaming the record files gives the very report that folding the same records in memory gives', () => {
+test('streaming the record files gives the very report that folding the same records in memory gives', async () => {
   const write = (folder: string, records: typeof SAMPLE_NIGHTS) => {
     for (const r of records) writeRecordAtomically(join(scratch, folder, recordFileName(r.cell.id, r.runner, r.runId)), r);
     return join(scratch, folder);
   };
-  const fromFiles = buildCompatibilityReportFromFiles({
+  const fromFiles = await buildCompatibilityReportFromFiles({
     results: [write('results', SAMPLE_NIGHTS)], baseline: [write('baseline', SAMPLE_BASELINE)], profile: SAMPLE_PROFILE, generatedAt: 'fixed',
   });
   const inMemory = buildCompatibilityReport({ records: SAMPLE_NIGHTS, baseline: SAMPLE_BASELINE, profile: SAMPLE_PROFILE, generatedAt: 'fixed' });

@@ -66,7 +66,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   };
   checkResultsArgs(args);
   checkOutputFolder(out);
-  const report = buildReportFromArgs(args);
+  const report = await buildReportFromArgs(args);
   for (const warning of report.warnings) console.error(`warning: ${warning}`);
   const paths = writeReport(report, out, (flags.format as ReportFormat[] | undefined) ?? [...REPORT_FORMATS]);
   for (const path of paths) console.log(path);
@@ -86,12 +86,12 @@ export function checkResultsArgs(args: ResultsArgs): void {
  *  time: a year of nights is never held in memory). RESULTS (and a baseline) without a single valid record is bad
  *  input: a report of nothing would read as a release with no runners, so it ends with one line naming what was
  *  wrong with the files. */
-export function buildReportFromArgs(args: ResultsArgs): CompatibilityReport {
+export async function buildReportFromArgs(args: ResultsArgs): Promise<CompatibilityReport> {
   const profile = profileOf(args);
   for (const path of [...args.results, ...(args.baseline ?? [])]) {
     if (!existsSync(path)) throw new UsageError(`results path ${path} does not exist`);
   }
-  const report = buildCompatibilityReportFromFiles({
+  const report = await buildCompatibilityReportFromFiles({
     results: args.results, profile, ...(args.baseline ? { baseline: args.baseline } : {}),
     ...(args.platforms ? { signoffPlatforms: args.platforms } : {}),
     ...(args.history ? { history: withoutUndefined(args.history) } : {}),

@@ -27,7 +27,7 @@ export async function signoffCommand(argv: string[]): Promise<number> {
     results: positionals, release: flags.release, profile: flags.profile, platforms: flags.platforms as ResultsArgs['platforms'], usage: USAGE,
   };
   checkResultsArgs(args);
-  const report = buildReportFromArgs(args);
+  const report = await buildReportFromArgs(args);
   for (const warning of report.warnings) console.error(`warning: ${warning}`);
   const { verdict, reasons, notes, scope, exitCode } = report.signoff;
   if (flags.json) {

@@ -1,0 +1,108 @@
+import { test, expect } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BUILD_DIR, sourcePath } from '../../matrix/source-root.ts';
+import { RecordFold } from '../../reporters/merge-records.ts';
+import { ReleaseRecords } from '../../reporters/release-records.ts';
+import { recordFileName, renderJson, writeRecordAtomically, type ResultRecord } from '../../reporters/index.ts';
+import type * as BuiltReport from '../../reporters/build-compatibility-report.ts';
+import { buildProblem } from '../../bin/build-state.mjs';
+import { profile, record } from './sample-records.ts';
+import { SAMPLE_NIGHTS, SAMPLE_PROFILE } from './sample-night.ts';
+import { scratchDirectory } from '../lib/scratch-directory.ts';
+
+const scratch = scratchDirectory('fold-in-parts');
+
+/** Records that exercise every part of a fold: several nights and runners, reruns of a night (one after midnight),
+ *  a run interrupted before a planned test and rerun, a test that moved feature, a night out of order, a start that
+ *  is not a date, twin records told apart only by their order, and records of another release and of a runtime
+ *  class the release does not ship. */
+function varied(): ResultRecord[] {
+  const night = (day: number, hour = 1) => `2024-07-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`;
+  const ALLOW = 'attestation/resource-released-allow-all';
+  const DENY = 'attestation/resource-withheld-deny-all';
+  const records = [
+    ...SAMPLE_NIGHTS,
+    record({ platform: 'tdx', runner: 'tdx-02', startedAt: night(3), tests: [[ALLOW, 'failed'], [DENY, 'passed']] }),
+    record({ platform: 'tdx', runner: 'tdx-02', runId: 'rerun', startedAt: night(3, 22), tests: [[ALLOW, 'passed']] }),
+    record({ platform: 'tdx', runner: 'tdx-02', startedAt: night(5), status: 'interrupted', planned: [ALLOW, DENY], tests: [[ALLOW, 'passed']] }),
+    record({ platform: 'tdx', runner: 'tdx-02', runId: 'rerun-5', startedAt: night(5, 23), planned: [ALLOW, DENY], tests: [[DENY, 'failed']] }),
+    record({ platform: 'tdx', runner: 'tdx-02', startedAt: night(6), status: 'interrupted', planned: [ALLOW, DENY], tests: [] }),
+    record({ platform: 'tdx', runner: 'tdx-02', startedAt: night(4), tests: [[ALLOW, 'flaky'], [DENY, 'skipped']] }),
+    record({ platform: 'snp', runner: 'snp-07', startedAt: night(2), tests: [[ALLOW, 'passed', { feature: 'encrypted-images' }]] }),
+    record({ platform: 'snp', runner: 'snp-07', startedAt: night(3), tests: [[ALLOW, 'infra-error']] }),
+    record({ platform: 'tdx', runner: 'tdx-03', startedAt: 'yesterday', tests: [[ALLOW, 'passed']] }),
+    // The same record twice, but for its outcome (a file copied and edited): only the order they came in tells them apart.
+    record({ platform: 'tdx', runner: 'tdx-02', runId: 'twin', startedAt: night(7), tests: [[ALLOW, 'failed']] }),
+    record({ platform: 'tdx', runner: 'tdx-02', runId: 'twin', startedAt: night(7), tests: [[ALLOW, 'passed']] }),
+    record({ platform: 'tdx', runner: 'tdx-04', startedAt: night(2), release: 'v0.8.0', tests: [[ALLOW, 'passed']] }),
+    record({ platform: 'tdx', runner: 'tdx-05', startedAt: night(2), release: 'v0.8.0', tests: [[ALLOW, 'passed']] }),
+  ];
+  const variant = record({ platform: 'tdx', runner: 'tdx-06', startedAt: night(2), tests: [[ALLOW, 'passed']] });
+  variant.cell.runtimeVariant = 'runtime-rs';
+  return [...records, variant];
+}
+
+const PROFILE = { ...SAMPLE_PROFILE, release: SAMPLE_NIGHTS[0]!.release };
+
+test('a fold in two parts, the second sent across as a structured clone and absorbed, is the fold of the whole', () => {
+  const records = varied();
+  const whole = new ReleaseRecords(PROFILE);
+  for (const r of records) whole.add(structuredClone(r), `file-${r.runId}`);
+  const expected = { result: whole.fold.result(), records: whole.fold.records, warnings: whole.warnings() };
+  expect(expected.result.warnings.length).toBe(1);
+  expect(expected.warnings.length).toBe(2);
+  for (let cut = 0; cut <= records.length; cut++) {
+    const first = new ReleaseRecords(PROFILE);
+    const second = new ReleaseRecords(PROFILE);
+    records.forEach((r, i) => (i < cut ? first : second).add(structuredClone(r), `file-${r.runId}`));
+    first.absorb(structuredClone(second.state()));
+    expect({ result: first.fold.result(), records: first.fold.records, warnings: first.warnings() }, `cut at ${cut}`).toEqual(expected);
+  }
+});
+
+test('absorbing is not merging in any order: the absorbed fold is the later records, and its run numbers follow', () => {
+  const records = varied().slice(-8);
+  const whole = new RecordFold();
+  for (const r of records) whole.add(structuredClone(r));
+  const first = new RecordFold();
+  const second = new RecordFold();
+  records.forEach((r, i) => (i < 4 ? first : second).add(structuredClone(r)));
+  first.absorb(second.state());
+  expect(first.result()).toEqual(whole.result());
+  // Every record but the one whose start is not a date.
+  expect(first.records).toBe(records.length - 1);
+});
+
+test('from the build, a year of record files read on two threads gives the very report one thread gives, warnings in the same order', async () => {
+  expect(buildProblem(sourcePath('.')), 'the self-tests read the build: npm run build').toBeUndefined();
+  const built = (await import(pathToFileURL(sourcePath(`${BUILD_DIR}/reporters/build-compatibility-report.js`)).href)) as typeof BuiltReport;
+  const folder = scratch('results');
+  const records = varied();
+  records.forEach((r, i) => writeRecordAtomically(join(folder, `runner-${i % 3}`, recordFileName(r.cell.id, r.runner, `${r.runId}-${i}`)), r));
+  // Files each reader must warn about, in both parts of the list.
+  writeFileSync(join(folder, 'runner-0', 'broken.json'), '{"schemaVersion": 1,');
+  writeFileSync(join(folder, 'runner-2', 'zz-not-a-record.json'), '{"schemaVersion": 1, "runId": "x", "tests": 3}');
+  mkdirSync(join(folder, 'empty'));
+  writeFileSync(join(folder, 'empty', 'summary.json'), '{}');
+  const results = [folder, join(folder, 'missing'), join(folder, 'runner-1')];
+  const one = await built.buildCompatibilityReportFromFiles({ results, profile: PROFILE, generatedAt: 'fixed', threads: 1 });
+  const two = await built.buildCompatibilityReportFromFiles({ results, profile: PROFILE, generatedAt: 'fixed', threads: 2 });
+  // Left out: two of another release, one of a runtime class not shipped, one whose start is not a date.
+  expect(one.records).toBe(records.length - 4);
+  expect(one.warnings.length).toBeGreaterThan(5);
+  expect(renderJson(two)).toBe(renderJson(one));
+});
+
+test('a release profile of another release leaves every record out, on two threads as on one', async () => {
+  const built = (await import(pathToFileURL(sourcePath(`${BUILD_DIR}/reporters/build-compatibility-report.js`)).href)) as typeof BuiltReport;
+  const folder = scratch('results');
+  for (const r of varied()) writeRecordAtomically(join(folder, recordFileName(r.cell.id, r.runner, r.runId)), r);
+  const other = profile({ attestation: { tdx: 'supported' } });
+  const input = { results: [folder], profile: { ...other, release: 'v0.1.0' }, generatedAt: 'fixed' };
+  const one = await built.buildCompatibilityReportFromFiles({ ...input, threads: 1 });
+  const two = await built.buildCompatibilityReportFromFiles({ ...input, threads: 2 });
+  expect(two.records).toBe(0);
+  expect(two.warnings).toEqual(one.warnings);
+});
