@@ -1,6 +1,6 @@
 import type { Claim } from '../matrix/release-profile.ts';
 import type { Feature, PlatformId } from '../matrix/vocabulary.ts';
-import type { NightExpectation, NightOutcome, TestNights } from './merged-results.ts';
+import type { NightExpectation, NightOutcome, TestNight, TestNights } from './merged-results.ts';
 import { anyRan, gridState, type GradedTest, type GridState } from './grid-state.ts';
 
 /** What one night says about a grid cell or a test, as TestGrid's columns do. */
@@ -105,7 +105,8 @@ export function cellHistoryOf(input: CellHistoryInput): CellHistory {
   const windowStart = Math.max(0, nights.length - window);
   const noResult = gradeNight(input.claim, input.shipped, []).weather;
   const strip: Weather[] = new Array(nights.length - windowStart).fill(noResult);
-  const cursors = tests.map((t) => t.nightIndexes.length - 1);
+  // Each test's next night to look at, counted from its newest.
+  const cursors = tests.map(() => 0);
   let lastPassed: number | undefined;
   let streak = 0;
   let streakFirst = -1;
@@ -115,10 +116,10 @@ export function cellHistoryOf(input: CellHistoryInput): CellHistory {
     const graded: GradedTest[] = [];
     const unfinished: string[] = [];
     tests.forEach((t, i) => {
-      const at = cursors[i]!;
-      if (at < 0 || t.nightIndexes[at] !== n) return;
-      cursors[i] = at - 1;
-      const test = gradedOf(t, at);
+      const night = t.night(cursors[i]!);
+      if (night?.index !== n) return;
+      cursors[i]!++;
+      const test = gradedOf(t, night);
       if (test) graded.push(test);
       else unfinished.push(t.id);
     });
@@ -146,9 +147,7 @@ export function cellHistoryOf(input: CellHistoryInput): CellHistory {
 }
 
 /** One test's result on one of its nights as grading needs it; undefined for a night it was only planned. */
-function gradedOf(t: TestNights, at: number): GradedTest | undefined {
-  const outcome = t.outcomes[at]!;
-  const expected = t.expected[at];
+function gradedOf(t: TestNights, { outcome, expected }: TestNight): GradedTest | undefined {
   if (outcome === 'unfinished' || !expected) return undefined;
   return { id: t.id, outcome, runKey: t.runKey, runner: t.runner, expected };
 }
@@ -184,28 +183,27 @@ function testHistoriesOf(input: CellHistoryInput, windowStart: number, noResult:
   const { nights } = input;
   const out: TestHistory[] = [];
   const weathers = new Map<NightExpectation | undefined, Map<NightOutcome, Weather>>();
-  const weatherOf = (t: TestNights, at: number): Weather => {
-    const expected = t.expected[at];
-    const outcome = t.outcomes[at]!;
+  const weatherOf = (t: TestNights, night: TestNight): Weather => {
+    const { expected, outcome } = night;
     let byOutcome = weathers.get(expected);
     if (!byOutcome) weathers.set(expected, (byOutcome = new Map()));
     let weather = byOutcome.get(outcome);
     if (weather === undefined) {
-      const graded = gradedOf(t, at);
+      const graded = gradedOf(t, night);
       weather = gradeNight(input.claim, input.shipped, graded ? [graded] : [], graded ? [] : [t.id]).weather;
       byOutcome.set(outcome, weather);
     }
     return weather;
   };
   for (const t of input.tests) {
-    if (!(t.nightIndexes.length && t.nightIndexes[t.nightIndexes.length - 1]! >= windowStart)) continue;
+    if (!((t.night(0)?.index ?? -1) >= windowStart)) continue;
     const strip: Weather[] = new Array(nights.length - windowStart).fill(noResult);
     let failedNights = 0;
     let lastPassed: string | undefined;
-    for (let at = t.nightIndexes.length - 1; at >= 0; at--) {
-      const n = t.nightIndexes[at]!;
+    for (let k = 0, night = t.night(0); night; night = t.night(++k)) {
+      const n = night.index;
       if (n < windowStart && lastPassed) break;
-      const weather = weatherOf(t, at);
+      const weather = weatherOf(t, night);
       if (n >= windowStart) {
         strip[n - windowStart] = weather;
         if (weather === 'FAIL') failedNights++;

@@ -15,12 +15,15 @@ const CALLER_SHARE = 0.55;
 /** The worker's entry (record-fold-worker.ts), beside this module in the build. */
 const WORKER = new URL('./record-fold-worker.js', import.meta.url);
 
-/** What the worker is given, and what it sends back. */
-export interface FoldPartInput {
-  files: ListedRecordFile[];
+/** What the worker starts with, and what it sends back for the files it is then given. */
+export interface FoldWorkerData {
   profile: ReportProfile;
 }
-export type FoldPartOutput = { part: { records: ReleaseRecordsState; read: RecordFilesRead } } | { error: string };
+export interface FoldPart {
+  records: ReleaseRecordsState;
+  read: RecordFilesRead;
+}
+export type FoldWorkerOutput = { part: FoldPart } | { error: string };
 
 /** Reads, checks and folds the record files under `paths` as streamResultRecords would, one file at a time: into the
  *  records of the profile's release, with the warnings in the order one reader meets them. A year of nights from
@@ -29,18 +32,27 @@ export type FoldPartOutput = { part: { records: ReleaseRecordsState; read: Recor
  *  thread alone. Two threads need the build (the worker is compiled JavaScript); from the TypeScript source one
  *  thread reads. */
 export async function foldRecordFiles(paths: readonly string[], profile: ReportProfile, threads?: 1 | 2): Promise<{ records: ReleaseRecords; warnings: string[] }> {
-  const listing = listRecordFiles(paths);
+  const mayUseTwo = threads === 2 || (threads === undefined && RUNNING_FROM_BUILD && availableParallelism() >= 2);
+  // The worker is started as soon as the list is long enough, so it loads its modules while the rest is listed.
+  let worker: FoldWorker | undefined = threads === 2 ? new FoldWorker(profile) : undefined;
+  const listing = listRecordFiles(paths, (listed) => {
+    if (mayUseTwo && !worker && listed === MIN_FILES_FOR_TWO_THREADS) worker = new FoldWorker(profile);
+  });
   const { files } = listing;
-  const two = threads === undefined
-    ? RUNNING_FROM_BUILD && files.length >= MIN_FILES_FOR_TWO_THREADS && availableParallelism() >= 2
-    : threads === 2;
   const records = new ReleaseRecords(profile);
-  if (!two) return { records, warnings: warningsInOrder(listing, readRecordFiles(files, records.add)) };
+  if (!worker) return { records, warnings: warningsInOrder(listing, readRecordFiles(files, records.add)) };
 
   const cut = Math.round(files.length * CALLER_SHARE);
-  const later = foldPartOnWorker({ files: files.slice(cut), profile });
-  const read = readRecordFiles(files.slice(0, cut), records.add);
-  const { part } = await later;
+  const later = worker.fold(files.slice(cut));
+  let part: FoldPart;
+  let read: RecordFilesRead;
+  try {
+    read = readRecordFiles(files.slice(0, cut), records.add);
+    part = await later;
+  } finally {
+    // Gone by itself once it has answered; stopped if this thread failed first.
+    void worker.stop();
+  }
   records.absorb(part.records);
   for (const [index, warning] of part.read.warnings) read.warnings.set(cut + index, warning);
   read.records.push(...part.read.records);
@@ -48,24 +60,42 @@ export async function foldRecordFiles(paths: readonly string[], profile: ReportP
 }
 
 /** What the worker does with its files: foldRecordFiles's reading, on its part. */
-export function foldPart(input: FoldPartInput): { records: ReleaseRecordsState; read: RecordFilesRead } {
-  const records = new ReleaseRecords(input.profile);
-  const read = readRecordFiles(input.files, records.add);
+export function foldPart(profile: ReportProfile, files: readonly ListedRecordFile[]): FoldPart {
+  const records = new ReleaseRecords(profile);
+  const read = readRecordFiles(files, records.add);
   return { records: records.state(), read };
 }
 
-function foldPartOnWorker(input: FoldPartInput): Promise<{ part: { records: ReleaseRecordsState; read: RecordFilesRead } }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { workerData: input });
-    let answered = false;
-    worker.once('message', (output: FoldPartOutput) => {
-      answered = true;
-      if ('error' in output) reject(new Error(`failed to read record files on a second thread: ${output.error}`));
-      else resolve(output);
+/** The second thread: started with the profile, it is given its files once (fold) and answers once. */
+class FoldWorker {
+  private readonly worker: Worker;
+  private readonly answer: Promise<FoldPart>;
+
+  constructor(profile: ReportProfile) {
+    this.worker = new Worker(WORKER, { workerData: { profile } satisfies FoldWorkerData });
+    this.answer = new Promise((resolve, reject) => {
+      let answered = false;
+      const fail = (why: string) => reject(new Error(`failed to read record files on a second thread: ${why}`));
+      this.worker.once('message', (output: FoldWorkerOutput) => {
+        answered = true;
+        if ('error' in output) fail(output.error);
+        else resolve(output.part);
+      });
+      this.worker.once('error', (error) => fail(error.message));
+      this.worker.once('exit', (code) => {
+        if (!answered) fail(`it exited with code ${code} before answering`);
+      });
     });
-    worker.once('error', (error) => reject(new Error(`failed to read record files on a second thread: ${error.message}`)));
-    worker.once('exit', (code) => {
-      if (!answered) reject(new Error(`failed to read record files on a second thread: it exited with code ${code} before answering`));
-    });
-  });
+    // A failure before fold() is asked for is kept for it, not reported as unhandled.
+    this.answer.catch(() => undefined);
+  }
+
+  stop(): Promise<number> {
+    return this.worker.terminate();
+  }
+
+  fold(files: ListedRecordFile[]): Promise<FoldPart> {
+    this.worker.postMessage(files);
+    return this.answer;
+  }
 }

@@ -63,8 +63,8 @@ export interface RecordFilesRead {
 }
 
 /** Lists the files streamResultRecords reads, without reading them: a list can be read in parts (on two threads) and
- *  the parts' warnings put back in order (warningsInOrder). */
-export function listRecordFiles(paths: readonly string[]): RecordFileListing {
+ *  the parts' warnings put back in order (warningsInOrder). `listed` is told the count after each file. */
+export function listRecordFiles(paths: readonly string[], listed?: (count: number) => void): RecordFileListing {
   const listing: RecordFileListing = { files: [], paths: [], listingWarnings: [] };
   const seen = new Set<string>();
   const warn = (warning: string) => listing.listingWarnings.push({ path: listing.paths.length, beforeFile: listing.files.length, warning });
@@ -81,7 +81,8 @@ export function listRecordFiles(paths: readonly string[]): RecordFileListing {
     for (const { file, absolute } of files) {
       if (seen.has(absolute)) continue;
       seen.add(absolute);
-      listing.files.push({ file, named: !isFolder });
+      const count = listing.files.push({ file, named: !isFolder });
+      listed?.(count);
     }
     listing.paths.push({ path, isFolder, filesEnd: listing.files.length });
   }

@@ -1,5 +1,5 @@
 import { OUTCOMES, type Outcome, type ResultRecord, type TestRecord } from './result-record.ts';
-import type { MergedResults, MergedRun, MergedTest, NightExpectation, NightOutcome, TestNights, UnfinishedTest } from './merged-results.ts';
+import type { MergedResults, MergedRun, MergedTest, NightExpectation, TestNight, TestNights, UnfinishedTest } from './merged-results.ts';
 import type { Feature } from '../matrix/vocabulary.ts';
 import { decidingAttempt, mergeOutcomes } from './merge-outcomes.ts';
 
@@ -174,7 +174,7 @@ export class RecordFold {
             runKey: run.key, runner: run.runner, cellId: merged.cell.id, platform: merged.platform, required: merged.cell.required,
             feature: track.feature, id: track.id, project: track.project,
           };
-          testNights.push({ ...identity, ...this.nightsOf(track, nightIndex) });
+          testNights.push({ ...identity, night: this.nightsOf(track, nightIndex) });
           const unfinishedNewest = track.unfinishedDays.length ? Math.max(...track.unfinishedDays) : -Infinity;
           if (track.attempts.length && track.newestDay >= unfinishedNewest) tests.push(mergeTest(run, track.attempts, this.runIdOf));
           else unfinished.push({ ...identity });
@@ -195,46 +195,43 @@ export class RecordFold {
     };
   }
 
-  /** Each night of one test folded, in one pass over its attempts in start order (a night is a stretch of start
-   *  times): reruns in a night fold as reruns do, and a night only planned, never attempted, is unfinished. Nothing
-   *  is allocated per night: a year of nights for every test of every runner passes through here. */
-  private nightsOf(track: TestTrack, nightIndex: NightIndex): Pick<TestNights, 'nightIndexes' | 'outcomes' | 'expected'> {
+  /** One test's nights, newest first, folded on demand (TestNights.night): its attempts in start order, walked back
+   *  from the newest (a night is a stretch of start times); reruns in a night fold as reruns do, and a night only
+   *  planned, never attempted, is unfinished. History reads the newest few of a year of nights. */
+  private nightsOf(track: TestTrack, nightIndex: NightIndex): (k: number) => TestNight | undefined {
     const order = attemptOrder(track, this.startedMsOf, this.runIdOf);
     const attempt = order ? (k: number) => order[k]! : (k: number) => k;
     const { seqs, codes } = track;
     const dayAt = (k: number) => this.dayOf[seqs[attempt(k)]!]!;
-    const planned = ascendingDistinct(track.unfinishedDays);
-    const nightIndexes = new Int32Array(seqs.length + planned.length);
-    const outcomes: NightOutcome[] = [];
-    const expected: (NightExpectation | undefined)[] = [];
-    let p = 0;
-    const unfinishedUntil = (day: number) => {
-      for (; p < planned.length && planned[p]! < day; p++) {
-        nightIndexes[outcomes.length] = nightIndex.of(planned[p]!);
-        outcomes.push('unfinished');
-        expected.push(undefined);
+    const unfinished = ascendingDistinct(track.unfinishedDays);
+    const folded: TestNight[] = [];
+    // The newest attempt and the newest unfinished night not folded yet.
+    let a = seqs.length - 1;
+    let u = unfinished.length - 1;
+    return (k) => {
+      while (folded.length <= k && (a >= 0 || u >= 0)) {
+        const day = a >= 0 ? dayAt(a) : -Infinity;
+        if (u >= 0 && unfinished[u]! > day) {
+          folded.push({ index: nightIndex.of(unfinished[u--]!), outcome: 'unfinished', expected: undefined });
+          continue;
+        }
+        if (unfinished[u] === day) u--;
+        let first = a;
+        while (first > 0 && dayAt(first - 1) === day) first--;
+        // The newest attempt of a night knows the newest claim (a profile fix between reruns must win), as in mergeTest.
+        const last = codes[attempt(a)]!;
+        let outcome: Outcome;
+        if (first === a) outcome = this.outcomeOf(last);
+        else {
+          const reruns: Outcome[] = [];
+          for (let i = first; i <= a; i++) reruns.push(this.outcomeOf(codes[attempt(i)]!));
+          outcome = mergeOutcomes(reruns);
+        }
+        folded.push({ index: nightIndex.of(day), outcome, expected: this.expectedOf(last) });
+        a = first - 1;
       }
+      return folded[k];
     };
-    for (let start = 0; start < seqs.length;) {
-      const day = dayAt(start);
-      let end = start + 1;
-      while (end < seqs.length && dayAt(end) === day) end++;
-      unfinishedUntil(day);
-      if (planned[p] === day) p++;
-      // The newest attempt of a night knows the newest claim (a profile fix between reruns must win), as in mergeTest.
-      const last = codes[attempt(end - 1)]!;
-      nightIndexes[outcomes.length] = nightIndex.of(day);
-      if (end - start === 1) outcomes.push(this.outcomeOf(last));
-      else {
-        const reruns: Outcome[] = [];
-        for (let k = start; k < end; k++) reruns.push(this.outcomeOf(codes[attempt(k)]!));
-        outcomes.push(mergeOutcomes(reruns));
-      }
-      expected.push(this.expectedOf(last));
-      start = end;
-    }
-    unfinishedUntil(Infinity);
-    return { nightIndexes: nightIndexes.slice(0, outcomes.length), outcomes, expected };
   }
 }
 

@@ -85,14 +85,20 @@ export type NightOutcome = Outcome | 'unfinished';
 
 /** One test (run + project + test id) over every night it ran or was planned on. */
 export interface TestNights extends TestOfRun {
-  /** Indexes into MergedResults.nights, ascending, one per night the test has a result or was planned. */
-  nightIndexes: Int32Array;
-  /** The night's folded outcome, index for index. */
-  outcomes: NightOutcome[];
-  /** What that night's newest attempt was expected to do (pass, fail, skip), index for index: history grades each
-   *  night as the grid grades the newest, and grading reads no more of an expectation than this. Three shared
-   *  objects, so a year of nights costs a reference per night. Undefined on a night only planned. */
-  expected: (NightExpectation | undefined)[];
+  /** Its `k`-th night from the newest (0: the newest night it has a result or was planned on), or undefined past its
+   *  oldest. Folded on demand, newest first: history reads the few nights it draws, not a year of them. */
+  night(k: number): TestNight | undefined;
+}
+
+/** What one night says about a test, folded over that night's records as reruns are. */
+export interface TestNight {
+  /** Index into MergedResults.nights. */
+  index: number;
+  outcome: NightOutcome;
+  /** What that night's newest attempt was expected to do (pass, fail, skip): history grades each night as the grid
+   *  grades the newest, and grading reads no more of an expectation than this. One of three shared objects.
+   *  Undefined on a night only planned. */
+  expected: NightExpectation | undefined;
 }
 
 /** The part of an expected outcome that grades a night. */
