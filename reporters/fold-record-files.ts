@@ -72,7 +72,9 @@ class FoldWorker {
   private readonly answer: Promise<FoldPart>;
 
   constructor(profile: ReportProfile) {
-    this.worker = new Worker(WORKER, { workerData: { profile } satisfies FoldWorkerData });
+    // No flags of this process's command line: the worker runs its own file (`node --input-type=module -e …` would
+    // make it refuse to start).
+    this.worker = new Worker(WORKER, { workerData: { profile } satisfies FoldWorkerData, execArgv: [] });
     this.answer = new Promise((resolve, reject) => {
       let answered = false;
       const fail = (why: string) => reject(new Error(`failed to read record files on a second thread: ${why}`));
