@@ -70,6 +70,7 @@ export class RecordFold {
       const test = record.tests[i]!;
       const track = sameTrack(run.lastTests[i], test.project, test.id) ?? (run.lastTests[i] = trackOf(run, test.project, test.id, test.feature));
       track.feature = test.feature;
+      if (!track.outOfOrder && track.seqs.length) track.outOfOrder = this.startsAfter(track.seqs[track.seqs.length - 1]!, seq);
       track.seqs.push(seq);
       track.codes.push(OUTCOME_INDEX.get(test.outcome)! + OUTCOME_COUNT * EXPECTATION_INDEX.get(test.expected.expect)!);
       if (day > track.newestDay) {
@@ -133,6 +134,8 @@ export class RecordFold {
             else own.tests.set(track.project, new Map([[track.id, track]]));
             continue;
           }
+          if (!mine.outOfOrder && mine.seqs.length && track.seqs.length) mine.outOfOrder = this.startsAfter(mine.seqs[mine.seqs.length - 1]!, track.seqs[0]!);
+          mine.outOfOrder ||= track.outOfOrder;
           for (let i = 0; i < track.seqs.length; i++) {
             mine.seqs.push(track.seqs[i]!);
             mine.codes.push(track.codes[i]!);
@@ -148,6 +151,22 @@ export class RecordFold {
       }
     }
     for (const meta of metas) meta.seq += offset;
+  }
+
+  /** Whether record `earlier` (added first) started after record `later`: by start time, then run id, as attempts are
+   *  ordered. */
+  private startsAfter(earlier: number, later: number): boolean {
+    const a = this.startedMsOf[earlier]!;
+    const b = this.startedMsOf[later]!;
+    return a !== b ? a > b : this.runIdOf[earlier]!.localeCompare(this.runIdOf[later]!) > 0;
+  }
+
+  /** A track's attempt indexes by start time, then run id, then record number. */
+  private attemptOrder(track: TestTrack): number[] {
+    const { seqs } = track;
+    const compare = (i: number, j: number) => this.startedMsOf[seqs[i]!]! - this.startedMsOf[seqs[j]!]! ||
+      this.runIdOf[seqs[i]!]!.localeCompare(this.runIdOf[seqs[j]!]!) || seqs[i]! - seqs[j]!;
+    return Array.from(seqs, (_, k) => k).sort(compare);
   }
 
   private outcomeOf(code: number): Outcome {
@@ -199,7 +218,7 @@ export class RecordFold {
    *  from the newest (a night is a stretch of start times); reruns in a night fold as reruns do, and a night only
    *  planned, never attempted, is unfinished. History reads the newest few of a year of nights. */
   private nightsOf(track: TestTrack, nightIndex: NightIndex): (k: number) => TestNight | undefined {
-    const order = attemptOrder(track, this.startedMsOf, this.runIdOf);
+    const order = track.outOfOrder ? this.attemptOrder(track) : undefined;
     const attempt = order ? (k: number) => order[k]! : (k: number) => k;
     const { seqs, codes } = track;
     const dayAt = (k: number) => this.dayOf[seqs[attempt(k)]!]!;
@@ -292,6 +311,8 @@ interface TestTrack {
   codes: number[];
   /** Nights a record planned the test and did not finish it. */
   unfinishedDays: number[];
+  /** Some attempt was added before one that started earlier (records mostly arrive in start order): nightsOf sorts. */
+  outOfOrder: boolean;
   newestDay: number;
   attempts: { test: TestRecord; meta: RecordMeta }[];
 }
@@ -308,7 +329,7 @@ function trackOf(run: RunTrack, project: string, id: string, feature: Feature): 
   }
   let track = byId.get(id);
   if (!track) {
-    track = { id, project, feature, seqs: [], codes: [], unfinishedDays: [], newestDay: -Infinity, attempts: [] };
+    track = { id, project, feature, seqs: [], codes: [], unfinishedDays: [], outOfOrder: false, newestDay: -Infinity, attempts: [] };
     byId.set(id, track);
   }
   return track;
@@ -317,17 +338,6 @@ function trackOf(run: RunTrack, project: string, id: string, feature: Feature): 
 const byStart = (runIdOf: readonly string[]) => (a: { startedMs: number; seq: number }, b: { startedMs: number; seq: number }) =>
   a.startedMs - b.startedMs || runIdOf[a.seq]!.localeCompare(runIdOf[b.seq]!) || a.seq - b.seq;
 
-/** Attempt indexes by start time, then run id; undefined when they are in that order already (records mostly
- *  arrive so), which is checked before anything is sorted. */
-function attemptOrder(track: TestTrack, startedMsOf: readonly number[], runIdOf: readonly string[]): number[] | undefined {
-  const { seqs } = track;
-  const compare = (i: number, j: number) =>
-    startedMsOf[seqs[i]!]! - startedMsOf[seqs[j]!]! || runIdOf[seqs[i]!]!.localeCompare(runIdOf[seqs[j]!]!) || seqs[i]! - seqs[j]!;
-  for (let i = 1; i < seqs.length; i++) {
-    if (compare(i - 1, i) > 0) return Array.from(seqs, (_, k) => k).sort(compare);
-  }
-  return undefined;
-}
 
 /** The days in ascending order, each once: the planned days as recorded, which are that already when records arrive
  *  in night order (a day is recorded once per run of nights), copied and sorted only when they are not. */
