@@ -1,7 +1,7 @@
 import type { Claim } from '../matrix/release-profile.ts';
 import type { Feature, PlatformId } from '../matrix/vocabulary.ts';
 import type { NightExpectation, NightOutcome, TestNight, TestNights } from './merged-results.ts';
-import { anyRan, gridState, type GradedTest, type GridState } from './grid-state.ts';
+import { anyRan, gridState, isJudged, type GradedTest, type GridState } from './grid-state.ts';
 
 /** What one night says about a grid cell or a test, as TestGrid's columns do. */
 export const WEATHERS = ['PASS', 'FAIL', 'FLAKY', 'INFRA', 'NOT-RUN', 'N/A'] as const;
@@ -111,7 +111,9 @@ export function cellHistoryOf(input: CellHistoryInput): CellHistory {
   let streak = 0;
   let streakFirst = -1;
   let streakOpen = true;
-  const more = (n: number) => n >= 0 && tests.length > 0 && (n >= windowStart || lastPassed === undefined || streakOpen);
+  // Past the window only a night that passed or a failure streak is sought; a cell that is not judged has neither.
+  const judged = isJudged(input.claim, input.shipped);
+  const more = (n: number) => n >= 0 && tests.length > 0 && (n >= windowStart || (judged && (lastPassed === undefined || streakOpen)));
   for (let n = nights.length - 1; more(n); n--) {
     const graded: GradedTest[] = [];
     const unfinished: string[] = [];
@@ -182,6 +184,7 @@ function flakinessOf(strip: readonly Weather[]): number | undefined {
 function testHistoriesOf(input: CellHistoryInput, windowStart: number, noResult: Weather): TestHistory[] {
   const { nights } = input;
   const out: TestHistory[] = [];
+  const judged = isJudged(input.claim, input.shipped);
   const weathers = new Map<NightExpectation | undefined, Map<NightOutcome, Weather>>();
   const weatherOf = (t: TestNights, night: TestNight): Weather => {
     const { expected, outcome } = night;
@@ -202,7 +205,7 @@ function testHistoriesOf(input: CellHistoryInput, windowStart: number, noResult:
     let lastPassed: string | undefined;
     for (let k = 0, night = t.night(0); night; night = t.night(++k)) {
       const n = night.index;
-      if (n < windowStart && lastPassed) break;
+      if (n < windowStart && (lastPassed || !judged)) break;
       const weather = weatherOf(t, night);
       if (n >= windowStart) {
         strip[n - windowStart] = weather;

@@ -53,7 +53,7 @@ export function gridState(claim: Claim | undefined, shipped: boolean, tests: rea
 
 /** The rules of gridStateOf: the state, and the summary as a function, so only a caller that shows it pays for it. */
 function grade(claim: Claim | undefined, shipped: boolean, tests: readonly GradedTest[], unfinished: readonly string[]): { state: GridState; summary: () => string } {
-  const effective: ClaimStatus = !shipped ? 'not-applicable' : claim?.status ?? 'unsupported';
+  const effective = effectiveClaim(claim, shipped);
   const expectsResults = effective === 'supported' || effective === 'limitation';
   const ids = (list: readonly GradedTest[]) => [...new Set(list.map((t) => t.id))].join(', ');
   const withOutcome = (o: Outcome) => tests.filter((t) => t.outcome === o);
@@ -111,6 +111,17 @@ function grade(claim: Claim | undefined, shipped: boolean, tests: readonly Grade
     state: 'KNOWN-LIMITATION',
     summary: () => (effective === 'limitation' ? `limitation holds: ${held()}` : `the release claims nothing here and every test behaved so: ${held()}`),
   };
+}
+
+/** What the grid judges a cell by: its claim, or not-applicable where the release does not ship the platform. */
+function effectiveClaim(claim: Claim | undefined, shipped: boolean): ClaimStatus {
+  return !shipped ? 'not-applicable' : claim?.status ?? 'unsupported';
+}
+
+/** Whether anything that runs in a cell is judged: a not-applicable or not-shipped cell is N/A whatever ran, on every
+ *  night, so history need not look back for a night it passed. */
+export function isJudged(claim: Claim | undefined, shipped: boolean): boolean {
+  return effectiveClaim(claim, shipped) !== 'not-applicable';
 }
 
 /** How many tests had each outcome, and how many ran at all, in one pass. */
