@@ -3,19 +3,20 @@
  * harness's own record writer) are merged and rendered into every format, and the same files are only read and
  * JSON-parsed — the floor no merge can go under. Each measurement runs in a fresh child process, so its peak RSS
  * (process.resourceUsage().maxRSS) is its own. Between the two, "read+check" reads and checks every record as the
- * report does (size limit, UTF-8, schema) without merging, to show where the time goes. The measurements alternate
- * (parse, check, merge, merge, check, parse) and the best
- * time of each pair is kept (the higher peak RSS), so a warming page cache favours neither. Wall and CPU time are
+ * report does (size limit, UTF-8, schema) without merging, to show where the time goes. Each of the three is
+ * measured `--rounds` times, the order alternating (parse, check, merge, then merge, check, parse, …), and the best
+ * time of each is kept (the higher peak RSS), so a warming page cache favours neither and a busy moment of the
+ * machine spoils one sample, not the figure. Wall and CPU time are
  * both printed: on a machine busy with other work, CPU time is the steadier of the two. Prints a table; asserts
  * nothing.
  *
- *   npm run bench:report -- [--sizes 150000,300000,1500000] [--nights 365] [--tests 32] [--keep]
+ *   npm run bench:report -- [--sizes 150000,300000,1500000] [--nights 365] [--tests 32] [--rounds 3] [--keep]
  *
  * A size is a number of test results: runners = size / (nights × tests), rounded. The records of the largest size
  * are written once (about 0.8 KB a test on disk); smaller sizes read the first runners' folders.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '150000,300000,1500000' },
     nights: { type: 'string', default: '365' },
     tests: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
     // Internal: one measurement in this (fresh) process.
     child: { type: 'string' },
@@ -154,6 +156,7 @@ function main(): void {
   CHILD = childCommand();
   const nights = Number(values.nights);
   const testsPerRecord = Number(values.tests);
+  const rounds = Math.max(1, Number(values.rounds));
   const sizes = values.sizes.split(',').map(Number);
   const plans = sizes.map((size) => ({ size, runners: Math.max(1, Math.round(size / (nights * testsPerRecord))) }));
   const work = mkdtempSync(join(tmpdir(), 'coco-bench-report-'));
@@ -173,12 +176,11 @@ function main(): void {
     const parses: Measurement[] = [];
     const checks: Measurement[] = [];
     const merges: Measurement[] = [];
-    parses.push(measure('parse', folders, out));
-    checks.push(measure('check', folders, out));
-    merges.push(measure('merge', folders, out));
-    merges.push(measure('merge', folders, out));
-    checks.push(measure('check', folders, out));
-    parses.push(measure('parse', folders, out));
+    const lists = { parse: parses, check: checks, merge: merges };
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? (['parse', 'check', 'merge'] as const) : (['merge', 'check', 'parse'] as const);
+      for (const kind of order) lists[kind].push(measure(kind, folders, out));
+    }
     const best = (list: Measurement[]): Measurement => ({
       ...list[0]!, ms: Math.min(...list.map((m) => m.ms)), cpuMs: Math.min(...list.map((m) => m.cpuMs)), maxRssMb: Math.max(...list.map((m) => m.maxRssMb)),
     });
@@ -203,7 +205,7 @@ function main(): void {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
   console.log('');
-  console.log(`targets: ratio ≤ 1.50 at every size; merge RSS < 500 MB at 150k results, < 1024 MB at 1.5M. ${nights} nights, ${testsPerRecord} tests a record, release ${RELEASE}; node ${process.version}.`);
+  console.log(`targets: ratio ≤ 1.50 at every size; merge RSS < 500 MB at 150k results, < 1024 MB at 1.5M. ${nights} nights, ${testsPerRecord} tests a record, best of ${rounds} each, release ${RELEASE}; node ${process.version}, ${availableParallelism()} cores.`);
   if (values.keep) say(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
 }
