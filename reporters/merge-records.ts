@@ -23,7 +23,6 @@ export class RecordFold {
   private readonly runIdOf: string[] = [];
   private readonly dayOf: number[] = [];
   private readonly startedMsOf: number[] = [];
-  private readonly days = new Set<number>();
   private readonly warnings: string[] = [];
 
   /** Records folded so far. */
@@ -39,7 +38,6 @@ export class RecordFold {
       return;
     }
     const day = Math.floor(startedMs / DAY_MS);
-    this.days.add(day);
     const seq = this.runIdOf.push(record.runId) - 1;
     this.dayOf.push(day);
     this.startedMsOf.push(startedMs);
@@ -91,7 +89,7 @@ export class RecordFold {
 
   /** What this fold holds, as plain data another thread can receive (a structured clone): see absorb. */
   state(): RecordFoldState {
-    return { runs: this.runs, runIdOf: this.runIdOf, dayOf: this.dayOf, startedMsOf: this.startedMsOf, days: this.days, warnings: this.warnings };
+    return { runs: this.runs, runIdOf: this.runIdOf, dayOf: this.dayOf, startedMsOf: this.startedMsOf, warnings: this.warnings };
   }
 
   /** Folds in what another fold took from the records that come after this one's (state(), possibly from another
@@ -104,7 +102,6 @@ export class RecordFold {
       this.dayOf.push(later.dayOf[i]!);
       this.startedMsOf.push(later.startedMsOf[i]!);
     }
-    for (const day of later.days) this.days.add(day);
     this.warnings.push(...later.warnings);
     const metas = new Set<RecordMeta>();
     for (const [key, run] of later.runs) {
@@ -116,11 +113,7 @@ export class RecordFold {
           own.newestDay = run.newestDay;
           own.newestRecords = run.newestRecords;
         } else if (run.newestDay === own.newestDay) own.newestRecords.push(...run.newestRecords);
-      } else {
-        this.runs.set(key, run);
-        run.lastPlanned = [];
-        run.lastTests = [];
-      }
+      } else this.runs.set(key, run);
       for (const byId of run.tests.values()) {
         for (const track of byId.values()) {
           for (const attempt of track.attempts) metas.add(attempt.meta);
@@ -153,20 +146,20 @@ export class RecordFold {
     for (const meta of metas) meta.seq += offset;
   }
 
-  /** Whether record `earlier` (added first) started after record `later`: by start time, then run id, as attempts are
-   *  ordered. */
+  /** The order of attempts and records, by their record numbers: start time, then run id, then the order they were
+   *  added in. */
+  private readonly byStart = (a: number, b: number): number =>
+    this.startedMsOf[a]! - this.startedMsOf[b]! || this.runIdOf[a]!.localeCompare(this.runIdOf[b]!) || a - b;
+
+  /** Whether record `earlier`, added before record `later`, comes after it by start. */
   private startsAfter(earlier: number, later: number): boolean {
-    const a = this.startedMsOf[earlier]!;
-    const b = this.startedMsOf[later]!;
-    return a !== b ? a > b : this.runIdOf[earlier]!.localeCompare(this.runIdOf[later]!) > 0;
+    return this.byStart(earlier, later) > 0;
   }
 
-  /** A track's attempt indexes by start time, then run id, then record number. */
+  /** A track's attempt indexes in start order. */
   private attemptOrder(track: TestTrack): number[] {
     const { seqs } = track;
-    const compare = (i: number, j: number) => this.startedMsOf[seqs[i]!]! - this.startedMsOf[seqs[j]!]! ||
-      this.runIdOf[seqs[i]!]!.localeCompare(this.runIdOf[seqs[j]!]!) || seqs[i]! - seqs[j]!;
-    return Array.from(seqs, (_, k) => k).sort(compare);
+    return Array.from(seqs, (_, k) => k).sort((i, j) => this.byStart(seqs[i]!, seqs[j]!));
   }
 
   private outcomeOf(code: number): Outcome {
@@ -178,14 +171,14 @@ export class RecordFold {
   }
 
   result(): MergedResults {
-    const days = [...this.days].sort((a, b) => a - b);
+    const days = [...new Set(this.dayOf)].sort((a, b) => a - b);
     const nightIndex = new NightIndex(days);
     const runs: MergedRun[] = [];
     const tests: MergedTest[] = [];
     const unfinished: UnfinishedTest[] = [];
     const testNights: TestNights[] = [];
     for (const run of this.runs.values()) {
-      const merged = mergedRunOf(run, this.runIdOf);
+      const merged = mergedRunOf(run, this.byStart);
       runs.push(merged);
       for (const byId of run.tests.values()) {
         for (const track of byId.values()) {
@@ -195,7 +188,7 @@ export class RecordFold {
           };
           testNights.push({ ...identity, night: this.nightsOf(track, nightIndex) });
           const unfinishedNewest = track.unfinishedDays.length ? Math.max(...track.unfinishedDays) : -Infinity;
-          if (track.attempts.length && track.newestDay >= unfinishedNewest) tests.push(mergeTest(run, track.attempts, this.runIdOf));
+          if (track.attempts.length && track.newestDay >= unfinishedNewest) tests.push(mergeTest(run, track.attempts, this.byStart));
           else unfinished.push({ ...identity });
         }
       }
@@ -267,7 +260,6 @@ export interface RecordFoldState {
   runIdOf: string[];
   dayOf: number[];
   startedMsOf: number[];
-  days: Set<number>;
   warnings: string[];
 }
 
@@ -335,12 +327,12 @@ function trackOf(run: RunTrack, project: string, id: string, feature: Feature): 
   return track;
 }
 
-const byStart = (runIdOf: readonly string[]) => (a: { startedMs: number; seq: number }, b: { startedMs: number; seq: number }) =>
-  a.startedMs - b.startedMs || runIdOf[a.seq]!.localeCompare(runIdOf[b.seq]!) || a.seq - b.seq;
+/** The fold's order of records, by record number (RecordFold.byStart). */
+type RecordOrder = (a: number, b: number) => number;
 
 
-/** The days in ascending order, each once: the planned days as recorded, which are that already when records arrive
- *  in night order (a day is recorded once per run of nights), copied and sorted only when they are not. */
+/** The days in ascending order, each once: a track's unfinished days as recorded, which are that already when records
+ *  arrive in night order (a day is recorded once per run of nights), copied and sorted only when they are not. */
 function ascendingDistinct(days: readonly number[]): readonly number[] {
   for (let i = 1; i < days.length; i++) {
     if (days[i]! <= days[i - 1]!) return [...new Set(days)].sort((x, y) => x - y);
@@ -366,8 +358,8 @@ class NightIndex {
   }
 }
 
-function mergedRunOf(run: RunTrack, runIdOf: readonly string[]): MergedRun {
-  const records = [...run.newestRecords].sort(byStart(runIdOf));
+function mergedRunOf(run: RunTrack, byStart: RecordOrder): MergedRun {
+  const records = [...run.newestRecords].sort((a, b) => byStart(a.seq, b.seq));
   const newest = records.at(-1)!;
   const days = [...run.days];
   const merged: MergedRun = {
@@ -392,9 +384,8 @@ function mergedRunOf(run: RunTrack, runIdOf: readonly string[]): MergedRun {
   return merged;
 }
 
-function mergeTest(run: RunTrack, unordered: readonly { test: TestRecord; meta: RecordMeta }[], runIdOf: readonly string[]): MergedTest {
-  const compare = byStart(runIdOf);
-  const list = [...unordered].sort((a, b) => compare(a.meta, b.meta));
+function mergeTest(run: RunTrack, unordered: readonly { test: TestRecord; meta: RecordMeta }[], byStart: RecordOrder): MergedTest {
+  const list = [...unordered].sort((a, b) => byStart(a.meta.seq, b.meta.seq));
   const history = list.map((a) => a.test.outcome);
   const outcome = mergeOutcomes(history);
   const decider = list[decidingAttempt(history, outcome)]!;
