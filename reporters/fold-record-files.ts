@@ -7,7 +7,7 @@ import { ReleaseRecords, type ReleaseRecordsState } from './release-records.ts';
 
 /** Below this many record files one thread reads them all: starting a second one (its own modules, its own
  *  compiled record check) costs more than it saves. A year of nights of one runner is 365. */
-export const MIN_FILES_FOR_TWO_THREADS = 1_000;
+const MIN_FILES_FOR_TWO_THREADS = 1_000;
 
 /** The share of the files the calling thread reads: the other thread starts later (it loads its modules first). */
 const CALLER_SHARE = 0.55;
@@ -35,28 +35,27 @@ export async function foldRecordFiles(paths: readonly string[], profile: ReportP
   const mayUseTwo = threads === 2 || (threads === undefined && RUNNING_FROM_BUILD && availableParallelism() >= 2);
   // The worker is started as soon as the list is long enough, so it loads its modules while the rest is listed.
   let worker: FoldWorker | undefined = threads === 2 ? new FoldWorker(profile) : undefined;
-  const listing = listRecordFiles(paths, (listed) => {
-    if (mayUseTwo && !worker && listed === MIN_FILES_FOR_TWO_THREADS) worker = new FoldWorker(profile);
-  });
-  const { files } = listing;
-  const records = new ReleaseRecords(profile);
-  if (!worker) return { records, warnings: warningsInOrder(listing, readRecordFiles(files, records.add)) };
-
-  const cut = Math.round(files.length * CALLER_SHARE);
-  const later = worker.fold(files.slice(cut));
-  let part: FoldPart;
-  let read: RecordFilesRead;
   try {
-    read = readRecordFiles(files.slice(0, cut), records.add);
-    part = await later;
+    const listing = listRecordFiles(paths, (listed) => {
+      if (mayUseTwo && !worker && listed === MIN_FILES_FOR_TWO_THREADS) worker = new FoldWorker(profile);
+    });
+    const { files } = listing;
+    const records = new ReleaseRecords(profile);
+    if (!worker) return { records, warnings: warningsInOrder(listing, readRecordFiles(files, records.add)) };
+
+    const cut = Math.round(files.length * CALLER_SHARE);
+    const later = worker.fold(files.slice(cut));
+    const read = readRecordFiles(files.slice(0, cut), records.add);
+    const part = await later;
+    records.absorb(part.records);
+    for (const [index, warning] of part.read.warnings) read.warnings.set(cut + index, warning);
+    // One push per file: a spread of a year of files from many runners would overflow the stack.
+    for (const held of part.read.records) read.records.push(held);
+    return { records, warnings: warningsInOrder(listing, read) };
   } finally {
-    // Gone by itself once it has answered; stopped if this thread failed first.
-    void worker.stop();
+    // Stopped in any case: at once after its answer, or when this thread failed first (it would wait for its files).
+    void worker?.stop();
   }
-  records.absorb(part.records);
-  for (const [index, warning] of part.read.warnings) read.warnings.set(cut + index, warning);
-  read.records.push(...part.read.records);
-  return { records, warnings: warningsInOrder(listing, read) };
 }
 
 /** What the worker does with its files: foldRecordFiles's reading, on its part. */
