@@ -144,7 +144,7 @@ export function cellHistoryOf(input: CellHistoryInput): CellHistory {
     ...(streak > 0 ? { failureStreak: { firstNight: nights[streakFirst]!, nights: streak } } : {}),
     ...(flakiness === undefined ? {} : { flakinessPercent: flakiness }),
     ...(streak >= input.alertAfter ? { alert: `${input.feature} × ${input.platform}: FAIL ${streak} nights in a row, since ${nights[streakFirst]} (${since})` } : {}),
-    tests: testHistoriesOf(input, windowStart, noResult),
+    tests: testHistoriesOf(input, windowStart, noResult, judged),
   };
 }
 
@@ -181,10 +181,9 @@ function flakinessOf(strip: readonly Weather[]): number | undefined {
 
 /** Each test of the cell graded alone, night by night, by the same function as the cell. A test alone is graded by
  *  what it did and what it was expected to do (the claim is the cell's): each such pair is graded once per cell. */
-function testHistoriesOf(input: CellHistoryInput, windowStart: number, noResult: Weather): TestHistory[] {
+function testHistoriesOf(input: CellHistoryInput, windowStart: number, noResult: Weather, judged: boolean): TestHistory[] {
   const { nights } = input;
   const out: TestHistory[] = [];
-  const judged = isJudged(input.claim, input.shipped);
   const weathers = new Map<NightExpectation | undefined, Map<NightOutcome, Weather>>();
   const weatherOf = (t: TestNights, night: TestNight): Weather => {
     const { expected, outcome } = night;

@@ -69,7 +69,8 @@ function grade(claim: Claim | undefined, shipped: boolean, tests: readonly Grade
     return {
       state: 'N/A',
       summary: () => {
-        const failing = count.failed + count['failed-wrong-reason'] + count['unexpected-pass'];
+        let failing = 0;
+        for (const outcome of FAILING_OUTCOMES) failing += count[outcome];
         const ranAnyway = count.ran === 0 ? '' : `; ${count.ran} test(s) ran anyway${failing ? `: ${failing} failed (not judged)` : ', as expected'}`;
         return `${naSummary(effective, shipped, claim)}${ranAnyway}`;
       },
