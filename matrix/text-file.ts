@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { InputError } from './input-error.ts';
 
 /** What a user's input file is expected to hold, for the message when it holds something else. */
@@ -28,26 +28,26 @@ export function readTextFile(file: string, displayFile: string, kind: TextFileKi
     throw refuse(isSocket(file) ? NOT_REGULAR : failedToRead(error));
   }
   let text: string;
+  let bytes: Buffer | undefined;
   try {
     const stats = fstatSync(fd);
     if (stats.isDirectory()) throw refuse('is a folder, not a file');
     if (!stats.isFile()) throw refuse(NOT_REGULAR);
     if (stats.size > kind.maxBytes) throw refuse(`is ${stats.size} bytes; the limit is ${kind.maxBytes}`);
     // The whole file read and decoded in one native call: reading in steps cost as much as parsing. Bytes that are
-    // not UTF-8 decode to U+FFFD, so only a text holding that character is read again as bytes and checked.
+    // not UTF-8 decode to U+FFFD, so only a text holding that character is read again as bytes, from the same
+    // descriptor, and checked.
     text = readFileSync(fd, 'utf8');
+    if (text.includes('\uFFFD')) bytes = bytesOf(fd, stats.size);
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw refuse(failedToRead(error));
   } finally {
     closeSync(fd);
   }
-  if (text.includes('\uFFFD')) {
-    const content = readFileSync(file);
-    if (!isUtf8(content)) {
-      const at = byteLineColumn(content, firstInvalidUtf8Offset(content));
-      throw refuse(`not a ${kind.format} text file (not valid UTF-8)`, at.line, at.column);
-    }
+  if (bytes && !isUtf8(bytes)) {
+    const at = byteLineColumn(bytes, firstInvalidUtf8Offset(bytes));
+    throw refuse(`not a ${kind.format} text file (not valid UTF-8)`, at.line, at.column);
   }
   // The text is the file's bytes now, and a UTF-16 unit is at most three of them: only a text over a third of the
   // limit can have grown past it after the stat.
@@ -59,6 +59,14 @@ export function readTextFile(file: string, displayFile: string, kind: TextFileKi
 }
 
 const NOT_REGULAR = 'is not a regular file (a device, a pipe or a socket)';
+
+/** The first `size` bytes of an open file, read from its start whatever was read before. */
+function bytesOf(fd: number, size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  let read = 0;
+  for (let n = 1; read < size && n > 0; read += n) n = readSync(fd, bytes, read, size - read, read);
+  return bytes.subarray(0, read);
+}
 
 function isSocket(file: string): boolean {
   try {
