@@ -28,10 +28,13 @@ export const K3S_VERSIONS: Readonly<Record<string, string>> = {
 
 const BUNDLE_VERSIONS_FILE = 'scripts/bundle/versions.env';
 
-/** The offline bundle's pinned versions (KUBE_VERSION=v1.35.4, …): the file scripts/bundle/build.sh sources. */
-export function offlineBundleVersions(): Record<string, string> {
-  return Object.fromEntries(readFileSync(sourcePath(BUNDLE_VERSIONS_FILE), 'utf8').split('\n')
-    .map((line) => line.match(/^([A-Z_]+)=(.*)$/)).filter((m): m is RegExpMatchArray => m !== null).map((m) => [m[1]!, m[2]!]));
+let bundleVersions: Readonly<Record<string, string>> | undefined;
+
+/** The offline bundle's pinned versions (KUBE_VERSION=v1.35.4, …): the file scripts/bundle/build.sh sources, read
+ *  once (a matrix asks for each of its bundle clusters, a provider again). */
+export function offlineBundleVersions(): Readonly<Record<string, string>> {
+  return bundleVersions ??= Object.freeze(Object.fromEntries(readFileSync(sourcePath(BUNDLE_VERSIONS_FILE), 'utf8').split('\n')
+    .map((line) => line.match(/^([A-Z_]+)=(.*)$/)).filter((m): m is RegExpMatchArray => m !== null).map((m) => [m[1]!, m[2]!])));
 }
 
 /** A version a provider has, or why it has none (one sentence naming the versions it has). */
