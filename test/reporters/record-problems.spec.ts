@@ -40,3 +40,13 @@ test('a record too large to list every problem is refused with the first one met
   expect(loaded).toBeUndefined();
   expect(warning).toBe(`${file}:${before.length}:${before.at(-1)!.length + 1}: invalid result record: tests[0].id: is required; skipped`);
 });
+
+test("an expectation's not-tested-upstream reason is part of the record's contract: text, as the harness writes it", () => {
+  const noted = good();
+  const first = noted.tests[0]!;
+  first.expected = { expect: 'pass', claim: 'supported', notTestedUpstream: 'upstream CI has no runner of this platform' };
+  expect(validateResultRecord(noted).ok).toBe(true);
+  (first.expected as Record<string, unknown>).notTestedUpstream = 3;
+  const result = validateResultRecord(noted);
+  expect(result.ok ? [] : result.problems).toEqual([{ path: 'tests[0].expected.notTestedUpstream', problem: 'must be string, got number' }]);
+});
