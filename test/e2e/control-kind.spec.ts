@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { expandCells, loadRelease, loadRunnerMatrix, planCellTests } from '../../matrix/index.ts';
 import { loadResultRecords } from '../../reporters/index.ts';
-import { CLI, coco, REPO } from './coco-cli.ts';
+import { CLI, coco } from './coco-cli.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 import { controlVerdicts } from './control-verdicts.ts';
 
 /** The control cell on kind, for real: kind built from the Go module proxy, Debian's docker engine started by the
@@ -15,9 +16,9 @@ import { controlVerdicts } from './control-verdicts.ts';
  *  with SIGKILL leaves its kind cluster up, and `cleanup` removes all of it. Checked with ps, ip and the engine's own
  *  socket, not with the harness's finder. Runs before control-run.spec.ts (file order, one worker): one cluster at
  *  a time. */
-const matrix = join(REPO, 'matrix', 'control-kind.yaml');
-const out = join(REPO, 'results', 'e2e-kind');
-const killedOut = join(REPO, 'results', 'e2e-kind-killed');
+const matrix = join(SOURCE_ROOT, 'matrix', 'control-kind.yaml');
+const out = join(SOURCE_ROOT, 'results', 'e2e-kind');
+const killedOut = join(SOURCE_ROOT, 'results', 'e2e-kind-killed');
 const [cell] = expandCells(loadRunnerMatrix(matrix));
 const profile = loadRelease(cell!.release);
 const planned = planCellTests(cell!, profile).map((t) => t.id);
@@ -82,7 +83,7 @@ test('a kind run killed with SIGKILL leaves its cluster up; cleanup removes all 
   test.setTimeout(20 * 60_000);
   rmSync(killedOut, { recursive: true, force: true });
   const child = spawn(process.execPath, [CLI, 'run', '--matrix', matrix, '--out', killedOut], {
-    cwd: REPO, env: { ...process.env, CI: 'true' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: SOURCE_ROOT, env: { ...process.env, CI: 'true' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   killedPid = child.pid!;
   let output = '';

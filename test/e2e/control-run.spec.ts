@@ -5,7 +5,8 @@ import { expect, test } from '@playwright/test';
 import { encodedReleases, expandCells, loadRelease, loadRunnerMatrix, planCellTests } from '../../matrix/index.ts';
 import { TEST_CATALOG } from '../../matrix/test-catalog.ts';
 import { XMLValidator } from 'fast-xml-parser';
-import { coco, REPO } from './coco-cli.ts';
+import { coco } from './coco-cli.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 import { controlVerdicts } from './control-verdicts.ts';
 import { loadResultRecords, type CompatibilityReport } from '../../reporters/index.ts';
 import type { ResultRecord } from '../../reporters/result-record.ts';
@@ -18,9 +19,9 @@ import { runStateDir, stateRoot } from '../../harness/pipeline/cell-workspace.ts
  *  negative test must pass. */
 const release = encodedReleases().at(-1)!;
 const profile = loadRelease(release);
-const out = join(REPO, 'results', 'e2e');
+const out = join(SOURCE_ROOT, 'results', 'e2e');
 /** The multi-release sweep: one release of each older install and KBS generation, on one cluster. */
-const sweepMatrix = join(REPO, 'matrix', 'control-sweep.yaml');
+const sweepMatrix = join(SOURCE_ROOT, 'matrix', 'control-sweep.yaml');
 const sweepCells = expandCells(loadRunnerMatrix(sweepMatrix));
 const sweepReleases = sweepCells.map((cell) => cell.release);
 /** Per release, the catalog tests its cell runs: every one in the default run, the sweep's suites in the sweep. */
@@ -28,7 +29,7 @@ const testsOf = new Map<string, Set<string>>([
   [release, new Set(TEST_CATALOG.map((t) => t.id))],
   ...sweepCells.map((cell) => [cell.release, new Set(planCellTests(cell, loadRelease(cell.release)).map((t) => t.id))] as const),
 ]);
-const sweepOut = join(REPO, 'results', 'e2e-sweep');
+const sweepOut = join(SOURCE_ROOT, 'results', 'e2e-sweep');
 
 const CONTROL = controlVerdicts(profile);
 

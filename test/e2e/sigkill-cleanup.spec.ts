@@ -12,7 +12,8 @@ import { ExistingProvider } from '../../harness/providers/existing/provider.ts';
 import { plannedBundle } from '../../harness/providers/kubeadm/offline-bundle.ts';
 import type { ProviderContext } from '../../harness/providers/index.ts';
 import { serveKbsDouble } from '../support/serve-kbs-double.ts';
-import { CLI, coco, REPO } from './coco-cli.ts';
+import { CLI, coco } from './coco-cli.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
 /** A run killed with SIGKILL in the middle of the suites cannot tear anything down. The next run must find the
  *  local cluster it left by its markers, say so in one line, remove it and run. That run keeps its cluster
@@ -22,9 +23,9 @@ import { CLI, coco, REPO } from './coco-cli.ts';
  *  is left on the machine — checked here with ps, ip and iptables-save, not with the harness's own finder. While
  *  the killed run's cluster is up, it also shows that the cluster lives on an address of its own. Runs after
  *  control-run.spec.ts (file order, one worker): one cluster at a time. */
-const killedOut = join(REPO, 'results', 'e2e-sigkill-killed');
-const nextOut = join(REPO, 'results', 'e2e-sigkill-next');
-const developerOut = join(REPO, 'results', 'e2e-developer-path');
+const killedOut = join(SOURCE_ROOT, 'results', 'e2e-sigkill-killed');
+const nextOut = join(SOURCE_ROOT, 'results', 'e2e-sigkill-next');
+const developerOut = join(SOURCE_ROOT, 'results', 'e2e-developer-path');
 const NODE_ADDRESS = '198.18.0.1';
 const ADMIN_CONF = '/etc/kubernetes/admin.conf';
 /** Bounds of one `run` of the control cell on the local cluster (cluster, one suite, teardown) and of one `cleanup`. */
@@ -70,7 +71,7 @@ test('a run killed with SIGKILL mid-suite leaves its local cluster running', asy
   rmSync(killedOut, { recursive: true, force: true });
   // Its own process group, so that the kill takes the harness and every child in that group at once.
   const child = spawn(process.execPath, [CLI, 'run', '--suite', 'encrypted-images', 'authenticated-registries', '--out', killedOut], {
-    cwd: REPO, env: { ...process.env, CI: 'true' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: SOURCE_ROOT, env: { ...process.env, CI: 'true' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
   });
   killedPid = child.pid!;
   let output = '';
@@ -171,7 +172,7 @@ test('the README\'s developer path runs the attestation suite against the kept c
     writeFileSync(join(imagesDir, 'images.json'), JSON.stringify(images));
     // README: `. /tmp/kbs-double.env; KUBECONFIG=<its kubeconfig> COCO_PLATFORM=control npx playwright test --grep @attestation`.
     run = await runCommand(['npx', 'playwright', 'test', '--grep', '@attestation'], {
-      cwd: REPO, nothrow: true, timeoutMs: 12 * 60_000,
+      cwd: SOURCE_ROOT, nothrow: true, timeoutMs: 12 * 60_000,
       env: { ...kbs.env, KUBECONFIG: kubeconfig, COCO_PLATFORM: 'control', COCO_IMAGES: join(imagesDir, 'images.json'),
         COCO_NODE_SHELL: 'local', COCO_OUT_DIR: developerOut, COCO_SUITE_ENV: undefined, CI: 'true' },
     });
@@ -263,7 +264,7 @@ function leftovers(): string[] {
     const comm = commOf(Number(pid));
     const ours = ['kubelet', 'etcd', 'kube-apiserver', 'kube-controller', 'kube-scheduler', 'containerd-shim'].includes(comm)
       || (comm === 'containerd' && command.includes('/etc/coco-conformance/'))
-      || (comm === 'docker-registry' && (command.includes('/coco-conformance/') || command.includes(join(REPO, 'results'))))
+      || (comm === 'docker-registry' && (command.includes('/coco-conformance/') || command.includes(join(SOURCE_ROOT, 'results'))))
       || envOf(Number(pid)).some((entry) => entry === `COCO_CONFORMANCE_RUN=${killedPid}`);
     if (ours) found.push(`process ${comm} (pid ${pid}): ${command.slice(0, 120)}`);
   }

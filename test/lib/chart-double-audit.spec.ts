@@ -1,25 +1,25 @@
 import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { ensureHelm, writeChartDouble } from '../../lib/install-doubles/index.ts';
 import { loadRelease } from '../../matrix/index.ts';
 import { scratchDirectory } from './scratch-directory.ts';
 import { oneCommitMirror } from '../support/git-mirror.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
 /** scripts/audit/chart-double-vs-upstream.ts renders kata's kata-deploy chart out of the kata mirror at the release's
  *  tag. CI has no mirror: here a real git repository holds, at that tag and path, a chart whose objects are known — the
  *  double's own kata-deploy subchart — so the audit must find no difference, then exactly the one made in it; and a
  *  mirror without the tag stops it in one line. The rendering and comparison are helm's and the audit's. */
-const REPO = resolve(import.meta.dirname, '../..');
 const KATA_MIRROR = 'kata-containers+kata-containers';
 const CHART_PATH = 'tools/packaging/kata-deploy/helm-chart/kata-deploy';
 const RELEASE = 'v0.21.0';
 const scratch = scratchDirectory('chart-double-audit');
 
 async function audit(...args: string[]) {
-  return runCommand(['npx', '--no-install', 'tsx', 'scripts/audit/chart-double-vs-upstream.ts', ...args], { cwd: REPO, nothrow: true, timeoutMs: 300_000 });
+  return runCommand(['npx', '--no-install', 'tsx', 'scripts/audit/chart-double-vs-upstream.ts', ...args], { cwd: SOURCE_ROOT, nothrow: true, timeoutMs: 300_000 });
 }
 
 /** A kata mirror whose only commit holds `chart` at kata-deploy's path, tagged `tag` when given. */

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GENERATED_CASES } from './generated-bad-inputs.ts';
-import { REPO_ROOT } from './repo-root.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 const scratch = scratchDirectory('bad-cli');
@@ -23,7 +23,7 @@ interface CliResult {
 
 function cli(args: string[], options: { uid?: number; env?: Record<string, string> } = {}): CliResult {
   const run = spawnSync(process.execPath, ['bin/coco-conformance.mjs', ...args], {
-    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', ...options.env }, timeout: 60_000,
+    cwd: SOURCE_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true', ...options.env }, timeout: 60_000,
     ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}),
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -39,9 +39,9 @@ function expectOneLine(result: CliResult, line?: string | RegExp): void {
   else if (line) expect(result.stderr.trimEnd()).toMatch(line);
 }
 
-const corpus = readdirSync(path.join(REPO_ROOT, CORPUS)).filter((name) => name.endsWith('.yaml')).sort();
+const corpus = readdirSync(path.join(SOURCE_ROOT, CORPUS)).filter((name) => name.endsWith('.yaml')).sort();
 const expectedOf = (name: string) =>
-  readFileSync(path.join(REPO_ROOT, CORPUS, name.replace(/\.yaml$/, '.expected')), 'utf8').trimEnd().replace('{file}', `${CORPUS}/${name}`);
+  readFileSync(path.join(SOURCE_ROOT, CORPUS, name.replace(/\.yaml$/, '.expected')), 'utf8').trimEnd().replace('{file}', `${CORPUS}/${name}`);
 
 for (const name of corpus) {
   test(`plan --matrix ${name}: exit 2, one line`, () => {
@@ -68,7 +68,7 @@ test('a Kubernetes version its cluster provider has nothing for: run and run --d
   // Were the matrix let through, the real run would get only a provider that makes nothing (a test double whose
   // cluster exists for a second), never a real cluster.
   const doubleProvider = {
-    COCO_TEST_PROVIDER_MODULE: path.join(REPO_ROOT, 'test/providers/support/slow-provider.ts'),
+    COCO_TEST_PROVIDER_MODULE: path.join(SOURCE_ROOT, 'test/providers/support/slow-provider.ts'),
     COCO_TEST_SLOW_SECONDS: '1', COCO_TEST_MARKER_DIR: path.join(scratch(), 'provider-markers'),
   };
   for (const name of ['matrix-kind-kubernetes-without-image.yaml', 'matrix-k3s-kubernetes-without-release.yaml', 'matrix-bundle-kubernetes-not-bundled.yaml']) {

@@ -3,14 +3,14 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, loadReleaseProfile, loadRunnerMatrix } from '../../matrix/index.ts';
 import { GENERATED_CASES } from './generated-bad-inputs.ts';
-import { REPO_ROOT } from './repo-root.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 /** The bad-YAML corpus: each test/matrix/bad-yaml/<case>.yaml holds one mistake, <case>.expected the exact one-line
  *  message (`{file}` stands for the file's path). Files named profile-* are release profiles, matrix-* runner
  *  matrices (checked against the real matrix/releases). Inputs that cannot be committed as text (binary, 50 MB)
  *  are written by generated-bad-inputs.ts into a temporary folder. */
-process.chdir(REPO_ROOT);
+process.chdir(SOURCE_ROOT);
 const CORPUS = 'test/matrix/bad-yaml';
 const scratch = scratchDirectory('bad-yaml');
 const cases = readdirSync(CORPUS).filter((name) => name.endsWith('.yaml')).sort();

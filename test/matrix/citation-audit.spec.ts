@@ -1,20 +1,20 @@
 import { expect, test } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { loadRelease } from '../../matrix/index.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { oneCommitMirror } from '../support/git-mirror.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
 /** scripts/audit/citations-past-end.ts judges a citation only where the mirrors hold the file at a pinned ref. Mirrors
  *  it cannot read, or a release it does not know, must stop it in one line (exit 2), not end in "no citation past the
  *  end of its file" having judged nothing. Real git repositories, made here. */
-const REPO = resolve(import.meta.dirname, '../..');
 const scratch = scratchDirectory('citation-audit');
 const MIRRORS = ['kata-containers+kata-containers', 'confidential-containers+trustee', 'confidential-containers+guest-components', 'confidential-containers+operator'];
 
 async function audit(...args: string[]) {
-  return runCommand(['npx', '--no-install', 'tsx', 'scripts/audit/citations-past-end.ts', ...args], { cwd: REPO, nothrow: true, timeoutMs: 120_000 });
+  return runCommand(['npx', '--no-install', 'tsx', 'scripts/audit/citations-past-end.ts', ...args], { cwd: SOURCE_ROOT, nothrow: true, timeoutMs: 120_000 });
 }
 
 /** The four mirrors as git repositories with one commit and no tag. */

@@ -2,14 +2,14 @@ import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from './repo-root.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
 /** The conventions of the field's CLIs (kubectl, helm, kind, playwright), through the real binary. */
 test.describe.configure({ mode: 'parallel' });
 
-const BIN = path.join(REPO_ROOT, 'bin/coco-conformance.mjs');
-const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
-const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const BIN = path.join(SOURCE_ROOT, 'bin/coco-conformance.mjs');
+const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: SOURCE_ROOT, encoding: 'utf8', timeout: 60_000 });
+const version = (JSON.parse(readFileSync(path.join(SOURCE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 test('--version, -V and version print the version from package.json', () => {
   for (const flag of ['--version', '-V', 'version']) {
@@ -42,12 +42,12 @@ test('--help lists every command; each command\'s --help describes every flag it
 });
 
 test('a closed pipe ends the output quietly: `releases | head -1` prints no stack', () => {
-  const result = spawnSync('bash', ['-c', `set -o pipefail; node ${BIN} releases | head -1`], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const result = spawnSync('bash', ['-c', `set -o pipefail; node ${BIN} releases | head -1`], { cwd: SOURCE_ROOT, encoding: 'utf8' });
   expect(result.stdout).toMatch(/^RELEASE +DATE/);
   expect(result.stdout.split('\n')).toHaveLength(2);
   expect(result.stderr).toBe('');
   // Megabytes of output into a pipe closed after one line: the writer meets EPIPE for certain.
-  const big = spawnSync('bash', ['-c', `set -o pipefail; node ${BIN} plan --json --matrix matrix/all-releases.yaml | head -c 100`], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const big = spawnSync('bash', ['-c', `set -o pipefail; node ${BIN} plan --json --matrix matrix/all-releases.yaml | head -c 100`], { cwd: SOURCE_ROOT, encoding: 'utf8' });
   expect(big.stdout).toMatch(/^\{"matrix":"matrix\/all-releases\.yaml","cells":\[/);
   expect(big.stderr).toBe('');
 });

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { REPO_ROOT } from './repo-root.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 import { encodedReleases } from '../../matrix/index.ts';
 
 /** The real binary, as a user runs it: exit codes, stdout, and that bad input is one line on stderr, no stack. */
 function cli(...args: string[]) {
-  const result = spawnSync('node', ['bin/coco-conformance.mjs', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const result = spawnSync('node', ['bin/coco-conformance.mjs', ...args], { cwd: SOURCE_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { clusterVersionProblem } from '../../matrix/cluster-versions.ts';
 import { loadRunnerMatrix } from '../../matrix/index.ts';
 import { bundleVersions } from '../support/bundle-versions.ts';
-import { REPO_ROOT } from './repo-root.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
 /** A matrix asks each cluster provider for a Kubernetes version it has (matrix/cluster-versions.ts); the refusals
  *  themselves, with file, line and path, are in the bad-YAML corpus (test/matrix/bad-yaml/matrix-*-kubernetes-*). */
-process.chdir(REPO_ROOT);
+process.chdir(SOURCE_ROOT);
 
 test('every runner matrix the project ships loads: each cluster asks for a version its provider has', () => {
   const shipped = readdirSync('matrix').filter((name) => name.endsWith('.yaml') && readFileSync(path.join('matrix', name), 'utf8').includes('\nrunners:'));

@@ -8,7 +8,7 @@ import { readTeeSupport } from '../../harness/doctor/tee-support.ts';
 import { readToolVersions } from '../../harness/doctor/tool-versions.ts';
 import { ensureCachedGoTool, findCachedGoTool } from '../../lib/exec/cached-go-tool.ts';
 import { bundleVersions } from '../support/bundle-versions.ts';
-import { REPO_ROOT } from './repo-root.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 const scratchFolder = scratchDirectory('doctor');
@@ -96,7 +96,7 @@ test('a cluster without kubeconfig says why it is not reachable', async () => {
 });
 
 test('doctor prints every section; exit 0 exactly when nothing a run needs is missing', () => {
-  const result = spawnSync('node', ['bin/coco-conformance.mjs', 'doctor'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const result = spawnSync('node', ['bin/coco-conformance.mjs', 'doctor'], { cwd: SOURCE_ROOT, encoding: 'utf8' });
   for (const section of ['what a run needs', 'host TEE support', 'tools', 'offline bundle', 'cluster']) expect(result.stdout).toContain(`${section}\n`);
   expect(result.stdout).toMatch(/\n {2}tdx +(yes|no) +\/sys\/module\/kvm_intel\/parameters\/tdx: /);
   expect(result.stdout).toMatch(/\n {2}containerd +\S+/);
@@ -106,12 +106,12 @@ test('doctor prints every section; exit 0 exactly when nothing a run needs is mi
 test('doctor on a bare PATH exits 1, each missing need with how to get it; --json says the same', () => {
   const cache = scratch();
   const env = { PATH: '/nonexistent', HOME: scratch(), COCO_CACHE_DIR: cache };
-  const result = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'doctor'], { cwd: REPO_ROOT, encoding: 'utf8', env });
+  const result = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'doctor'], { cwd: SOURCE_ROOT, encoding: 'utf8', env });
   expect(result.status, result.stderr).toBe(1);
   for (const need of ['skopeo ≥ 1.16', 'opa', 'go ≥ 1.26.0', 'helm', 'chromium', 'offline Kubernetes bundle']) {
     expect(result.stdout).toMatch(new RegExp(`\\n {2}MISSING +${need.replace(/[.+]/g, '\\$&')} +.*; get it: \\S`));
   }
-  const json = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'doctor', '--json'], { cwd: REPO_ROOT, encoding: 'utf8', env });
+  const json = spawnSync(process.execPath, ['bin/coco-conformance.mjs', 'doctor', '--json'], { cwd: SOURCE_ROOT, encoding: 'utf8', env });
   expect(json.status).toBe(1);
   const parsed = JSON.parse(json.stdout);
   expect(parsed).toMatchObject({ schemaVersion: 1, ok: false });
@@ -159,7 +159,7 @@ test('a hardware runner (its own cluster, Ubuntu 24.04) needs skopeo, go and hel
 
 test('doctor\'s Go minimum is the newest `go` line of the modules the setup scripts build, read from their own go.mod', () => {
   // The versions the scripts pin, and each module's go.mod as the Go module proxy serves it (the go command reads it).
-  const pinned = (script: string, name: string) => readFileSync(path.join(REPO_ROOT, 'scripts/setup', script), 'utf8').match(new RegExp(`${name}=\\$\\{${name}:-(v[0-9.]+)\\}`))![1]!;
+  const pinned = (script: string, name: string) => readFileSync(path.join(SOURCE_ROOT, 'scripts/setup', script), 'utf8').match(new RegExp(`${name}=\\$\\{${name}:-(v[0-9.]+)\\}`))![1]!;
   const modules = [
     `helm.sh/helm/v3@${pinned('build-helm.sh', 'HELM_VERSION')}`,
     `github.com/containers/skopeo@${pinned('build-skopeo.sh', 'SKOPEO_VERSION')}`,

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { encodedReleases, expandCells, FEATURES, InputError, loadRunnerMatrix, type CellFilter, type RunnerMatrix } from '../../matrix/index.ts';
-import { REPO_ROOT } from './repo-root.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
-process.chdir(REPO_ROOT);
+process.chdir(SOURCE_ROOT);
 
 const MATRIX: RunnerMatrix = {
   schemaVersion: 1,

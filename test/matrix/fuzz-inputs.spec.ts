@@ -9,7 +9,7 @@ import { readResultRecordFile } from '../../reporters/load-result-records.ts';
 import { findJsonSyntaxError } from '../../reporters/json-positions.ts';
 import { record } from '../reporters/sample-records.ts';
 import { applyMutations, JSON_FRAGMENTS, mutationsOf, YAML_FRAGMENTS, type Mutation } from './text-mutations.ts';
-import { REPO_ROOT } from './repo-root.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 const scratch = scratchDirectory('fuzz');
@@ -20,7 +20,7 @@ const scratch = scratchDirectory('fuzz');
  *  any other exception fails the property, and fast-check prints the shrunk edits and the seed. A hang would be
  *  stopped by the test's timeout. The seed is fixed so a run can be repeated; FUZZ_SEED picks another. */
 test.describe.configure({ mode: 'parallel' });
-process.chdir(REPO_ROOT);
+process.chdir(SOURCE_ROOT);
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_720);
 const MAX_MESSAGE_CHARS = 2_600;
@@ -123,7 +123,7 @@ test('2000 mutations of a result record: each is a record or one warning line; s
 });
 
 function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, ['bin/coco-conformance.mjs', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000 });
+  const run = spawnSync(process.execPath, ['bin/coco-conformance.mjs', ...args], { cwd: SOURCE_ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

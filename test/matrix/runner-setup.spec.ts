@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from './repo-root.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 /** The setup of a hardware runner (scripts/setup/machine.sh --hardware-runner) on the runners' OS, Ubuntu 24.04
@@ -26,12 +26,12 @@ function osRelease(text: string): string {
 }
 
 function setup(args: string[], env: Record<string, string> = {}) {
-  return spawnSync('bash', ['scripts/setup/machine.sh', ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  return spawnSync('bash', ['scripts/setup/machine.sh', ...args], { cwd: SOURCE_ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
 /** The package names of a list, as the file has them (comments and blank lines left out). */
 function listed(file: string): string[] {
-  return readFileSync(path.join(REPO_ROOT, file), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return readFileSync(path.join(SOURCE_ROOT, file), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 }
 
 test('on Ubuntu 24.04 a hardware runner gets runner-packages.txt through apt, skopeo and helm: no containerd, registry, browser or bundle', () => {
@@ -80,7 +80,7 @@ test('a Go older than a module\'s go.mod asks for stops the build in one line, b
   writeFileSync(path.join(bin, 'go'), `#!/bin/sh\nif [ "$1 $2" = "env GOVERSION" ]; then echo go1.22.2; exit 0; fi\nexec ${realGo} "$@"\n`);
   chmodSync(path.join(bin, 'go'), 0o755);
   const result = spawnSync('bash', ['scripts/setup/build-helm.sh'], {
-    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, COCO_CACHE_DIR: scratch() },
+    cwd: SOURCE_ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, COCO_CACHE_DIR: scratch() },
   });
   expect(result.status).toBe(1);
   expect(result.stdout).toBe('');

@@ -1,20 +1,20 @@
 import { expect, test } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { bundleVersions } from '../support/bundle-versions.ts';
 import { goModuleDir } from '../support/go-module.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
 /** scripts/setup/kind-node-containerd.ts, as build-kind-node.sh runs it (tsx, files in and out), on kind's own
  *  node config from the kind module the script builds with; every result read back by tomllib. */
-const REPO = resolve(import.meta.dirname, '../..');
 const SCRIPT = 'scripts/setup/kind-node-containerd.ts';
 const scratch = scratchDirectory('kind-node');
 
 async function edit(...args: string[]) {
-  return runCommand(['npx', '--no-install', 'tsx', SCRIPT, ...args], { cwd: REPO, nothrow: true, timeoutMs: 60_000 });
+  return runCommand(['npx', '--no-install', 'tsx', SCRIPT, ...args], { cwd: SOURCE_ROOT, nothrow: true, timeoutMs: 60_000 });
 }
 
 test('kind\'s node config gets the bundle\'s pause image as its CRI sandbox image, everything else as kind wrote it', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadRelease, expectedOutcome, TEST_CATALOG, type PlatformId } from '../../matrix/index.ts';
 import type { Outcome, ResultRecord } from '../../reporters/index.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
-import { REPO } from './inline-project.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
 const scratchFolder = scratchDirectory('cli');
 /** Each test's own folder. */
@@ -15,10 +15,10 @@ test.beforeEach(() => {
 });
 const inScratch = (...parts: string[]) => join(scratch, ...parts);
 
-const BIN = join(REPO, 'bin', 'coco-conformance.mjs');
+const BIN = join(SOURCE_ROOT, 'bin', 'coco-conformance.mjs');
 
 function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '1' } });
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: SOURCE_ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '1' } });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

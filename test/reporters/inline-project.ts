@@ -1,18 +1,17 @@
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { writeSuiteEnvironment, type SuiteEnvironment } from '../../lib/suite-environment.ts';
+import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const REPORTER = join(REPO, 'reporters', 'result-record-reporter.ts');
-export const PLAYWRIGHT_CLI = join(REPO, 'node_modules', '@playwright', 'test', 'cli.js');
+export const REPORTER = join(SOURCE_ROOT, 'reporters', 'result-record-reporter.ts');
+export const PLAYWRIGHT_CLI = join(SOURCE_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 
 /** A throwaway Playwright project in the system temp folder (never under test-results/, which other Playwright
  *  runs clean), using this repository's node_modules through a symlink. */
 export function writeInlineProject(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'coco-reporter-'));
-  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  symlinkSync(join(SOURCE_ROOT, 'node_modules'), join(dir, 'node_modules'));
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
