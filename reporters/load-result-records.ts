@@ -55,12 +55,11 @@ export interface ListedRecordFile {
   named: boolean;
 }
 
-/** What reading listed files gave, file by file: a warning for the file (or none), and whether it held a record. */
+/** What reading some listed files gave, file by file: a warning for the file (or none), and whether it held a record. */
 export interface RecordFilesRead {
-  /** By index into the files listed. */
+  /** By index into the files read. */
   warnings: Map<number, string>;
-  /** 1 where the file at that index held a record. */
-  records: Uint8Array;
+  records: boolean[];
 }
 
 /** Lists the files streamResultRecords reads, without reading them: a list can be read in parts (on two threads) and
@@ -92,25 +91,17 @@ export function listRecordFiles(paths: readonly string[], listed?: (count: numbe
 
 /** Reads and checks listed files in order, handing each record to `visit`. */
 export function readRecordFiles(files: readonly ListedRecordFile[], visit: (record: ResultRecord, file: string) => void): RecordFilesRead {
-  const read = nothingRead(files.length);
-  for (let i = 0; i < files.length; i++) readListedFile(files, i, read, visit);
-  return read;
-}
-
-/** What reading none of `count` listed files gave: readListedFile notes in it what each file gave. */
-export function nothingRead(count: number): RecordFilesRead {
-  return { warnings: new Map(), records: new Uint8Array(count) };
-}
-
-/** Reads and checks the listed file at `index`, notes what it gave in `read` and hands its record to `visit`. */
-export function readListedFile(files: readonly ListedRecordFile[], index: number, read: RecordFilesRead, visit: (record: ResultRecord, file: string) => void): void {
-  const { file, named } = files[index]!;
-  const result = readResultRecordFile(file, named);
-  if (result.warning) read.warnings.set(index, result.warning);
-  if (result.record) {
-    read.records[index] = 1;
-    visit(result.record, file);
+  const read: RecordFilesRead = { warnings: new Map(), records: new Array(files.length).fill(false) };
+  for (let i = 0; i < files.length; i++) {
+    const { file, named } = files[i]!;
+    const result = readResultRecordFile(file, named);
+    if (result.warning) read.warnings.set(i, result.warning);
+    if (result.record) {
+      read.records[i] = true;
+      visit(result.record, file);
+    }
   }
+  return read;
 }
 
 /** The warnings of a listing and of reading its files, in the order one reader of every file in turn meets them; a

@@ -6,9 +6,6 @@ import { pathToFileURL } from 'node:url';
 import { BUILD_DIR, sourcePath } from '../../matrix/source-root.ts';
 import { RecordFold } from '../../reporters/merge-records.ts';
 import { ReleaseRecords } from '../../reporters/release-records.ts';
-import { foldShare, joinShares } from '../../reporters/fold-record-files.ts';
-import { listRecordFiles, readRecordFiles, warningsInOrder } from '../../reporters/load-result-records.ts';
-import { SharedFileRanges, type ReadingThread } from '../../reporters/shared-file-ranges.ts';
 import { recordFileName, writeRecordAtomically, type ResultRecord } from '../../reporters/index.ts';
 import type { MergedResults } from '../../reporters/merged-results.ts';
 import { buildProblem } from '../../bin/build-state.mjs';
@@ -103,8 +100,8 @@ test('absorbing is not merging in any order: the absorbed fold is the later reco
   expect(first.records).toBe(records.length - 1);
 });
 
-/** The files of varied() and a few that are not records, in folders, as the report lists them. */
-function variedFiles(): string[] {
+test('from the build, record files read on two threads give the very report one thread gives, warnings in the same order', () => {
+  expect(buildProblem(sourcePath('.')), 'the self-tests read the build: npm run build').toBeUndefined();
   const folder = scratch('results');
   const records = varied();
   records.forEach((r, i) => writeRecordAtomically(join(folder, `runner-${i % 3}`, recordFileName(r.cell.id, r.runner, `${r.runId}-${i}`)), r));
@@ -113,85 +110,11 @@ function variedFiles(): string[] {
   writeFileSync(join(folder, 'runner-2', 'zz-not-a-record.json'), '{"schemaVersion": 1, "runId": "x", "tests": 3}');
   mkdirSync(join(folder, 'empty'));
   writeFileSync(join(folder, 'empty', 'summary.json'), '{}');
-  // A folder of records alone: were it thought to hold none, it would be said so.
-  const more = scratch('more');
-  for (const r of records.slice(0, 2)) writeRecordAtomically(join(more, recordFileName(r.cell.id, r.runner, `more-${r.runId}`)), r);
-  return [folder, join(folder, 'missing'), join(folder, 'runner-1'), more];
-}
-
-test('two threads sharing out files by ranges claim each file once, in runs of consecutive files, and stop in bounded steps', () => {
-  // A fixed sequence of coin tosses picks which thread takes the next step (one claim or one steal, each under the
-  // lock), so claims and steals interleave every way; each thread steps as foldShare does.
-  let seed = 7;
-  const toss = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) & 1024) === 0;
-  let steals = 0;
-  for (const count of [0, 1, 2, 3, 10, 64]) {
-    for (let cut = 0; cut <= count; cut++) {
-      for (let round = 0; round < 8; round++) {
-        const ranges = SharedFileRanges.split(count, cut);
-        const runs: { thread: ReadingThread; start: number; files: number[] }[] = [];
-        const phase: ('first' | 'reading' | 'steal' | 'done')[] = ['first', 'first'];
-        const open: ({ thread: ReadingThread; start: number; files: number[] } | undefined)[] = [undefined, undefined];
-        let steps = 0;
-        while (phase.some((p) => p !== 'done')) {
-          const thread: ReadingThread = phase[1] === 'done' || (phase[0] !== 'done' && toss()) ? 0 : 1;
-          steps++;
-          const file = phase[thread] === 'steal' ? ranges.steal(thread) : ranges.claim(thread);
-          if (file >= 0 && phase[thread] === 'reading') {
-            open[thread]!.files.push(file);
-          } else if (file >= 0) {
-            if (phase[thread] === 'steal') steals++;
-            open[thread] = { thread, start: file, files: [file] };
-            runs.push(open[thread]!);
-            phase[thread] = 'reading';
-          } else {
-            phase[thread] = phase[thread] === 'steal' ? 'done' : 'steal';
-          }
-        }
-        const where = `${count} files cut at ${cut}, round ${round}`;
-        expect(runs.flatMap((run) => run.files).sort((a, b) => a - b), where).toEqual(Array.from({ length: count }, (_, i) => i));
-        for (const run of runs) expect(run.files, where).toEqual(run.files.map((_, k) => run.start + k));
-        // A step that gets a file claims it; one that does not ends a run or a thread (at most two per thread beside
-        // one per run): files never go back and forth without being read.
-        expect(steps, where).toBeLessThanOrEqual(count + runs.length + 4);
-      }
-    }
-  }
-  expect(steals).toBeGreaterThan(100);
-});
-
-test('either thread reading all it can before the other begins, the shares joined are the one-thread reading: fold, warnings and their order', () => {
-  const paths = variedFiles();
-  const listing = listRecordFiles(paths);
-  const whole = new ReleaseRecords(PROFILE);
-  const expected = { result: writtenOut(whole.fold.result()), records: 0, warnings: whole.warnings(), files: [] as string[] };
-  const oneRead = readRecordFiles(listing.files, whole.add);
-  Object.assign(expected, { result: writtenOut(whole.fold.result()), records: whole.fold.records, warnings: whole.warnings(), files: warningsInOrder(listing, oneRead) });
-  expect(expected.files.length).toBeGreaterThan(3);
-  const count = listing.files.length;
-  for (const cut of [0, 1, Math.floor(count / 2), count - 1, count]) {
-    for (const first of [0, 1] as const) {
-      const ranges = SharedFileRanges.split(count, cut);
-      const shares = first === 0
-        ? [foldShare(PROFILE, listing.files, ranges, 0), foldShare(PROFILE, listing.files, ranges, 1)]
-        : [foldShare(PROFILE, listing.files, ranges, 1), foldShare(PROFILE, listing.files, ranges, 0)].reverse();
-      // The one that went first took the other's files, a back half at a time.
-      expect(shares[first]!.parts.length, `cut at ${cut}`).toBeGreaterThan(first === 0 ? (cut < count - 1 ? 1 : 0) : (cut > 1 ? 1 : 0));
-      const theirs = structuredClone({ parts: shares[1]!.parts.map(({ start, records }) => ({ start, records: records.state() })), read: shares[1]!.read });
-      const { records, read } = joinShares(PROFILE, shares[0]!, theirs);
-      const joined = { result: writtenOut(records.fold.result()), records: records.fold.records, warnings: records.warnings(), files: warningsInOrder(listing, read) };
-      expect(joined, `cut at ${cut}, thread ${first} first`).toEqual(expected);
-    }
-  }
-});
-
-test('from the build, record files read on two threads give the very report one thread gives, warnings in the same order', () => {
-  expect(buildProblem(sourcePath('.')), 'the self-tests read the build: npm run build').toBeUndefined();
-  const input = { results: variedFiles(), profile: PROFILE, generatedAt: 'fixed' };
+  const input = { results: [folder, join(folder, 'missing'), join(folder, 'runner-1')], profile: PROFILE, generatedAt: 'fixed' };
   const one = reportFromBuild(input, 1);
   const report = JSON.parse(one) as { records: number; warnings: string[] };
   // Left out: two of another release, one of a runtime class not shipped, one whose start is not a date.
-  expect(report.records).toBe(varied().length + 2 - 4);
+  expect(report.records).toBe(records.length - 4);
   expect(report.warnings.length).toBeGreaterThan(5);
   expect(reportFromBuild(input, 2)).toBe(one);
 });
