@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { ensureHelm, writeChartDouble } from '../../lib/install-doubles/index.ts';
 import { loadRelease } from '../../matrix/index.ts';
-import { scratchDirectory } from './scratch-directory.ts';
+import { freshFolder, scratchDirectory } from './scratch-directory.ts';
 import { oneCommitMirror } from '../support/git-mirror.ts';
 import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
@@ -24,7 +24,7 @@ async function audit(...args: string[]) {
 
 /** A kata mirror whose only commit holds `chart` at kata-deploy's path, tagged `tag` when given. */
 async function kataMirror(chart: string, tag?: string): Promise<string> {
-  const root = mkdtempSync(join(scratch(), 'case-'));
+  const root = freshFolder(scratch);
   await oneCommitMirror(root, KATA_MIRROR, { from: chart, at: CHART_PATH }, tag);
   return root;
 }
@@ -37,7 +37,7 @@ test.beforeAll(async () => {
 test('a chart at the tag with the double\'s objects: no difference; one class\'s overhead changed: that difference, exit 1', async () => {
   test.setTimeout(600_000);
   const kata = loadRelease(RELEASE).components.kata.version;
-  const subchart = join(writeChartDouble(mkdtempSync(join(scratch(), 'case-')), '0.21.0', kata), 'charts', 'kata-deploy');
+  const subchart = join(writeChartDouble(freshFolder(scratch), '0.21.0', kata), 'charts', 'kata-deploy');
   const same = await audit('--mirrors', await kataMirror(subchart, kata), RELEASE);
   expect(same.stdout, same.stderr).toContain(`${RELEASE} (kata ${kata}): 6 RuntimeClass(es) identical`);
   expect(same.stdout).toContain('the chart double matches kata\'s kata-deploy chart');
@@ -56,7 +56,7 @@ test('a chart at the tag with the double\'s objects: no difference; one class\'s
 
 test('a kata mirror without the release\'s kata tag stops the audit in one line, exit 2', async () => {
   const kata = loadRelease(RELEASE).components.kata.version;
-  const subchart = join(writeChartDouble(mkdtempSync(join(scratch(), 'case-')), '0.21.0', kata), 'charts', 'kata-deploy');
+  const subchart = join(writeChartDouble(freshFolder(scratch), '0.21.0', kata), 'charts', 'kata-deploy');
   const mirrors = await kataMirror(subchart);
   const result = await audit('--mirrors', mirrors, RELEASE);
   expect(result.stderr.trim()).toBe(`chart-double-vs-upstream: ${join(mirrors, KATA_MIRROR, 'repo')} has no ${CHART_PATH} at ref ${kata}: the chart double's kata ${kata} cannot be judged`);

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GENERATED_CASES } from './generated-bad-inputs.ts';
 import { SOURCE_ROOT } from '../../matrix/source-root.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 
 const scratch = scratchDirectory('bad-cli');
 
@@ -58,7 +58,7 @@ for (const name of corpus) {
 
 for (const generated of GENERATED_CASES) {
   test(`plan --matrix with ${generated.name}: exit 2, one line`, () => {
-    const folder = mkdtempSync(path.join(scratch(), 'generated-'));
+    const folder = freshFolder(scratch, 'generated');
     const file = generated.write(folder);
     expectOneLine(cli(['plan', '--matrix', file]), `error: ${generated.expected.replace('{file}', file)}`);
   });

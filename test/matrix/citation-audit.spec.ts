@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { loadRelease } from '../../matrix/index.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 import { oneCommitMirror } from '../support/git-mirror.ts';
 import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
@@ -19,7 +18,7 @@ async function audit(...args: string[]) {
 
 /** The four mirrors as git repositories with one commit and no tag. */
 async function mirrorsWithoutTags(): Promise<string> {
-  const root = mkdtempSync(join(scratch(), 'case-'));
+  const root = freshFolder(scratch);
   for (const name of MIRRORS) await oneCommitMirror(root, name);
   return root;
 }
@@ -34,7 +33,7 @@ test('mirrors without the release\'s pinned ref stop the audit, naming the mirro
 });
 
 test('a folder without the mirrors, an unknown release, no --mirrors: one line each, exit 2', async () => {
-  const empty = mkdtempSync(join(scratch(), 'case-'));
+  const empty = freshFolder(scratch);
   for (const [args, line] of [
     [['--mirrors', empty, 'v0.14.0'], `citations-past-end: ${join(empty, MIRRORS[0]!, 'repo')} is not a git mirror`],
     [['--mirrors', empty, 'v0.99.0'], /^citations-past-end: no release profile for v0\.99\.0 \(encoded: v0\.9\.0, .*v0\.14\.0.*\)$/],

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readBundleCache } from '../../harness/doctor/bundle-cache.ts';
 import { readClusterReach } from '../../harness/doctor/cluster-reach.ts';
@@ -9,11 +9,11 @@ import { readToolVersions } from '../../harness/doctor/tool-versions.ts';
 import { ensureCachedGoTool, findCachedGoTool } from '../../lib/exec/cached-go-tool.ts';
 import { bundleVersions } from '../support/bundle-versions.ts';
 import { SOURCE_ROOT } from '../../matrix/source-root.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 
 const scratchFolder = scratchDirectory('doctor');
 /** A fresh folder on every call, removed with the file's scratch folder. */
-const scratch = () => mkdtempSync(path.join(scratchFolder(), 'case-'));
+const scratch = () => freshFolder(scratchFolder);
 
 test('TEE support is read from sysfs: Y and 1 mean enabled, absent files say so', () => {
   const root = scratch();

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { InputError, loadReleaseProfile, planCells } from '../../matrix/index.ts';
@@ -10,7 +10,7 @@ import { findJsonSyntaxError } from '../../reporters/json-positions.ts';
 import { record } from '../reporters/sample-records.ts';
 import { applyMutations, JSON_FRAGMENTS, mutationsOf, YAML_FRAGMENTS, type Mutation } from './text-mutations.ts';
 import { SOURCE_ROOT } from '../../matrix/source-root.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 
 const scratch = scratchDirectory('fuzz');
 
@@ -58,7 +58,7 @@ for (const source of YAML_SOURCES) {
   test(`${source.runs} mutations of ${source.file}: each is a value or one InputError line`, () => {
     test.setTimeout(300_000);
     const original = readFileSync(source.file, 'utf8');
-    const folder = mkdtempSync(path.join(scratch(), 'yaml-'));
+    const folder = freshFolder(scratch, 'yaml');
     const file = path.join(folder, path.basename(source.file));
     const counts = { value: 0, 'input-error': 0 };
     fc.assert(
@@ -80,7 +80,7 @@ const RECORD_TEXT = JSON.stringify(record({ platform: 'tdx', runner: 'tdx-01', t
 
 test('2000 mutations of a result record: each is a record or one warning line; syntax errors are placed as JSON.parse places them', () => {
   test.setTimeout(300_000);
-  const folder = mkdtempSync(path.join(scratch(), 'json-'));
+  const folder = freshFolder(scratch, 'json');
   const file = path.join(folder, 'record.json');
   const counts = { record: 0, warning: 0, syntax: 0, positionChecked: 0 };
   fc.assert(
@@ -138,7 +138,7 @@ function firstRefused(count: number, refused: (mutations: Mutation[], index: num
 
 test('a handful of mutated matrices through the real CLI: exit 2 and exactly the in-process line', () => {
   const original = readFileSync('matrix/nightly.yaml', 'utf8');
-  const folder = mkdtempSync(path.join(scratch(), 'cli-'));
+  const folder = freshFolder(scratch, 'cli');
   const cases = firstRefused(5, (mutations, index) => {
     const file = path.join(folder, `nightly-${index}.yaml`);
     writeFileSync(file, applyMutations(original, mutations, DONOR));
@@ -154,7 +154,7 @@ test('a handful of mutated matrices through the real CLI: exit 2 and exactly the
 });
 
 test('a handful of mutated records through the real CLI: signoff exits 2 with one line when none is valid', () => {
-  const folder = mkdtempSync(path.join(scratch(), 'cli-records-'));
+  const folder = freshFolder(scratch, 'cli-records');
   mkdirSync(folder, { recursive: true });
   let checked = 0;
   fc.sample(mutationsOf(JSON_FRAGMENTS), { numRuns: 100, seed: SEED }).forEach((mutations, index) => {

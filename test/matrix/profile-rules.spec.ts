@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_RELEASES_DIR, encodedReleases, InputError, loadRelease, loadReleaseProfile } from '../../matrix/index.ts';
 import { profileFailureTexts } from '../../matrix/check-release-profile.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 
 /** Cross-field rules need an otherwise valid profile, so each case edits a copy of the real v0.9.0.yaml and
  *  expects the exact message, its position computed from the edited text. */
@@ -14,7 +14,7 @@ const scratch = scratchDirectory('profile-rules');
 function edited(replace: (text: string) => string, fileName = 'profile.yaml', original = ORIGINAL): { file: string; text: string } {
   const text = replace(original);
   expect(text, 'the edit must change the profile').not.toBe(original);
-  const file = path.join(mkdtempSync(path.join(scratch(), 'case-')), fileName);
+  const file = path.join(freshFolder(scratch), fileName);
   writeFileSync(file, text);
   return { file, text };
 }
@@ -126,7 +126,7 @@ test('the release tag matches the file name', () => {
 });
 
 test('an unknown release names the file it looked for', () => {
-  const dir = mkdtempSync(path.join(scratch(), 'releases-'));
+  const dir = freshFolder(scratch, 'releases');
   expect(() => loadRelease('v0.8.0', dir)).toThrow(
     new InputError(path.join(dir, 'v0.8.0.yaml'), '', `no release profile for "v0.8.0" (looked for ${path.join(dir, 'v0.8.0.yaml')})`),
   );

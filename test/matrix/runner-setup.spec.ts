@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SOURCE_ROOT } from '../../matrix/source-root.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 
 /** The setup of a hardware runner (scripts/setup/machine.sh --hardware-runner) on the runners' OS, Ubuntu 24.04
  *  LTS. No Ubuntu machine is here: the setup's decisions run on this machine with an Ubuntu 24.04 os-release
@@ -12,7 +12,7 @@ import { scratchDirectory } from '../lib/scratch-directory.ts';
 
 const scratchFolder = scratchDirectory('runner-setup');
 /** A fresh folder on every call, removed with the file's scratch folder. */
-const scratch = () => mkdtempSync(path.join(scratchFolder(), 'case-'));
+const scratch = () => freshFolder(scratchFolder);
 
 const UBUNTU_24_04 = [
   'PRETTY_NAME="Ubuntu 24.04.2 LTS"', 'NAME="Ubuntu"', 'VERSION_ID="24.04"', 'VERSION="24.04.2 LTS (Noble Numbat)"',

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { encodedReleases, loadRelease, profileForCell } from '../../matrix/index.ts';
 import { confidentialPod, platformSpec } from '../../lib/manifests/index.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 
 /** The runtime-rs variants of the CoCo platforms as profile data (platforms.<p>.runtimeVariants): which releases'
  *  kata-deploy carries them, whether the install creates their class, and a runner that chooses one. */
@@ -21,7 +21,7 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 
 /** A copy of matrix/releases (nothing here touches the shipped profiles) and a runner matrix in it. */
 function releasesWith(matrix: string[]): string {
-  const dir = mkdtempSync(join(scratch(), 'case-'));
+  const dir = freshFolder(scratch);
   for (const name of readdirSync(join(ROOT, 'matrix/releases'))) copyFileSync(join(ROOT, 'matrix/releases', name), join(dir, name));
   writeFileSync(join(dir, 'matrix.yaml'), ['schemaVersion: 1', 'name: variants', 'runners:', ...matrix, ''].join('\n'));
   return dir;

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from '../../lib/exec/run-command.ts';
 import { bundleVersions } from '../support/bundle-versions.ts';
 import { goModuleDir } from '../support/go-module.ts';
 import { parseTomlWithTomllib } from '../support/tomllib.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
 /** scripts/setup/kind-node-containerd.ts, as build-kind-node.sh runs it (tsx, files in and out), on kind's own
@@ -19,7 +19,7 @@ async function edit(...args: string[]) {
 
 test('kind\'s node config gets the bundle\'s pause image as its CRI sandbox image, everything else as kind wrote it', async () => {
   const kindConfig = join(await goModuleDir(`sigs.k8s.io/kind@${bundleVersions().KIND_VERSION}`), 'images/base/files/etc/containerd/config.toml');
-  const out = join(mkdtempSync(join(scratch(), 'case-')), 'config.toml');
+  const out = join(freshFolder(scratch), 'config.toml');
   const result = await edit('node-config', kindConfig, 'coco-bundle.local/pause:3.10.1', out);
   expect(result.exitCode, result.stderr).toBe(0);
   const written = readFileSync(out, 'utf8');
@@ -34,7 +34,7 @@ test('kind\'s node config gets the bundle\'s pause image as its CRI sandbox imag
 });
 
 test('a kind config without the CRI sandbox image stops the build in one line', async () => {
-  const dir = mkdtempSync(join(scratch(), 'case-'));
+  const dir = freshFolder(scratch);
   writeFileSync(join(dir, 'config.toml'), 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\nsnapshotter = "overlayfs"\n');
   const result = await edit('node-config', join(dir, 'config.toml'), 'coco-bundle.local/pause:3.10.1', join(dir, 'out.toml'));
   expect(result.exitCode).toBe(1);
@@ -42,7 +42,7 @@ test('a kind config without the CRI sandbox image stops the build in one line', 
 });
 
 test('the image-import containerd config holds its paths as given, whatever they contain, with every CRI plugin off', async () => {
-  const dir = mkdtempSync(join(scratch(), 'case-'));
+  const dir = freshFolder(scratch);
   const root = join(dir, 'a "quoted" \\ path', 'root');
   const result = await edit('import-config', root, join(dir, 'state'), join(dir, 'containerd.sock'), join(dir, 'import.toml'));
   expect(result.exitCode, result.stderr).toBe(0);

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { storedNodeContainers } from '../../harness/providers/kind/kind-cleanup.ts';
 import { KIND_LAYOUT } from '../../harness/providers/kind/kind-engine.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 
 const scratch = scratchDirectory('kind-engine');
 
@@ -12,7 +12,7 @@ const scratch = scratchDirectory('kind-engine');
  *  container (v20.10.24, Debian's dockerd here: container/container.go:46 configFileName, :77 Name, :73 Config;
  *  api/types/container/config.go:65 Labels), not recorded from an engine. */
 function dataRoot(containers: Record<string, unknown>): string {
-  const root = mkdtempSync(join(scratch(), 'case-'));
+  const root = freshFolder(scratch);
   for (const [id, record] of Object.entries(containers)) {
     mkdirSync(join(root, 'containers', id), { recursive: true });
     writeFileSync(join(root, 'containers', id, 'config.v2.json'), typeof record === 'string' ? record : JSON.stringify(record));
@@ -31,5 +31,5 @@ test('a stopped engine\'s kind node containers are found by kind\'s cluster labe
 });
 
 test('an engine that never ran (no containers folder) keeps nothing', () => {
-  expect(storedNodeContainers(mkdtempSync(join(scratch(), 'case-')))).toEqual([]);
+  expect(storedNodeContainers(freshFolder(scratch))).toEqual([]);
 });

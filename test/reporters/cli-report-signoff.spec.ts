@@ -1,17 +1,17 @@
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRelease, expectedOutcome, TEST_CATALOG, type PlatformId } from '../../matrix/index.ts';
 import type { Outcome, ResultRecord } from '../../reporters/index.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 import { SOURCE_ROOT } from '../../matrix/source-root.ts';
 
 const scratchFolder = scratchDirectory('cli');
 /** Each test's own folder. */
 let scratch = '';
 test.beforeEach(() => {
-  scratch = mkdtempSync(join(scratchFolder(), 'case-'));
+  scratch = freshFolder(scratchFolder);
 });
 const inScratch = (...parts: string[]) => join(scratch, ...parts);
 

@@ -1,18 +1,18 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_RECORD_FILE_BYTES } from '../../reporters/load-result-records.ts';
 import { loadResultRecords, validateResultRecord, RESULT_RECORD_SCHEMA, OUTCOMES, mergeOutcomes, type Outcome } from '../../reporters/index.ts';
 import { FEATURES, PLATFORM_ID, VARIANTS } from '../../matrix/vocabulary.ts';
 import { record } from './sample-records.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 
 const scratchFolder = scratchDirectory('records');
 /** Each test's own folder. */
 let scratch = '';
 test.beforeEach(() => {
-  scratch = mkdtempSync(join(scratchFolder(), 'case-'));
+  scratch = freshFolder(scratchFolder);
 });
 const inScratch = (...parts: string[]) => join(scratch, ...parts);
 

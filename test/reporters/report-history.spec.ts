@@ -1,12 +1,12 @@
 import { test, expect } from '@playwright/test';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildCompatibilityReport, buildCompatibilityReportFromFiles, MARKDOWN_LIMIT, recordFileName, renderHtml, renderJson, renderMarkdown, writeRecordAtomically,
-  writeReportFiles, type Outcome,
+  writeReportFiles,
 } from '../../reporters/index.ts';
 import { nightDate } from '../../scripts/bench/synthetic-records.ts';
-import { scratchDirectory } from '../lib/scratch-directory.ts';
+import { freshFolder, scratchDirectory } from '../lib/scratch-directory.ts';
 import { SAMPLE_BASELINE, SAMPLE_NIGHTS, SAMPLE_PROFILE } from './sample-night.ts';
 import { FIRST_NIGHT, NIGHTS, WATCHED, writeYearOfNights } from './year-of-nights.ts';
 
@@ -14,7 +14,7 @@ const scratchFolder = scratchDirectory('year');
 /** Each test's own folder. */
 let scratch = '';
 test.beforeEach(() => {
-  scratch = mkdtempSync(join(scratchFolder(), 'case-'));
+  scratch = freshFolder(scratchFolder);
 });
 
 test('a report over 365 nights × 13 runners keeps the Markdown under 60,000 characters and shows the streak of a cell that failed its last 3 nights', async () => {
