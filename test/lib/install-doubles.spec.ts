@@ -172,6 +172,23 @@ for (const profile of helmReleases) {
     expect(all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'coco-kata-as-coco-runtime-verification-spec')?.data?.['pod-spec.yaml'])
       .toContain('runtimeClassName: kata-qemu-coco-dev');
   });
+
+  test(`${profile.release}: testDouble.apiServer reaches every pod of the double that calls the API server; unset, none is told`, async () => {
+    const chart = chartOf(profile);
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kata-deploy-verify\n';
+    const apiEnv = async (values: Record<string, unknown>) => objects(await render(chart, values))
+      .filter((o) => o.spec?.template?.spec)
+      .map((o) => {
+        const [container] = o.spec!.template!.spec!.containers as { env?: { name: string; value?: string }[] }[];
+        return [o.kind, (container!.env ?? []).filter((e) => e.name.startsWith('KUBERNETES_SERVICE_')).map((e) => `${e.name}=${e.value}`)];
+      });
+    const set = await apiEnv(valuesWith(recipe, { verification: { pod }, testDouble: { apiServer: { host: '198.18.0.1', port: 6443 } } }));
+    // The DaemonSet, the verification Job and the cleanup hook Job at kata's tag (a post-delete or a SIGTERM cleanup).
+    expect(set.map(([kind]) => kind).sort()).toEqual(['DaemonSet', 'Job', 'Job']);
+    for (const [kind, env] of set) expect(env, String(kind)).toEqual(['KUBERNETES_SERVICE_HOST=198.18.0.1', 'KUBERNETES_SERVICE_PORT=6443']);
+    const unset = await apiEnv(valuesWith(recipe, { verification: { pod } }));
+    expect(unset.map(([, env]) => env)).toEqual([[], [], []]);
+  });
 }
 
 test('a misspelt values key: the real chart (no values.schema.json) takes it silently and the class it was to enable is missing by name; the double refuses it', async () => {
