@@ -49,9 +49,11 @@ export function kindNodeImageFor(kubernetes: string): PickedVersion {
   return { problem: `kind has no node image for Kubernetes ${kubernetes} (it pins ${Object.keys(KIND_NODE_IMAGES).join(', ')}: the images kind v0.24.0 published; or give a full version like 1.30.4)` };
 }
 
-/** The k3s release for a Kubernetes minor version. */
+/** The k3s release for a Kubernetes minor version. A full k3s version (v1.30.4+k3s1) is used as is. */
 export function k3sReleaseFor(kubernetes: string): PickedVersion {
-  const release = K3S_VERSIONS[kubernetes.replace(/^v/, '')];
+  const bare = kubernetes.replace(/^v/, '');
+  if (bare.includes('+k3s')) return { picked: `v${bare}` };
+  const release = K3S_VERSIONS[bare];
   if (release) return { picked: release };
   return { problem: `k3s has no release for Kubernetes ${kubernetes} (it pins one per minor: ${Object.keys(K3S_VERSIONS).join(', ')})` };
 }

@@ -54,12 +54,10 @@ export function k3sContainerdConfigVersion(k3s: string): ContainerdConfigVersion
   return minor > 32 || (minor === 32 && patch >= 2) || (minor === 31 && patch >= 6) ? 3 : 2;
 }
 
-/** The k3s release for a Kubernetes minor version (K3S_VERSIONS in matrix/cluster-versions.ts, which a matrix is
- *  checked against when it loads); a full k3s version (v1.30.4+k3s1) is used as is. */
+/** The k3s release for a Kubernetes minor version, or a full k3s version as is (k3sReleaseFor: the versions a matrix
+ *  is checked against when it loads). */
 export function k3sVersion(kubernetes: string | undefined): string {
-  const bare = (kubernetes ?? '1.30').replace(/^v/, '');
-  if (bare.includes('+k3s')) return `v${bare}`;
-  const release = k3sReleaseFor(bare);
+  const release = k3sReleaseFor(kubernetes ?? '1.30');
   if ('problem' in release) throw new Error(`failed to pick a k3s version: ${release.problem}`);
   return release.picked;
 }
