@@ -178,8 +178,6 @@ test('a valid record nested too deep where the schema leaves it open is found ex
     (r, v) => (r.cell.extra = v),
     (r, v) => (r.cell.cluster.extra = v),
     (r, v) => (r.environment.extra = v),
-    (r, v) => (r.tests[1].expected.extra = v),
-    (r, v) => (r.tests[0].expected.signature.extra = v),
   ];
   let tooDeep = 0;
   for (const place of places) {
@@ -192,7 +190,8 @@ test('a valid record nested too deep where the schema leaves it open is found ex
       if (full) tooDeep++;
     }
   }
-  expect(tooDeep).toBeGreaterThan(40);
+  // About ten depths per place reach past the limit.
+  expect(tooDeep).toBeGreaterThan(25);
   // Two places too deep: the first in the document wins, whatever order the schema lists them in.
   for (const order of [['environment', 'cell'], ['cell', 'environment']]) {
     const { cell, environment, ...rest } = richRecord();
@@ -202,9 +201,9 @@ test('a valid record nested too deep where the schema leaves it open is found ex
     expect(check(doc, 32)).toEqual(firstValueNestedBeyond(doc, 32));
   }
   const deepInOpenMap = richRecord();
-  (deepInOpenMap.tests[1]!.expected as unknown as Record<string, unknown>).extra = nested(100_000);
+  (deepInOpenMap.environment as unknown as Record<string, unknown>).extra = nested(100_000);
   expect(validateResultRecord(deepInOpenMap)).toEqual({
-    ok: false, problems: [{ path: `tests[1].expected.extra${'[0]'.repeat(28)}`, problem: 'is nested more than 32 levels deep' }],
+    ok: false, problems: [{ path: `environment.extra${'[0]'.repeat(30)}`, problem: 'is nested more than 32 levels deep' }],
   });
 });
 

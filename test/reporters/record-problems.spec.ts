@@ -50,3 +50,18 @@ test("an expectation's not-tested-upstream reason is part of the record's contra
   const result = validateResultRecord(noted);
   expect(result.ok ? [] : result.problems).toEqual([{ path: 'tests[0].expected.notTestedUpstream', problem: 'must be string, got number' }]);
 });
+
+test('an expectation holds only what the harness writes: an unknown field in it or in its signature is refused by name', () => {
+  const noted = good();
+  const first = noted.tests[0]!;
+  first.expected = { expect: 'fail', claim: 'limitation', reason: 'r', signature: { step: 's', pattern: 'p', because: 'b' } };
+  expect(validateResultRecord(noted).ok).toBe(true);
+  Object.assign(first.expected, { surprise: 1 });
+  Object.assign(first.expected.signature!, { extra: true });
+  const result = validateResultRecord(noted);
+  expect(result.ok ? [] : result.problems).toEqual([
+    { path: 'tests[0].expected.signature.extra', problem: 'is not a known field' },
+    { path: 'tests[0].expected.surprise', problem: 'is not a known field' },
+  ]);
+});
+
