@@ -49,7 +49,8 @@ export function kindNodeImageFor(kubernetes: string): PickedVersion {
   return { problem: `kind has no node image for Kubernetes ${kubernetes} (it pins ${Object.keys(KIND_NODE_IMAGES).join(', ')}: the images kind v0.24.0 published; or give a full version like 1.30.4)` };
 }
 
-/** The k3s release for a Kubernetes minor version. A full k3s version (v1.30.4+k3s1) is used as is. */
+/** The k3s release for a Kubernetes minor version. A full k3s version (v1.30.4+k3s1), which a provider may be given
+ *  but a matrix may not (its kubernetes is a version number), is used as is. */
 export function k3sReleaseFor(kubernetes: string): PickedVersion {
   const bare = kubernetes.replace(/^v/, '');
   if (bare.includes('+k3s')) return { picked: `v${bare}` };

@@ -1,7 +1,6 @@
 import type { Claim, ReleaseProfile } from '../matrix/release-profile.ts';
 import type { Feature, PlatformId } from '../matrix/vocabulary.ts';
-import type { Cell } from '../matrix/cell.ts';
-import type { EnvironmentFacts, Outcome, ResultRecord } from './result-record.ts';
+import type { Outcome } from './result-record.ts';
 import type { MergedRun, MergedTest } from './merged-results.ts';
 import type { CellHistory, ReportHistory } from './cell-history.ts';
 import type { GridState } from './grid-state.ts';

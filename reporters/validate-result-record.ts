@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
+import type { ExpectedOutcome } from '../matrix/expected-outcome.ts';
 import type { ObjectPath } from '../matrix/object-path.ts';
 import { compileSchema, type JsonSchema, type SchemaCheck } from '../matrix/schema/validate.ts';
 import { firstValueNestedBeyond, nestingCheckForValid } from '../matrix/schema/nesting-depth.ts';
@@ -70,6 +71,15 @@ export function validateResultRecord(document: unknown): RecordValidation {
   }
   const violations = hasMoreValuesThan(document, MAX_VALUES_FOR_EVERY_PROBLEM) ? [checkRecord.firstMet(document)!] : checkRecord.violations(document);
   return { ok: false, problems: violations.map((v) => ({ path: recordPathText(v.path), problem: v.problem })) };
+}
+
+let checkExpectation: SchemaCheck | undefined;
+
+/** Whether `value` is an expectation a record may hold (the schema's `$defs/expected`): what a test's `expected`
+ *  annotation must be for its record to be read by the report. */
+export function isRecordExpectation(value: unknown): value is ExpectedOutcome {
+  checkExpectation ??= compileSchema({ $schema: RESULT_RECORD_SCHEMA.$schema, $defs: RESULT_RECORD_SCHEMA.$defs, $ref: '#/$defs/expected' }, 'record');
+  return checkExpectation.passes(value);
 }
 
 function tooDeepOf(path: ObjectPath): RecordValidation {

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import {
+  encodedReleases,
   expectedOutcome,
   loadRelease,
   profileForCell,
@@ -11,6 +12,8 @@ import {
   type ReleaseProfile,
   type Variant,
 } from '../../matrix/index.ts';
+import { PULL_MODES } from '../../matrix/vocabulary.ts';
+import { isRecordExpectation } from '../../reporters/validate-result-record.ts';
 
 const V090 = loadRelease('v0.9.0');
 const ISSUE = 'https://example.invalid/issues/1';
@@ -321,4 +324,29 @@ test('without a pull mode (a developer\'s run) pods pull as nydus: an install th
   expect(voided.reason).toMatch(/^pull mode nydus: release v0\.9\.0's install configures snapshotter "overlayfs" for kata-qemu-tdx, not nydus/);
   expect(expectedOutcome(V090, 'tdx', notUnpacked)).toEqual({ expect: 'pass', claim: 'supported',
     notTestedUpstream: V090.claims['guest-pull']!.tdx!.notTestedUpstream });
+});
+
+test('every expectation the harness derives is one a result record may hold (the record schema refuses any other)', () => {
+  let derived = 0;
+  const kinds = new Set<string>();
+  const refused: string[] = [];
+  for (const release of encodedReleases()) {
+    const profile = loadRelease(release);
+    for (const platform of Object.keys(profile.platforms) as PlatformId[]) {
+      for (const pullMode of PULL_MODES) {
+        for (const test of TEST_CATALOG) {
+          const outcome = expectedOutcome(profile, platform, test, pullMode);
+          if (!isRecordExpectation(outcome)) refused.push(`${release} ${platform} ${pullMode} ${test.id}: ${JSON.stringify(outcome)}`);
+          derived++;
+          kinds.add(Object.keys(outcome).sort().join(','));
+        }
+      }
+    }
+  }
+  expect(refused).toEqual([]);
+  expect(derived).toBeGreaterThan(1_000);
+  // The check met every optional field the harness writes.
+  expect([...kinds].join(' ')).toMatch(/signature/);
+  expect([...kinds].join(' ')).toMatch(/notTestedUpstream/);
+  expect([...kinds].join(' ')).toMatch(/nonDiscriminating/);
 });

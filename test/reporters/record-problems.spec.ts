@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { readResultRecordFile } from '../../reporters/load-result-records.ts';
+import { readTestMetadata } from '../../reporters/test-metadata.ts';
 import { validateResultRecord } from '../../reporters/index.ts';
 import { scratchDirectory } from '../lib/scratch-directory.ts';
 import { record } from './sample-records.ts';
@@ -65,3 +66,16 @@ test('an expectation holds only what the harness writes: an unknown field in it 
   ]);
 });
 
+
+test("a test's expected annotation the record schema would not take is read as must-pass, saying so, and its record stays readable", () => {
+  const read = (expected: unknown) => readTestMetadata('t', ['@attestation'], [{ type: 'expected', description: JSON.stringify(expected) }]).expected;
+  const fine = { expect: 'fail', claim: 'limitation', reason: 'r', signature: { step: 's', pattern: 'p', because: 'b' } };
+  expect(read(fine)).toEqual(fine);
+  for (const odd of [{ ...fine, surprise: 1 }, { ...fine, claim: 'maybe' }, { ...fine, signature: { step: 's' } }, { expect: 'pass' }]) {
+    const expected = read(odd);
+    expect(expected, JSON.stringify(odd)).toMatchObject({ expect: 'pass', claim: 'supported', reason: expect.stringMatching(/^unreadable expected annotation: /) });
+    const noted = good();
+    noted.tests[0]!.expected = expected;
+    expect(validateResultRecord(noted).ok).toBe(true);
+  }
+});
