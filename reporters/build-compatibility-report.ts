@@ -1,9 +1,10 @@
 import { FEATURES, type PlatformId } from '../matrix/vocabulary.ts';
 import { releaseLabel } from '../matrix/index.ts';
-import { OUTCOMES, type Outcome, type ResultRecord } from './result-record.ts';
+import type { Outcome, ResultRecord } from './result-record.ts';
 import type { MergedResults, MergedTest, TestNights, UnfinishedTest } from './merged-results.ts';
 import type { CompatibilityReport, GridCell, NonDiscriminatingTest, PlatformColumn, ReportProfile, RunSummary } from './compatibility-report.ts';
 import { RecordFold } from './merge-records.ts';
+import { countOutcomes } from './merge-outcomes.ts';
 import { gridStateOf } from './grid-state.ts';
 import { cellHistoryOf, historyNights, resolveHistoryOptions, type CellHistory, type HistoryOptions } from './cell-history.ts';
 import { diffAgainstBaseline } from './baseline-diff.ts';
@@ -195,9 +196,3 @@ function summaryOf(run: MergedResults['runs'][number], { tests, unfinished }: Me
   return summary;
 }
 
-function countOutcomes(tests: readonly MergedTest[], sparse = false): Partial<Record<Outcome, number>> {
-  const counts: Partial<Record<Outcome, number>> = {};
-  for (const o of OUTCOMES) if (!sparse) counts[o] = 0;
-  for (const t of tests) counts[t.outcome] = (counts[t.outcome] ?? 0) + 1;
-  return counts;
-}

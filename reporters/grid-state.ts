@@ -1,6 +1,7 @@
 import type { Claim } from '../matrix/release-profile.ts';
 import type { ClaimStatus } from '../matrix/vocabulary.ts';
-import { OUTCOMES, type Outcome } from './result-record.ts';
+import type { Outcome } from './result-record.ts';
+import { countOutcomes, RAN_OUTCOMES } from './merge-outcomes.ts';
 import type { MergedTest } from './merged-results.ts';
 
 /** The states a feature × platform grid cell can take; grading here decides which one a cell gets. */
@@ -10,7 +11,6 @@ export type GridState = (typeof GRID_STATES)[number];
 /** What grading needs of a test: a current MergedTest, or one test's result on a past night. */
 export type GradedTest = Pick<MergedTest, 'id' | 'outcome' | 'runKey' | 'runner' | 'skipReason'> & { expected: Pick<MergedTest['expected'], 'expect'> };
 
-const RAN: ReadonlySet<Outcome> = new Set(['passed', 'failed', 'expected-failure', 'failed-wrong-reason', 'unexpected-pass', 'flaky']);
 /** Outcomes that are failures wherever they happen (an unexpected pass: a limitation gone, or a test that cannot
  *  discriminate). */
 export const FAILING_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'failed-wrong-reason', 'unexpected-pass']);
@@ -18,7 +18,7 @@ export const FAILING_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'failed
 /** True when any of the tests ran (passed, failed or was expected to fail): the night has results, not only skips,
  *  infrastructure errors or tests that never finished. */
 export function anyRan(tests: readonly GradedTest[]): boolean {
-  return tests.some((t) => RAN.has(t.outcome));
+  return tests.some((t) => RAN_OUTCOMES.has(t.outcome));
 }
 
 /** The state of one feature × platform cell of the grid, from the release claim and every merged test of that
@@ -63,7 +63,9 @@ function grade(claim: Claim | undefined, shipped: boolean, tests: readonly Grade
       ? { state: 'NOT-RUN', summary: () => `the release claims ${effective}, but no runner reported a result${unfinished.length ? `; planned but never finished: ${[...new Set(unfinished)].join(', ')}` : ''}` }
       : { state: 'N/A', summary: () => naSummary(effective, shipped, claim) };
   }
-  const count = countOutcomes(tests);
+  const count = countOutcomes(tests) as Record<Outcome, number>;
+  let ran = 0;
+  for (const outcome of RAN_OUTCOMES) ran += count[outcome];
   // Not applicable here (or not shipped): whatever ran is reported, never judged, so the cell cannot fail or alert.
   if (effective === 'not-applicable') {
     return {
@@ -71,7 +73,7 @@ function grade(claim: Claim | undefined, shipped: boolean, tests: readonly Grade
       summary: () => {
         let failing = 0;
         for (const outcome of FAILING_OUTCOMES) failing += count[outcome];
-        const ranAnyway = count.ran === 0 ? '' : `; ${count.ran} test(s) ran anyway${failing ? `: ${failing} failed (not judged)` : ', as expected'}`;
+        const ranAnyway = ran === 0 ? '' : `; ${ran} test(s) ran anyway${failing ? `: ${failing} failed (not judged)` : ', as expected'}`;
         return `${naSummary(effective, shipped, claim)}${ranAnyway}`;
       },
     };
@@ -99,7 +101,7 @@ function grade(claim: Claim | undefined, shipped: boolean, tests: readonly Grade
   if (count['unexpected-pass'] > 0) {
     return { state: 'LIMITATION-PASSED', summary: () => `limitation test passed: ${ids(withOutcome('unexpected-pass'))}; the release notes may be out of date` };
   }
-  if (count.ran === 0) {
+  if (ran === 0) {
     if (count['infra-error']) return { state: 'INFRA-FAIL', summary: () => `infrastructure failed before the tests ran on ${runnersOf(withOutcome('infra-error'))}` };
     return expectsResults
       ? { state: 'NOT-RUN', summary: () => `every test was skipped${tests[0]?.skipReason ? `: ${tests[0].skipReason}` : ''}` }
@@ -107,7 +109,7 @@ function grade(claim: Claim | undefined, shipped: boolean, tests: readonly Grade
   }
   if (effective === 'supported') return supportedState(tests, count, unfinished, withOutcome);
   if (count.flaky) return { state: 'FLAKY', summary: () => `flaky: ${ids(withOutcome('flaky'))}` };
-  const held = () => `${count['expected-failure']} expected failure(s), ${count.ran - count['expected-failure']} test(s) passed as expected`;
+  const held = () => `${count['expected-failure']} expected failure(s), ${ran - count['expected-failure']} test(s) passed as expected`;
   return {
     state: 'KNOWN-LIMITATION',
     summary: () => (effective === 'limitation' ? `limitation holds: ${held()}` : `the release claims nothing here and every test behaved so: ${held()}`),
@@ -125,18 +127,7 @@ export function isJudged(claim: Claim | undefined, shipped: boolean): boolean {
   return effectiveClaim(claim, shipped) !== 'not-applicable';
 }
 
-/** How many tests had each outcome, and how many ran at all, in one pass. */
-function countOutcomes(tests: readonly GradedTest[]): Record<Outcome | 'ran', number> {
-  const count = { ran: 0 } as Record<Outcome | 'ran', number>;
-  for (const o of OUTCOMES) count[o] = 0;
-  for (const t of tests) {
-    count[t.outcome]++;
-    if (RAN.has(t.outcome)) count.ran++;
-  }
-  return count;
-}
-
-function supportedState(tests: readonly GradedTest[], count: Record<Outcome | 'ran', number>, unfinished: readonly string[],
+function supportedState(tests: readonly GradedTest[], count: Record<Outcome, number>, unfinished: readonly string[],
   withOutcome: (o: Outcome) => GradedTest[]): { state: GridState; summary: () => string } {
   // Every test any run reported or planned for this feature here must have passed in one run.
   // A skip the release expects (a limitation check that does not apply here) is not a gap.
