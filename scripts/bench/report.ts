@@ -6,9 +6,8 @@
  * report does (size limit, UTF-8, schema) without merging, to show where the time goes. Each of the three is
  * measured `--rounds` times, the order alternating (parse, check, merge, then merge, check, parse, …), and the best
  * time of each is kept (the higher peak RSS), so a warming page cache favours neither and a busy moment of the
- * machine spoils one sample, not the figure. Wall and CPU time are
- * both printed: on a machine busy with other work, CPU time is the steadier of the two. Prints a table; asserts
- * nothing.
+ * machine spoils one sample, not the figure. Wall and CPU time are both printed: on a machine busy with other work,
+ * CPU time is the steadier of the two. Prints a table; asserts nothing.
  *
  *   npm run bench:report -- [--sizes 150000,300000,1500000] [--nights 365] [--tests 32] [--rounds 3] [--keep]
  *
