@@ -6,8 +6,9 @@
  * report does (size limit, UTF-8, schema) without merging, to show where the time goes. Each of the three is
  * measured `--rounds` times, the order alternating (parse, check, merge, then merge, check, parse, …), and the best
  * time of each is kept (the higher peak RSS), so a warming page cache favours neither and a busy moment of the
- * machine spoils one sample, not the figure. Wall and CPU time are both printed: on a machine busy with other work,
- * CPU time is the steadier of the two. Prints a table; asserts nothing.
+ * machine spoils one sample, not the figure; each round's own merge / parse ratio is printed too, to show the spread.
+ * Wall and CPU time are both printed: on a machine busy with other work, CPU time is the steadier of the two. Prints
+ * a table; asserts nothing.
  *
  *   npm run bench:report -- [--sizes 150000,300000,1500000] [--nights 365] [--tests 32] [--rounds 3] [--keep]
  *
@@ -193,16 +194,19 @@ function main(): void {
     const parse = best(parses);
     const check = best(checks);
     const merge = best(merges);
+    // Each round's parse and merge ran a minute apart at most: their ratio is the one least moved by a busy spell of
+    // the machine, so every round's is printed beside the best-of ratio.
+    const roundRatios = merges.map((m, round) => (m.ms / parses[round]!.ms).toFixed(2)).join(' ');
     const reportMb = readdirSync(out).reduce((sum, f) => sum + statSync(join(out, f)).size, 0) / 1e6;
     rows.push([
       String(parse.tests), String(plan.runners), String(parse.files), (folderBytes(folders) / 1e6).toFixed(0),
-      (parse.ms / 1000).toFixed(2), (check.ms / 1000).toFixed(2), (merge.ms / 1000).toFixed(2), (merge.ms / parse.ms).toFixed(2),
+      (parse.ms / 1000).toFixed(2), (check.ms / 1000).toFixed(2), (merge.ms / 1000).toFixed(2), (merge.ms / parse.ms).toFixed(2), roundRatios,
       (parse.cpuMs / 1000).toFixed(2), (merge.cpuMs / 1000).toFixed(2), (merge.cpuMs / parse.cpuMs).toFixed(2),
       parse.maxRssMb.toFixed(0), merge.maxRssMb.toFixed(0), reportMb.toFixed(2),
     ]);
     say(`${parse.tests} results: parse ${(parse.ms / 1000).toFixed(2)} s, merge+render ${(merge.ms / 1000).toFixed(2)} s, peak RSS ${merge.maxRssMb.toFixed(0)} MB`);
   }
-  const header = ['test results', 'runners', 'records', 'MB on disk', 'parse-only s', 'read+check s', 'merge+render s', 'ratio',
+  const header = ['test results', 'runners', 'records', 'MB on disk', 'parse-only s', 'read+check s', 'merge+render s', 'ratio', 'ratio by round',
     'parse CPU s', 'merge CPU s', 'CPU ratio', 'parse RSS MB', 'merge RSS MB', 'report MB'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
