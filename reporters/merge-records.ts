@@ -42,7 +42,7 @@ export class RecordFold {
     this.dayOf.push(day);
     this.startedMsOf.push(startedMs);
     const meta: RecordMeta = {
-      seq, startedMs, runId: record.runId, startedAt: record.startedAt, cell: record.cell, status: record.status,
+      seq, startedAt: record.startedAt, cell: record.cell, status: record.status,
       environment: record.environment, doubles: record.doubles, runErrors: record.runErrors ?? [], unclassifiedTests: record.unclassifiedTests ?? [],
     };
     if (record.endedAt) meta.endedAt = record.endedAt;
@@ -162,6 +162,68 @@ export class RecordFold {
     return Array.from(seqs, (_, k) => k).sort((i, j) => this.byStart(seqs[i]!, seqs[j]!));
   }
 
+  private mergedRunOf(run: RunTrack): MergedRun {
+    const records = [...run.newestRecords].sort((a, b) => this.byStart(a.seq, b.seq));
+    const newest = records.at(-1)!;
+    const days = [...run.days];
+    const merged: MergedRun = {
+      key: run.key,
+      runner: run.runner,
+      cell: newest.cell,
+      platform: newest.cell.platform,
+      status: newest.status,
+      runIds: records.map((r) => this.runIdOf[r.seq]!),
+      startedAt: newest.startedAt,
+      environment: newest.environment,
+      doubles: [...new Set(records.flatMap((r) => r.doubles))],
+      runErrors: records.flatMap((r) => r.runErrors),
+      unclassifiedTests: records.flatMap((r) => r.unclassifiedTests),
+      firstNight: nightText(Math.min(...days)),
+      lastNight: nightText(run.newestDay),
+      nights: days.length,
+    };
+    if (newest.endedAt) merged.endedAt = newest.endedAt;
+    if (newest.infraError) merged.infraError = newest.infraError;
+    if (newest.imported) merged.imported = newest.imported;
+    return merged;
+  }
+
+  private mergeTest(run: RunTrack, unordered: readonly { test: TestRecord; meta: RecordMeta }[]): MergedTest {
+    const list = [...unordered].sort((a, b) => this.byStart(a.meta.seq, b.meta.seq));
+    const history = list.map((a) => a.test.outcome);
+    const outcome = mergeOutcomes(history);
+    const decider = list[decidingAttempt(history, outcome)]!;
+    const newest = list.at(-1)!;
+    const t = decider.test;
+    const merged: MergedTest = {
+      runKey: run.key,
+      runner: run.runner,
+      cellId: decider.meta.cell.id,
+      platform: decider.meta.cell.platform,
+      required: newest.meta.cell.required,
+      id: t.id,
+      feature: t.feature,
+      variant: t.variant,
+      title: t.title,
+      project: t.project,
+      // The newest record knows the newest claim (a profile fix between reruns must win).
+      expected: newest.test.expected,
+      outcome,
+      night: nightText(this.dayOf[newest.meta.seq]!),
+      history,
+      retries: list.reduce((sum, a) => sum + a.test.retries, 0),
+      durationMs: t.durationMs,
+      artifacts: [...new Set(list.flatMap((a) => a.test.artifacts))],
+      runIds: list.map((a) => this.runIdOf[a.meta.seq]!),
+    };
+    if (t.error) merged.error = t.error;
+    if (t.skipReason) merged.skipReason = t.skipReason;
+    const nonDiscriminating = newest.test.nonDiscriminating ?? t.nonDiscriminating;
+    if (nonDiscriminating) merged.nonDiscriminating = nonDiscriminating;
+    if (newest.test.failureSignature) merged.failureSignature = newest.test.failureSignature;
+    return merged;
+  }
+
   private outcomeOf(code: number): Outcome {
     return OUTCOMES[code % OUTCOME_COUNT]!;
   }
@@ -178,7 +240,7 @@ export class RecordFold {
     const unfinished: UnfinishedTest[] = [];
     const testNights: TestNights[] = [];
     for (const run of this.runs.values()) {
-      const merged = mergedRunOf(run, this.byStart);
+      const merged = this.mergedRunOf(run);
       runs.push(merged);
       for (const byId of run.tests.values()) {
         for (const track of byId.values()) {
@@ -188,7 +250,7 @@ export class RecordFold {
           };
           testNights.push({ ...identity, night: this.nightsOf(track, nightIndex) });
           const unfinishedNewest = track.unfinishedDays.length ? Math.max(...track.unfinishedDays) : -Infinity;
-          if (track.attempts.length && track.newestDay >= unfinishedNewest) tests.push(mergeTest(run, track.attempts, this.byStart));
+          if (track.attempts.length && track.newestDay >= unfinishedNewest) tests.push(this.mergeTest(run, track.attempts));
           else unfinished.push({ ...identity });
         }
       }
@@ -265,9 +327,8 @@ export interface RecordFoldState {
 
 /** A record without its tests: what a run and a test's newest attempts need of it. */
 interface RecordMeta {
+  /** The record's number in the fold: its run id, night and start are the fold's (RecordFold.runIdOf, …). */
   seq: number;
-  startedMs: number;
-  runId: string;
   startedAt: string;
   endedAt?: string;
   cell: ResultRecord['cell'];
@@ -327,10 +388,6 @@ function trackOf(run: RunTrack, project: string, id: string, feature: Feature): 
   return track;
 }
 
-/** The fold's order of records, by record number (RecordFold.byStart). */
-type RecordOrder = (a: number, b: number) => number;
-
-
 /** The days in ascending order, each once: a track's unfinished days as recorded, which are that already when records
  *  arrive in night order (a day is recorded once per run of nights), copied and sorted only when they are not. */
 function ascendingDistinct(days: readonly number[]): readonly number[] {
@@ -356,66 +413,4 @@ class NightIndex {
   of(day: number): number {
     return this.table[day - this.first]!;
   }
-}
-
-function mergedRunOf(run: RunTrack, byStart: RecordOrder): MergedRun {
-  const records = [...run.newestRecords].sort((a, b) => byStart(a.seq, b.seq));
-  const newest = records.at(-1)!;
-  const days = [...run.days];
-  const merged: MergedRun = {
-    key: run.key,
-    runner: run.runner,
-    cell: newest.cell,
-    platform: newest.cell.platform,
-    status: newest.status,
-    runIds: records.map((r) => r.runId),
-    startedAt: newest.startedAt,
-    environment: newest.environment,
-    doubles: [...new Set(records.flatMap((r) => r.doubles))],
-    runErrors: records.flatMap((r) => r.runErrors),
-    unclassifiedTests: records.flatMap((r) => r.unclassifiedTests),
-    firstNight: nightText(Math.min(...days)),
-    lastNight: nightText(run.newestDay),
-    nights: days.length,
-  };
-  if (newest.endedAt) merged.endedAt = newest.endedAt;
-  if (newest.infraError) merged.infraError = newest.infraError;
-  if (newest.imported) merged.imported = newest.imported;
-  return merged;
-}
-
-function mergeTest(run: RunTrack, unordered: readonly { test: TestRecord; meta: RecordMeta }[], byStart: RecordOrder): MergedTest {
-  const list = [...unordered].sort((a, b) => byStart(a.meta.seq, b.meta.seq));
-  const history = list.map((a) => a.test.outcome);
-  const outcome = mergeOutcomes(history);
-  const decider = list[decidingAttempt(history, outcome)]!;
-  const newest = list.at(-1)!;
-  const t = decider.test;
-  const merged: MergedTest = {
-    runKey: run.key,
-    runner: run.runner,
-    cellId: decider.meta.cell.id,
-    platform: decider.meta.cell.platform,
-    required: newest.meta.cell.required,
-    id: t.id,
-    feature: t.feature,
-    variant: t.variant,
-    title: t.title,
-    project: t.project,
-    // The newest record knows the newest claim (a profile fix between reruns must win).
-    expected: newest.test.expected,
-    outcome,
-    night: nightText(Math.floor(newest.meta.startedMs / DAY_MS)),
-    history,
-    retries: list.reduce((sum, a) => sum + a.test.retries, 0),
-    durationMs: t.durationMs,
-    artifacts: [...new Set(list.flatMap((a) => a.test.artifacts))],
-    runIds: list.map((a) => a.meta.runId),
-  };
-  if (t.error) merged.error = t.error;
-  if (t.skipReason) merged.skipReason = t.skipReason;
-  const nonDiscriminating = newest.test.nonDiscriminating ?? t.nonDiscriminating;
-  if (nonDiscriminating) merged.nonDiscriminating = nonDiscriminating;
-  if (newest.test.failureSignature) merged.failureSignature = newest.test.failureSignature;
-  return merged;
 }
