@@ -180,10 +180,7 @@ function main(): void {
   for (const plan of plans) {
     const folders = written.folders.slice(0, plan.runners);
     const out = join(work, `report-${plan.size}`);
-    const parses: Measurement[] = [];
-    const checks: Measurement[] = [];
-    const merges: Measurement[] = [];
-    const lists = { parse: parses, check: checks, merge: merges };
+    const lists: Record<'parse' | 'check' | 'merge', Measurement[]> = { parse: [], check: [], merge: [] };
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? (['parse', 'check', 'merge'] as const) : (['merge', 'check', 'parse'] as const);
       for (const kind of order) lists[kind].push(measure(kind, folders, out));
@@ -191,12 +188,12 @@ function main(): void {
     const best = (list: Measurement[]): Measurement => ({
       ...list[0]!, ms: Math.min(...list.map((m) => m.ms)), cpuMs: Math.min(...list.map((m) => m.cpuMs)), maxRssMb: Math.max(...list.map((m) => m.maxRssMb)),
     });
-    const parse = best(parses);
-    const check = best(checks);
-    const merge = best(merges);
+    const parse = best(lists.parse);
+    const check = best(lists.check);
+    const merge = best(lists.merge);
     // Each round's parse and merge ran a minute apart at most: their ratio is the one least moved by a busy spell of
     // the machine, so every round's is printed beside the best-of ratio.
-    const roundRatios = merges.map((m, round) => (m.ms / parses[round]!.ms).toFixed(2)).join(' ');
+    const roundRatios = lists.merge.map((m, round) => (m.ms / lists.parse[round]!.ms).toFixed(2)).join(' ');
     const reportMb = readdirSync(out).reduce((sum, f) => sum + statSync(join(out, f)).size, 0) / 1e6;
     rows.push([
       String(parse.tests), String(plan.runners), String(parse.files), (folderBytes(folders) / 1e6).toFixed(0),
