@@ -14,7 +14,7 @@ const scratch = scratchDirectory('profile-rules');
 function edited(replace: (text: string) => string, fileName = 'profile.yaml', original = ORIGINAL): { file: string; text: string } {
   const text = replace(original);
   expect(text, 'the edit must change the profile').not.toBe(original);
-  const file = path.join(freshFolder(scratch), fileName);
+  const file = scratch(fileName);
   writeFileSync(file, text);
   return { file, text };
 }

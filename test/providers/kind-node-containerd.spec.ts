@@ -19,7 +19,7 @@ async function edit(...args: string[]) {
 
 test('kind\'s node config gets the bundle\'s pause image as its CRI sandbox image, everything else as kind wrote it', async () => {
   const kindConfig = join(await goModuleDir(`sigs.k8s.io/kind@${bundleVersions().KIND_VERSION}`), 'images/base/files/etc/containerd/config.toml');
-  const out = join(freshFolder(scratch), 'config.toml');
+  const out = scratch('config.toml');
   const result = await edit('node-config', kindConfig, 'coco-bundle.local/pause:3.10.1', out);
   expect(result.exitCode, result.stderr).toBe(0);
   const written = readFileSync(out, 'utf8');
