@@ -66,7 +66,6 @@ test('an expectation holds only what the harness writes: an unknown field in it 
   ]);
 });
 
-
 test("a test's expected annotation the record schema would not take is read as must-pass, saying so, and its record stays readable", () => {
   const read = (expected: unknown) => readTestMetadata('t', ['@attestation'], [{ type: 'expected', description: JSON.stringify(expected) }]).expected;
   const fine = { expect: 'fail', claim: 'limitation', reason: 'r', signature: { step: 's', pattern: 'p', because: 'b' } };
