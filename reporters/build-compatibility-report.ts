@@ -58,7 +58,9 @@ export async function buildCompatibilityReportFromFiles(input: FileReportInput):
   let baseline: RecordFold | undefined;
   if (input.baseline) {
     const fold = baseline = new RecordFold();
-    warnings.push(...streamResultRecords(input.baseline, (record, file) => fold.add(record, file)).map((w) => `baseline: ${w}`));
+    // One push per warning, here and below: a spread of a warning per unreadable file of a large baseline would
+    // overflow the stack.
+    for (const warning of streamResultRecords(input.baseline, (record, file) => fold.add(record, file))) warnings.push(`baseline: ${warning}`);
   }
   return reportOf(input, current, baseline, warnings);
 }
@@ -113,7 +115,7 @@ function reportOf(input: Omit<ReportInput, 'records' | 'baseline'>, current: Rel
   };
   if (baseline) {
     const before = baseline.result();
-    warnings.push(...before.warnings.map((w) => `baseline: ${w}`));
+    for (const warning of before.warnings) warnings.push(`baseline: ${warning}`);
     report.diff = diffAgainstBaseline(merged.tests, before.tests, baseline.records);
   }
   return report;

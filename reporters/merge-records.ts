@@ -102,7 +102,8 @@ export class RecordFold {
       this.dayOf.push(later.dayOf[i]!);
       this.startedMsOf.push(later.startedMsOf[i]!);
     }
-    this.warnings.push(...later.warnings);
+    // One push per item, here and below: a spread of as many as the other thread's records would overflow the stack.
+    for (const warning of later.warnings) this.warnings.push(warning);
     const metas = new Set<RecordMeta>();
     for (const [key, run] of later.runs) {
       for (const meta of run.newestRecords) metas.add(meta);
@@ -112,7 +113,7 @@ export class RecordFold {
         if (run.newestDay > own.newestDay) {
           own.newestDay = run.newestDay;
           own.newestRecords = run.newestRecords;
-        } else if (run.newestDay === own.newestDay) own.newestRecords.push(...run.newestRecords);
+        } else if (run.newestDay === own.newestDay) for (const meta of run.newestRecords) own.newestRecords.push(meta);
       } else this.runs.set(key, run);
       for (const byId of run.tests.values()) {
         for (const track of byId.values()) {
@@ -133,13 +134,13 @@ export class RecordFold {
             mine.seqs.push(track.seqs[i]!);
             mine.codes.push(track.codes[i]!);
           }
-          mine.unfinishedDays.push(...track.unfinishedDays);
+          for (const day of track.unfinishedDays) mine.unfinishedDays.push(day);
           // As add: the feature of the test's last attempt, or of its first plan when it never ran.
           if (track.seqs.length) mine.feature = track.feature;
           if (track.newestDay > mine.newestDay) {
             mine.newestDay = track.newestDay;
             mine.attempts = track.attempts;
-          } else if (track.newestDay === mine.newestDay) mine.attempts.push(...track.attempts);
+          } else if (track.newestDay === mine.newestDay) for (const attempt of track.attempts) mine.attempts.push(attempt);
         }
       }
     }

@@ -158,6 +158,26 @@ test('one bad file among good records is one warning, and the report goes on', a
   expect(run.stderr).toBe(`warning: ${join(dir, 'binary.json')}:1:2: not a JSON text file (not valid UTF-8); skipped\n`);
 });
 
+test('a baseline of 160,000 unreadable files beside a record: a warning for each, and the report with its diff', async () => {
+  test.setTimeout(180_000);
+  const now = resultsDir('now', [v090Record('tdx', { 'attestation/resource-withheld-deny-all': 'failed' })], inScratch);
+  const before = resultsDir('before', [v090Record('tdx')], inScratch);
+  // More warnings than one call takes as arguments (≈ 125,000 on this stack): a spread of them overflowed it.
+  const unreadable = inScratch('unreadable');
+  mkdirSync(unreadable);
+  for (let i = 0; i < 160_000; i++) writeFileSync(join(unreadable, `r${i}.json`), 'x');
+  const out = inScratch('report');
+  const run = spawnSync(process.execPath, [BIN, 'report', now, '--baseline', before, unreadable, '--release', 'v0.9.0', '--out', out, '--format', 'md'], {
+    cwd: SOURCE_ROOT, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: '1' },
+  });
+  expect(run.status, run.stderr.slice(-2000)).toBe(0);
+  const warnings = run.stderr.split('\n').filter(Boolean);
+  expect(warnings).toHaveLength(160_000);
+  const unexpected = warnings.filter((w) => !/^warning: baseline: .*\/r\d+\.json:1:1: not valid JSON: expected a value, got "x"; skipped$/.test(w));
+  expect(unexpected).toEqual([]);
+  expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Newly broken against the baseline (1)');
+});
+
 test('report --baseline without a valid record is bad input too', async () => {
   const now = resultsDir('now-ok', [v090Record('tdx')], inScratch);
   const before = inScratch('before-bad');

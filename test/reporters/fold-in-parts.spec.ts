@@ -100,6 +100,20 @@ test('absorbing is not merging in any order: the absorbed fold is the later reco
   expect(first.records).toBe(records.length - 1);
 });
 
+test('a part with more warnings than one call takes as arguments is absorbed whole, its warnings after this fold\'s', () => {
+  // 200,000 records whose start is not a date: a warning each (≈ 125,000 arguments overflowed a spread here).
+  const undated = (runId: string) => ({ runId, startedAt: 'not a date' }) as unknown as ResultRecord;
+  const first = new RecordFold();
+  first.add(undated('first'));
+  const second = new RecordFold();
+  for (let i = 0; i < 200_000; i++) second.add(undated(`later-${i}`));
+  first.absorb(structuredClone(second.state()));
+  const { warnings } = first.result();
+  expect(warnings).toHaveLength(200_001);
+  expect([warnings[0], warnings[1], warnings.at(-1)]).toEqual(['first', 'later-0', 'later-199999']
+    .map((runId) => `record ${runId}: startedAt "not a date" is not a date, so its night is unknown; skipped`));
+});
+
 test('from the build, record files read on two threads give the very report one thread gives, warnings in the same order', () => {
   expect(buildProblem(sourcePath('.')), 'the self-tests read the build: npm run build').toBeUndefined();
   const folder = scratch('results');
