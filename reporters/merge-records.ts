@@ -179,7 +179,8 @@ export class RecordFold {
       doubles: [...new Set(records.flatMap((r) => r.doubles))],
       runErrors: records.flatMap((r) => r.runErrors),
       unclassifiedTests: records.flatMap((r) => r.unclassifiedTests),
-      firstNight: nightText(Math.min(...days)),
+      // Not Math.min(...days): a run of more nights than a call takes arguments would overflow the stack.
+      firstNight: nightText(days.reduce((a, b) => Math.min(a, b))),
       lastNight: nightText(run.newestDay),
       nights: days.length,
     };
@@ -235,7 +236,9 @@ export class RecordFold {
 
   result(): MergedResults {
     const days = [...new Set(this.dayOf)].sort((a, b) => a - b);
-    const nightIndex = new NightIndex(days);
+    // Day number → index into the sorted nights. A map, not a table from the first day to the last: records may
+    // start anywhere in the dates JavaScript reads (±270,000 years), and a table spanning them is 800 MB.
+    const nightIndex: NightIndex = new Map(days.map((day, index) => [day, index]));
     const runs: MergedRun[] = [];
     const tests: MergedTest[] = [];
     const unfinished: UnfinishedTest[] = [];
@@ -250,7 +253,7 @@ export class RecordFold {
             feature: track.feature, id: track.id, project: track.project,
           };
           testNights.push({ ...identity, night: this.nightsOf(track, nightIndex) });
-          const unfinishedNewest = track.unfinishedDays.length ? Math.max(...track.unfinishedDays) : -Infinity;
+          const unfinishedNewest = track.unfinishedDays.reduce((a, b) => Math.max(a, b), -Infinity);
           if (track.attempts.length && track.newestDay >= unfinishedNewest) tests.push(this.mergeTest(run, track.attempts));
           else unfinished.push({ ...identity });
         }
@@ -287,7 +290,7 @@ export class RecordFold {
       while (folded.length <= k && (a >= 0 || u >= 0)) {
         const day = a >= 0 ? dayAt(a) : -Infinity;
         if (u >= 0 && unfinished[u]! > day) {
-          folded.push({ index: nightIndex.of(unfinished[u--]!), outcome: 'unfinished', expected: undefined });
+          folded.push({ index: nightIndex.get(unfinished[u--]!)!, outcome: 'unfinished', expected: undefined });
           continue;
         }
         if (unfinished[u] === day) u--;
@@ -302,7 +305,7 @@ export class RecordFold {
           for (let i = first; i <= a; i++) reruns.push(this.outcomeOf(codes[attempt(i)]!));
           outcome = mergeOutcomes(reruns);
         }
-        folded.push({ index: nightIndex.of(day), outcome, expected: this.expectedOf(last) });
+        folded.push({ index: nightIndex.get(day)!, outcome, expected: this.expectedOf(last) });
         a = first - 1;
       }
       return folded[k];
@@ -311,7 +314,9 @@ export class RecordFold {
 }
 
 export function nightText(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  // The date part of the ISO text, whatever its year's width (+275760-09-13 is a date JavaScript reads).
+  const iso = new Date(day * DAY_MS).toISOString();
+  return iso.slice(0, iso.indexOf('T'));
 }
 
 const OUTCOME_INDEX = new Map<Outcome, number>(OUTCOMES.map((o, i) => [o, i]));
@@ -398,20 +403,5 @@ function ascendingDistinct(days: readonly number[]): readonly number[] {
   return days;
 }
 
-/** Day number → index into the sorted nights, by a table: there is one lookup per test and night. */
-class NightIndex {
-  private readonly first: number;
-  private readonly table: Int32Array;
-
-  constructor(days: readonly number[]) {
-    this.first = days[0] ?? 0;
-    this.table = new Int32Array(days.length ? days.at(-1)! - this.first + 1 : 0).fill(-1);
-    days.forEach((d, i) => {
-      this.table[d - this.first] = i;
-    });
-  }
-
-  of(day: number): number {
-    return this.table[day - this.first]!;
-  }
-}
+/** Day number → index into the fold's sorted nights (RecordFold.result). */
+type NightIndex = ReadonlyMap<number, number>;
